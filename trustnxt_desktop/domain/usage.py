@@ -1,0 +1,33 @@
+"""This month's Protect and Inspect calls, whichever source counted them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class DailyUsage:
+    day: str  # ISO date
+    protect: int = 0
+    inspect: int = 0
+
+
+@dataclass
+class UsageSnapshot:
+    period_start: str  # ISO date, first day of the cycle
+    period_end: str  # ISO date, last day of the cycle
+    protect_calls: int
+    inspect_calls: int
+    source: str  # e.g. "TrustNXT usage API" or "local ledger"
+    protect_limit: int | None = None
+    inspect_limit: int | None = None
+    per_day: list[DailyUsage] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> UsageSnapshot:
+        fields = {k: v for k, v in data.items() if k != "per_day"}
+        return cls(**fields, per_day=[DailyUsage(**d) for d in data.get("per_day", [])])

@@ -1,0 +1,1 @@
+"""Local Content Credentials: signing identity, protect, inspect, trust, media handling. No Qt."""

@@ -1,0 +1,149 @@
+"""Inspect one file with the local validator (c2pa-rs through c2pa-python) into an InspectionReport."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO
+
+import c2pa
+
+from ..domain.explain import summarise
+from ..domain.report import EngineInfo, FileInfo, InspectionReport, Verdict
+from . import interpret
+from .exif import read_capture
+from .media import sha256_file, sniff
+from .trust import TrustConfig
+
+_REMOTE_URL = re.compile(r"(https?://\S+)")
+
+
+@lru_cache(maxsize=1)
+def engine_version() -> str:
+    return f"c2pa-python {c2pa.__version__} (c2pa-rs {c2pa.sdk_version()})"
+
+
+@lru_cache(maxsize=1)
+def readable_types() -> frozenset[str]:
+    return frozenset(c2pa.Reader.get_supported_mime_types())
+
+
+def engine_info(trust: TrustConfig) -> EngineInfo:
+    return EngineInfo(name="TrustNXT Desktop local validator", version=engine_version(), trust_lists=trust.names())
+
+
+def inspect_file(path: Path, trust: TrustConfig) -> InspectionReport:
+    """Never raises for a problem with the file itself: the report's verdict says what happened."""
+    engine = engine_info(trust)
+    try:
+        size = path.stat().st_size
+        info = FileInfo(path=str(path), name=path.name, size=size, sha256=sha256_file(path), media_type=sniff(path))
+    except OSError as e:
+        info = FileInfo(path=str(path), name=path.name, size=0, sha256="", media_type=None)
+        return _no_manifest(info, engine, Verdict.ERROR, f"could not read the file: {e.strerror or e}")
+    if info.size == 0:
+        return _no_manifest(info, engine, Verdict.ERROR, "the file is empty")
+    if info.media_type is None or info.media_type not in readable_types():
+        return _no_manifest(info, engine, Verdict.UNSUPPORTED, None)
+    unsigned = read_capture(path, info.media_type)
+    try:
+        with open(path, "rb") as f:
+            store, results, state = _read(f, info.media_type, trust.context())
+            source = None
+            if state == "Trusted":
+                source = trust.which_source_trusts(lambda ctx: _state(path, info.media_type, ctx))
+    except c2pa.C2paError as e:
+        report = _from_error(info, engine, e)
+        report.capture_unsigned = unsigned
+        return report
+    report = _from_store(info, engine, store, results, state, source)
+    report.capture_unsigned = unsigned
+    return report
+
+
+def _read(f: BinaryIO, media_type: str | None, context: c2pa.Context) -> tuple[dict, dict | None, str | None]:
+    with c2pa.Reader(media_type, f, context=context) as reader:
+        store = json.loads(reader.json())
+        return store, reader.get_validation_results(), reader.get_validation_state()
+
+
+def _state(path: Path, media_type: str | None, context: c2pa.Context) -> str | None:
+    with open(path, "rb") as f, c2pa.Reader(media_type, f, context=context) as reader:
+        return reader.get_validation_state()
+
+
+def extract_resource(path: Path, identifier: str, dest: BinaryIO, trust: TrustConfig | None = None) -> int:
+    """Copy a manifest resource (a thumbnail) into dest; returns the number of bytes written."""
+    trust = trust or TrustConfig()
+    with open(path, "rb") as f, c2pa.Reader(sniff(path), f, context=trust.context()) as reader:
+        return reader.resource_to_stream(identifier, dest)
+
+
+def _no_manifest(info: FileInfo, engine: EngineInfo, verdict: Verdict, reason: str | None,
+                 remote_url: str | None = None) -> InspectionReport:
+    summary = summarise(verdict, reason=reason)
+    detail = {
+        Verdict.NONE: "No Content Credentials in this file.",
+        Verdict.UNSUPPORTED: "This file type is not supported.",
+        Verdict.UNVERIFIED: "The Content Credentials are stored remotely and were not checked.",
+    }.get(verdict, "The file could not be parsed.")
+    return InspectionReport(file=info, verdict=verdict, summary=summary, engine=engine,
+                            checks=interpret.empty_checks(detail), error=reason if verdict is Verdict.ERROR else None,
+                            remote_url=remote_url)
+
+
+def _from_error(info: FileInfo, engine: EngineInfo, e: c2pa.C2paError) -> InspectionReport:
+    kind = type(e).__name__
+    message = str(e).strip()
+    if "ManifestNotFound" in kind:
+        return _no_manifest(info, engine, Verdict.NONE, None)
+    if "NotSupported" in kind:
+        return _no_manifest(info, engine, Verdict.UNSUPPORTED, None)
+    if message.startswith("Remote:") or "RemoteManifest" in kind:
+        url_match = _REMOTE_URL.search(message)
+        url = url_match.group(1) if url_match else None
+        fetching = "must fetch" not in message
+        reason = ("Fetching it failed." if fetching else
+                  "Fetching remote Content Credentials is off (it tells the host you opened the file); "
+                  "turn it on in settings to check them.")
+        return _no_manifest(info, engine, Verdict.UNVERIFIED, reason, remote_url=url)
+    reason = message.split(":", 1)[1].strip() if ":" in message else message or kind
+    return _no_manifest(info, engine, Verdict.ERROR, reason)
+
+
+def _from_store(info: FileInfo, engine: EngineInfo, store: dict, results: dict | None, state: str | None,
+                trust_source: str | None) -> InspectionReport:
+    verdict = {"Trusted": Verdict.TRUSTED, "Valid": Verdict.VALID}.get(state or "", Verdict.INVALID)
+    manifest = interpret.active_manifest(store) or {}
+    signer = interpret.signer(manifest)
+    if signer and verdict is Verdict.TRUSTED:
+        signer.trust_source = trust_source
+    validation = interpret.validation(store, results)
+    ingredients = interpret.ingredients(store, results)
+    actions = interpret.actions(manifest)
+    ai = interpret.ai_generated(store)
+    when = interpret.signed_at(manifest)
+    reason = next((c.explanation for c in validation.failure if c.code != interpret.UNTRUSTED), None)
+    return InspectionReport(
+        file=info,
+        verdict=verdict,
+        summary=summarise(verdict, signer=signer.common_name if signer else None, trust_source=trust_source,
+                          signed_at=when, ai_generated=ai, reason=reason),
+        engine=engine,
+        checks=interpret.checks(verdict, validation, ingredients, trust_source=trust_source,
+                                trust_lists=engine.trust_lists, signed_time=when),
+        signer=signer,
+        signed_at=when,
+        claim_generator=interpret.claim_generator(manifest),
+        title=manifest.get("title"),
+        capture=interpret.capture(manifest),
+        actions=actions,
+        ai_generated=ai,
+        ingredients=ingredients,
+        validation=validation,
+        manifests=len(store.get("manifests", {})),
+        thumbnail=(manifest.get("thumbnail") or {}).get("identifier"),
+        raw=store,
+    )

@@ -1,0 +1,1 @@
+"""What the CLI and the GUI share: backends, credentials, settings, batches. No Qt."""

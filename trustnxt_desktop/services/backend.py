@@ -1,0 +1,127 @@
+"""One interface, two engines: LocalBackend (c2pa on this machine) and, elsewhere, CloudBackend.
+
+Every call is async and does its heavy work in an executor, so neither the GUI thread nor the CLI's
+event loop blocks on c2pa, Pillow, hashing or the keyring.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import os
+import threading
+from concurrent.futures import Executor, ThreadPoolExecutor
+from pathlib import Path
+from typing import Protocol
+
+from ..domain.protect import ProtectOptions, ProtectResult, ProtectStatus
+from ..domain.report import InspectionReport, Verdict
+from ..domain.secrets import SecretStore
+from ..domain.usage import UsageSnapshot
+from ..engine.identity import IdentityInfo, IdentityStore, SigningIdentity
+from ..engine.inspect import inspect_file
+from ..engine.protect import protect_file
+from ..engine.trust import TrustConfig
+from .ledger import UsageLedger
+from .settings import Settings
+from .trust_sources import build_trust_config
+
+
+class Backend(Protocol):
+    label: str  # shown in reports and the window: "engine: local" / "engine: TrustNXT Inspect API"
+
+    async def protect(self, src: Path, options: ProtectOptions) -> ProtectResult: ...
+
+    async def inspect(self, src: Path) -> InspectionReport: ...
+
+    async def usage(self) -> UsageSnapshot: ...
+
+    async def aclose(self) -> None: ...
+
+
+def default_display_name() -> str:
+    """The OS account's full name where the system knows it, else the login name."""
+    try:
+        import pwd
+
+        full = pwd.getpwuid(os.getuid()).pw_gecos.split(",")[0].strip()
+        if full:
+            return full
+    except (ImportError, KeyError, AttributeError):
+        pass
+    return getpass.getuser() or "TrustNXT Desktop user"
+
+
+class LocalBackend:
+    label = "engine: local"
+    ledger_name = "local"
+
+    def __init__(self, root: Path, secrets: SecretStore, settings: Settings, ledger: UsageLedger | None = None,
+                 executor: Executor | None = None, trust: TrustConfig | None = None) -> None:
+        self.root = root
+        self.settings = settings
+        self.identities = IdentityStore(root, secrets)
+        self.ledger = ledger or UsageLedger(root)
+        self._own_executor = executor is None
+        self._executor = executor or ThreadPoolExecutor(max_workers=settings.jobs, thread_name_prefix="trustnxt-engine")
+        self._identity: SigningIdentity | None = None
+        self._identity_lock = asyncio.Lock()
+        self._trust = trust
+        self.identity_created: IdentityInfo | None = None  # set when the first protect made an identity
+
+    def trust(self) -> TrustConfig:
+        if self._trust is None:
+            self._trust = build_trust_config(self.root, self.identities,
+                                             remote_manifest_fetch=self.settings.remote_manifest_fetch)
+        return self._trust
+
+    def reload_trust(self) -> None:
+        self._trust = None
+
+    def set_trust(self, trust: TrustConfig) -> None:
+        self._trust = trust
+
+    def _ensure_identity(self) -> SigningIdentity:
+        if not self.identities.exists():
+            self.identity_created = self.identities.create(
+                self.settings.display_name or default_display_name(), self.settings.organisation or None
+            )
+            self.reload_trust()
+        return self.identities.load()
+
+    async def identity(self) -> SigningIdentity:
+        async with self._identity_lock:
+            if self._identity is None:
+                loop = asyncio.get_running_loop()
+                self._identity = await loop.run_in_executor(self._executor, self._ensure_identity)
+            return self._identity
+
+    async def protect(self, src: Path, options: ProtectOptions) -> ProtectResult:
+        identity = await self.identity()
+        loop = asyncio.get_running_loop()
+        cancel = threading.Event()
+        try:
+            result = await loop.run_in_executor(self._executor, protect_file, src, identity, options, cancel)
+        except asyncio.CancelledError:
+            cancel.set()  # the worker thread cannot be interrupted, but it will not publish an output
+            raise
+        if result.status is not ProtectStatus.SKIPPED:
+            await loop.run_in_executor(None, self.ledger.record, "protect", self.ledger_name,
+                                       result.status is ProtectStatus.DONE)
+        return result
+
+    async def inspect(self, src: Path) -> InspectionReport:
+        loop = asyncio.get_running_loop()
+        trust = self.trust()
+        report = await loop.run_in_executor(self._executor, inspect_file, src, trust)
+        await loop.run_in_executor(None, self.ledger.record, "inspect", self.ledger_name,
+                                   report.verdict is not Verdict.ERROR)
+        return report
+
+    async def usage(self) -> UsageSnapshot:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.ledger.snapshot)
+
+    async def aclose(self) -> None:
+        if self._own_executor:
+            self._executor.shutdown(wait=False, cancel_futures=True)

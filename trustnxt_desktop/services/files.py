@@ -1,0 +1,49 @@
+"""Turning what a person dropped or typed (files and folders) into the files to work on."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..domain.protect import PROTECTED_SUFFIX
+from ..engine.output import PARTIAL_SUFFIX
+
+_OUR_OUTPUT = re.compile(re.escape(PROTECTED_SUFFIX) + r"( \(\d+\))?\.[^.]+$")
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    path: Path
+    relative_dir: Path  # where it sits below the folder that was dropped ("." for files given directly)
+    from_folder: bool
+
+
+def is_protected_copy(path: Path) -> bool:
+    return bool(_OUR_OUTPUT.search(path.name))
+
+
+def expand(paths: list[Path], *, skip_protected_copies: bool = False) -> list[FoundFile]:
+    """Files as given, folders walked recursively in name order. Hidden files and our temp files are skipped
+    inside folders; symlinked folders are not followed (no loops)."""
+    found: list[FoundFile] = []
+    seen: set[Path] = set()
+    for given in paths:
+        if given.is_dir():
+            base = given
+            for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    path = Path(dirpath) / name
+                    if name.startswith(".") or name.endswith(PARTIAL_SUFFIX):
+                        continue
+                    if skip_protected_copies and is_protected_copy(path):
+                        continue
+                    if path not in seen:
+                        seen.add(path)
+                        found.append(FoundFile(path, Path(dirpath).relative_to(base), True))
+        elif given not in seen:
+            seen.add(given)
+            found.append(FoundFile(given, Path("."), False))
+    return found

@@ -1,0 +1,87 @@
+"""The OS keyring as our SecretStore. Refuses to work on a backend that is not a real keyring."""
+
+from __future__ import annotations
+
+import sys
+
+import keyring
+import keyring.errors
+
+from .. import APP_NAME
+from ..domain.errors import KeyringUnavailableError
+
+SERVICE = APP_NAME
+_REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+
+
+def fix_hint() -> str:
+    if sys.platform.startswith("linux"):
+        return ("Install and unlock a Secret Service keyring (GNOME Keyring or KWallet), e.g. "
+                "`sudo apt install gnome-keyring`, then log out and in again. On a machine without a desktop "
+                "session run inside `dbus-run-session` with `gnome-keyring-daemon --unlock` (see README).")
+    if sys.platform == "darwin":
+        return "Unlock your login keychain in Keychain Access, then try again."
+    return "Make sure Windows Credential Manager is available for your account, then try again."
+
+
+def backend_problem() -> str | None:
+    """Why the active keyring backend cannot be used, or None when it is a real keyring."""
+    backend = keyring.get_keyring()
+    backends = getattr(backend, "backends", None)
+    chain = list(backends) if backends is not None else [backend]
+    if not chain:
+        return "No OS keyring was found."
+    for b in chain:
+        module = type(b).__module__
+        if module.startswith(_REFUSED_MODULES):
+            name = "a plaintext file" if module.startswith("keyrings.alt") else "no keyring"
+            return f"The only keyring available is {name} ({type(b).__name__}), which cannot keep secrets safe."
+    return None
+
+
+def backend_name() -> str:
+    backend = keyring.get_keyring()
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+class KeyringSecretStore:
+    def __init__(self, service: str = SERVICE) -> None:
+        self.service = service
+        self._checked = False
+
+    def _check(self) -> None:
+        if not self._checked:
+            problem = backend_problem()
+            if problem:
+                raise KeyringUnavailableError(f"{problem} {fix_hint()}")
+            self._checked = True
+
+    def get(self, name: str) -> str | None:
+        self._check()
+        try:
+            return keyring.get_password(self.service, name)
+        except keyring.errors.KeyringError as e:
+            raise KeyringUnavailableError(_refusal(e)) from None
+
+    def set(self, name: str, value: str) -> None:
+        self._check()
+        try:
+            keyring.set_password(self.service, name, value)
+        except keyring.errors.KeyringError as e:
+            raise KeyringUnavailableError(_refusal(e)) from None
+
+    def delete(self, name: str) -> None:
+        self._check()
+        try:
+            keyring.delete_password(self.service, name)
+        except keyring.errors.PasswordDeleteError:
+            pass
+        except keyring.errors.KeyringError as e:
+            raise KeyringUnavailableError(_refusal(e)) from None
+
+
+def _refusal(e: Exception) -> str:
+    # Only the exception type: keyring messages can echo what was being stored.
+    if isinstance(e, keyring.errors.KeyringLocked):
+        return f"The OS keyring is locked; unlock it and try again. {fix_hint()}"
+    return f"The OS keyring refused the request ({type(e).__name__}). {fix_hint()}"

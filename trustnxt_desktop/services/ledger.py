@@ -1,0 +1,68 @@
+"""Local usage ledger (sqlite): every Protect and Inspect call either backend makes, by day.
+
+It lets the usage widget show numbers even when the service has no usage endpoint, and it is the
+only source of usage for the offline engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from pathlib import Path
+
+from ..domain.usage import DailyUsage, UsageSnapshot
+
+LEDGER_SOURCE = "local ledger"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS calls (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,          -- UTC, ISO 8601
+    kind TEXT NOT NULL CHECK (kind IN ('protect', 'inspect')),
+    backend TEXT NOT NULL,
+    ok INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS calls_at ON calls (at);
+"""
+
+
+def month_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    start = today.replace(day=1)
+    following = (start + dt.timedelta(days=32)).replace(day=1)
+    return start, following - dt.timedelta(days=1)
+
+
+class UsageLedger:
+    def __init__(self, root: Path) -> None:
+        self.path = root / "usage.sqlite3"
+        self._lock = threading.Lock()
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=10, isolation_level=None)
+
+    def record(self, kind: str, backend: str, ok: bool = True, at: dt.datetime | None = None) -> None:
+        when = (at or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+        with self._lock, self._connect() as db:
+            db.execute("INSERT INTO calls (at, kind, backend, ok) VALUES (?, ?, ?, ?)", (when, kind, backend, int(ok)))
+
+    def snapshot(self, today: dt.date | None = None, backend: str | None = None) -> UsageSnapshot:
+        start, end = month_bounds(today or dt.datetime.now(dt.timezone.utc).date())
+        query = "SELECT substr(at, 1, 10) AS day, kind, COUNT(*) FROM calls WHERE at >= ? AND at < ?"
+        args: list[str] = [start.isoformat(), (end + dt.timedelta(days=1)).isoformat()]
+        if backend:
+            query += " AND backend = ?"
+            args.append(backend)
+        query += " GROUP BY day, kind ORDER BY day"
+        with self._connect() as db:
+            rows = db.execute(query, args).fetchall()
+        days: dict[str, DailyUsage] = {}
+        for day, kind, count in rows:
+            entry = days.setdefault(day, DailyUsage(day=day))
+            setattr(entry, kind, count)
+        return UsageSnapshot(
+            period_start=start.isoformat(), period_end=end.isoformat(),
+            protect_calls=sum(d.protect for d in days.values()), inspect_calls=sum(d.inspect for d in days.values()),
+            source=LEDGER_SOURCE, per_day=list(days.values()),
+        )

@@ -1,0 +1,69 @@
+"""The trust sources in force: your own identity's root and certificates you chose to trust.
+
+User anchors are PEM files under <data root>/trust/anchors/<name>.pem; the file name is the name
+shown in reports ("Your anchor: Newsroom CA").
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..domain.errors import ConfigurationError
+from ..engine import certs
+from ..engine.identity import IdentityStore
+from ..engine.trust import TrustConfig, TrustSource
+
+LOCAL_IDENTITY_SOURCE = "Your TrustNXT Desktop identity"
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9 ._()-]+")
+
+
+class AnchorStore:
+    def __init__(self, root: Path) -> None:
+        self.dir = root / "trust" / "anchors"
+
+    def _path(self, name: str) -> Path:
+        safe = _SAFE_NAME.sub("_", name).strip(" .")
+        if not safe:
+            raise ConfigurationError("Give the anchor a name made of letters, digits or spaces.")
+        return self.dir / f"{safe}.pem"
+
+    def add(self, name: str, pem: bytes) -> Path:
+        try:
+            found = certs.load_pem_chain(pem)
+        except ValueError as e:
+            raise ConfigurationError("That file holds no PEM certificate.") from e
+        path = self._path(name)
+        if path.exists():
+            raise ConfigurationError(f"An anchor named {name!r} exists already; remove it first.")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(certs.to_pem(found), "ascii")
+        return path
+
+    def remove(self, name: str) -> None:
+        path = self._path(name)
+        if not path.exists():
+            raise ConfigurationError(f"No anchor named {name!r}.")
+        path.unlink()
+
+    def list(self) -> list[tuple[str, Path]]:
+        return [(p.stem, p) for p in sorted(self.dir.glob("*.pem"))] if self.dir.is_dir() else []
+
+
+def local_identity_source(identities: IdentityStore) -> TrustSource | None:
+    """Current and retired local roots: files signed before a replacement stay trusted."""
+    pems = [p for p in [identities.root_pem(), *identities.retired_root_pems()] if p]
+    return TrustSource(LOCAL_IDENTITY_SOURCE, anchors_pem="".join(pems), kind="local-identity") if pems else None
+
+
+def build_trust_config(root: Path, identities: IdentityStore, *, remote_manifest_fetch: bool = False,
+                       defaults: bool = True, extra: tuple[TrustSource, ...] = ()) -> TrustConfig:
+    """`defaults`: your identity's roots and saved anchors; `extra`: sources for this run only."""
+    sources: list[TrustSource] = []
+    if defaults:
+        if local := local_identity_source(identities):
+            sources.append(local)
+        for name, path in AnchorStore(root).list():
+            sources.append(TrustSource(f"Your anchor: {name}", anchors_pem=path.read_text("ascii"), kind="user-anchor"))
+    sources.extend(extra)
+    return TrustConfig(sources=tuple(sources), remote_manifest_fetch=remote_manifest_fetch)
