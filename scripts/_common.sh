@@ -33,8 +33,13 @@ ensure_venv() {  # $1: extras, e.g. "[test]"
     "$PYTHON" -m venv "$VENV"
   fi
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
-    "$VENV/bin/python" -m pip install -q -e "$ROOT$extras"
+    echo "Setting up $VENV (first run takes a few minutes)..." >&2
+    local log="$VENV/install.log"
+    if ! { "$VENV/bin/python" -m pip install --upgrade pip && "$VENV/bin/python" -m pip install -e "$ROOT$extras"; } >"$log" 2>&1; then
+      tail -n 40 "$log" >&2
+      echo "Installing Python packages failed; the full log is $log" >&2
+      return 1
+    fi
     echo "$want" > "$stamp"
   fi
 }

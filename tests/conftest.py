@@ -1,0 +1,64 @@
+"""Shared fixtures. Qt runs offscreen; every test gets its own TRUSTNXT_HOME; the keyring is real."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared"
+CORPUS = SHARED / "corpus"
+EXPECTED = json.loads((CORPUS / "expected.json").read_text())
+
+
+def _keyring_problem() -> str | None:
+    from trustnxt_desktop.services.keyring_store import backend_problem
+
+    return backend_problem()
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "trustnxt-home"
+    root.mkdir()
+    monkeypatch.setenv("TRUSTNXT_HOME", str(root))
+    return root
+
+
+@pytest.fixture
+def secret_store() -> Iterator[object]:
+    """The real OS keyring. scripts/test provides one (gnome-keyring on a private D-Bus session)."""
+    problem = _keyring_problem()
+    if problem:
+        pytest.fail(f"No usable OS keyring for this test ({problem}). Run the suite with scripts/test.")
+    from trustnxt_desktop.services.keyring_store import KeyringSecretStore
+
+    store = KeyringSecretStore()
+    yield store
+
+
+@pytest.fixture
+def identity_store(home: Path, secret_store: object):
+    from trustnxt_desktop.engine.identity import IdentityStore
+
+    store = IdentityStore(home, secret_store)  # type: ignore[arg-type]
+    store.create("Test Photographer", "TrustNXT Tests")
+    return store
+
+
+@pytest.fixture
+def identity(identity_store):
+    return identity_store.load()
+
+
+@pytest.fixture
+def local_trust(identity_store):
+    from trustnxt_desktop.engine.trust import TrustConfig, TrustSource
+
+    return TrustConfig(sources=(TrustSource("Test identity", anchors_pem=identity_store.root_pem()),))

@@ -1,0 +1,1 @@
+"""Every Qt widget and dialog, and the qasync glue. Talks to services only."""
