@@ -20,6 +20,7 @@ from ..domain.report import Capture
 from .media import is_audio_or_video
 
 THUMBNAIL_ID = "trustnxt-thumbnail.jpg"
+PARENT_LABEL = "trustnxt-parent"  # links the c2pa.opened action to the original's ingredient
 TRAINING_MINING_LABEL = "cawg.training-mining"
 _TRAINING_ENTRIES = ("cawg.ai_generative_training", "cawg.ai_inference", "cawg.ai_training", "cawg.data_mining")
 
@@ -44,7 +45,9 @@ def build_manifest(*, title: str, media_type: str, options: ProtectOptions, sour
         "when": when,
         "softwareAgent": {"name": APP_NAME, "version": __version__},
     }
-    if not has_parent:
+    if has_parent:
+        action["parameters"] = {"ingredientIds": [PARENT_LABEL]}
+    else:
         action["digitalSourceType"] = source_type
     if options.capture_device:
         action["description"] = f"Captured with {options.capture_device}"

@@ -16,7 +16,7 @@ from ..domain.protect import PROTECTED_SUFFIX, ProtectOptions, ProtectResult, Pr
 from . import output
 from .exif import read_capture
 from .identity import SigningIdentity
-from .manifest import THUMBNAIL_ID, build_manifest, choose_source_type
+from .manifest import PARENT_LABEL, THUMBNAIL_ID, build_manifest, choose_source_type
 from .media import extension_for, is_image, media_type_for_extension, sniff
 from .thumbnails import make_thumbnail
 
@@ -115,7 +115,8 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
     out_dir = options.out_dir or source.parent
     with open(source, "rb") as src:
         if has_parent:
-            builder.add_ingredient({"title": source.name, "relationship": "parentOf"}, media_type, src)
+            builder.add_ingredient({"title": source.name, "relationship": "parentOf", "label": PARENT_LABEL},
+                                   media_type, src)
             src.seek(0)
         with output.atomic_output(out_dir, source.name) as (tmp_file, tmp_path):
             builder.sign(identity.c2pa_signer(options.tsa_url), media_type, src, tmp_file)
