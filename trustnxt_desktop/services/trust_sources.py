@@ -15,7 +15,8 @@ from ..engine.identity import IdentityStore
 from ..engine.trust import TrustConfig, TrustSource
 
 LOCAL_IDENTITY_SOURCE = "Your TrustNXT Desktop identity"
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9 ._()-]+")
+# Characters no file system accepts in a name; everything else (apostrophes, accents) is kept.
+_SAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 class AnchorStore:
@@ -25,7 +26,7 @@ class AnchorStore:
     def _path(self, name: str) -> Path:
         safe = _SAFE_NAME.sub("_", name).strip(" .")
         if not safe:
-            raise ConfigurationError("Give the anchor a name made of letters, digits or spaces.")
+            raise ConfigurationError("Give the anchor a name with letters or digits.")
         return self.dir / f"{safe}.pem"
 
     def add(self, name: str, pem: bytes) -> Path:

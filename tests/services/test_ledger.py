@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from trustnxt_desktop.services.ledger import UsageLedger, month_bounds
+
+
+def test_counts_this_month_by_day_and_kind(tmp_path: Path) -> None:
+    ledger = UsageLedger(tmp_path)
+    utc = dt.timezone.utc
+    ledger.record("protect", "local", at=dt.datetime(2026, 11, 2, 10, tzinfo=utc))
+    ledger.record("protect", "cloud", at=dt.datetime(2026, 11, 2, 23, 59, tzinfo=utc))
+    ledger.record("inspect", "local", at=dt.datetime(2026, 11, 30, 23, 59, tzinfo=utc))
+    ledger.record("inspect", "local", at=dt.datetime(2026, 10, 31, 23, 59, tzinfo=utc))  # last month
+    ledger.record("protect", "local", at=dt.datetime(2026, 12, 1, 0, 0, tzinfo=utc))  # next month
+    snap = ledger.snapshot(today=dt.date(2026, 11, 27))
+    assert (snap.period_start, snap.period_end) == ("2026-11-01", "2026-11-30")
+    assert (snap.protect_calls, snap.inspect_calls) == (2, 1)
+    assert [(d.day, d.protect, d.inspect) for d in snap.per_day] == [("2026-11-02", 2, 0), ("2026-11-30", 0, 1)]
+    assert ledger.snapshot(today=dt.date(2026, 11, 27), backend="cloud").protect_calls == 1
+
+
+def test_month_bounds_handles_december_and_february() -> None:
+    assert month_bounds(dt.date(2026, 12, 31)) == (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    assert month_bounds(dt.date(2028, 2, 10)) == (dt.date(2028, 2, 1), dt.date(2028, 2, 29))
