@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
@@ -18,6 +19,7 @@ from .media import sha256_file, sniff
 from .trust import TrustConfig
 
 _REMOTE_URL = re.compile(r"(https?://\S+)")
+_HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="trustnxt-sha256")
 
 
 @lru_cache(maxsize=1)
@@ -39,10 +41,23 @@ def inspect_file(path: Path, trust: TrustConfig) -> InspectionReport:
     engine = engine_info(trust)
     try:
         size = path.stat().st_size
-        info = FileInfo(path=str(path), name=path.name, size=size, sha256=sha256_file(path), media_type=sniff(path))
+        media_type = sniff(path)
+        # Hash on another thread while c2pa validates: hashlib releases the GIL, so the file's
+        # sha256 costs almost no extra latency.
+        digest = _HASHER.submit(sha256_file, path)
+        info = FileInfo(path=str(path), name=path.name, size=size, sha256="", media_type=media_type)
     except OSError as e:
         info = FileInfo(path=str(path), name=path.name, size=0, sha256="", media_type=None)
         return _no_manifest(info, engine, Verdict.ERROR, f"could not read the file: {e.strerror or e}")
+    report = _inspect(path, info, engine, trust)
+    try:
+        info.sha256 = digest.result()
+    except OSError as e:
+        return _no_manifest(info, engine, Verdict.ERROR, f"could not read the file: {e.strerror or e}")
+    return report
+
+
+def _inspect(path: Path, info: FileInfo, engine: EngineInfo, trust: TrustConfig) -> InspectionReport:
     if info.size == 0:
         return _no_manifest(info, engine, Verdict.ERROR, "the file is empty")
     if info.media_type is None or info.media_type not in readable_types():
@@ -56,9 +71,8 @@ def inspect_file(path: Path, trust: TrustConfig) -> InspectionReport:
                 source = trust.which_source_trusts(lambda ctx: _state(path, info.media_type, ctx))
     except c2pa.C2paError as e:
         report = _from_error(info, engine, e)
-        report.capture_unsigned = unsigned
-        return report
-    report = _from_store(info, engine, store, results, state, source)
+    else:
+        report = _from_store(info, engine, store, results, state, source)
     report.capture_unsigned = unsigned
     return report
 

@@ -80,11 +80,25 @@ def _bmff_type(head: bytes) -> str:
     return "video/mp4"
 
 
+# Containers whose members the bytes alone cannot tell apart: there the extension decides.
+_FAMILIES = (
+    frozenset({"image/tiff", "image/x-adobe-dng", "image/x-sony-arw", "image/x-nikon-nef"}),
+    frozenset({"video/mp4", "audio/mp4", "video/quicktime"}),
+    frozenset({"image/heic", "image/heif"}),
+)
+
+
 def sniff(path: Path) -> str | None:
     """Media type of a file from its content, falling back to its extension when the bytes say nothing."""
     with open(path, "rb") as f:
         head = f.read(SNIFF_BYTES)
-    return sniff_bytes(head) or (media_type_for_extension(path) if head else None)
+    by_name = media_type_for_extension(path)
+    found = sniff_bytes(head)
+    if found is None:
+        return by_name if head else None
+    if by_name and any(found in family and by_name in family for family in _FAMILIES):
+        return by_name
+    return found
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:

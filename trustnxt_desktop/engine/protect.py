@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import mmap
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -130,7 +132,25 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
     result.status = ProtectStatus.DONE
 
 
+# Every embedded manifest store is a JUMBF box labelled "c2pa" (PDF names it C2PA_Manifest); a remote
+# reference sits in XMP as dcterms:provenance. A file with none of these bytes has no manifest.
+_MANIFEST_HINTS = (b"c2pa", b"C2PA", b"provenance")
+_PRESCAN_LIMIT = 64 * 1024 * 1024  # above this, c2pa's own box walk beats scanning every byte
+
+
+def _may_have_manifest(source: Path) -> bool:
+    """Cheap pre-check (memchr over a read-only map) that spares most files a full c2pa Reader pass."""
+    with open(source, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size == 0 or size > _PRESCAN_LIMIT:
+            return size > 0
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return any(data.find(hint) != -1 for hint in _MANIFEST_HINTS)
+
+
 def _has_manifest(source: Path, media_type: str) -> bool:
+    if not _may_have_manifest(source):
+        return False
     with open(source, "rb") as f:
         try:
             reader = c2pa.Reader.try_create(media_type, f, context=_context())

@@ -41,8 +41,12 @@ def make_thumbnail(source: Path | io.BytesIO, media_type: str | None, edge: int,
         return None
     with open_image(source) as im:
         if im.format == "JPEG":
-            im.draft("RGB", (edge, edge))
-        im.seek(0)
+            # Ask for the smallest DCT scale that still covers `edge` on the long side.
+            w, h = im.size
+            scale = edge / max(w, h, 1)
+            im.draft("RGB", (max(1, int(w * scale)), max(1, int(h * scale))))
+        elif getattr(im, "n_frames", 1) > 1:
+            im.seek(0)  # animations: the first frame
         im = ImageOps.exif_transpose(im)
         if im.mode not in ("RGB", "L"):
             im = _flatten(im)
