@@ -24,3 +24,10 @@ def test_counts_this_month_by_day_and_kind(tmp_path: Path) -> None:
 def test_month_bounds_handles_december_and_february() -> None:
     assert month_bounds(dt.date(2026, 12, 31)) == (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
     assert month_bounds(dt.date(2028, 2, 10)) == (dt.date(2028, 2, 1), dt.date(2028, 2, 29))
+
+
+def test_failed_calls_are_not_counted(tmp_path: Path) -> None:
+    ledger = UsageLedger(tmp_path)
+    ledger.record("protect", "local", ok=False)
+    ledger.record("protect", "local", ok=True)
+    assert ledger.snapshot().protect_calls == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import mmap
+import re
 import os
 import threading
 import time
@@ -174,6 +175,7 @@ def _thumbnail(source: Path, media_type: str, options: ProtectOptions, result: P
 
 def _short(e: BaseException) -> str:
     text = str(e).strip() or type(e).__name__
+    text = re.sub(r"^(Other|Io|Json|Decoding|Encoding|Verify|Signature|Manifest): ", "", text)  # c2pa's kind prefix
     return text if len(text) < 200 else text[:197] + "..."
 
 

@@ -49,7 +49,8 @@ class UsageLedger:
 
     def snapshot(self, today: dt.date | None = None, backend: str | None = None) -> UsageSnapshot:
         start, end = month_bounds(today or dt.datetime.now(dt.timezone.utc).date())
-        query = "SELECT substr(at, 1, 10) AS day, kind, COUNT(*) FROM calls WHERE at >= ? AND at < ?"
+        # Only calls that succeeded count, as only those are billed.
+        query = "SELECT substr(at, 1, 10) AS day, kind, COUNT(*) FROM calls WHERE ok = 1 AND at >= ? AND at < ?"
         args: list[str] = [start.isoformat(), (end + dt.timedelta(days=1)).isoformat()]
         if backend:
             query += " AND backend = ?"
