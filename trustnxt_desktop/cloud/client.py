@@ -1,0 +1,322 @@
+"""The TrustNXT REST client: one shared httpx.AsyncClient, streamed transfers, bounded retries.
+
+- TLS is always verified against the OS trust store (truststore); plain http only to this machine.
+- Uploads stream from disk and downloads stream into a file object the caller owns, so memory stays
+  flat for files of any size.
+- Connect errors, 502/503/504 and 429 are retried with backoff; a protect or inspect keeps the same
+  Idempotency-Key on every attempt, so a retry after a lost answer is never billed twice.
+- Cancelling the calling task closes the connection at once and stops the transfer.
+- The API key and secret travel only in request headers: never in logs, repr or error text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import ssl
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+import truststore
+
+from .. import __version__
+from ..domain.protect import ProtectOptions
+from ..domain.report import InspectionReport
+from ..domain.usage import UsageSnapshot
+from . import contract
+from .auth import ApiCredentials
+from .errors import (
+    CloudAuthError,
+    CloudConfigError,
+    CloudError,
+    CloudNetworkError,
+    CloudQuotaError,
+    CloudRateLimitedError,
+    CloudRequestError,
+    CloudServerError,
+    CloudTimeoutError,
+    CloudTLSError,
+    CloudTooLargeError,
+    CloudUnavailableError,
+    CloudUnsupportedError,
+)
+from .multipart import CHUNK_SIZE, MultipartUpload, ProgressCallback
+from .retry import RetryPolicy, parse_retry_after
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+USAGE_SOURCE = "TrustNXT usage API"
+_MAX_ERROR_BODY = 64 * 1024
+_MAX_JSON_BODY = 64 * 1024 * 1024  # a report with a large manifest store; a hostile server gets no more
+_MAX_MESSAGE = 300
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds. read/write are per network operation (silence), not per transfer."""
+
+    connect: float = 10.0
+    read: float = 120.0  # generous: the service signs a whole video before it answers
+    write: float = 120.0
+    pool: float = 30.0
+
+    def to_httpx(self) -> httpx.Timeout:
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
+
+
+@dataclass(frozen=True)
+class ProtectResponse:
+    media_type: str
+    asset_id: str | None
+    size: int
+    replayed: bool  # the service served a stored answer to an earlier attempt
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str) -> str:
+    """The base URL without a trailing slash; refuses anything but https, or http to this machine."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    if parts.scheme not in ("https", "http") or not host:
+        raise CloudConfigError(f"The TrustNXT service address {url!r} is not a web address (https://…).")
+    if parts.username or parts.password:
+        raise CloudConfigError("The TrustNXT service address must not contain a user name or password.")
+    if parts.scheme == "http" and not is_loopback(host):
+        raise CloudConfigError(
+            f"Refusing to send your files and API key unencrypted to {host}: use an https:// address "
+            "(plain http is allowed only for a test server on this computer).")
+    return url.strip().rstrip("/")
+
+
+def tls_context() -> ssl.SSLContext:
+    """Certificates are checked against the operating system's trust store, as the browser does."""
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+class CloudClient:
+    def __init__(self, base_url: str, credentials: ApiCredentials, *, retry: RetryPolicy | None = None,
+                 timeouts: Timeouts | None = None, max_connections: int = 16) -> None:
+        self.base_url = check_base_url(base_url)
+        self.retry = retry or RetryPolicy()
+        self.timeouts = timeouts or Timeouts()
+        self.ssl_context = tls_context()
+        self._credentials = credentials
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            verify=self.ssl_context,
+            timeout=self.timeouts.to_httpx(),
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            headers={"User-Agent": f"TrustNXT-Desktop/{__version__}"},
+            follow_redirects=False,  # a redirect could carry the key's headers to another host
+        )
+
+    def __repr__(self) -> str:
+        return f"CloudClient({self.base_url!r}, {self._credentials!r})"
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> CloudClient:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+    # -- the three calls ---------------------------------------------------------------------
+
+    async def protect(self, src: Path, sink: IO[bytes], options: ProtectOptions | None = None, *,
+                      idempotency_key: str | None = None, progress: ProgressCallback | None = None) -> ProtectResponse:
+        """Upload src, stream the protected copy into sink (seekable: a retry starts it over)."""
+        wire = json.dumps(contract.protect_options_to_wire(options or ProtectOptions(), src.name)).encode()
+        upload = MultipartUpload(contract.FILE_FIELD, src, progress=progress,
+                                 fields=((contract.OPTIONS_FIELD, wire, "application/json"),))
+
+        async def receive(response: httpx.Response) -> ProtectResponse:
+            media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            if not media_type or media_type.startswith(("application/json", "text/")):
+                raise CloudServerError("The TrustNXT service answered without the protected file.")
+            sink.seek(0)
+            sink.truncate()
+            size = 0
+            async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                await asyncio.to_thread(sink.write, chunk)
+                size += len(chunk)
+            if size == 0:
+                raise CloudServerError("The TrustNXT service sent back an empty file.")
+            return ProtectResponse(media_type=media_type, asset_id=response.headers.get(contract.ASSET_ID_HEADER),
+                                   size=size, replayed=response.headers.get(contract.REPLAYED_HEADER) == "true")
+
+        return await self._call("POST", contract.PROTECT_PATH, receive, upload=upload,
+                                headers={contract.IDEMPOTENCY_HEADER: idempotency_key or _new_idempotency_key(),
+                                         "Accept": "*/*"})
+
+    async def inspect(self, src: Path, *, idempotency_key: str | None = None,
+                      progress: ProgressCallback | None = None) -> InspectionReport:
+        upload = MultipartUpload(contract.FILE_FIELD, src, progress=progress)
+
+        async def receive(response: httpx.Response) -> InspectionReport:
+            try:
+                return contract.report_from_wire(json.loads(await _read_limited(response, _MAX_JSON_BODY)))
+            except ValueError as e:
+                raise CloudServerError("The TrustNXT service sent an inspection report we could not read.") from e
+
+        return await self._call("POST", contract.INSPECT_PATH, receive, upload=upload,
+                                headers={contract.IDEMPOTENCY_HEADER: idempotency_key or _new_idempotency_key(),
+                                         "Accept": "application/json"})
+
+    async def usage(self) -> UsageSnapshot:
+        async def receive(response: httpx.Response) -> UsageSnapshot:
+            try:
+                return contract.usage_from_wire(json.loads(await _read_limited(response, _MAX_ERROR_BODY)),
+                                                USAGE_SOURCE)
+            except ValueError as e:
+                raise CloudServerError("The TrustNXT service sent usage figures we could not read.") from e
+
+        return await self._call("GET", contract.USAGE_PATH, receive, headers={"Accept": "application/json"})
+
+    # -- retries -----------------------------------------------------------------------------
+
+    async def _call(self, method: str, path: str, receive: Callable[[httpx.Response], Awaitable[T]], *,
+                    upload: MultipartUpload | None = None, headers: dict[str, str] | None = None) -> T:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.retry.total_seconds
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._attempt(method, path, receive, upload, headers or {})
+            except CloudError as e:
+                error = e
+            if not error.retryable or attempt >= self.retry.max_attempts:
+                raise error
+            wait = self.retry.delay(attempt, error.retry_after)
+            if loop.time() + wait > deadline:
+                log.info("%s %s: %s; giving up, the retry time budget is spent", method, path, _brief(error))
+                raise error
+            log.info("%s %s: %s; attempt %d of %d in %.2fs", method, path, _brief(error), attempt + 1,
+                     self.retry.max_attempts, wait)
+            await asyncio.sleep(wait)
+
+    async def _attempt(self, method: str, path: str, receive: Callable[[httpx.Response], Awaitable[T]],
+                       upload: MultipartUpload | None, headers: dict[str, str]) -> T:
+        headers = {**headers, **self._credentials.headers()}
+        body = None
+        if upload is not None:
+            headers["Content-Type"] = upload.content_type
+            headers["Content-Length"] = str(upload.content_length)
+            body = upload.stream()
+        try:
+            async with self._http.stream(method, path, headers=headers, content=body) as response:
+                if 200 <= response.status_code < 300:
+                    return await receive(response)
+                raise await self._error(response, path)
+        except httpx.TimeoutException as e:
+            raise self._timeout(e) from e
+        except httpx.ConnectError as e:
+            raise self._connect_error(e) from e
+        except (httpx.NetworkError, httpx.RemoteProtocolError) as e:
+            # The connection broke, possibly after the service did the work: safe to retry only
+            # because every billed call carries an Idempotency-Key (and GET is harmless).
+            raise CloudNetworkError(f"The connection to the TrustNXT service broke off ({type(e).__name__}).") from e
+        except httpx.HTTPError as e:
+            error = CloudNetworkError(f"The request to the TrustNXT service failed ({type(e).__name__}).")
+            error.retryable = False
+            raise error from e
+        finally:
+            if body is not None:
+                await body.aclose()
+
+    def _timeout(self, e: httpx.TimeoutException) -> CloudError:
+        if isinstance(e, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+            return CloudNetworkError(f"The TrustNXT service at {self.base_url} could not be reached in time.")
+        return CloudTimeoutError("The TrustNXT service stopped responding during the transfer; try again later.")
+
+    def _connect_error(self, e: httpx.ConnectError) -> CloudError:
+        cause: BaseException | None = e
+        while cause is not None:
+            if isinstance(cause, ssl.SSLError):
+                return CloudTLSError(
+                    f"The secure connection to {self.base_url} could not be verified ({_tls_reason(cause)}). "
+                    "Nothing was sent. If you are behind a company proxy, ask IT to install its certificate "
+                    "in your operating system.")
+            cause = cause.__cause__ or cause.__context__
+        return CloudNetworkError(f"The TrustNXT service at {self.base_url} could not be reached. "
+                                 "Check your internet connection.")
+
+    async def _error(self, response: httpx.Response, path: str) -> CloudError:
+        status = response.status_code
+        try:
+            code, message = contract.parse_error_body(await _read_limited(response, _MAX_ERROR_BODY))
+        except (httpx.HTTPError, ValueError):
+            code, message = None, None
+        said = f" (The service said: {self._clean(message)})" if message else ""
+        retry_after = parse_retry_after(response.headers.get(contract.RETRY_AFTER_HEADER))
+        kw: dict[str, Any] = {"status": status, "code": code, "retry_after": retry_after}
+        if status == 401:
+            return CloudAuthError("The TrustNXT service did not accept your API key or secret. Check them in your "
+                                  f"TrustNXT account and enter them again.{said}", **kw)
+        if status == 403:
+            return CloudAuthError(f"Your API key is not allowed to use this TrustNXT service.{said}", **kw)
+        if status == 402 or (status == 429 and code == contract.ERR_QUOTA):
+            return CloudQuotaError("This month's Protect or Inspect calls in your TrustNXT plan are used up. "
+                                   f"Upgrade the plan or wait for the next monthly cycle.{said}", **kw)
+        if status == 429:
+            return CloudRateLimitedError("The TrustNXT service is receiving too many requests from your account; "
+                                         f"try again in a moment.{said}", **kw)
+        if status == 413:
+            return CloudTooLargeError(f"This file is larger than the TrustNXT service accepts.{said}", **kw)
+        if status == 415:
+            return CloudUnsupportedError(f"The TrustNXT service cannot handle this type of file.{said}", **kw)
+        if status in (502, 503, 504):
+            return CloudUnavailableError(f"The TrustNXT service is temporarily unavailable.{said}", **kw)
+        if status >= 500:
+            return CloudServerError(f"The TrustNXT service had an internal problem.{said}", **kw)
+        if status == 404:
+            return CloudRequestError(f"The TrustNXT service at {self.base_url} does not offer {path}; check the "
+                                     f"service address in the settings.{said}", **kw)
+        if 300 <= status < 400:
+            return CloudRequestError(f"The TrustNXT service redirected the request; redirects are not followed "
+                                     f"so your API key stays with {self.base_url}. Check the service address.", **kw)
+        return CloudRequestError(f"The TrustNXT service rejected the request (HTTP {status}).{said}", **kw)
+
+    def _clean(self, message: str) -> str:
+        text = "".join(ch if ch.isprintable() else " " for ch in self._credentials.scrub(message)).strip()
+        return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE - 1] + "…"
+
+
+def _new_idempotency_key() -> str:
+    return f"tnxt-{uuid.uuid4().hex}"
+
+
+async def _read_limited(response: httpx.Response, limit: int) -> bytes:
+    data = bytearray()
+    async for chunk in response.aiter_bytes():
+        data += chunk
+        if len(data) > limit:
+            raise ValueError(f"response larger than {limit} bytes")
+    return bytes(data)
+
+
+def _tls_reason(e: ssl.SSLError) -> str:
+    return getattr(e, "verify_message", None) or getattr(e, "reason", None) or type(e).__name__
+
+
+def _brief(error: CloudError) -> str:
+    return f"HTTP {error.status}" + (f" {error.code}" if error.code else "") if error.status else type(error).__name__
