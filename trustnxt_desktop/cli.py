@@ -1,6 +1,7 @@
 """`trustnxt`: protect and inspect media from scripts and terminals. Imports no Qt.
 
-Exit codes: 0 ran fine, 2 usage error, 3 configuration error (e.g. no keyring), 4 some files failed.
+Exit codes: 0 ran fine, 2 usage error, 3 configuration error (e.g. no keyring, no or refused API key),
+4 some files failed (or the TrustNXT service failed).
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ import asyncio
 import dataclasses
 import getpass
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from . import APP_NAME, __version__
+from .cloud.contract import resolve_base_url
+from .cloud.errors import CloudConfigError, CloudError, CloudQuotaError
 from .domain.errors import ConfigurationError, IdentityError, TrustNXTError
 from .domain.protect import THUMBNAIL_EDGES, ProtectResult, ProtectStatus
 from .domain.report import InspectionReport, Verdict
@@ -22,11 +26,14 @@ from .engine import certs
 from .engine.inspect import extract_resource
 from .engine.trust import TrustSource
 from .services.backend import LocalBackend, default_display_name
+from .services.backends import make_backend
 from .services.batch import run_batch
+from .services.cloud_backend import CloudBackend
+from .services.credentials import DEFAULT_PROFILE, FROM_ENVIRONMENT, KEY_ENV, CredentialStore, masked
 from .services.files import FoundFile, expand
 from .services.keyring_store import KeyringSecretStore
 from .services.paths import data_root
-from .services.settings import SettingsStore
+from .services.settings import BACKENDS, SettingsStore
 from .services.text_report import render
 from .services.trust_sources import AnchorStore, build_trust_config
 
@@ -45,14 +52,17 @@ class _Progress:
             print(f"[{self.done}/{self.total}] {text}", file=sys.stderr, flush=True)
 
 
-def _backend(args: argparse.Namespace) -> LocalBackend:
+def _backend(args: argparse.Namespace) -> LocalBackend | CloudBackend:
     root = data_root()
     settings = SettingsStore(root).load()
     if getattr(args, "jobs", None):
         settings.jobs = args.jobs
     if getattr(args, "fetch_remote", False):
         settings.remote_manifest_fetch = True
-    return LocalBackend(root, KeyringSecretStore(), settings)
+    backend = make_backend(root, settings, KeyringSecretStore(), getattr(args, "backend", None),
+                           profile=getattr(args, "profile", None) or DEFAULT_PROFILE)
+    assert isinstance(backend, (LocalBackend, CloudBackend))
+    return backend
 
 
 # -- protect -----------------------------------------------------------------------------------
@@ -81,11 +91,14 @@ async def _protect(args: argparse.Namespace) -> int:
         progress(f"{r.status.value:<9} {f.path}" + (f" -> {r.output}" if r.output else f": {r.error}" if r.error else ""))
 
     try:
-        await backend.identity()
-        if backend.identity_created and not args.quiet:
-            info = backend.identity_created
-            print(f"Created your signing identity “{info.display_name}” ({info.algorithm}); "
-                  "see `trustnxt identity show`.", file=sys.stderr)
+        if isinstance(backend, CloudBackend):
+            await backend.prepare()  # no key or no keyring: say so before any file is touched
+        else:
+            await backend.identity()
+            if backend.identity_created and not args.quiet:
+                info = backend.identity_created
+                print(f"Created your signing identity “{info.display_name}” ({info.algorithm}); "
+                      "see `trustnxt identity show`.", file=sys.stderr)
         results = await run_batch(found, work, backend.settings.jobs, done)
     finally:
         await backend.aclose()
@@ -106,30 +119,53 @@ async def _protect(args: argparse.Namespace) -> int:
 
 async def _inspect(args: argparse.Namespace) -> int:
     backend = _backend(args)
-    extra = tuple(
-        TrustSource(f"Anchor file: {Path(p).name}", anchors_pem=Path(p).read_text("ascii"), kind="user-anchor")
-        for p in args.trust_anchor or []
-    )
-    if extra or args.no_default_trust:
-        backend.set_trust(build_trust_config(backend.root, backend.identities, defaults=not args.no_default_trust,
-                                             remote_manifest_fetch=backend.settings.remote_manifest_fetch, extra=extra))
+    if isinstance(backend, CloudBackend):
+        local_only = [flag for flag, given in (("--trust-anchor", args.trust_anchor), ("--no-default-trust",
+                      args.no_default_trust), ("--fetch-remote", args.fetch_remote)) if given]
+        if local_only:
+            await backend.aclose()
+            raise _Usage(f"{', '.join(local_only)} work only with --backend local: the TrustNXT service "
+                         "uses its own trust lists")
+        await backend.prepare()
+    else:
+        extra = tuple(
+            TrustSource(f"Anchor file: {Path(p).name}", anchors_pem=Path(p).read_text("ascii"), kind="user-anchor")
+            for p in args.trust_anchor or []
+        )
+        if extra or args.no_default_trust:
+            backend.set_trust(build_trust_config(backend.root, backend.identities, defaults=not args.no_default_trust,
+                                                 remote_manifest_fetch=backend.settings.remote_manifest_fetch,
+                                                 extra=extra))
     found = expand([Path(p) for p in args.paths])
     progress = _Progress(len(found), args.quiet or not args.json)
+    service_failures = 0
 
-    def done(_: int, f: FoundFile, r: InspectionReport) -> None:
-        progress(f"{r.verdict.value:<11} {f.path}")
-        if not args.json:
+    async def one(f: FoundFile) -> InspectionReport | None:
+        nonlocal service_failures
+        try:
+            return await backend.inspect(f.path)
+        except CloudError as e:
+            if isinstance(e, (CloudConfigError, CloudQuotaError)):
+                raise  # every other file would fail the same way
+            service_failures += 1
+            print(f"trustnxt: {f.path}: {e}", file=sys.stderr, flush=True)
+            return None
+
+    def done(_: int, f: FoundFile, r: InspectionReport | None) -> None:
+        progress(f"{r.verdict.value if r else 'failed':<11} {f.path}")
+        if r is not None and not args.json:
             print(render(r), flush=True)
 
     try:
-        reports = await run_batch(found, lambda f: backend.inspect(f.path), backend.settings.jobs, done)
+        results = await run_batch(found, one, backend.settings.jobs, done)
     finally:
         await backend.aclose()
+    reports = [r for r in results if r is not None]
     if args.extract_thumbnails:
         _extract_thumbnails(reports, Path(args.extract_thumbnails))
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
-    return EXIT_FAILED if any(r.verdict is Verdict.ERROR for r in reports) else EXIT_OK
+    return EXIT_FAILED if service_failures or any(r.verdict is Verdict.ERROR for r in reports) else EXIT_OK
 
 
 def _extract_thumbnails(reports: list[InspectionReport], folder: Path) -> None:
@@ -203,6 +239,77 @@ def _trust(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- usage and credentials -----------------------------------------------------------------------
+
+async def _usage(args: argparse.Namespace) -> int:
+    backend = _backend(args)
+    try:
+        snapshot = await backend.usage()
+    finally:
+        await backend.aclose()
+    if args.json:
+        print(json.dumps(snapshot.to_dict(), indent=2))
+        return EXIT_OK
+
+    def of(limit: int | None) -> str:
+        return f" of {limit}" if limit is not None else ""
+
+    print(f"Cycle {snapshot.period_start} to {snapshot.period_end} (from the {snapshot.source})")
+    print(f"  Protect calls: {snapshot.protect_calls}{of(snapshot.protect_limit)}")
+    print(f"  Inspect calls: {snapshot.inspect_calls}{of(snapshot.inspect_limit)}")
+    for day in snapshot.per_day:
+        print(f"    {day.day}: {day.protect} protect, {day.inspect} inspect")
+    return EXIT_OK
+
+
+def _read_credentials() -> tuple[str, str | None]:
+    """Hidden prompts on a terminal; otherwise the key and an optional secret as the first two stdin lines.
+    Never from the command line, where other users and shell history could read them."""
+    if sys.stdin.isatty():
+        key = getpass.getpass("TrustNXT API key (tnxt_live_…): ")
+        secret = getpass.getpass("API secret (tnxt_secret_…, press Enter if you have none): ")
+    else:
+        key = sys.stdin.readline()
+        secret = sys.stdin.readline()
+    return key.strip(), secret.strip() or None
+
+
+def _credentials(args: argparse.Namespace) -> int:
+    store = CredentialStore(KeyringSecretStore(), args.profile)
+    env_note = (f"Note: {KEY_ENV} is set in this environment and takes precedence over the keyring."
+                if os.environ.get(KEY_ENV, "").strip() else None)
+    if args.credentials_cmd == "set":
+        key, secret = _read_credentials()
+        if not key:
+            raise _Usage("no API key given: type it at the prompt, or send it as the first line of stdin")
+        for warning in store.set(key, secret):
+            print(f"warning: {warning}", file=sys.stderr)
+        what = "API key and secret" if secret else "API key"
+        print(f"Saved the {what} {masked(key)} for profile “{store.profile}” in the OS keyring.")
+    elif args.credentials_cmd == "clear":
+        store.clear()
+        print(f"Removed the API key and secret of profile “{store.profile}” from the OS keyring.")
+    else:
+        status = store.status()
+        url = resolve_base_url(SettingsStore(data_root()).load().api_url, os.environ)
+        if args.json:
+            print(json.dumps({**dataclasses.asdict(status), "service": url}, indent=2))
+        elif not status.configured:
+            print(f"No API key for profile “{store.profile}”. Run `trustnxt credentials set`.")
+        else:
+            where = "environment variables" if status.key_source == FROM_ENVIRONMENT else "OS keyring"
+            print(f"Profile:    {status.profile}")
+            print(f"API key:    {status.key_masked} (from the {where})")
+            print(f"API secret: {'set' if status.secret_set else 'none'}")
+            print(f"Service:    {url}")
+        for warning in status.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        return EXIT_OK if status.configured else EXIT_CONFIG
+    if env_note:
+        print(env_note, file=sys.stderr)
+    return EXIT_OK
+
+
 # -- argument parsing ----------------------------------------------------------------------------
 
 class _Usage(Exception):
@@ -223,6 +330,13 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _add_backend_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backend", choices=BACKENDS,
+                   help="local: this computer, offline; cloud: the TrustNXT service (default from settings)")
+    p.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME",
+                   help="which stored API key the cloud backend uses (default: default)")
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="trustnxt", description=f"{APP_NAME}: protect media with Content Credentials and inspect "
                 "what you receive. Works offline with a local signing identity.",
@@ -240,6 +354,7 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--allow-training", action="store_true", help="omit the 'do not train' assertion")
     pr.add_argument("--tsa-url", help="RFC 3161 timestamp authority URL ('' for none)")
     pr.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    _add_backend_options(pr)
 
     ins = sub.add_parser("inspect", help="verify Content Credentials and explain them")
     ins.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders recurse)")
@@ -251,6 +366,21 @@ def parser() -> argparse.ArgumentParser:
     ins.add_argument("--fetch-remote", action="store_true", help="fetch remote Content Credentials (a network call)")
     ins.add_argument("--extract-thumbnails", metavar="DIR", help="save each manifest thumbnail into DIR")
     ins.add_argument("-q", "--quiet", action="store_true")
+    _add_backend_options(ins)
+
+    us = sub.add_parser("usage", help="this month's Protect and Inspect calls")
+    us.add_argument("--json", action="store_true", help="print the usage snapshot as JSON")
+    _add_backend_options(us)
+
+    cp = sub.add_parser("credentials", help="your TrustNXT API key and secret (kept in the OS keyring)")
+    cs = cp.add_subparsers(dest="credentials_cmd", required=True, parser_class=_Parser)
+    for name, text in (("set", "store a key (and secret), read from a hidden prompt or stdin, never argv"),
+                       ("status", "show the masked key, where it comes from, and format warnings"),
+                       ("clear", "remove the key and secret from the OS keyring")):
+        c = cs.add_parser(name, help=text)
+        c.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME", help="(default: default)")
+        if name == "status":
+            c.add_argument("--json", action="store_true")
 
     idp = sub.add_parser("identity", help="your signing identity")
     ids = idp.add_subparsers(dest="identity_cmd", required=True, parser_class=_Parser)
@@ -288,6 +418,10 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_inspect(args))
         if args.command == "identity":
             return _identity(args)
+        if args.command == "usage":
+            return asyncio.run(_usage(args))
+        if args.command == "credentials":
+            return _credentials(args)
         return _trust(args)
     except _Usage as e:
         print(f"trustnxt: error: {e}", file=sys.stderr)
