@@ -94,6 +94,7 @@ async def test_per_file_problems_are_results_account_problems_raise(sandbox: San
     assert missing.status is ProtectStatus.FAILED and missing.error == "The file no longer exists."
     assert nothing.status is ProtectStatus.FAILED and nothing.error == "The file is empty."
     assert list(work.iterdir()) == [empty]
+    assert backend.ledger.snapshot(backend="cloud").protect_calls == 0, "nothing protected, nothing counted"
     wrong = cloud(home, sandbox.url, key="tnxt_live_wrong-key-0000000000000000")
     try:
         with pytest.raises(CloudAuthError):
@@ -114,7 +115,7 @@ async def test_inspect_names_the_local_file(sandbox: SandboxProcess, home: Path)
     assert report.file.path == str(path) and report.verdict is Verdict.INVALID
     assert unreadable.verdict is Verdict.ERROR and "could not read" in (unreadable.error or "")
     assert backend.label == "engine: TrustNXT Inspect API"
-    # Only calls the service answered count: the unreadable file never left this machine.
+    # The unreadable file never left this machine: no call, nothing recorded.
     assert backend.ledger.snapshot(backend="cloud").inspect_calls == 1
 
 

@@ -85,6 +85,9 @@ class CloudBackend:
         client = await self.prepare()
         started = time.perf_counter()
         result = ProtectResult(source=src, status=ProtectStatus.FAILED, engine=ENGINE_LABEL)
+        if problem := await asyncio.to_thread(_not_protectable, src):
+            result.error = problem  # nothing was sent, so nothing is recorded
+            return result
         try:
             await self._protect(client, src, options, result)
         except (CloudConfigError, CloudQuotaError, ConfigurationError):
@@ -106,13 +109,7 @@ class CloudBackend:
         return result
 
     async def _protect(self, client: CloudClient, src: Path, options: ProtectOptions, result: ProtectResult) -> None:
-        if not src.is_file():
-            result.error = "Not a file." if src.exists() else "The file no longer exists."
-            return
         before = src.stat()
-        if before.st_size == 0:
-            result.error = "The file is empty."
-            return
         out_dir = options.out_dir or src.parent
         with output.atomic_output(out_dir, src.name) as (tmp_file, tmp_path):
             answer = await client.protect(src, tmp_file, options)
@@ -142,8 +139,7 @@ class CloudBackend:
         client = await self.prepare()
         try:
             report = await client.inspect(src)
-        except OSError as e:
-            await self._record("inspect", False)
+        except OSError as e:  # unreadable here: nothing (or not all) was sent, nothing was billed
             return _unreadable(src, f"could not read the file: {e.strerror or e}")
         except BaseException:
             await self._record("inspect", False)
@@ -172,6 +168,15 @@ class CloudBackend:
             if self._client is not None:
                 await self._client.aclose()
                 self._client = None
+
+
+def _not_protectable(src: Path) -> str | None:
+    """The checks the local engine makes first, so a hopeless file is never uploaded."""
+    if not src.is_file():
+        return "Not a file." if src.exists() else "The file no longer exists."
+    if src.stat().st_size == 0:
+        return "The file is empty."
+    return None
 
 
 def _unreadable(src: Path, reason: str) -> InspectionReport:
