@@ -46,7 +46,8 @@ def issue_identity(display_name: str, organisation: str | None, now: dt.datetime
     now = now or dt.datetime.now(dt.timezone.utc)
     root_key = ec.generate_private_key(ec.SECP256R1())
     leaf_key = ec.generate_private_key(ec.SECP256R1())
-    root_name = _name(f"{display_name} — TrustNXT Desktop Root CA", organisation)
+    # Validators show the issuer's organisation; without one the signer's issuer would read "unknown".
+    root_name = _name(f"{display_name} — TrustNXT Desktop Root CA", organisation or f"{display_name} (TrustNXT Desktop)")
     root = (
         x509.CertificateBuilder()
         .subject_name(root_name)

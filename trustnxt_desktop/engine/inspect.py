@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
-import c2pa
+from .c2pa_loader import c2pa
 
 from ..domain.explain import summarise
 from ..domain.report import EngineInfo, FileInfo, InspectionReport, Verdict

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-import c2pa
+from .c2pa_loader import c2pa
 
 
 @dataclass(frozen=True)
