@@ -1,10 +1,14 @@
-"""Composition root of the GUI: builds services, injects them into the window, runs qasync."""
+"""Composition root of the GUI: builds the services, injects them into the window, runs qasync."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+import time
+from pathlib import Path
+
+_STARTED = time.perf_counter()
 
 from . import APP_NAME, __version__
 
@@ -12,37 +16,87 @@ from . import APP_NAME, __version__
 def _parse(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="trustnxt-desktop", description=f"{APP_NAME}: protect and inspect media.")
     p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    p.add_argument("files", nargs="*", help="files to open for inspection")
+    p.add_argument("--smoke-test", action="store_true",
+                   help="check this installation end to end (keyring, Qt, protect, inspect) and exit")
+    p.add_argument("files", nargs="*", type=Path, help="files or folders to open for inspection")
+    # For tests and benchmarks: report the first paint, finish opened files, quit after N seconds.
+    p.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
-async def _run(args: argparse.Namespace) -> int:
+
+async def run_window(args: argparse.Namespace) -> int:
+    """Build everything, show the window, wait until the app quits, then shut down cleanly."""
     from PySide6.QtWidgets import QApplication
 
-    from .services.paths import data_root
-    from .services.settings import SettingsStore
+    from .services.app_context import AppContext
+    from .ui.crash import CrashHandler
     from .ui.main_window import MainWindow
 
     app = QApplication.instance()
     assert app is not None
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)
-    root = data_root()
-    window = MainWindow(settings=SettingsStore(root).load())
+    context = AppContext.create()
+    CrashHandler(context.root / "logs").install()
+    window = MainWindow(context)
+    if args.quit_after is not None:
+        _report_first_paint(window)
     window.show()
+    if args.files:
+        window.open_for_inspection(args.files)
+    if args.quit_after is not None:
+        asyncio.ensure_future(_quit_later(window, args.quit_after))
     await quit_event.wait()
+    await window.aclose()
+    await context.aclose()  # closes the shared HTTP client and the engine's workers
+    if args.quit_after is not None:
+        print(f"inspected {len(window.inspect.reports())} file(s)", flush=True)
     return 0
+
+
+def _report_first_paint(window: object) -> None:
+    """Print the time from start-up to the window's first paint (start-up benchmark)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                print(f"first paint {1000 * (time.perf_counter() - _STARTED):.0f} ms", flush=True)
+                watched.removeEventFilter(self)
+            return False
+
+    spy = FirstPaint(window)  # type: ignore[arg-type]
+    window.installEventFilter(spy)  # type: ignore[attr-defined]
+
+
+async def _quit_later(window, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    await asyncio.sleep(seconds)
+    await window.inspect.wait_idle()
+    window.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
+    if args.smoke_test:
+        from .ui.smoke import run_smoke_test
+
+        return run_smoke_test()
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    QApplication(sys.argv[:1])
+    from .ui.icons import app_icon
+    from .ui.theme import apply_palette, connect_scheme_changes
+
+    app = QApplication(sys.argv[:1])
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
-    return qasync.run(_run(args)) or 0
+    QApplication.setOrganizationName("TrustNXT")
+    QApplication.setDesktopFileName("trustnxt-desktop")
+    app.setWindowIcon(app_icon())
+    apply_palette(app)
+    connect_scheme_changes(app)
+    return qasync.run(run_window(args)) or 0
 
 
 if __name__ == "__main__":

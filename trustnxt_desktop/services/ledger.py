@@ -34,6 +34,7 @@ def month_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
 
 class UsageLedger:
     def __init__(self, root: Path) -> None:
+        root.mkdir(parents=True, exist_ok=True)
         self.path = root / "usage.sqlite3"
         self._lock = threading.Lock()
         with self._connect() as db:

@@ -1,25 +1,201 @@
-"""The main window. Its protect, inspect and usage views arrive with the desktop-app work."""
+"""The main window: Protect and Inspect side by side, this month's usage, menus and shortcuts."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+from pathlib import Path
 
-from .. import APP_NAME, __version__
-from ..services.settings import Settings
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import APP_NAME
+from ..domain.report import InspectionReport
+from ..services.app_context import AppContext
+from .about_dialog import AboutDialog
+from .icons import app_icon, badge
+from .inspect_view import InspectView
+from .protect_view import ProtectView
+from .settings_dialog import SettingsDialog
+from .tasks import TaskOwner
+from .theme import VERDICTS
+from .usage_widget import UsageWidget
+
+PROTECT_PAGE, INSPECT_PAGE = 0, 1
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
-        self.settings = settings
+        self.context = context
         self.setWindowTitle(APP_NAME)
-        self.resize(960, 640)
-        body = QWidget(self)
-        layout = QVBoxLayout(body)
-        title = QLabel(f"<h1>{APP_NAME}</h1><p>Version {__version__} · engine: {settings.backend}</p>")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setAccessibleName("Application title")
-        layout.addWidget(title)
-        self.setCentralWidget(body)
-        self.statusBar().showMessage("Ready")
+        self.setWindowIcon(app_icon())
+        self.resize(1200, 760)
+        self._tasks = TaskOwner(self.show_error)
+        self._closing = False
+
+        self.protect = ProtectView(lambda: self.context.backend, self.context.protect_options,
+                                   self.context.settings.jobs, self.show_error)
+        self.inspect = InspectView(lambda: self.context.backend, self.context.settings.jobs, self.show_error)
+        self.usage = UsageWidget(self.context.usage, self.show_error)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.protect)
+        self.pages.addWidget(self.inspect)
+
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Sections")
+        self.nav.setIconSize(QSize(28, 28))
+        self.nav.setSpacing(4)
+        for icon, text, tip in ((badge("check", "#0b5394", 56, shield=True), "Protect", "Give your media a Trust Label"),
+                                (badge("question", "#2e7d32", 56), "Inspect", "Check media you received")):
+            item = QListWidgetItem(icon, text)
+            item.setToolTip(tip)
+            item.setSizeHint(QSize(150, 44))
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.keyring_warning = QLabel()
+        self.keyring_warning.setWordWrap(True)
+        self.keyring_warning.setObjectName("keyringWarning")
+        self.keyring_warning.setStyleSheet("#keyringWarning { background: #fff3e0; color: #8a4b00; padding: 6px;"
+                                           " border-radius: 6px; }")
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.nav, 1)
+        side_layout.addWidget(self.keyring_warning)
+        side_layout.addWidget(self.usage)
+        splitter = QSplitter()
+        splitter.addWidget(side)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 960])
+        self.setCentralWidget(splitter)
+
+        self.engine_status = QLabel()
+        self.statusBar().addPermanentWidget(self.engine_status)
+        self._build_menus()
+        self.protect.call_finished.connect(self._refresh_usage_soon)
+        self.inspect.call_finished.connect(self._refresh_usage_soon)
+        self.inspect.report_ready.connect(self._announce)
+        self._usage_timer = QTimer(self)
+        self._usage_timer.setSingleShot(True)
+        self._usage_timer.setInterval(400)  # a batch finishing 50 files refreshes once, not 50 times
+        self._usage_timer.timeout.connect(self.usage.refresh)
+        self.nav.setCurrentRow(PROTECT_PAGE)
+        self._show_engine()
+        self._show_keyring_state()
+        self.statusBar().showMessage("Ready. Drop files to protect or inspect them.", 5000)
+
+    # -- menus and shortcuts ------------------------------------------------------------------
+    def _action(self, text: str, shortcut: QKeySequence | str | QKeySequence.StandardKey | None, slot) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.protect_files_action = self._action("&Protect files…", "Ctrl+P", self._protect_files)
+        self.protect_folder_action = self._action("Protect a &folder…", "Ctrl+Shift+P", self._protect_folder)
+        self.open_action = self._action("&Open files to inspect…", QKeySequence.StandardKey.Open, self._open_files)
+        self.settings_action = self._action("&Settings…", "Ctrl+,", self.open_settings)
+        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        for a in (self.protect_files_action, self.protect_folder_action, self.open_action):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view = bar.addMenu("&View")
+        view.addAction(self._action("&Protect", "Ctrl+1", lambda: self.nav.setCurrentRow(PROTECT_PAGE)))
+        view.addAction(self._action("&Inspect", "Ctrl+2", lambda: self.nav.setCurrentRow(INSPECT_PAGE)))
+        view.addSeparator()
+        view.addAction(self._action("&Next file", "Ctrl+J", lambda: self.inspect.step(1)))
+        view.addAction(self._action("P&revious file", "Ctrl+K", lambda: self.inspect.step(-1)))
+        view.addAction(self._action("Refresh &usage", "F5", self.usage.refresh))
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About TrustNXT Desktop", "F1", self.open_about))
+
+    def _protect_files(self) -> None:
+        self.nav.setCurrentRow(PROTECT_PAGE)
+        self.protect.pick_files()
+
+    def _protect_folder(self) -> None:
+        self.nav.setCurrentRow(PROTECT_PAGE)
+        self.protect.pick_folder()
+
+    def _open_files(self) -> None:
+        self.nav.setCurrentRow(INSPECT_PAGE)
+        self.inspect.pick_files()
+
+    def open_for_inspection(self, paths: list[Path]) -> None:
+        self.nav.setCurrentRow(INSPECT_PAGE)
+        self.inspect.open_paths(paths)
+
+    # -- dialogs ------------------------------------------------------------------------------
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.context, self)
+        dialog.accepted.connect(self._settings_changed)
+        dialog.open()  # never exec() from async code: open() returns at once
+        return dialog
+
+    def open_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.open()
+        return dialog
+
+    def _settings_changed(self) -> None:
+        self._show_engine()
+        self.usage.refresh()
+
+    def show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- status -------------------------------------------------------------------------------
+    def _show_engine(self) -> None:
+        label = self.context.engine_label()
+        self.engine_status.setText(label)
+        self.protect.set_engine_label(label)
+
+    def _show_keyring_state(self) -> None:
+        problem = self.context.keyring_problem
+        self.keyring_warning.setVisible(bool(problem))
+        if problem:
+            self.keyring_warning.setText(f"<b>No secure keyring.</b> {problem} Signing and API keys need one; "
+                                         "see Settings for how to fix it.")
+
+    def _refresh_usage_soon(self) -> None:
+        self._usage_timer.start()
+
+    def _announce(self, report: InspectionReport) -> None:
+        self.statusBar().showMessage(f"{report.file.name}: {VERDICTS[report.verdict].title}", 6000)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        QTimer.singleShot(0, self.usage.refresh)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Stop our own work; the composition root awaits aclose() after the window is gone.
+        self._closing = True
+        super().closeEvent(event)
+
+    async def aclose(self) -> None:
+        self._tasks.cancel_all()
+        await self.protect.aclose()
+        await self.inspect.aclose()
+        await self.usage.aclose()

@@ -1,0 +1,62 @@
+"""GUI tests: real widgets, offscreen, on a qasync loop (pytest-asyncio's loop-factory hook)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def pytest_asyncio_loop_factories(config, item):  # type: ignore[no-untyped-def]
+    return {"qasync": lambda: qasync.QEventLoop(QApplication.instance() or QApplication([]))}
+
+
+@pytest.fixture
+async def context(home: Path, secret_store):  # type: ignore[no-untyped-def]
+    from trustnxt_desktop.services.app_context import AppContext
+
+    ctx = AppContext.create(home)
+    yield ctx
+    await ctx.aclose()
+
+
+@pytest.fixture
+async def window(qtbot, context) -> AsyncIterator[object]:  # type: ignore[no-untyped-def]
+    from trustnxt_desktop.ui.main_window import MainWindow
+
+    w = MainWindow(context)
+    qtbot.addWidget(w)
+    w.resize(1200, 760)
+    w.show()
+    yield w
+    await w.aclose()
+
+
+async def until(condition: Callable[[], bool], timeout: float = 60) -> None:
+    """Let the event loop run until condition() holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out waiting"
+        await asyncio.sleep(0.02)
+
+
+def drop_paths(target: QWidget, paths: list[Path]) -> QDropEvent:
+    """Drag files over a widget and drop them, as a file manager would."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    pos = QPointF(target.width() / 2, target.height() / 2)
+    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction | Qt.DropAction.MoveAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(pos, Qt.DropAction.CopyAction | Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, drop)
+    return drop

@@ -1,0 +1,59 @@
+"""Window-level behaviour: shortcuts, accessible names, about, crash handling, start and quit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QLabel
+
+from tests.conftest import CORPUS, PROJECT
+from tests.ui.conftest import until
+
+
+async def test_shortcuts_and_accessible_names(window) -> None:  # type: ignore[no-untyped-def]
+    shortcuts = {a.text().replace("&", ""): a.shortcut().toString() for a in window.actions()}
+    assert shortcuts["Open files to inspect…"] == QKeySequence(QKeySequence.StandardKey.Open).toString()
+    assert shortcuts["Protect files…"] == "Ctrl+P" and shortcuts["Settings…"] == "Ctrl+,"
+    assert shortcuts["Inspect"] == "Ctrl+2" and shortcuts["Next file"] == "Ctrl+J"
+    for view in (window.protect, window.inspect):
+        for button in view.findChildren(QAbstractButton):
+            if button.objectName().startswith("qt_"):  # Qt's own internals (table corner button)
+                continue
+            assert button.text() or button.accessibleName(), button
+    assert window.protect.table.accessibleName() and window.inspect.files.accessibleName()
+    assert "Engine: local" in window.engine_status.text()
+
+
+async def test_about_lists_component_versions(window) -> None:  # type: ignore[no-untyped-def]
+    dialog = window.open_about()
+    text = "\n".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "c2pa-python" in text and "PySide6" in text and "0.1.0" in text
+    dialog.reject()
+
+
+async def test_unexpected_error_is_logged_redacted(window, context, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from trustnxt_desktop.ui.crash import CrashHandler
+
+    handler = CrashHandler(context.root / "logs")
+    try:
+        raise RuntimeError("boom while sending X-API-Key: tnxt_live_abcdef123456 to the server")
+    except RuntimeError as e:
+        handler(type(e), e, e.__traceback__)
+    log = handler.last_log.read_text()  # type: ignore[union-attr]
+    assert "boom" in log and "abcdef123456" not in log
+
+
+def test_app_starts_opens_files_and_quits_cleanly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "TRUSTNXT_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
+    version = subprocess.run([sys.executable, "-m", "trustnxt_desktop.app", "--version"], capture_output=True,
+                             text=True, env=env, timeout=60, cwd=PROJECT)
+    assert version.returncode == 0 and "TrustNXT Desktop 0.1.0" in version.stdout
+    run = subprocess.run([sys.executable, "-m", "trustnxt_desktop.app", "--quit-after", "2",
+                          str(CORPUS / "c2pa" / "adobe-20220124-C.jpg")], capture_output=True, text=True, env=env,
+                         timeout=120, cwd=PROJECT)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "inspected 1 file" in run.stdout

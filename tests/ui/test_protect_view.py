@@ -1,0 +1,90 @@
+"""The Protect panel driven like a person would: drop a folder, watch rows, cancel, retry, open."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from tests.conftest import CORPUS
+from tests.ui.conftest import drop_paths, until
+from trustnxt_desktop.domain.report import Verdict
+from trustnxt_desktop.services.protect_queue import JobState
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+
+
+async def test_drop_folder_protects_everything_and_reports_the_hostile_file(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "shoot"
+    shutil.copytree(CORPUS / "media", folder)
+    shutil.copy(CORPUS / "hostile" / "no_alg.jpg", folder / "strange.jpg")
+    before = digest(folder)
+    view = window.protect
+    event = drop_paths(view.drop, [folder])
+    assert event.dropAction() == Qt.DropAction.CopyAction, "a drop must never be a move"
+    await until(lambda: view.queue.counts().total == len(before))
+    await view.queue.wait_idle()
+    states = {job.source.name: job for job in view.model.rows}
+    assert states["strange.jpg"].state is JobState.FAILED
+    assert "could not be read" in states["strange.jpg"].message
+    done = [j for j in view.model.rows if j.state is JobState.DONE]
+    assert len(done) == len(before) - 1
+    for job in done:  # every copy verifies as trusted against the local identity
+        report = await window.context.backend.inspect(job.result.output)
+        assert report.verdict is Verdict.TRUSTED, (job.source.name, report.summary)
+    assert {k: v for k, v in digest(folder).items() if ".protected" not in k} == before
+    assert view.progress.value() == view.progress.maximum() == len(before)
+    assert "1 failed" in view.summary.text()
+    # The failed row's text says why; retry keeps it failed (the file is still broken) without crashing.
+    row = next(i for i, j in enumerate(view.model.rows) if j.source.name == "strange.jpg")
+    assert "could not be read" in view.model.index(row, 2).data()
+    assert view.retry_button.isEnabled()
+    view.retry_button.click()
+    await until(lambda: view.queue.counts().failed == 1 and view.queue.counts().running == 0)
+
+
+async def test_cancel_all_leaves_no_outputs_for_cancelled_files(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.media_tools import make_jpeg
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    for i in range(24):
+        make_jpeg(folder / f"img{i:02d}.jpg", 2400, 1600, seed=i)
+    out = tmp_path / "out"
+    view = window.protect
+    view.set_output_dir(out)
+    await view.add_paths_async([folder])
+    view.cancel_all_button.click()
+    await view.queue.wait_idle()
+    counts = view.queue.counts()
+    assert counts.cancelled >= 20, counts
+    cancelled = {j.source.stem for j in view.model.rows if j.state is JobState.CANCELLED}
+    written = {p.name.split(".protected")[0] for p in out.glob("*")} if out.exists() else set()
+    assert not (cancelled & written), "a cancelled file must not get an output"
+    assert not list(out.glob(".*")) if out.exists() else True, "no temp files left behind"
+    view.retry_button.click()
+    await view.queue.wait_idle()
+    assert view.queue.counts().done == 24
+    assert len(list(out.glob("*.protected.jpg"))) == 24
+
+
+async def test_selection_actions_and_thumbnails(window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    opened: list[Path] = []
+    monkeypatch.setattr("trustnxt_desktop.ui.protect_view.open_path", lambda p: opened.append(p) or True)
+    src = tmp_path / "one.jpg"
+    shutil.copy(CORPUS / "media" / "trustnxt-icon.jpg", src)
+    view = window.protect
+    await view.add_paths_async([src])
+    await view.queue.wait_idle()
+    view.table.selectRow(0)
+    assert view.open_button.isEnabled() and not view.cancel_button.isEnabled()
+    view.open_button.click()
+    assert opened == [tmp_path / "one.protected.jpg"]
+    view.model.index(0, 0).data(Qt.ItemDataRole.DecorationRole)  # the view asks: the thumbnail loads lazily
+    await until(lambda: view.model.thumbnails.get(view.model.rows[0].id) is not None)
+    view.clear_button.click()
+    assert view.model.rowCount() == 0

@@ -1,0 +1,26 @@
+"""The usage widget follows the local ledger as protect and inspect calls happen."""
+
+from __future__ import annotations
+
+import shutil
+
+from tests.conftest import CORPUS
+from tests.ui.conftest import until
+
+
+async def test_counts_follow_protect_and_inspect(window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    usage = window.usage
+    snap = await usage.refresh_async()
+    assert (snap.protect_calls, snap.inspect_calls) == (0, 0)
+    assert "local ledger" in usage.source.text()
+    src = tmp_path / "a.jpg"
+    shutil.copy(CORPUS / "media" / "trustnxt-icon.jpg", src)
+    await window.protect.add_paths_async([src])
+    await window.protect.queue.wait_idle()
+    await window.inspect.open_paths_async([CORPUS / "c2pa" / "adobe-20220124-C.jpg", tmp_path / "a.protected.jpg"])
+    # The window refreshes usage by itself shortly after calls finish.
+    await until(lambda: usage.snapshot is not None and usage.snapshot.inspect_calls == 2)
+    assert usage.snapshot.protect_calls == 1
+    assert "<b>1</b>" in usage.protect_label.text() and "<b>2</b>" in usage.inspect_label.text()
+    assert usage.chart.snapshot is usage.snapshot
+    assert "protect" in usage.chart.accessibleDescription()

@@ -1,0 +1,61 @@
+"""Everything the GUI needs, built once at start-up: settings, keyring, ledger, the active backend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..domain.protect import ProtectOptions
+from ..domain.secrets import SecretStore
+from ..domain.usage import UsageSnapshot
+from .backend import Backend
+from .backends import make_backend
+from .identity_service import IdentityService
+from .keyring_store import KeyringSecretStore, backend_problem
+from .ledger import UsageLedger
+from .paths import data_root
+from .settings import Settings, SettingsStore
+
+
+@dataclass
+class AppContext:
+    root: Path
+    settings_store: SettingsStore
+    settings: Settings
+    secrets: SecretStore
+    ledger: UsageLedger
+    backend: Backend
+    identity: IdentityService
+    keyring_problem: str | None = None
+    _retired: list[Backend] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, root: Path | None = None) -> AppContext:
+        root = root or data_root()
+        store = SettingsStore(root)
+        settings = store.load()
+        secrets = KeyringSecretStore()
+        return cls(root=root, settings_store=store, settings=settings, secrets=secrets, ledger=UsageLedger(root),
+                   backend=make_backend(root, settings, secrets), identity=IdentityService(root, secrets),
+                   keyring_problem=backend_problem())
+
+    def engine_label(self) -> str:
+        return "Engine: TrustNXT cloud" if self.settings.backend == "cloud" else "Engine: local (offline)"
+
+    def protect_options(self) -> ProtectOptions:
+        return self.settings.protect_options()
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Save settings and rebuild the backend so the next call uses them."""
+        self.settings_store.save(settings)
+        self.settings = settings
+        self._retired.append(self.backend)
+        self.backend = make_backend(self.root, settings, self.secrets)
+
+    async def usage(self) -> UsageSnapshot:
+        return await self.backend.usage()
+
+    async def aclose(self) -> None:
+        for backend in [*self._retired, self.backend]:
+            await backend.aclose()
+        self._retired.clear()

@@ -1,0 +1,41 @@
+"""The signing identity for the GUI: every call runs off the GUI thread (keyring, crypto, disk)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from ..domain.secrets import SecretStore
+from ..engine.identity import IdentityInfo, IdentityStore
+from .backend import default_display_name
+
+
+class IdentityService:
+    def __init__(self, root: Path, secrets: SecretStore) -> None:
+        self.store = IdentityStore(root, secrets)
+
+    async def info(self) -> IdentityInfo | None:
+        return await asyncio.to_thread(self.store.info)
+
+    async def create(self, name: str, organisation: str | None, *, replace: bool) -> IdentityInfo:
+        return await asyncio.to_thread(self.store.create, name or default_display_name(), organisation or None,
+                                       replace=replace)
+
+    async def export_root(self, target: Path) -> bool:
+        """Write the root certificate others should trust; False for imported identities (no local root)."""
+        def write() -> bool:
+            pem = self.store.root_pem()
+            if pem is None:
+                return False
+            target.write_text(pem, "ascii")
+            return True
+        return await asyncio.to_thread(write)
+
+    async def import_file(self, cert_or_p12: Path, key: Path | None, password: str | None, *,
+                          replace: bool) -> IdentityInfo:
+        def work() -> IdentityInfo:
+            data = cert_or_p12.read_bytes()
+            if key is None:
+                return self.store.import_pkcs12(data, password, replace=replace)
+            return self.store.import_pem(data, key.read_bytes(), password, replace=replace)
+        return await asyncio.to_thread(work)

@@ -1,0 +1,66 @@
+"""Accepting dropped files and folders: local files only, always as a copy, never a move."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+
+def local_paths(mime: QMimeData) -> list[Path]:
+    if not mime.hasUrls():
+        return []
+    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
+
+
+class DropTarget(QFrame):
+    """A framed area that says what dropping does, and emits the dropped paths."""
+
+    paths_dropped = Signal(list)
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setObjectName("dropTarget")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setMinimumHeight(72)
+        self._label = QLabel(text, self)
+        self._label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._label)
+        self.setAccessibleName("Drop area")
+        self.setAccessibleDescription(text)
+        self._set_hover(False)
+
+    def _set_hover(self, on: bool) -> None:
+        border = "#1565c0" if on else "palette(mid)"
+        self.setStyleSheet(f"#dropTarget {{ border: 2px dashed {border}; border-radius: 10px; }}")
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_paths(event.mimeData()):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            self._set_hover(True)
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+
+    def dragLeaveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._set_hover(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._set_hover(False)
+        paths = local_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        # CopyAction tells the source (a file manager) we took a copy: it must not delete the originals.
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self.paths_dropped.emit(paths)

@@ -1,0 +1,76 @@
+"""Icons drawn with QPainter, so the app ships no image files and they stay crisp at any scale."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+
+from ..domain.report import CheckStatus, Verdict
+from .theme import CHECK_STATUS, VERDICTS
+
+
+def _glyph(p: QPainter, glyph: str, r: QRectF, colour: QColor) -> None:
+    pen = QPen(colour, r.width() * 0.12, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+    p.setPen(pen)
+    x, y, w, h = r.x(), r.y(), r.width(), r.height()
+    if glyph == "check":
+        path = QPainterPath(QPointF(x + w * 0.25, y + h * 0.52))
+        path.lineTo(x + w * 0.43, y + h * 0.70)
+        path.lineTo(x + w * 0.76, y + h * 0.33)
+        p.drawPath(path)
+    elif glyph == "cross":
+        p.drawLine(QPointF(x + w * 0.3, y + h * 0.3), QPointF(x + w * 0.7, y + h * 0.7))
+        p.drawLine(QPointF(x + w * 0.7, y + h * 0.3), QPointF(x + w * 0.3, y + h * 0.7))
+    elif glyph == "warn":
+        p.drawLine(QPointF(x + w * 0.5, y + h * 0.25), QPointF(x + w * 0.5, y + h * 0.58))
+        p.drawPoint(QPointF(x + w * 0.5, y + h * 0.76))
+    elif glyph == "question":
+        path = QPainterPath(QPointF(x + w * 0.36, y + h * 0.36))
+        path.cubicTo(x + w * 0.36, y + h * 0.18, x + w * 0.66, y + h * 0.18, x + w * 0.64, y + h * 0.38)
+        path.cubicTo(x + w * 0.62, y + h * 0.5, x + w * 0.5, y + h * 0.48, x + w * 0.5, y + h * 0.6)
+        p.drawPath(path)
+        p.drawPoint(QPointF(x + w * 0.5, y + h * 0.78))
+    else:  # "none": a dash
+        p.drawLine(QPointF(x + w * 0.3, y + h * 0.5), QPointF(x + w * 0.7, y + h * 0.5))
+
+
+@lru_cache(maxsize=64)
+def badge(glyph: str, colour: str, size: int = 64, shield: bool = False) -> QIcon:
+    """A coloured disc (or shield) with a white glyph."""
+    pm = QPixmap(size, size)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(colour))
+    r = QRectF(2, 2, size - 4, size - 4)
+    if shield:
+        path = QPainterPath(QPointF(r.center().x(), r.top()))
+        path.lineTo(r.right(), r.top() + r.height() * 0.18)
+        path.cubicTo(r.right(), r.top() + r.height() * 0.65, r.center().x() + r.width() * 0.2, r.bottom() - 4,
+                     r.center().x(), r.bottom())
+        path.cubicTo(r.center().x() - r.width() * 0.2, r.bottom() - 4, r.left(), r.top() + r.height() * 0.65,
+                     r.left(), r.top() + r.height() * 0.18)
+        path.closeSubpath()
+        p.drawPath(path)
+    else:
+        p.drawEllipse(r)
+    _glyph(p, glyph, r, QColor("white"))
+    p.end()
+    return QIcon(pm)
+
+
+def verdict_icon(verdict: Verdict, size: int = 64) -> QIcon:
+    style = VERDICTS[verdict]
+    return badge(style.glyph, style.colour, size, shield=True)
+
+
+def check_icon(status: CheckStatus, size: int = 32) -> QIcon:
+    glyph, colour = CHECK_STATUS[status]
+    return badge(glyph, colour, size)
+
+
+def app_icon() -> QIcon:
+    return badge("check", "#0b5394", 256, shield=True)

@@ -1,0 +1,326 @@
+"""The Protect panel: drop photos, watch each one get its Trust Label, open the results."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.protect import ProtectOptions
+from ..services.backend import Backend
+from ..services.files import expand
+from ..services.previews import file_preview_async
+from ..services.protect_queue import JobState, ProtectJob, ProtectQueue
+from .desktop import open_path, reveal_path
+from .drop import DropTarget
+from .icons import badge
+from .tasks import TaskOwner
+from .theme import JOB_COLOURS
+
+ROW_THUMB = 48
+_STATE_GLYPH = {"waiting": "none", "protecting": "question", "done": "check", "failed": "cross",
+                "skipped": "none", "cancelled": "none"}
+_INDEX = QModelIndex | QPersistentModelIndex
+
+
+class ProtectModel(QAbstractTableModel):
+    """One row per job, in the order they were added."""
+
+    COLUMNS = ("File", "Status", "Result")
+    thumbnail_wanted = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[ProtectJob] = []
+        self._row_of: dict[int, int] = {}
+        self.thumbnails: dict[int, QPixmap | None] = {}
+
+    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008 - Qt's own idiom
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if not index.isValid():
+            return None
+        job = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return job.source.name
+            if column == 1:
+                return job.state.value.capitalize()
+            if job.state is JobState.DONE and job.result and job.result.output:
+                warn = f"  ({job.message})" if job.message else ""
+                return f"{job.result.output.name}{warn}"
+            return job.message
+        if role == Qt.ItemDataRole.DecorationRole:
+            if column == 0:
+                if job.id not in self.thumbnails:
+                    self.thumbnails[job.id] = None
+                    self.thumbnail_wanted.emit(job.id)  # loaded lazily: only rows people actually see
+                return self.thumbnails.get(job.id)
+            if column == 1:
+                return badge(_STATE_GLYPH[job.state.value], JOB_COLOURS[job.state.value], 32)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{job.source}\n{job.message}" if job.message else str(job.source)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{job.source.name}: {job.state.value}. {job.message}"
+        return None
+
+    def upsert(self, job: ProtectJob) -> None:
+        row = self._row_of.get(job.id)
+        if row is None:
+            row = len(self.rows)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self.rows.append(job)
+            self._row_of[job.id] = row
+            self.endInsertRows()
+        else:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
+    def set_thumbnail(self, job_id: int, pixmap: QPixmap | None) -> None:
+        self.thumbnails[job_id] = pixmap
+        row = self._row_of.get(job_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 0), [Qt.ItemDataRole.DecorationRole])
+
+    def remove(self, job_ids: list[int]) -> None:
+        gone = set(job_ids)
+        self.beginResetModel()
+        self.rows = [j for j in self.rows if j.id not in gone]
+        self._row_of = {j.id: i for i, j in enumerate(self.rows)}
+        for job_id in gone:
+            self.thumbnails.pop(job_id, None)
+        self.endResetModel()
+
+
+class ProtectView(QWidget):
+    """Drop or pick files and folders; work starts at once, several files at a time."""
+
+    counts_changed = Signal()
+    call_finished = Signal()  # a billable call happened: usage needs a refresh
+
+    def __init__(self, backend: Callable[[], Backend], options: Callable[[], ProtectOptions], jobs: int,
+                 on_error: Callable[[str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = TaskOwner(on_error)
+        self._options = options
+        self._out_dir: Path | None = None
+        self._thumb_slots = asyncio.Semaphore(2)
+        self.model = ProtectModel()
+        self.queue = ProtectQueue(backend, options, jobs, self._on_job)
+        self.model.thumbnail_wanted.connect(self._load_thumbnail)
+
+        self.drop = DropTarget("Drop photos, audio, video or whole folders here to protect them.\n"
+                               "Originals are never changed: each gets a protected copy.", self)
+        self.drop.paths_dropped.connect(self.add_paths)
+
+        self.add_files_button = QPushButton("Add &files…")
+        self.add_folder_button = QPushButton("Add f&older…")
+        self.output_choice = QComboBox()
+        self.output_choice.addItems(["Next to the originals", "Into a folder…"])
+        self.output_choice.setAccessibleName("Where protected copies go")
+        self.output_choice.activated.connect(self._choose_output)
+        self.engine_label = QLabel()
+        self.engine_label.setAccessibleName("Active engine")
+        top = QHBoxLayout()
+        for w in (self.add_files_button, self.add_folder_button, QLabel("Save copies:"), self.output_choice):
+            top.addWidget(w)
+        top.addStretch(1)
+        top.addWidget(self.engine_label)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setIconSize(QSize(ROW_THUMB, ROW_THUMB))
+        self.table.verticalHeader().setDefaultSectionSize(ROW_THUMB + 8)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 320)
+        self.table.setColumnWidth(1, 130)
+        self.table.setAccessibleName("Protect queue")
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Batch progress")
+        self.progress.setTextVisible(True)
+        self.summary = QLabel("Nothing queued yet.")
+        self.cancel_button = QPushButton("&Cancel selected")
+        self.cancel_all_button = QPushButton("Cancel &all")
+        self.retry_button = QPushButton("&Retry failed")
+        self.open_button = QPushButton("O&pen")
+        self.reveal_button = QPushButton("Show in fol&der")
+        self.clear_button = QPushButton("C&lear finished")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        for b in (self.open_button, self.reveal_button, self.cancel_button, self.cancel_all_button,
+                  self.retry_button, self.clear_button):
+            bottom.addWidget(b)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.drop)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.progress)
+        layout.addLayout(bottom)
+
+        self.add_files_button.clicked.connect(self.pick_files)
+        self.add_folder_button.clicked.connect(self.pick_folder)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.cancel_all_button.clicked.connect(self.queue.cancel_all)
+        self.retry_button.clicked.connect(lambda: self.queue.retry())
+        self.open_button.clicked.connect(self.open_selected)
+        self.reveal_button.clicked.connect(self.reveal_selected)
+        self.clear_button.clicked.connect(self.clear_finished)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        cancel_action = QAction("Cancel selected", self)
+        cancel_action.setShortcut(QKeySequence.StandardKey.Delete)
+        cancel_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        cancel_action.triggered.connect(self.cancel_selected)
+        self.addAction(cancel_action)
+        self.setAcceptDrops(True)
+        self._refresh_summary()
+
+    # -- adding work ------------------------------------------------------------------------------
+    def add_paths(self, paths: list[Path]) -> None:
+        self._tasks.spawn(self.add_paths_async(paths))
+
+    async def add_paths_async(self, paths: list[Path]) -> None:
+        # Walking a big folder tree touches the disk: never on the GUI thread.
+        found = await asyncio.to_thread(expand, paths, skip_protected_copies=True)
+        out = self._out_dir
+        self.queue.add([(f.path, (out / f.relative_dir) if out else None) for f in found])
+
+    def pick_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Choose files to protect")
+        if files:
+            self.add_paths([Path(f) for f in files])
+
+    def pick_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a folder to protect")
+        if folder:
+            self.add_paths([Path(folder)])
+
+    def _choose_output(self, index: int) -> None:
+        if index == 0:
+            self.set_output_dir(None)
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Save protected copies into")
+        self.set_output_dir(Path(folder) if folder else self._out_dir)
+
+    def set_output_dir(self, folder: Path | None) -> None:
+        self._out_dir = folder
+        self.output_choice.setItemText(1, f"Into {folder}" if folder else "Into a folder…")
+        self.output_choice.setCurrentIndex(1 if folder else 0)
+
+    def set_engine_label(self, text: str) -> None:
+        self.engine_label.setText(f"<b>{text}</b>")
+
+    # -- acting on rows ---------------------------------------------------------------------------
+    def selected_jobs(self) -> list[ProtectJob]:
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        return [self.model.rows[r] for r in sorted(rows)]
+
+    def cancel_selected(self) -> None:
+        for job in self.selected_jobs():
+            self.queue.cancel(job.id)
+
+    def open_selected(self) -> None:
+        for job in self.selected_jobs()[:10]:
+            if job.result and job.result.output:
+                open_path(job.result.output)
+
+    def reveal_selected(self) -> None:
+        jobs = [j for j in self.selected_jobs() if j.result and j.result.output]
+        if jobs:
+            reveal_path(jobs[0].result.output)  # type: ignore[union-attr, arg-type]
+
+    def clear_finished(self) -> None:
+        self.model.remove(self.queue.remove_finished())
+        self._refresh_summary()
+
+    # -- reacting to the queue --------------------------------------------------------------------
+    def _on_job(self, job: ProtectJob) -> None:
+        self.model.upsert(job)
+        if job.state in (JobState.DONE, JobState.FAILED):
+            self.call_finished.emit()
+        self._refresh_summary()
+
+    def _refresh_summary(self) -> None:
+        c = self.queue.counts()
+        self.progress.setMaximum(max(c.total, 1))
+        self.progress.setValue(c.finished)
+        self.progress.setFormat(f"{c.finished} of {c.total}")
+        if c.total == 0:
+            self.summary.setText("Nothing queued yet.")
+        else:
+            parts = [f"{c.done} protected"]
+            for count, word in ((c.running, "working"), (c.waiting, "waiting"), (c.failed, "failed"),
+                                (c.skipped, "skipped"), (c.cancelled, "cancelled")):
+                if count:
+                    parts.append(f"{count} {word}")
+            self.summary.setText(" · ".join(parts))
+        self._update_buttons()
+        self.counts_changed.emit()
+
+    def _update_buttons(self) -> None:
+        c = self.queue.counts()
+        selected = self.selected_jobs()
+        self.cancel_all_button.setEnabled(c.waiting + c.running > 0)
+        self.retry_button.setEnabled(c.failed + c.cancelled > 0)
+        self.clear_button.setEnabled(c.finished > 0)
+        self.cancel_button.setEnabled(any(not j.state.finished for j in selected))
+        has_output = any(j.result and j.result.output for j in selected)
+        self.open_button.setEnabled(has_output)
+        self.reveal_button.setEnabled(has_output)
+
+    def _load_thumbnail(self, job_id: int) -> None:
+        job = self.queue.items.get(job_id)
+        if job is not None:
+            self._tasks.spawn(self._thumbnail(job_id, job.source))
+
+    async def _thumbnail(self, job_id: int, source: Path) -> None:
+        async with self._thumb_slots:
+            data = await file_preview_async(source, ROW_THUMB * 2)
+        pixmap = QPixmap()
+        if data and pixmap.loadFromData(data):
+            self.model.set_thumbnail(job_id, pixmap.scaled(ROW_THUMB, ROW_THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                                           Qt.TransformationMode.SmoothTransformation))
+
+    # -- whole-view drops and shutdown ----------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.drop.dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.drop.dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.drop.dropEvent(event)
+
+    async def aclose(self) -> None:
+        self._tasks.cancel_all()
+        await self.queue.aclose()

@@ -1,0 +1,386 @@
+"""One InspectionReport, for a person: the verdict first, the evidence one click away."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.explain import action_label, source_type_label
+from ..domain.report import Capture, Ingredient, InspectionReport, Verdict
+from ..services.previews import file_preview_async, manifest_resource_async
+from .icons import check_icon, verdict_icon
+from .tasks import TaskOwner
+from .theme import CHECK_NAMES, VERDICTS
+
+PICTURE_EDGE = 220
+RELATIONSHIPS = {"parentOf": "The original it was made from", "componentOf": "Placed into it",
+                 "inputTo": "Used as input (e.g. to an AI)"}
+MAP_URL = "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=16/{lat:.6f}/{lon:.6f}"
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _section(title: str) -> QLabel:
+    label = QLabel(title)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.15)
+    font.setBold(True)
+    label.setFont(font)
+    label.setAccessibleName(title)
+    return label
+
+
+def _rows(pairs: list[tuple[str, str]]) -> QWidget:
+    box = QWidget()
+    grid = QGridLayout(box)
+    grid.setContentsMargins(0, 0, 0, 0)
+    grid.setColumnStretch(1, 1)
+    for row, (key, value) in enumerate(pairs):
+        k = QLabel(f"<span style='color:palette(mid)'>{_esc(key)}</span>")
+        v = QLabel(value)
+        v.setWordWrap(True)
+        v.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        v.setOpenExternalLinks(True)
+        v.setAccessibleName(key)
+        grid.addWidget(k, row, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(v, row, 1)
+    return box
+
+
+def capture_rows(c: Capture) -> list[tuple[str, str]]:
+    rows = []
+    if c.make or c.model:
+        rows.append(("Device", _esc(" ".join(p for p in (c.make, c.model) if p))))
+    if c.gps:
+        alt = f", {c.gps.alt:g} m" if c.gps.alt is not None else ""
+        url = MAP_URL.format(lat=c.gps.lat, lon=c.gps.lon)
+        rows.append(("Place", f"{c.gps.lat:.6f}, {c.gps.lon:.6f}{alt} — <a href='{url}'>open in map</a>"))
+    if c.taken_at:
+        rows.append(("Taken", _esc(c.taken_at)))
+    return rows
+
+
+class Banner(QFrame):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("verdictBanner")
+        self.icon = QLabel()
+        self.title = QLabel()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.meta = QLabel()
+        self.meta.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.title.setFont(font)
+        text = QVBoxLayout()
+        for w in (self.title, self.summary, self.meta):
+            text.addWidget(w)
+        row = QHBoxLayout(self)
+        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(text, 1)
+        self.setAccessibleName("Verdict")
+
+    def show_report(self, report: InspectionReport) -> None:
+        style = VERDICTS[report.verdict]
+        self.setStyleSheet(f"#verdictBanner {{ background: {style.colour}; border-radius: 10px; }}"
+                           "#verdictBanner QLabel { color: white; }")
+        self.icon.setPixmap(verdict_icon(report.verdict).pixmap(64, 64))
+        self.title.setText(style.title)
+        self.summary.setText(report.summary)
+        engine = f"{report.engine.name} · {report.engine.version}"
+        lists = ", ".join(report.engine.trust_lists) or "no trust lists loaded"
+        self.meta.setText(f"<small>{_esc(report.file.name)} · checked by {_esc(engine)} · trust: {_esc(lists)}</small>")
+        self.setAccessibleDescription(f"{style.title}. {report.summary}")
+
+
+class ReportView(QWidget):
+    """Tabs: Overview (what a journalist needs), History, Made from, Evidence, Raw data."""
+
+    link_activated = Signal(str)
+
+    def __init__(self, on_error: Callable[[str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = TaskOwner(on_error)
+        self.report: InspectionReport | None = None
+        self.banner = Banner()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Inspection details")
+        self.overview = QWidget()
+        self.overview_layout = QVBoxLayout(self.overview)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.overview)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history = QTreeWidget()
+        self.history.setHeaderLabels(["What happened", "When", "With", "Source"])
+        self.history.setAccessibleName("Edit history")
+        self.history.setRootIsDecorated(False)
+        self.ingredients = QTreeWidget()
+        self.ingredients.setHeaderLabels(["Source file", "Verdict", "Relationship"])
+        self.ingredients.setAccessibleName("Files this was made from")
+        self.ingredients.setIconSize(QSize(56, 56))
+        self.evidence = QTreeWidget()
+        self.evidence.setHeaderLabels(["Code", "What it means (hover for the validator's own words)"])
+        self.evidence.setWordWrap(True)
+        self.evidence.header().setStretchLastSection(True)
+        self.evidence.setAccessibleName("Validation codes")
+        self.raw = QPlainTextEdit()
+        self.raw.setReadOnly(True)
+        self.raw.setFont(QFont("monospace"))
+        self.raw.setAccessibleName("Raw manifest JSON")
+        self.tabs.addTab(scroll, "Overview")
+        self.tabs.addTab(self.history, "History")
+        self.tabs.addTab(self.ingredients, "Made from")
+        self.tabs.addTab(self.evidence, "Evidence")
+        self.tabs.addTab(self.raw, "Raw data")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.file_picture = QLabel()
+        self.manifest_picture = QLabel()
+        self.clear()
+
+    def clear(self) -> None:
+        self.report = None
+        self.banner.hide()
+        self.tabs.hide()
+
+    # -- filling -----------------------------------------------------------------------------
+    def show_report(self, report: InspectionReport) -> None:
+        self._tasks.cancel_all()
+        self.report = report
+        self.banner.show_report(report)
+        self.banner.show()
+        self.tabs.show()
+        self._fill_overview(report)
+        self._fill_history(report)
+        self._fill_ingredients(report)
+        self._fill_evidence(report)
+        self.raw.setPlainText(json.dumps(report.raw, indent=2, ensure_ascii=False) if report.raw else
+                              "This file has no manifest store.")
+        self.tabs.setTabText(2, f"Made from ({len(report.ingredients)})")
+        problems = len(report.validation.failure)
+        self.tabs.setTabText(3, f"Evidence ({problems} problem{'' if problems == 1 else 's'})")
+
+    def _clear_overview(self) -> None:
+        while self.overview_layout.count():
+            widget = self.overview_layout.takeAt(0).widget()
+            if widget is not None:
+                widget.setParent(None)  # gone at once, not at the next event-loop turn
+                widget.deleteLater()
+
+    def _fill_overview(self, r: InspectionReport) -> None:
+        self._clear_overview()
+        top = QHBoxLayout()
+        pictures = QVBoxLayout()
+        self.file_picture = self._picture_box(pictures, "This file")
+        self.manifest_picture = self._picture_box(pictures, "Thumbnail signed into its Content Credentials")
+        pictures.addStretch(1)
+        facts = QVBoxLayout()
+        top.addLayout(pictures)
+        top.addLayout(facts, 1)
+        holder = QWidget()
+        holder.setLayout(top)
+        self.overview_layout.addWidget(holder)
+        path = Path(r.file.path)
+        self._tasks.spawn(self._load_picture(self.file_picture, file_preview_async, path, PICTURE_EDGE))
+        if r.thumbnail:
+            self._tasks.spawn(self._load_picture(self.manifest_picture, manifest_resource_async, path, r.thumbnail))
+        else:  # nothing to compare with: no empty frame
+            self.manifest_picture.parentWidget().hide()
+        self._fill_facts(facts, r)
+        facts.addStretch(1)
+        add = self.overview_layout.addWidget
+        if r.verdict in (Verdict.TRUSTED, Verdict.VALID, Verdict.INVALID):
+            add(_section("Checks"))
+            add(self._checks(r))
+        add(_section("File"))
+        add(_rows([("Name", _esc(r.file.name)), ("Type", _esc(r.file.media_type or "unknown")),
+                   ("Size", f"{r.file.size:,} bytes"), ("SHA-256", f"<code>{_esc(r.file.sha256)}</code>"),
+                   ("Location", _esc(r.file.path))]))
+        self.overview_layout.addStretch(1)
+
+    def _fill_facts(self, facts: QVBoxLayout, r: InspectionReport) -> None:
+        add = facts.addWidget
+        if r.ai_generated:
+            badge = QLabel("AI-GENERATED · its Content Credentials declare generative AI")
+            badge.setObjectName("aiBadge")
+            badge.setStyleSheet("#aiBadge { background: #6a1b9a; color: white; border-radius: 8px; padding: 6px;"
+                                " font-weight: bold; }")
+            badge.setAccessibleName("AI-generated")
+            add(badge, 0, Qt.AlignmentFlag.AlignLeft)
+        if r.signer:
+            s = r.signer
+            trust = (f"Trusted via <b>{_esc(s.trust_source)}</b>" if s.trust_source
+                     else "Not on any trust list you use")
+            rows = [("Signed by", f"<b>{_esc(s.common_name or 'unknown')}</b>"), ("Trust", trust)]
+            if s.organisation:
+                rows.append(("Organisation", _esc(s.organisation)))
+            rows.append(("Certificate issuer", _esc(s.issuer or "unknown")))
+            stamped = r.check("timestamp")
+            claimed = next((a.when for a in r.actions if a.when), None)
+            if r.signed_at:
+                when = r.signed_at
+                if stamped is not None and stamped.status.value == "pass":
+                    when += " (vouched for by a timestamp authority)"
+            elif claimed:
+                when = f"{claimed} (the signer's own record; no timestamp authority vouches for it)"
+            else:
+                when = "not stated"
+            rows.append(("Signed at", _esc(when)))
+            if r.claim_generator:
+                rows.append(("Made with", _esc(r.claim_generator)))
+            add(_section("Who signed"))
+            add(_rows(rows))
+        if r.capture:
+            add(_section("Capture (signed)"))
+            add(_rows(capture_rows(r.capture)))
+        if r.capture_unsigned:
+            add(_section("Capture (file metadata, unsigned)"))
+            note = QLabel("<i>Not covered by any signature: anyone could have written these values.</i>")
+            note.setWordWrap(True)
+            add(note)
+            add(_rows(capture_rows(r.capture_unsigned)))
+        if r.actions:
+            add(_section("History"))
+            lines = []
+            for a in r.actions:
+                extra = source_type_label(a.digital_source_type)
+                lines.append(f"• {_esc(action_label(a.action))}" + (f" — {_esc(extra)}" if extra else ""))
+            history = QLabel("<br>".join(lines))
+            history.setWordWrap(True)
+            add(history)
+        if r.remote_url:
+            add(_section("Remote Content Credentials"))
+            add(_rows([("Stored at", _esc(r.remote_url))]))
+        if r.error:
+            add(_section("What went wrong"))
+            add(_rows([("Reader said", _esc(r.error))]))
+
+    def _checks(self, r: InspectionReport) -> QWidget:
+        checks = QWidget()
+        grid = QGridLayout(checks)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for row, check in enumerate(r.checks):
+            icon = QLabel()
+            icon.setPixmap(check_icon(check.status).pixmap(20, 20))
+            name = QLabel(f"<b>{_esc(CHECK_NAMES.get(check.id, check.id))}</b>")
+            detail = QLabel(_esc(check.detail))
+            detail.setWordWrap(True)
+            name.setAccessibleName(f"{CHECK_NAMES.get(check.id, check.id)}: {check.status.value}")
+            grid.addWidget(icon, row, 0)
+            grid.addWidget(name, row, 1)
+            grid.addWidget(detail, row, 2)
+        grid.setColumnStretch(2, 1)
+        return checks
+
+    def _picture_box(self, column: QVBoxLayout, caption: str) -> QLabel:
+        frame = QWidget()
+        box = QVBoxLayout(frame)
+        box.setContentsMargins(0, 0, 0, 0)
+        picture = QLabel("…")
+        picture.setFixedSize(PICTURE_EDGE, PICTURE_EDGE)
+        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        picture.setStyleSheet("QLabel { border: 1px solid palette(mid); border-radius: 6px; }")
+        picture.setAccessibleName(caption)
+        text = QLabel(f"<small>{_esc(caption)}</small>")
+        text.setWordWrap(True)
+        text.setFixedWidth(PICTURE_EDGE)
+        box.addWidget(picture)
+        box.addWidget(text)
+        column.addWidget(frame)
+        return picture
+
+    async def _load_picture(self, target: QLabel, load: Callable[..., Awaitable[bytes | None]], *args: object) -> None:
+        data = await load(*args)
+        pixmap = QPixmap()
+        if data and pixmap.loadFromData(data):
+            target.setPixmap(pixmap.scaled(PICTURE_EDGE, PICTURE_EDGE, Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.SmoothTransformation))
+        else:
+            target.setText("no preview")
+
+    def _fill_history(self, r: InspectionReport) -> None:
+        self.history.clear()
+        for a in r.actions:
+            item = QTreeWidgetItem([action_label(a.action), a.when or "", a.software_agent or "",
+                                    source_type_label(a.digital_source_type) or ""])
+            item.setToolTip(0, a.action)
+            if a.description:
+                item.setToolTip(2, a.description)
+            self.history.addTopLevelItem(item)
+        for i in range(4):
+            self.history.resizeColumnToContents(i)
+
+    def _fill_ingredients(self, r: InspectionReport) -> None:
+        self.ingredients.clear()
+        path = Path(r.file.path)
+
+        def add(parent: QTreeWidget | QTreeWidgetItem, node: Ingredient) -> None:
+            relation = RELATIONSHIPS.get(node.relationship or "", node.relationship or "")
+            item = QTreeWidgetItem([node.title or "(untitled)", VERDICTS[node.verdict].title, relation])
+            item.setIcon(1, verdict_icon(node.verdict, 32))
+            if node.failure_codes:
+                item.setToolTip(1, "\n".join(node.failure_codes))
+            if isinstance(parent, QTreeWidget):
+                parent.addTopLevelItem(item)
+            else:
+                parent.addChild(item)
+            if node.thumbnail:
+                self._tasks.spawn(self._ingredient_thumbnail(item, path, node.thumbnail))
+            for child in node.ingredients:
+                add(item, child)
+
+        for node in r.ingredients:
+            add(self.ingredients, node)
+        self.ingredients.expandAll()
+        self.ingredients.setColumnWidth(0, 320)
+        self.ingredients.setColumnWidth(1, 260)
+
+    async def _ingredient_thumbnail(self, item: QTreeWidgetItem, path: Path, identifier: str) -> None:
+        data = await manifest_resource_async(path, identifier)
+        pixmap = QPixmap()
+        if data and pixmap.loadFromData(data):
+            item.setIcon(0, pixmap.scaled(48, 48, Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.SmoothTransformation))
+
+    def _fill_evidence(self, r: InspectionReport) -> None:
+        self.evidence.clear()
+        for title, codes in (("Problems", r.validation.failure), ("Notes", r.validation.warning),
+                             ("Passed", r.validation.success)):
+            group = QTreeWidgetItem([f"{title} ({len(codes)})"])
+            self.evidence.addTopLevelItem(group)
+            for c in codes:
+                child = QTreeWidgetItem([c.code, c.explanation])
+                words = f"Validator: {c.detail}" + (f"\nWhere: {c.url}" if c.url else "")
+                child.setToolTip(0, words)
+                child.setToolTip(1, words)
+                group.addChild(child)
+            group.setExpanded(title != "Passed")
+        self.evidence.resizeColumnToContents(0)
+
+    async def aclose(self) -> None:
+        self._tasks.cancel_all()

@@ -1,0 +1,358 @@
+"""Settings: engine and account, signing identity, protect defaults, privacy.
+
+Secrets go straight to the OS keyring and are never shown back: the key field stays empty and says
+which key is stored (masked). Every keyring, network and crypto call runs off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.errors import TrustNXTError
+from ..domain.protect import THUMBNAIL_EDGES
+from ..services.app_context import AppContext
+from ..services.backends import make_backend
+from ..services.credentials import CredentialStore
+from ..services.keyring_store import fix_hint
+from ..services.settings import Settings
+from .tasks import TaskOwner
+
+_THUMB_NAMES = {0: "Off", 256: "Small (256 px)", 512: "Medium (512 px)", 1024: "Large (1024 px)"}
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(620)
+        self.context = context
+        self.credentials = CredentialStore(context.secrets)
+        self._tasks = TaskOwner(self._say)
+        s = context.settings
+
+        self.keyring_warning = QLabel()
+        self.keyring_warning.setWordWrap(True)
+        self.keyring_warning.setObjectName("keyringWarning")
+        self.keyring_warning.setStyleSheet("#keyringWarning { background: #fff3e0; color: #8a4b00; padding: 8px;"
+                                           " border-radius: 6px; }")
+        if context.keyring_problem:
+            self.keyring_warning.setText(f"<b>No secure keyring is available.</b> {context.keyring_problem} "
+                                         f"{fix_hint()} Until then nothing secret can be stored.")
+        self.keyring_warning.setVisible(bool(context.keyring_problem))
+
+        tabs = QTabWidget()
+        tabs.addTab(self._engine_tab(s), "Engine && account")
+        tabs.addTab(self._identity_tab(s), "Signing identity")
+        tabs.addTab(self._protect_tab(s), "Protect")
+        tabs.addTab(self._privacy_tab(s), "Privacy")
+        self.tabs = tabs
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.keyring_warning)
+        layout.addWidget(tabs, 1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Settings message")
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        # Work still running when the dialog closes must not touch its deleted widgets.
+        self.finished.connect(lambda _result: self._tasks.cancel_all())
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._tasks.spawn(self.refresh_async())
+
+    # -- tabs ---------------------------------------------------------------------------------
+    def _engine_tab(self, s: Settings) -> QWidget:
+        page = QWidget()
+        self.local_radio = QRadioButton("&Local — offline, signed with your own identity")
+        self.cloud_radio = QRadioButton("TrustNXT &cloud — Protect and Inspect APIs (billed per call)")
+        group = QButtonGroup(page)
+        group.addButton(self.local_radio)
+        group.addButton(self.cloud_radio)
+        (self.cloud_radio if s.backend == "cloud" else self.local_radio).setChecked(True)
+        self.api_url = QLineEdit(s.api_url)
+        self.api_url.setPlaceholderText("https://api.trustnxt.com (default)")
+        self.api_url.setAccessibleName("API URL")
+        self.api_key = QLineEdit()
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setAccessibleName("API key")
+        self.api_secret = QLineEdit()
+        self.api_secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_secret.setAccessibleName("API secret")
+        self.key_status = QLabel("Checking the keyring…")
+        self.key_status.setWordWrap(True)
+        self.save_key_button = QPushButton("Store in keyring")
+        self.forget_key_button = QPushButton("Forget stored key")
+        self.test_button = QPushButton("&Test connection")
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        self.test_result.setAccessibleName("Connection test result")
+        self.save_key_button.clicked.connect(lambda: self._tasks.spawn(self.store_key_async()))
+        self.forget_key_button.clicked.connect(lambda: self._tasks.spawn(self.forget_key_async()))
+        self.test_button.clicked.connect(lambda: self._tasks.spawn(self.test_connection_async()))
+        form = QFormLayout()
+        form.addRow("API URL", self.api_url)
+        form.addRow("API key", self.api_key)
+        form.addRow("API secret", self.api_secret)
+        form.addRow("", self.key_status)
+        keys = QHBoxLayout()
+        for b in (self.save_key_button, self.forget_key_button, self.test_button):
+            keys.addWidget(b)
+        keys.addStretch(1)
+        account = QGroupBox("TrustNXT account")
+        account_layout = QVBoxLayout(account)
+        account_layout.addLayout(form)
+        account_layout.addLayout(keys)
+        account_layout.addWidget(self.test_result)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.local_radio)
+        layout.addWidget(self.cloud_radio)
+        layout.addWidget(account)
+        layout.addStretch(1)
+        return page
+
+    def _identity_tab(self, s: Settings) -> QWidget:
+        page = QWidget()
+        self.identity_details = QLabel("Loading…")
+        self.identity_details.setWordWrap(True)
+        self.identity_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.identity_details.setAccessibleName("Current signing identity")
+        self.display_name = QLineEdit(s.display_name)
+        self.display_name.setPlaceholderText("your account's name")
+        self.organisation = QLineEdit(s.organisation)
+        self.create_button = QPushButton("Create a new identity")
+        self.export_button = QPushButton("Export root certificate…")
+        self.import_cert = QLineEdit()
+        self.import_cert.setPlaceholderText("certificate chain (.pem) or PKCS#12 (.p12/.pfx)")
+        self.import_key = QLineEdit()
+        self.import_key.setPlaceholderText("private key (.pem), not needed for PKCS#12")
+        self.import_password = QLineEdit()
+        self.import_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.import_password.setPlaceholderText("password of the file, if any")
+        browse_cert, browse_key = QPushButton("Browse…"), QPushButton("Browse…")
+        browse_cert.clicked.connect(lambda: self._browse(self.import_cert))
+        browse_key.clicked.connect(lambda: self._browse(self.import_key))
+        self.import_button = QPushButton("Import identity")
+        self.create_button.clicked.connect(lambda: self._tasks.spawn(self.create_identity_async()))
+        self.export_button.clicked.connect(self._export_root)
+        self.import_button.clicked.connect(lambda: self._tasks.spawn(self.import_identity_async()))
+        form = QFormLayout()
+        form.addRow("Name on new certificates", self.display_name)
+        form.addRow("Organisation", self.organisation)
+        create_row = QHBoxLayout()
+        create_row.addWidget(self.create_button)
+        create_row.addWidget(self.export_button)
+        create_row.addStretch(1)
+        imp = QGroupBox("Use a certificate issued to you")
+        imp_form = QFormLayout(imp)
+        cert_row, key_row = QHBoxLayout(), QHBoxLayout()
+        cert_row.addWidget(self.import_cert)
+        cert_row.addWidget(browse_cert)
+        key_row.addWidget(self.import_key)
+        key_row.addWidget(browse_key)
+        imp_form.addRow("Certificate", cert_row)
+        imp_form.addRow("Key", key_row)
+        imp_form.addRow("Password", self.import_password)
+        imp_form.addRow("", self.import_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.identity_details)
+        layout.addLayout(form)
+        layout.addLayout(create_row)
+        layout.addWidget(imp)
+        layout.addStretch(1)
+        return page
+
+    def _protect_tab(self, s: Settings) -> QWidget:
+        page = QWidget()
+        self.thumbnail = QComboBox()
+        for edge in THUMBNAIL_EDGES:
+            self.thumbnail.addItem(_THUMB_NAMES[edge], edge)
+        self.thumbnail.setCurrentIndex(THUMBNAIL_EDGES.index(s.thumbnail_edge))
+        self.author = QLineEdit(s.author)
+        self.author.setPlaceholderText("not written")
+        self.do_not_train = QCheckBox("Ask AI companies &not to train on or mine my media")
+        self.do_not_train.setChecked(s.do_not_train)
+        self.output_dir = QLineEdit(s.output_dir)
+        self.output_dir.setPlaceholderText("next to the originals")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse_output)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.output_dir)
+        out_row.addWidget(browse)
+        self.tsa_url = QLineEdit(s.tsa_url)
+        self.tsa_url.setPlaceholderText("off (e.g. http://timestamp.digicert.com)")
+        form = QFormLayout(page)
+        form.addRow("Thumbnail in the Trust Label", self.thumbnail)
+        form.addRow("Author", self.author)
+        form.addRow("", self.do_not_train)
+        form.addRow("Save protected copies", out_row)
+        form.addRow("Timestamp authority", self.tsa_url)
+        form.addRow("", QLabel("<small>Copies are named <i>photo.protected.jpg</i>; existing files are never "
+                               "overwritten.</small>"))
+        return page
+
+    def _privacy_tab(self, s: Settings) -> QWidget:
+        page = QWidget()
+        self.remote_fetch = QCheckBox("&Fetch Content Credentials stored on other servers")
+        self.remote_fetch.setChecked(s.remote_manifest_fetch)
+        note = QLabel("Off by default: fetching tells the server which file you opened, and when. "
+                      "Files whose credentials are stored remotely show as “Not checked”.")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.remote_fetch)
+        layout.addWidget(note)
+        layout.addStretch(1)
+        return page
+
+    # -- async work ---------------------------------------------------------------------------
+    async def refresh_async(self) -> None:
+        try:
+            status = await asyncio.to_thread(self.credentials.status)
+        except TrustNXTError as e:
+            self.key_status.setText(str(e))
+        else:
+            if status.configured:
+                where = "the OS keyring" if status.key_source == "keyring" else "the environment (overrides the keyring)"
+                secret = ", with a secret" if status.secret_set else ""
+                self.key_status.setText(f"Stored: <b>{status.key_masked}</b>{secret}, in {where}.")
+                self.api_key.setPlaceholderText("a key is stored; type a new one to replace it")
+            else:
+                self.key_status.setText("No API key stored.")
+                self.api_key.setPlaceholderText("tnxt_live_…")
+            self.forget_key_button.setEnabled(status.configured and status.key_source == "keyring")
+        info = await self.context.identity.info()
+        if info is None:
+            self.identity_details.setText("No signing identity yet: one is created the first time you protect.")
+            self.export_button.setEnabled(False)
+            return
+        org = f", {info.organisation}" if info.organisation else ""
+        self.identity_details.setText(
+            f"<b>{info.display_name}</b>{org} — {'made on this computer' if info.kind == 'local' else 'imported'}<br>"
+            f"Issuer: {info.issuer}<br>Algorithm: {info.algorithm} · valid {info.not_before[:10]} to "
+            f"{info.not_after[:10]}<br>Fingerprint: <code>{info.fingerprint[:32]}…</code>")
+        self.export_button.setEnabled(info.kind == "local")
+
+    async def store_key_async(self) -> None:
+        key, secret = self.api_key.text(), self.api_secret.text()
+        if not key.strip():
+            self._say("Type the API key first.")
+            return
+        warnings = await asyncio.to_thread(self.credentials.set, key, secret or None)
+        self.api_key.clear()
+        self.api_secret.clear()
+        self._say("Stored in the OS keyring." + ("".join(f" {w}" for w in warnings)))
+        await self.refresh_async()
+
+    async def forget_key_async(self) -> None:
+        await asyncio.to_thread(self.credentials.clear)
+        self._say("The API key and secret were removed from the keyring.")
+        await self.refresh_async()
+
+    async def test_connection_async(self) -> str:
+        self.test_button.setEnabled(False)
+        self.test_result.setText("Connecting…")
+        if self.api_key.text().strip():
+            await self.store_key_async()
+        probe = make_backend(self.context.root, self._collect(), self.context.secrets, "cloud")
+        try:
+            usage = await probe.usage()
+        except TrustNXTError as e:
+            text = f"✗ {e}"
+        else:
+            text = (f"✓ Connected. This month: {usage.protect_calls} protect and {usage.inspect_calls} inspect calls "
+                    f"({usage.source}).")
+        finally:
+            await probe.aclose()
+            self.test_button.setEnabled(True)
+        self.test_result.setText(text)
+        return text
+
+    async def create_identity_async(self) -> None:
+        info = await self.context.identity.create(self.display_name.text().strip(), self.organisation.text().strip(),
+                                                  replace=True)
+        self._say(f"New signing identity “{info.display_name}” created; the previous one was retired "
+                  "(files it signed stay trusted here).")
+        self.context.apply_settings(self._collect())
+        await self.refresh_async()
+
+    async def import_identity_async(self) -> None:
+        cert = self.import_cert.text().strip()
+        if not cert:
+            self._say("Choose the certificate file to import.")
+            return
+        key = self.import_key.text().strip()
+        info = await self.context.identity.import_file(Path(cert), Path(key) if key else None,
+                                                       self.import_password.text() or None, replace=True)
+        self.import_password.clear()
+        self._say(f"Now signing as “{info.display_name}”, issued by {info.issuer}.")
+        self.context.apply_settings(self._collect())
+        await self.refresh_async()
+
+    # -- plain slots --------------------------------------------------------------------------
+    def _browse(self, target: QLineEdit) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Choose a file")
+        if name:
+            target.setText(name)
+
+    def _browse_output(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Save protected copies into")
+        if folder:
+            self.output_dir.setText(folder)
+
+    def _export_root(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export root certificate", "trustnxt-root.pem",
+                                              "PEM certificate (*.pem)")
+        if name:
+            self._tasks.spawn(self._export(Path(name)))
+
+    async def _export(self, target: Path) -> None:
+        if await self.context.identity.export_root(target):
+            self._say(f"Saved {target.name}. Give it to people who should trust what you sign.")
+
+    def _collect(self) -> Settings:
+        return dataclasses.replace(
+            self.context.settings,
+            backend="cloud" if self.cloud_radio.isChecked() else "local",
+            api_url=self.api_url.text().strip(),
+            display_name=self.display_name.text().strip(),
+            organisation=self.organisation.text().strip(),
+            thumbnail_edge=int(self.thumbnail.currentData()),
+            author=self.author.text().strip(),
+            do_not_train=self.do_not_train.isChecked(),
+            output_dir=self.output_dir.text().strip(),
+            tsa_url=self.tsa_url.text().strip(),
+            remote_manifest_fetch=self.remote_fetch.isChecked(),
+        )
+
+    def _save(self) -> None:
+        if self.api_key.text().strip():
+            self._say("Store the typed API key in the keyring (or clear the field) before saving.")
+            return
+        self.context.apply_settings(self._collect())
+        self.accept()
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)

@@ -1,0 +1,53 @@
+"""Owning the coroutines a widget starts: keep references, report failures, cancel on close."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from ..domain.errors import TrustNXTError
+
+log = logging.getLogger(__name__)
+
+
+class TaskOwner:
+    """Slots stay thin: they call spawn(coro); the coroutine itself is an ordinary awaitable tests can await."""
+
+    def __init__(self, on_error: Callable[[str], None]) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._on_error = on_error
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is None:
+            return
+        if isinstance(error, TrustNXTError):
+            self._on_error(str(error))  # expected problems: said plainly to the person
+        else:
+            # Bugs go to the crash handler (sys.excepthook), which logs them with secrets redacted.
+            import sys
+
+            sys.excepthook(type(error), error, error.__traceback__)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    async def wait(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()

@@ -1,0 +1,78 @@
+"""Colours, words and palettes: one place decides how a verdict looks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+from ..domain.report import CheckStatus, Verdict
+
+
+@dataclass(frozen=True)
+class VerdictStyle:
+    title: str  # a few words, shown large
+    colour: str  # banner background
+    glyph: str  # drawn into the icon: check, cross, warn, none, question
+
+
+VERDICTS: dict[Verdict, VerdictStyle] = {
+    Verdict.TRUSTED: VerdictStyle("Verified and trusted", "#1e7d32", "check"),
+    Verdict.VALID: VerdictStyle("Intact, signer unknown to you", "#1565c0", "check"),
+    Verdict.INVALID: VerdictStyle("Failed verification", "#c62828", "cross"),
+    Verdict.NONE: VerdictStyle("No Content Credentials", "#616161", "none"),
+    Verdict.UNVERIFIED: VerdictStyle("Not checked", "#ef6c00", "question"),
+    Verdict.UNSUPPORTED: VerdictStyle("Unsupported file type", "#616161", "none"),
+    Verdict.ERROR: VerdictStyle("Could not be read", "#8e24aa", "warn"),
+}
+
+CHECK_NAMES = {
+    "integrity": "Media unchanged",
+    "signature": "Signature",
+    "signer_trust": "Signer trusted",
+    "timestamp": "Trusted time",
+    "ingredients": "Source files",
+    "revocation": "Certificate not revoked",
+}
+
+CHECK_STATUS: dict[CheckStatus, tuple[str, str]] = {  # glyph, colour
+    CheckStatus.PASS: ("check", "#2e7d32"),
+    CheckStatus.FAIL: ("cross", "#c62828"),
+    CheckStatus.WARN: ("warn", "#ef6c00"),
+    CheckStatus.UNKNOWN: ("question", "#757575"),
+    CheckStatus.NOT_APPLICABLE: ("none", "#9e9e9e"),
+}
+
+JOB_COLOURS = {"waiting": "#757575", "protecting": "#1565c0", "done": "#2e7d32", "failed": "#c62828",
+               "skipped": "#757575", "cancelled": "#757575"}
+
+
+def is_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    return hints.colorScheme() == Qt.ColorScheme.Dark
+
+
+def apply_palette(app: QGuiApplication) -> None:
+    """Follow the system's light or dark scheme, with a palette that reads well in both."""
+    palette = QPalette()
+    if is_dark():
+        base, window, text = QColor("#1e1f22"), QColor("#2b2d31"), QColor("#e8e8e8")
+        palette.setColor(QPalette.ColorRole.Window, window)
+        palette.setColor(QPalette.ColorRole.WindowText, text)
+        palette.setColor(QPalette.ColorRole.Base, base)
+        palette.setColor(QPalette.ColorRole.AlternateBase, window)
+        palette.setColor(QPalette.ColorRole.Text, text)
+        palette.setColor(QPalette.ColorRole.Button, window)
+        palette.setColor(QPalette.ColorRole.ButtonText, text)
+        palette.setColor(QPalette.ColorRole.ToolTipBase, window)
+        palette.setColor(QPalette.ColorRole.ToolTipText, text)
+        palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#9a9a9a"))
+        palette.setColor(QPalette.ColorRole.Highlight, QColor("#3d6fb6"))
+        palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+        palette.setColor(QPalette.ColorRole.Link, QColor("#8ab4f8"))
+    app.setPalette(palette)
+
+
+def connect_scheme_changes(app: QGuiApplication) -> None:
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_palette(app))
