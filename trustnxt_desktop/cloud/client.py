@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import ipaddress
 import json
 import logging
@@ -125,7 +126,11 @@ class CloudClient:
             limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
             headers={"User-Agent": f"TrustNXT-Desktop/{__version__}"},
             follow_redirects=False,  # a redirect could carry the key's headers to another host
+            trust_env=not is_loopback(urlsplit(self.base_url).hostname or ""),  # no proxy for this machine
         )
+        # Usage is informational and unbilled: fail over to the local ledger quickly rather than wait.
+        self.usage_retry = dataclasses.replace(self.retry, max_attempts=min(2, self.retry.max_attempts),
+                                               total_seconds=min(5.0, self.retry.total_seconds))
 
     def __repr__(self) -> str:
         return f"CloudClient({self.base_url!r}, {self._credentials!r})"
@@ -189,14 +194,17 @@ class CloudClient:
             except ValueError as e:
                 raise CloudServerError("The TrustNXT service sent usage figures we could not read.") from e
 
-        return await self._call("GET", contract.USAGE_PATH, receive, headers={"Accept": "application/json"})
+        return await self._call("GET", contract.USAGE_PATH, receive, headers={"Accept": "application/json"},
+                                retry=self.usage_retry)
 
     # -- retries -----------------------------------------------------------------------------
 
     async def _call(self, method: str, path: str, receive: Callable[[httpx.Response], Awaitable[T]], *,
-                    upload: MultipartUpload | None = None, headers: dict[str, str] | None = None) -> T:
+                    upload: MultipartUpload | None = None, headers: dict[str, str] | None = None,
+                    retry: RetryPolicy | None = None) -> T:
+        policy = retry or self.retry
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.retry.total_seconds
+        deadline = loop.time() + policy.total_seconds
         attempt = 0
         while True:
             attempt += 1
@@ -204,14 +212,14 @@ class CloudClient:
                 return await self._attempt(method, path, receive, upload, headers or {})
             except CloudError as e:
                 error = e
-            if not error.retryable or attempt >= self.retry.max_attempts:
+            if not error.retryable or attempt >= policy.max_attempts:
                 raise error
-            wait = self.retry.delay(attempt, error.retry_after)
+            wait = policy.delay(attempt, error.retry_after)
             if loop.time() + wait > deadline:
                 log.info("%s %s: %s; giving up, the retry time budget is spent", method, path, _brief(error))
                 raise error
             log.info("%s %s: %s; attempt %d of %d in %.2fs", method, path, _brief(error), attempt + 1,
-                     self.retry.max_attempts, wait)
+                     policy.max_attempts, wait)
             await asyncio.sleep(wait)
 
     async def _attempt(self, method: str, path: str, receive: Callable[[httpx.Response], Awaitable[T]],
