@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Build dist/trustnxt-desktop_<version>_<arch>.deb from the PyInstaller bundle.
+# Installs under /opt/trustnxt-desktop, puts trustnxt-desktop and trustnxt on PATH, registers the
+# menu entry, icons and "Open with" MIME types. Usage: packaging/linux/build-deb.sh [--skip-bundle]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+[ "${1:-}" = "--skip-bundle" ] && [ -x dist/trustnxt-desktop/trustnxt-desktop ] || packaging/build-bundle.sh
+PY="${TRUSTNXT_BUILD_VENV:-$ROOT/build/venv}/bin/python"
+VERSION="$("$PY" -c 'import trustnxt_desktop; print(trustnxt_desktop.__version__)')"
+ARCH="$(dpkg --print-architecture)"
+NAME="trustnxt-desktop_${VERSION}_${ARCH}"
+STAGE="$ROOT/build/deb/$NAME"
+rm -rf "$STAGE"
+mkdir -p "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" "$STAGE/usr/share/applications" "$STAGE/usr/share/doc/trustnxt-desktop"
+cp -a dist/trustnxt-desktop "$STAGE/opt/trustnxt-desktop"
+ln -s /opt/trustnxt-desktop/trustnxt-desktop "$STAGE/usr/bin/trustnxt-desktop"
+ln -s /opt/trustnxt-desktop/trustnxt "$STAGE/usr/bin/trustnxt"
+sed "s|@MIME_TYPES@|$("$PY" packaging/formats.py mime)|" resources/trustnxt-desktop.desktop.in \
+  > "$STAGE/usr/share/applications/trustnxt-desktop.desktop"
+for size in 16 24 32 48 64 128 256 512; do
+  install -D -m 644 "build/icons/trustnxt-desktop-$size.png" \
+    "$STAGE/usr/share/icons/hicolor/${size}x${size}/apps/trustnxt-desktop.png"
+done
+cat > "$STAGE/usr/share/doc/trustnxt-desktop/copyright" <<'TXT'
+TrustNXT Desktop. Bundles Qt (LGPLv3, via PySide6), c2pa-rs (MIT/Apache-2.0), Pillow (MIT-CMU),
+libheif via pillow-heif (LGPLv3), cryptography (Apache-2.0/BSD), and the Python runtime (PSF).
+TXT
+INSTALLED_KB="$(du -sk "$STAGE/opt" | cut -f1)"
+cat > "$STAGE/DEBIAN/control" <<TXT
+Package: trustnxt-desktop
+Version: $VERSION
+Architecture: $ARCH
+Maintainer: TrustNXT Desktop <desktop@trustnxt.com>
+Installed-Size: $INSTALLED_KB
+Section: graphics
+Priority: optional
+Depends: libgl1, libegl1, libxkbcommon0, libxkbcommon-x11-0, libfontconfig1, fonts-dejavu-core | fonts-liberation, libdbus-1-3, libglib2.0-0, libpulse0, libxrandr2, libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1, libxcb-shape0, libxcb-randr0, libxcb-render-util0, libxcb-image0
+Recommends: gnome-keyring | kwalletmanager
+Homepage: https://www.trustnxt.com
+Description: protect and inspect media with Content Credentials (C2PA)
+ Photographers give their photos, audio and video a signed Trust Label; journalists check
+ the media they receive: is it intact, who signed it, when, with which device, was it edited
+ or AI-generated. Works offline with a local signing identity, or with the TrustNXT APIs.
+TXT
+cat > "$STAGE/DEBIAN/postinst" <<'TXT'
+#!/bin/sh
+set -e
+command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q /usr/share/applications || true
+command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t /usr/share/icons/hicolor || true
+exit 0
+TXT
+cp "$STAGE/DEBIAN/postinst" "$STAGE/DEBIAN/postrm"
+chmod 755 "$STAGE/DEBIAN/postinst" "$STAGE/DEBIAN/postrm"
+dpkg-deb --build --root-owner-group "$STAGE" "dist/$NAME.deb" >/dev/null
+echo "dist/$NAME.deb"
