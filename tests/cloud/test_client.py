@@ -226,3 +226,12 @@ def test_error_bodies_follow_the_contract(sandbox: SandboxProcess) -> None:
     assert response.status_code == 401
     assert contract.parse_error_body(response.content) == (contract.ERR_UNAUTHORIZED, "Unknown API key.")
     assert json.loads(sandbox.get("/v1/nothing").content)["error"]["code"] == contract.ERR_NOT_FOUND
+
+
+async def test_rate_limits_pace_the_client_without_using_up_attempts(sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+    server = sandbox_factory("--rate-limit", "1")
+    once = RetryPolicy(max_attempts=1, base_delay=0.05, total_seconds=10)  # no retries for failures at all
+    async with client_for(server, retry=once) as client:
+        reports = [await client.inspect(CORPUS / "media" / "trustnxt-icon.jpg") for _ in range(2)]
+    assert [r.verdict for r in reports] == [Verdict.NONE] * 2  # an unsigned file
+    assert server.requests(f"POST {contract.INSPECT_PATH}") == {"200": 2, "429": 1}

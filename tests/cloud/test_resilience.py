@@ -15,7 +15,8 @@ from trustnxt_desktop.services.cloud_backend import CloudBackend
 from trustnxt_desktop.services.credentials import KEY_ENV, CredentialStore
 from trustnxt_desktop.services.settings import Settings
 
-# Enough attempts that 30 % failures (plus 429s) practically never exhaust them: 0.4^12 per file.
+# Enough attempts that 30 % injected 503s practically never exhaust them (0.3^12 per file); 429s pace
+# the client without using up attempts.
 PATIENT = RetryPolicy(max_attempts=12, base_delay=0.05, max_delay=1.0, total_seconds=60)
 IMAGES = ["trustnxt-icon.jpg", "trustnxt-icon.png", "sample1.webp", "no_manifest.jpg", "P1000827.jpg"]
 

@@ -130,6 +130,7 @@ class CloudClient:
         )
         # Usage is informational and unbilled: fail over to the local ledger quickly rather than wait.
         self.usage_retry = dataclasses.replace(self.retry, max_attempts=min(2, self.retry.max_attempts),
+                                               max_rate_limited=min(2, self.retry.max_rate_limited),
                                                total_seconds=min(5.0, self.retry.total_seconds))
 
     def __repr__(self) -> str:
@@ -205,21 +206,28 @@ class CloudClient:
         policy = retry or self.retry
         loop = asyncio.get_running_loop()
         deadline = loop.time() + policy.total_seconds
-        attempt = 0
+        failures = throttled = 0
         while True:
-            attempt += 1
             try:
                 return await self._attempt(method, path, receive, upload, headers or {})
             except CloudError as e:
                 error = e
-            if not error.retryable or attempt >= policy.max_attempts:
+            # A 429 is the service pacing us, not a failure: it has its own cap and does not use up
+            # the attempts meant for outages. Both are also bounded by the time budget.
+            if isinstance(error, CloudRateLimitedError):
+                throttled += 1
+                exhausted = throttled > policy.max_rate_limited
+            else:
+                failures += 1
+                exhausted = failures >= policy.max_attempts
+            if not error.retryable or exhausted:
                 raise error
-            wait = policy.delay(attempt, error.retry_after)
+            wait = policy.delay(max(failures, 1), error.retry_after)
             if loop.time() + wait > deadline:
                 log.info("%s %s: %s; giving up, the retry time budget is spent", method, path, _brief(error))
                 raise error
-            log.info("%s %s: %s; attempt %d of %d in %.2fs", method, path, _brief(error), attempt + 1,
-                     policy.max_attempts, wait)
+            log.info("%s %s: %s; retrying in %.2fs (%d failed, %d paced)", method, path, _brief(error), wait,
+                     failures, throttled)
             await asyncio.sleep(wait)
 
     async def _attempt(self, method: str, path: str, receive: Callable[[httpx.Response], Awaitable[T]],

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    max_attempts: int = 6  # first try included
+    max_attempts: int = 6  # first try included; 429 answers do not count (see max_rate_limited)
+    max_rate_limited: int = 20  # how often a 429 may make us wait before we give up
     base_delay: float = 0.5  # seconds; the cap doubles per attempt
     max_delay: float = 15.0  # cap of a single backoff wait
     total_seconds: float = 90.0  # no attempt or wait starts later than this after the first try
@@ -32,9 +33,9 @@ class RetryPolicy:
         return self.rng.uniform(0.0, cap)
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
-        """A server's Retry-After is a floor; a little jitter keeps clients from returning in lockstep."""
+        """A server's Retry-After is a floor; jitter on top keeps clients from all returning in lockstep."""
         if retry_after is not None:
-            return retry_after + self.rng.uniform(0.0, min(self.base_delay, 1.0))
+            return retry_after + self.rng.uniform(0.0, max(self.base_delay, retry_after / 2))
         return self.backoff(attempt)
 
 
