@@ -60,3 +60,6 @@ def drop_paths(target: QWidget, paths: list[Path]) -> QDropEvent:
                       Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, drop)
     return drop
+
+
+from tests.sandbox.process import sandbox_factory  # noqa: E402,F401 - fixture for tests that use the cloud
