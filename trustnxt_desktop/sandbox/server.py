@@ -53,7 +53,7 @@ def parser() -> argparse.ArgumentParser:
         prog="trustnxt-sandbox",
         description="A local TrustNXT-compatible API (protect, inspect, usage) built on the offline engine. "
                     "For tests and demos: plain http, a throwaway signing identity, loopback by default.",
-        epilog="API keys: TRUSTNXT_SANDBOX_KEYS=KEY[:SECRET],... or --keys-file (one KEY[ :SECRET] per line). "
+        epilog="API keys: TRUSTNXT_SANDBOX_KEYS=KEY[:SECRET],... or --keys-file (one KEY or KEY:SECRET per line). "
                "With neither, a test key is generated and printed.")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8787, help="port; 0 picks a free one (default 8787)")
@@ -63,7 +63,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-upload-mb", type=_positive, default=2048, help="largest accepted file (default 2048)")
     p.add_argument("--protect-limit", type=int, help="billable protect calls per key and month (default unlimited)")
     p.add_argument("--inspect-limit", type=int, help="billable inspect calls per key and month (default unlimited)")
-    p.add_argument("--no-usage-endpoint", action="store_true", help=f"behave like a service without GET /v1/usage")
+    p.add_argument("--no-usage-endpoint", action="store_true", help="behave like a service without GET /v1/usage")
     faults = p.add_argument_group("fault injection (API endpoints only)")
     faults.add_argument("--error-rate", type=_fraction, default=0.0, help="fraction answered 503 before any work")
     faults.add_argument("--latency", type=_latency, default=(0.0, 0.0), metavar="MS[-MS]",
