@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,11 +29,13 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "trustnxt-home"
     root.mkdir()
     monkeypatch.setenv("TRUSTNXT_HOME", str(root))
+    # Each test (and every process it starts) gets its own keyring entries: no state leaks between tests.
+    monkeypatch.setenv("TRUSTNXT_KEYRING_SERVICE", f"TrustNXT Desktop test {uuid.uuid4().hex[:12]}")
     return root
 
 
 @pytest.fixture
-def secret_store() -> Iterator[object]:
+def secret_store(home: Path) -> Iterator[object]:
     """The real OS keyring. scripts/test provides one (gnome-keyring on a private D-Bus session)."""
     problem = _keyring_problem()
     if problem:

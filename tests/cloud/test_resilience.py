@@ -64,7 +64,8 @@ async def test_forty_protects_survive_503s_latency_and_429s(sandbox_factory, tmp
     statuses = stats["requests"][f"POST {contract.PROTECT_PATH}"]
     assert statuses["200"] == 40
     assert statuses["503"] >= 5 and statuses.get("429", 0) >= 1, f"the faults did happen: {statuses}"
-    assert stats["faults"]["injected_503"] == statuses["503"]
+    # server.usage() above also meets injected 503s, so compare against every route's 503s.
+    assert stats["faults"]["injected_503"] == sum(r.get("503", 0) for r in stats["requests"].values())
 
 
 async def test_lost_answers_are_replayed_not_billed_again(sandbox_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -29,6 +29,12 @@ from .trust_sources import build_trust_config
 
 class Backend(Protocol):
     label: str  # shown in reports and the window: "engine: local" / "engine: TrustNXT Inspect API"
+    settings: Settings
+
+    async def ready(self, purpose: str) -> str | None:
+        """Fail fast, before a batch touches any file, when the backend cannot work ("protect" or
+        "inspect"); may return a notice for the person (e.g. that an identity was just created)."""
+        ...
 
     async def protect(self, src: Path, options: ProtectOptions) -> ProtectResult: ...
 
@@ -95,6 +101,14 @@ class LocalBackend:
                 loop = asyncio.get_running_loop()
                 self._identity = await loop.run_in_executor(self._executor, self._ensure_identity)
             return self._identity
+
+    async def ready(self, purpose: str) -> str | None:
+        if purpose != "protect":
+            return None
+        await self.identity()
+        info = self.identity_created
+        return (f"Created your signing identity “{info.display_name}” ({info.algorithm}); "
+                "see `trustnxt identity show`.") if info else None
 
     async def protect(self, src: Path, options: ProtectOptions) -> ProtectResult:
         identity = await self.identity()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import keyring
@@ -11,6 +12,8 @@ from .. import APP_NAME
 from ..domain.errors import KeyringUnavailableError
 
 SERVICE = APP_NAME
+# Portable installs and test runs can keep their secrets apart from the main profile's.
+SERVICE_ENV = "TRUSTNXT_KEYRING_SERVICE"
 _REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 
 
@@ -45,8 +48,8 @@ def backend_name() -> str:
 
 
 class KeyringSecretStore:
-    def __init__(self, service: str = SERVICE) -> None:
-        self.service = service
+    def __init__(self, service: str | None = None) -> None:
+        self.service = service or os.environ.get(SERVICE_ENV) or SERVICE
         self._checked = False
 
     def _check(self) -> None:

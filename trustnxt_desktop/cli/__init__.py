@@ -1,0 +1,54 @@
+"""`trustnxt`: protect and inspect media from scripts and terminals. Imports no Qt.
+
+Exit codes: 0 ran fine, 2 usage error, 3 configuration error (e.g. no keyring, no or refused API key),
+4 some files failed (or the TrustNXT service failed).
+
+Each subcommand lives in its own module with a `register(subparsers)` that sets `handler`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import sys
+
+from .. import APP_NAME, __version__
+from ..domain.errors import ConfigurationError, IdentityError, TrustNXTError
+from . import account_cmd, identity_cmd, inspect_cmd, protect_cmd, trust_cmd
+from .common import EXIT_CONFIG, EXIT_FAILED, EXIT_USAGE, Parser, UsageError
+
+COMMANDS = (protect_cmd, inspect_cmd, account_cmd, identity_cmd, trust_cmd)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = Parser(prog="trustnxt", description=f"{APP_NAME}: protect media with Content Credentials and inspect "
+               "what you receive. Works offline with a local signing identity.",
+               epilog="Exit codes: 0 ok, 2 usage error, 3 configuration error, 4 some files failed.")
+    p.add_argument("--version", action="version", version=f"trustnxt {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for command in COMMANDS:
+        command.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        outcome = args.handler(args)
+        return asyncio.run(outcome) if inspect.iscoroutine(outcome) else outcome
+    except UsageError as e:
+        print(f"trustnxt: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ConfigurationError, IdentityError) as e:
+        print(f"trustnxt: {e}", file=sys.stderr)
+        return EXIT_CONFIG
+    except TrustNXTError as e:
+        print(f"trustnxt: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except FileNotFoundError as e:
+        print(f"trustnxt: no such file: {e.filename}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("trustnxt: interrupted", file=sys.stderr)
+        return 130

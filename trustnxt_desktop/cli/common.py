@@ -1,0 +1,63 @@
+"""What every `trustnxt` subcommand shares: exit codes, argument parsing, progress, the backend."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..services.backend import Backend
+from ..services.backends import make_backend
+from ..services.credentials import DEFAULT_PROFILE
+from ..services.keyring_store import KeyringSecretStore
+from ..services.paths import data_root
+from ..services.settings import BACKENDS, SettingsStore
+
+EXIT_OK, EXIT_USAGE, EXIT_CONFIG, EXIT_FAILED = 0, 2, 3, 4
+
+
+class UsageError(Exception):
+    """The command line asks for something that cannot be done as asked (exit code 2)."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+class Progress:
+    """One line per finished file on stderr, so stdout stays clean for --json."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.total, self.done, self.quiet = total, 0, quiet or total < 2
+
+    def __call__(self, text: str) -> None:
+        self.done += 1
+        if not self.quiet:
+            print(f"[{self.done}/{self.total}] {text}", file=sys.stderr, flush=True)
+
+
+def jobs_arg(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 16:
+        raise argparse.ArgumentTypeError("--jobs takes 1 to 16")
+    return value
+
+
+def add_backend_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backend", choices=BACKENDS,
+                   help="local: this computer, offline; cloud: the TrustNXT service (default from settings)")
+    p.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME",
+                   help="which stored API key the cloud backend uses (default: default)")
+
+
+def open_backend(args: argparse.Namespace) -> Backend:
+    root = data_root()
+    settings = SettingsStore(root).load()
+    if getattr(args, "jobs", None):
+        settings.jobs = args.jobs
+    if getattr(args, "fetch_remote", False):
+        settings.remote_manifest_fetch = True
+    return make_backend(root, settings, KeyringSecretStore(), getattr(args, "backend", None),
+                        profile=getattr(args, "profile", None) or DEFAULT_PROFILE)

@@ -1,0 +1,100 @@
+"""`trustnxt inspect PATH...`: verify Content Credentials and explain them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..cloud.errors import CloudConfigError, CloudError, CloudQuotaError
+from ..domain.report import InspectionReport, Verdict
+from ..engine.inspect import extract_resource
+from ..engine.trust import TrustSource
+from ..services.backend import LocalBackend
+from ..services.batch import run_batch
+from ..services.files import FoundFile, expand
+from ..services.text_report import render
+from ..services.trust_sources import build_trust_config
+from .common import EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, jobs_arg, open_backend
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    ins = sub.add_parser("inspect", help="verify Content Credentials and explain them")
+    ins.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders recurse)")
+    ins.add_argument("--json", action="store_true", help="print a JSON array of InspectionReports on stdout")
+    ins.add_argument("--jobs", type=jobs_arg, metavar="N")
+    ins.add_argument("--trust-anchor", action="append", metavar="PEM", help="also trust this CA (repeatable)")
+    ins.add_argument("--no-default-trust", action="store_true",
+                     help="trust only --trust-anchor files, not your identity or saved anchors")
+    ins.add_argument("--fetch-remote", action="store_true", help="fetch remote Content Credentials (a network call)")
+    ins.add_argument("--extract-thumbnails", metavar="DIR", help="save each manifest thumbnail into DIR")
+    ins.add_argument("-q", "--quiet", action="store_true")
+    add_backend_options(ins)
+    ins.set_defaults(handler=run)
+
+
+def _local_trust(args: argparse.Namespace, backend: LocalBackend) -> None:
+    extra = tuple(
+        TrustSource(f"Anchor file: {Path(p).name}", anchors_pem=Path(p).read_text("ascii"), kind="user-anchor")
+        for p in args.trust_anchor or []
+    )
+    if extra or args.no_default_trust:
+        backend.set_trust(build_trust_config(backend.root, backend.identities, defaults=not args.no_default_trust,
+                                             remote_manifest_fetch=backend.settings.remote_manifest_fetch, extra=extra))
+
+
+async def run(args: argparse.Namespace) -> int:
+    backend = open_backend(args)
+    if isinstance(backend, LocalBackend):
+        _local_trust(args, backend)
+    else:
+        local_only = [flag for flag, given in (("--trust-anchor", args.trust_anchor), ("--no-default-trust",
+                      args.no_default_trust), ("--fetch-remote", args.fetch_remote)) if given]
+        if local_only:
+            await backend.aclose()
+            raise UsageError(f"{', '.join(local_only)} work only with --backend local: the TrustNXT service "
+                             "uses its own trust lists")
+    found = expand([Path(p) for p in args.paths])
+    progress = Progress(len(found), args.quiet or not args.json)
+    service_failures = 0
+
+    async def one(f: FoundFile) -> InspectionReport | None:
+        nonlocal service_failures
+        try:
+            return await backend.inspect(f.path)
+        except CloudError as e:
+            if isinstance(e, (CloudConfigError, CloudQuotaError)):
+                raise  # every other file would fail the same way
+            service_failures += 1
+            print(f"trustnxt: {f.path}: {e}", file=sys.stderr, flush=True)
+            return None
+
+    def done(_: int, f: FoundFile, r: InspectionReport | None) -> None:
+        progress(f"{r.verdict.value if r else 'failed':<11} {f.path}")
+        if r is not None and not args.json:
+            print(render(r), flush=True)
+
+    try:
+        await backend.ready("inspect")
+        results = await run_batch(found, one, backend.settings.jobs, done)
+    finally:
+        await backend.aclose()
+    reports = [r for r in results if r is not None]
+    if args.extract_thumbnails:
+        _extract_thumbnails(reports, Path(args.extract_thumbnails))
+    if args.json:
+        print(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
+    return EXIT_FAILED if service_failures or any(r.verdict is Verdict.ERROR for r in reports) else EXIT_OK
+
+
+def _extract_thumbnails(reports: list[InspectionReport], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for r in reports:
+        if not r.thumbnail:
+            continue
+        target = folder / f"{Path(r.file.name).stem}.{r.file.sha256[:12]}.thumbnail.jpg"
+        if target.exists():
+            continue
+        with open(target, "xb") as out:
+            extract_resource(Path(r.file.path), r.thumbnail, out)
