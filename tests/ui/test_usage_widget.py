@@ -24,3 +24,11 @@ async def test_counts_follow_protect_and_inspect(window, tmp_path) -> None:  # t
     assert "<b>1</b>" in usage.protect_label.text() and "<b>2</b>" in usage.inspect_label.text()
     assert usage.chart.snapshot is usage.snapshot
     assert "protect" in usage.chart.accessibleDescription()
+
+
+async def test_cloud_without_a_key_says_so_in_the_widget(window, context) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    context.apply_settings(dataclasses.replace(context.settings, backend="cloud", api_url="http://127.0.0.1:9"))
+    assert await window.usage.refresh_async() is None
+    assert "Usage unavailable" in window.usage.source.text() and "API key" in window.usage.source.text()

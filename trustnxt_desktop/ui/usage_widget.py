@@ -9,6 +9,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from ..domain.errors import TrustNXTError
 from ..domain.usage import UsageSnapshot
 from .tasks import TaskOwner
 
@@ -104,10 +105,14 @@ class UsageWidget(QFrame):
     def refresh(self) -> None:
         self._tasks.spawn(self.refresh_async())
 
-    async def refresh_async(self) -> UsageSnapshot:
+    async def refresh_async(self) -> UsageSnapshot | None:
         self.refresh_button.setEnabled(False)
         try:
             snapshot = await self._load()
+        except TrustNXTError as e:
+            # Usage is a side panel: a missing key or an unreachable service is said here, not in a dialog.
+            self.source.setText(f"<small>Usage unavailable: {e}</small>")
+            return None
         finally:
             self.refresh_button.setEnabled(True)
         self.show_snapshot(snapshot)
