@@ -8,7 +8,7 @@ PYTHON="${PYTHON:-python3}"
 # Qt widgets + multimedia, fonts, and a Secret Service for the keyring.
 APP_PACKAGES=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libglib2.0-0 libfontconfig1 libdbus-1-3
               libpulse0 libxrandr2 fonts-dejavu-core gnome-keyring dbus)
-TEST_PACKAGES=(pulseaudio)
+TEST_PACKAGES=(pulseaudio pulseaudio-utils)
 
 ensure_debian_packages() {
   command -v dpkg-query >/dev/null 2>&1 || return 0   # not Debian: the README lists what to install

@@ -46,6 +46,7 @@ class ProtectOptions:
     title: str | None = None  # default: the source file name
     digital_source_type: str | None = None  # default: chosen from the file (see engine.manifest)
     capture_device: str | None = None  # e.g. "Logitech C920 (camera)" for captures
+    captured_at: str | None = None  # ISO time of capture; the created action's "when" (default: signing time)
 
     def __post_init__(self) -> None:
         if self.thumbnail_edge not in THUMBNAIL_EDGES:

@@ -39,7 +39,7 @@ def choose_source_type(media_type: str, exif: Capture | None, options: ProtectOp
 
 def build_manifest(*, title: str, media_type: str, options: ProtectOptions, source_type: str,
                    has_parent: bool, thumbnail: bool, now: dt.datetime | None = None) -> dict[str, Any]:
-    when = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+    when = options.captured_at or (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
     action: dict[str, Any] = {
         "action": "c2pa.opened" if has_parent else "c2pa.created",
         "when": when,

@@ -15,3 +15,11 @@ def data_root() -> Path:
     root = Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME, "TrustNXT"))
     root.mkdir(parents=True, exist_ok=True)
     return root
+
+
+def captures_dir() -> Path:
+    """Default folder for photos and recordings made in the app (inside TRUSTNXT_HOME when it is set)."""
+    override = os.environ.get("TRUSTNXT_HOME")
+    if override:
+        return Path(override).expanduser() / "Captures"
+    return Path(platformdirs.user_pictures_dir()) / "TrustNXT Captures"

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..domain.report import InspectionReport
 from ..services.app_context import AppContext
+from ..services.paths import captures_dir
 from .about_dialog import AboutDialog
+from .capture_view import CaptureView
 from .icons import app_icon, badge
 from .inspect_view import InspectView
 from .protect_view import ProtectView
@@ -30,7 +32,7 @@ from .tasks import TaskOwner
 from .theme import VERDICTS
 from .usage_widget import UsageWidget
 
-PROTECT_PAGE, INSPECT_PAGE = 0, 1
+PROTECT_PAGE, INSPECT_PAGE, CAPTURE_PAGE = 0, 1, 2
 
 
 class MainWindow(QMainWindow):
@@ -46,22 +48,26 @@ class MainWindow(QMainWindow):
         self.protect = ProtectView(lambda: self.context.backend, self.context.protect_options,
                                    self.context.settings.jobs, self.show_error)
         self.inspect = InspectView(lambda: self.context.backend, self.context.settings.jobs, self.show_error)
+        self.capture = CaptureView(captures_dir(), lambda: self.context.backend, self.context.protect_options,
+                                   self.show_error)
         self.usage = UsageWidget(self.context.usage, self.show_error)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.protect)
         self.pages.addWidget(self.inspect)
+        self.pages.addWidget(self.capture)
 
         self.nav = QListWidget()
         self.nav.setAccessibleName("Sections")
         self.nav.setIconSize(QSize(28, 28))
         self.nav.setSpacing(4)
         for icon, text, tip in ((badge("check", "#0b5394", 56, shield=True), "Protect", "Give your media a Trust Label"),
-                                (badge("question", "#2e7d32", 56), "Inspect", "Check media you received")):
+                                (badge("question", "#2e7d32", 56), "Inspect", "Check media you received"),
+                                (badge("none", "#c62828", 56), "Capture", "Take protected photos and recordings")):
             item = QListWidgetItem(icon, text)
             item.setToolTip(tip)
             item.setSizeHint(QSize(150, 44))
             self.nav.addItem(item)
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_page)
         self.keyring_warning = QLabel()
         self.keyring_warning.setWordWrap(True)
         self.keyring_warning.setObjectName("keyringWarning")
@@ -84,6 +90,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.protect.call_finished.connect(self._refresh_usage_soon)
         self.inspect.call_finished.connect(self._refresh_usage_soon)
+        self.capture.call_finished.connect(self._refresh_usage_soon)
         self.inspect.report_ready.connect(self._announce)
         self._usage_timer = QTimer(self)
         self._usage_timer.setSingleShot(True)
@@ -120,12 +127,21 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         view.addAction(self._action("&Protect", "Ctrl+1", lambda: self.nav.setCurrentRow(PROTECT_PAGE)))
         view.addAction(self._action("&Inspect", "Ctrl+2", lambda: self.nav.setCurrentRow(INSPECT_PAGE)))
+        view.addAction(self._action("&Capture", "Ctrl+3", lambda: self.nav.setCurrentRow(CAPTURE_PAGE)))
         view.addSeparator()
         view.addAction(self._action("&Next file", "Ctrl+J", lambda: self.inspect.step(1)))
         view.addAction(self._action("P&revious file", "Ctrl+K", lambda: self.inspect.step(-1)))
         view.addAction(self._action("Refresh &usage", "F5", self.usage.refresh))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&About TrustNXT Desktop", "F1", self.open_about))
+
+    def _show_page(self, row: int) -> None:
+        self.pages.setCurrentIndex(row)
+        # The camera and microphone run only while the Capture view is open.
+        if row == CAPTURE_PAGE:
+            self.capture.activate()
+        else:
+            self.capture.deactivate()
 
     def _protect_files(self) -> None:
         self.nav.setCurrentRow(PROTECT_PAGE)
@@ -198,4 +214,5 @@ class MainWindow(QMainWindow):
         self._tasks.cancel_all()
         await self.protect.aclose()
         await self.inspect.aclose()
+        await self.capture.aclose()
         await self.usage.aclose()

@@ -1,0 +1,112 @@
+"""Capture without hardware: a synthetic camera, PulseAudio's null microphone, and a crash mid-queue."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+from tests.conftest import PROJECT
+from trustnxt_desktop.domain.protect import DIGITAL_CAPTURE
+from trustnxt_desktop.domain.report import Verdict
+from trustnxt_desktop.services.capture_queue import CaptureState
+from trustnxt_desktop.ui.capture_view import CaptureView
+from trustnxt_desktop.ui.frame_source import SyntheticFrameSource
+from trustnxt_desktop.ui.main_window import CAPTURE_PAGE
+
+
+def capture_view(context, folder: Path) -> CaptureView:  # type: ignore[no-untyped-def]
+    return CaptureView(folder, lambda: context.backend, context.protect_options, lambda message: None)
+
+
+async def test_headless_machine_shows_no_camera_and_keeps_working(window) -> None:  # type: ignore[no-untyped-def]
+    window.nav.setCurrentRow(CAPTURE_PAGE)
+    view = window.capture
+    assert "No camera detected" in view.camera_state.text()
+    assert not view.photo_button.isEnabled()
+    view.take_photo()  # nothing to take: a no-op, not a crash
+    window.nav.setCurrentRow(0)
+    assert view.source is None
+
+
+async def test_synthetic_camera_photo_is_protected_as_a_capture(context, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = capture_view(context, tmp_path / "captures")
+    qtbot.addWidget(view)
+    view.activate()
+    view.use_frame_source(SyntheticFrameSource(size=(1280, 720)))
+    assert view.photo_button.isEnabled() and "Ready" in view.camera_state.text()
+    item = await view.take_photo_async()
+    assert item.pending.raw.is_file(), "the raw capture is on disk before protection"
+    await view.protector.wait_idle()
+    assert item.state is CaptureState.PROTECTED, item.error
+    assert item.output is not None and item.output.parent == tmp_path / "captures"
+    assert not item.pending.raw.exists(), "the raw file goes once its protected copy is written"
+    report = await context.backend.inspect(item.output)
+    assert report.verdict is Verdict.TRUSTED, report.summary
+    (created,) = report.actions
+    assert created.action == "c2pa.created" and created.digital_source_type == DIGITAL_CAPTURE
+    assert created.when == item.pending.info.captured_at
+    assert created.description == "Captured with TrustNXT test card (synthetic)"
+    assert report.capture is None, "no location is written unless the person enters one"
+    assert "1 protected" in view.counters.text()
+    await view.aclose()
+
+
+async def test_microphone_recording_is_protected(context, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = capture_view(context, tmp_path / "captures")
+    qtbot.addWidget(view)
+    view.activate()
+    assert view.recorder is not None, f"no microphone: {view.mic_state.text()} (scripts/test starts PulseAudio)"
+    item = await view.record_for(2.0)
+    assert item is not None, view.mic_state.text()
+    await view.protector.wait_idle()
+    assert item.state is CaptureState.PROTECTED, item.error
+    with wave.open(str(item.output), "rb") as recording:  # type: ignore[arg-type]
+        seconds = recording.getnframes() / recording.getframerate()
+    assert 1.5 <= seconds <= 3.5, seconds
+    report = await context.backend.inspect(item.output)  # type: ignore[arg-type]
+    assert report.verdict is Verdict.TRUSTED and report.actions[0].digital_source_type == DIGITAL_CAPTURE
+    await view.aclose()
+
+
+async def test_stopping_protection_mid_queue_loses_no_capture(context, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "captures"
+    view = capture_view(context, folder)
+    qtbot.addWidget(view)
+    view.activate()
+    view.use_frame_source(SyntheticFrameSource(size=(2400, 1600)))
+    items = [await view.take_photo_async() for _ in range(5)]
+    await view.aclose()  # the protection worker is stopped mid-queue, as by a crash or quit
+    for item in items:
+        assert item.state is CaptureState.PROTECTED or item.pending.raw.is_file(), "a capture was lost"
+    survivor = capture_view(context, folder)  # the next start finds what is left and protects it
+    qtbot.addWidget(survivor)
+    survivor.activate()
+    await survivor.protector.wait_idle()
+    assert not list((folder / ".pending").glob("*.jpg"))
+    protected = sorted(folder.glob("*.protected*.jpg"))
+    assert len(protected) == 5, protected
+    assert {p.name.split(".protected")[0] for p in protected} == {i.pending.raw.stem for i in items}
+    await survivor.aclose()
+
+
+def test_no_microphone_state_without_a_sound_server(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from trustnxt_desktop.ui.capture_view import CaptureView\n"
+        "view = CaptureView(Path(sys.argv[1]), lambda: None, lambda: None, print)\n"
+        "view.activate()\n"
+        "print('MIC:', view.mic_state.text()); print('CAM:', view.camera_state.text())\n"
+        "print('RECORD ENABLED:', view.record_button.isEnabled())\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PULSE_SERVER": "unix:/nonexistent/pulse"}
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, env=env,
+                         timeout=60, cwd=PROJECT)
+    assert out.returncode == 0, out.stderr
+    assert "MIC: No microphone detected" in out.stdout and "RECORD ENABLED: False" in out.stdout
+    assert "CAM: No camera detected" in out.stdout

@@ -1,0 +1,117 @@
+"""Where captures wait for their Trust Label, so that none is ever lost.
+
+A raw photo or recording is written into <capture folder>/.pending/ with a small JSON sidecar (device,
+time, kind) *before* protection starts. The raw file is deleted only after its protected copy has been
+safely written next to the pending folder; a crash, a failed protection or a quit leaves it there, and
+the next start protects it (the pending folder is the queue).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..domain.protect import DIGITAL_CAPTURE, ProtectOptions
+from ..engine import output
+
+PENDING = ".pending"
+
+
+@dataclass(frozen=True)
+class CaptureInfo:
+    kind: str  # "photo" or "audio"
+    device: str  # the capture device's description, as the OS names it
+    captured_at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True)
+class PendingCapture:
+    raw: Path
+    info: CaptureInfo
+
+    @property
+    def sidecar(self) -> Path:
+        return self.raw.with_name(self.raw.name + ".json")
+
+
+class CaptureStore:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.pending_dir = folder / PENDING
+
+    def reserve(self, kind: str, extension: str, device: str, now: dt.datetime | None = None) -> PendingCapture:
+        """Reserve a fresh raw file name (never an existing file) and record device and time beside it,
+        before a single byte is captured."""
+        now = now or dt.datetime.now(dt.timezone.utc)
+        self.pending_dir.mkdir(parents=True, exist_ok=True)
+        # Milliseconds keep names apart for bursts: a name is free again once its raw file is protected.
+        stem = f"{'photo' if kind == 'photo' else 'recording'}-{now:%Y%m%d-%H%M%S}-{now.microsecond // 1000:03d}"
+        for n in range(1, 10_000):
+            raw = self.pending_dir / (f"{stem}{extension}" if n == 1 else f"{stem}-{n}{extension}")
+            try:
+                # O_EXCL reserves the name even if two captures land in the same second.
+                os.close(os.open(raw, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            except FileExistsError:
+                continue
+            pending = PendingCapture(raw, CaptureInfo(kind, device, now.isoformat(timespec="seconds")))
+            with output.atomic_output(self.pending_dir, pending.sidecar.name) as (f, tmp):
+                f.write(json.dumps(asdict(pending.info)).encode())
+                output.finish(f)
+                os.replace(tmp, pending.sidecar)
+            return pending
+        raise OSError("no free capture name")
+
+    def pending(self) -> list[PendingCapture]:
+        """Captures still waiting for protection, oldest first (including ones a crash left behind)."""
+        if not self.pending_dir.is_dir():
+            return []
+        found = []
+        for raw in sorted(self.pending_dir.iterdir()):
+            if raw.suffix == ".json" or raw.name.endswith(output.PARTIAL_SUFFIX) or not raw.is_file():
+                continue
+            if raw.stat().st_size == 0:  # reserved, never written: nothing was captured
+                continue
+            sidecar = raw.with_name(raw.name + ".json")
+            try:
+                info = CaptureInfo(**json.loads(sidecar.read_text("utf-8")))
+            except (OSError, ValueError, TypeError):
+                taken = dt.datetime.fromtimestamp(raw.stat().st_mtime, dt.timezone.utc)
+                info = CaptureInfo("photo" if raw.suffix.lower() in (".jpg", ".jpeg") else "audio", "",
+                                   taken.isoformat(timespec="seconds"))
+            found.append(PendingCapture(raw, info))
+        return found
+
+    def write_raw(self, pending: PendingCapture, data: bytes) -> None:
+        """Fill a reserved capture atomically: a crash leaves the empty reservation, never half a photo."""
+        with output.atomic_output(self.pending_dir, pending.raw.name) as (f, tmp):
+            f.write(data)
+            output.finish(f)
+            os.replace(tmp, pending.raw)
+
+    def adopt(self, pending: PendingCapture, produced: Path) -> None:
+        """A recorder wrote to its own file name (e.g. added an extension): move it onto the reservation."""
+        if produced != pending.raw:
+            os.replace(produced, pending.raw)
+
+    def abandon(self, pending: PendingCapture) -> None:
+        """A capture that produced nothing (device error): remove its reservation."""
+        if pending.raw.is_file() and pending.raw.stat().st_size == 0:
+            self.discard(pending)
+
+    def options(self, pending: PendingCapture, base: ProtectOptions) -> ProtectOptions:
+        """Protect options that say what a capture is: created by digital capture, with device and time."""
+        from dataclasses import replace
+
+        return replace(base, out_dir=self.folder, digital_source_type=DIGITAL_CAPTURE,
+                       capture_device=pending.info.device or None, captured_at=pending.info.captured_at,
+                       title=pending.raw.name)
+
+    def discard(self, pending: PendingCapture) -> None:
+        """Only after the protected copy exists: the raw capture and its sidecar go."""
+        for path in (pending.raw, pending.sidecar):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
