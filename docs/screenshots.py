@@ -65,6 +65,19 @@ async def shoot() -> None:
         await settle(0.6)
         window.grab().save(str(OUT / name))
 
+    from trustnxt_desktop.ui.frame_source import SyntheticFrameSource
+    from trustnxt_desktop.ui.main_window import CAPTURE_PAGE
+
+    window.nav.setCurrentRow(CAPTURE_PAGE)
+    window.capture.use_frame_source(SyntheticFrameSource(size=(1600, 900)))
+    for _ in range(2):
+        await window.capture.take_photo_async()
+    if window.capture.recorder is not None:
+        await window.capture.record_for(1.0)
+    await window.capture.protector.wait_idle()
+    await settle(0.5)
+    window.grab().save(str(OUT / "capture.png"))
+
     dialog = window.open_settings()
     await settle(0.8)
     dialog.grab().save(str(OUT / "settings.png"))

@@ -212,6 +212,9 @@ class CaptureView(QWidget):
         """Show and take photos from this source (a real camera, or a synthetic one in tests and demos)."""
         self._stop_camera()
         self.source = source
+        if self.camera_choice.findText(source.description) < 0:  # e.g. a synthetic source
+            self.camera_choice.addItem(source.description)
+        self.camera_choice.setCurrentIndex(self.camera_choice.findText(source.description))
         source.frame.connect(self._show_frame)
         source.state.connect(self._camera_state)
         source.start()
@@ -390,8 +393,8 @@ class CaptureView(QWidget):
             detail = f": {item.error}" if item.error else ""
             row.setText(f"{name}\n{_STATE_TEXT[item.state]}{detail}")
             thumb = self._thumbs.get(item.pending.raw)
-            glyph, colour = {CaptureState.PROTECTED: ("check", "#2e7d32"), CaptureState.FAILED: ("cross", "#c62828")
-                             }.get(item.state, ("question", "#1565c0"))
+            colour = {CaptureState.PROTECTED: "#2e7d32", CaptureState.FAILED: "#c62828"}.get(item.state, "#1565c0")
+            glyph = "camera" if item.pending.info.kind == "photo" else "wave"
             row.setIcon(thumb if thumb is not None else badge(glyph, colour, 64))
             row.setToolTip(str(item.output or item.pending.raw))
         if item.state in (CaptureState.PROTECTED, CaptureState.FAILED):

@@ -32,6 +32,17 @@ def _glyph(p: QPainter, glyph: str, r: QRectF, colour: QColor) -> None:
         path.cubicTo(x + w * 0.62, y + h * 0.5, x + w * 0.5, y + h * 0.48, x + w * 0.5, y + h * 0.6)
         p.drawPath(path)
         p.drawPoint(QPointF(x + w * 0.5, y + h * 0.78))
+    elif glyph == "camera":
+        p.drawRoundedRect(QRectF(x + w * 0.22, y + h * 0.36, w * 0.56, h * 0.36), w * 0.06, w * 0.06)
+        p.drawEllipse(QPointF(x + w * 0.5, y + h * 0.54), w * 0.1, w * 0.1)
+        p.drawLine(QPointF(x + w * 0.4, y + h * 0.36), QPointF(x + w * 0.44, y + h * 0.29))
+        p.drawLine(QPointF(x + w * 0.44, y + h * 0.29), QPointF(x + w * 0.56, y + h * 0.29))
+        p.drawLine(QPointF(x + w * 0.56, y + h * 0.29), QPointF(x + w * 0.6, y + h * 0.36))
+    elif glyph == "wave":
+        p.setPen(QPen(colour, r.width() * 0.06, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        for i, height in enumerate((0.12, 0.26, 0.36, 0.2, 0.3, 0.14)):
+            cx = x + w * (0.27 + i * 0.092)
+            p.drawLine(QPointF(cx, y + h * (0.5 - height / 2)), QPointF(cx, y + h * (0.5 + height / 2)))
     else:  # "none": a dash
         p.drawLine(QPointF(x + w * 0.3, y + h * 0.5), QPointF(x + w * 0.7, y + h * 0.5))
 

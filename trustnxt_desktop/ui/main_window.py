@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         self.nav.setSpacing(4)
         for icon, text, tip in ((badge("check", "#0b5394", 56, shield=True), "Protect", "Give your media a Trust Label"),
                                 (badge("question", "#2e7d32", 56), "Inspect", "Check media you received"),
-                                (badge("none", "#c62828", 56), "Capture", "Take protected photos and recordings")):
+                                (badge("camera", "#c62828", 56), "Capture", "Take protected photos and recordings")):
             item = QListWidgetItem(icon, text)
             item.setToolTip(tip)
             item.setSizeHint(QSize(150, 44))
