@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 ROOT_YEARS = 10
+LOCAL_ORGANISATION = "TrustNXT Desktop (local identity)"
 LEAF_YEARS = 3
 
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
@@ -46,8 +47,9 @@ def issue_identity(display_name: str, organisation: str | None, now: dt.datetime
     now = now or dt.datetime.now(dt.timezone.utc)
     root_key = ec.generate_private_key(ec.SECP256R1())
     leaf_key = ec.generate_private_key(ec.SECP256R1())
-    # Validators show the issuer's organisation; without one the signer's issuer would read "unknown".
-    root_name = _name(f"{display_name} — TrustNXT Desktop Root CA", organisation or f"{display_name} (TrustNXT Desktop)")
+    # Validators show the certificate's organisation as its issuer; without one they show nothing.
+    organisation = organisation or LOCAL_ORGANISATION
+    root_name = _name(f"{display_name} — TrustNXT Desktop Root CA", organisation)
     root = (
         x509.CertificateBuilder()
         .subject_name(root_name)
