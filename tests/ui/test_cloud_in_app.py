@@ -35,6 +35,8 @@ async def test_settings_switch_to_cloud_then_protect_inspect_and_usage(window, c
     assert job.result.output == tmp_path / "photo.protected.jpg"
     (report,) = await window.inspect.open_paths_async([job.result.output])
     assert report.verdict in (Verdict.VALID, Verdict.TRUSTED)
+    assert report.engine.name == "TrustNXT Inspect API"
+    assert "TrustNXT Inspect API" in window.inspect.report.banner.meta.text()
 
     snapshot = await window.usage.refresh_async()
     assert snapshot.source == "TrustNXT usage API"

@@ -149,6 +149,9 @@ class CloudBackend:
             await self._record("inspect", False)
             raise
         report.file.path, report.file.name = str(src), src.name
+        # Say which engine produced the verdict: the service, whatever validator it runs inside.
+        inner = " ".join(p for p in (report.engine.name, report.engine.version) if p)
+        report.engine.name, report.engine.version = SERVICE_NAME, inner
         await self._record("inspect", True)  # the service answered with a report: a billed call, whatever the verdict
         return report
 
