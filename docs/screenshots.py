@@ -60,7 +60,7 @@ async def shoot() -> None:
     shots = [(0, 0, "inspect-trusted.png"), (1, 0, "inspect-truepic.png"), (2, 0, "inspect-ai-generated.png"),
              (3, 2, "inspect-ingredients.png"), (4, 3, "inspect-tampered-evidence.png")]
     for row, tab, name in shots:
-        window.inspect.files.setCurrentRow(row)
+        window.inspect.select_row(row)
         window.inspect.report.tabs.setCurrentIndex(tab)
         await settle(0.6)
         window.grab().save(str(OUT / name))

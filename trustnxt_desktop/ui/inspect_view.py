@@ -1,4 +1,4 @@
-"""The inspection viewer: open or drop files, step through them, read each verdict."""
+"""The inspection viewer: open or drop files or whole folders, sort and filter the results, read each one."""
 
 from __future__ import annotations
 
@@ -6,16 +6,19 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,17 +28,14 @@ from ..services.backend import Backend
 from ..services.batch import run_batch
 from ..services.files import expand
 from .drop import DropTarget
-from .icons import badge, verdict_icon
+from .report_table import FILTERS, REPORT_ROLE, ReportFilter, ReportTableModel
 from .report_view import ReportView
 from .tasks import TaskOwner
-from .theme import VERDICTS
-
-REPORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class InspectView(QWidget):
     call_finished = Signal()  # a billable call happened
-    report_ready = Signal(object)  # InspectionReport, for status messages and exports
+    report_ready = Signal(object)  # InspectionReport, for status messages
 
     def __init__(self, backend: Callable[[], Backend], jobs: int, on_error: Callable[[str], None],
                  parent: QWidget | None = None) -> None:
@@ -43,51 +43,81 @@ class InspectView(QWidget):
         self._backend = backend
         self._jobs = jobs
         self._tasks = TaskOwner(on_error)
-        self.drop = DropTarget("Drop received files or folders here to check their Content Credentials.", self)
+        self._active_batches = 0
+        self.drop = DropTarget("Drop received files or whole folders here to check their Content Credentials.", self)
         self.drop.paths_dropped.connect(self.open_paths)
         self.open_button = QPushButton("&Open files…")
         self.open_button.clicked.connect(self.pick_files)
+        self.folder_button = QPushButton("Open a &folder…")
+        self.folder_button.clicked.connect(self.pick_folder)
         self.cancel_button = QPushButton("Stop checking")
         self.cancel_button.clicked.connect(self.cancel)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.clicked.connect(self.clear)
+        self.filter_choice = QComboBox()
+        for key, text in FILTERS.items():
+            self.filter_choice.addItem(text, key)
+        self.filter_choice.setAccessibleName("Show")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search names, signers, devices…")
+        self.search.setAccessibleName("Search")
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel()
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Inspection progress")
-        self.progress.hide()
-        self.files = QListWidget()
-        self.files.setAccessibleName("Opened files")
-        self.files.setIconSize(QSize(28, 28))
-        self.files.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.files.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.files.currentItemChanged.connect(self._show_current)
+        self.progress.setMaximumWidth(220)
+
+        self.model = ReportTableModel()
+        self.proxy = ReportFilter()
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # arrival order until someone sorts
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((240, 200, 170, 190, 130, 120, 150, 40, 75)):
+            self.table.setColumnWidth(column, width)
+        self.table.setAccessibleName("Inspected files")
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show(current))
+        self.filter_choice.currentIndexChanged.connect(self._filter_changed)
+        self.search.textChanged.connect(self._search_changed)
+
         self.report = ReportView(on_error)
         self.placeholder = QLabel("Open or drop files to see who signed them, whether they were changed, "
                                   "how they were made, and whether AI was involved.")
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.cancel_button)
-        left_layout.addLayout(buttons)
-        left_layout.addWidget(self.files, 1)
-        left_layout.addWidget(self.progress)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.placeholder, 1)
-        right_layout.addWidget(self.report, 1)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([280, 840])
+        bar = QHBoxLayout()
+        for w in (self.open_button, self.folder_button, self.cancel_button, self.clear_button):
+            bar.addWidget(w)
+        bar.addSpacing(16)
+        bar.addWidget(QLabel("Show:"))
+        bar.addWidget(self.filter_choice)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.count_label)
+        bar.addWidget(self.progress)
+        details = QWidget()
+        details_layout = QVBoxLayout(details)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.addWidget(self.placeholder, 1)
+        details_layout.addWidget(self.report, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(details)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([200, 560])
         layout = QVBoxLayout(self)
         layout.addWidget(self.drop)
-        layout.addWidget(splitter, 1)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
         self.setAcceptDrops(True)
-        self._active_batches = 0
         self._update_busy()
 
     # -- opening ------------------------------------------------------------------------------
@@ -96,37 +126,42 @@ class InspectView(QWidget):
         if files:
             self.open_paths([Path(f) for f in files])
 
+    def pick_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a folder to inspect")
+        if folder:
+            self.open_paths([Path(folder)])
+
     def open_paths(self, paths: list[Path]) -> None:
         self._tasks.spawn(self.open_paths_async(paths))
 
     async def open_paths_async(self, paths: list[Path]) -> list[InspectionReport]:
         found = await asyncio.to_thread(expand, paths)
-        items = []
-        for f in found:
-            item = QListWidgetItem(badge("question", "#9e9e9e", 32), f"{f.path.name}\nchecking…")
-            item.setData(Qt.ItemDataRole.UserRole, str(f.path))
-            self.files.addItem(item)
-            items.append(item)
-        if items and self.files.currentItem() is None:
-            self.files.setCurrentItem(items[0])
+        first = self.model.add([f.path for f in found])
+        if found and not self.table.selectionModel().hasSelection():
+            self.select_row(self.proxy.mapFromSource(self.model.index(first, 0)).row())
         if self._active_batches == 0:
             self.progress.setRange(0, 0)
             self.progress.setValue(0)
-        self.progress.setMaximum(self.progress.maximum() + len(items))  # batches dropped meanwhile add up
+        self.progress.setMaximum(self.progress.maximum() + len(found))  # batches dropped meanwhile add up
         self._active_batches += 1
         self._update_busy()
 
-        def landed(index: int, item: QListWidgetItem, report: InspectionReport) -> None:
+        def landed(index: int, row: int, report: InspectionReport) -> None:
             self.progress.setValue(self.progress.value() + 1)
-            self._set_result(item, report)
+            self.model.set_report(row, report)
+            self.call_finished.emit()
+            self.report_ready.emit(report)
+            self._update_count()
+            current = self.table.currentIndex()
+            if current.isValid() and self.proxy.mapToSource(current).row() == row:
+                self._show(current)
 
+        rows = list(range(first, first + len(found)))
         try:
-            return await run_batch(items, lambda item: self._backend().inspect(Path(item.data(Qt.ItemDataRole.UserRole))),
-                                   self._jobs, landed)
+            return await run_batch(rows, lambda row: self._backend().inspect(self.model.paths[row]), self._jobs, landed)
         finally:
-            for item in items:
-                if item.data(REPORT_ROLE) is None:
-                    item.setText(f"{Path(item.data(Qt.ItemDataRole.UserRole)).name}\nnot checked (stopped)")
+            if self.model.rowCount() >= first + len(rows):  # not cleared meanwhile
+                self.model.mark_stopped(rows)
             self._active_batches -= 1
             self._update_busy()
 
@@ -136,43 +171,65 @@ class InspectView(QWidget):
     def cancel(self) -> None:
         self._tasks.cancel_all()
 
-    def _set_result(self, item: QListWidgetItem, report: InspectionReport) -> None:
-        item.setData(REPORT_ROLE, report)
-        item.setIcon(verdict_icon(report.verdict, 32))
-        item.setText(f"{report.file.name}\n{VERDICTS[report.verdict].title}")
-        item.setToolTip(report.summary)
-        self.call_finished.emit()
-        self.report_ready.emit(report)
-        if item is self.files.currentItem():
-            self._show_current(item, None)
+    def clear(self) -> None:
+        self.cancel()
+        self.model.clear()
+        self.report.clear()
+        self.placeholder.setVisible(True)
+        self._update_count()
 
-    def _show_current(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
-        report = current.data(REPORT_ROLE) if current is not None else None
+    # -- looking at results -------------------------------------------------------------------
+    def select_row(self, row: int) -> None:
+        """Select a row of the table as shown (after sorting and filtering)."""
+        index = self.proxy.index(row, 0)
+        if index.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    def step(self, delta: int) -> None:
+        row = self.table.currentIndex().row() + delta
+        if 0 <= row < self.proxy.rowCount():
+            self.select_row(row)
+
+    def visible_reports(self) -> list[InspectionReport]:
+        """The reports as the table shows them: filtered and sorted (what an export should contain)."""
+        out = []
+        for row in range(self.proxy.rowCount()):
+            report = self.proxy.index(row, 0).data(REPORT_ROLE)
+            if report is not None:
+                out.append(report)
+        return out
+
+    def reports(self) -> list[InspectionReport]:
+        return [r for r in self.model.reports if r is not None]
+
+    def _show(self, index: QModelIndex) -> None:
+        report = index.data(REPORT_ROLE) if index.isValid() else None
         if report is None:
             self.report.clear()
             self.placeholder.setVisible(True)
-            self.placeholder.setText("Checking…" if current is not None else self.placeholder.text())
+            if index.isValid():
+                self.placeholder.setText("Checking…")
             return
         self.placeholder.setVisible(False)
         self.report.show_report(report)
+
+    def _filter_changed(self) -> None:
+        self.proxy.set_preset(self.filter_choice.currentData())
+        self._update_count()
+
+    def _search_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        self.count_label.setText(f"{shown} of {total} files" if shown != total else f"{total} files")
 
     def _update_busy(self) -> None:
         busy = self._active_batches > 0
         self.progress.setVisible(busy)
         self.cancel_button.setEnabled(busy)
-
-    def reports(self) -> list[InspectionReport]:
-        out = []
-        for i in range(self.files.count()):
-            report = self.files.item(i).data(REPORT_ROLE)
-            if report is not None:
-                out.append(report)
-        return out
-
-    def step(self, delta: int) -> None:
-        row = self.files.currentRow() + delta
-        if 0 <= row < self.files.count():
-            self.files.setCurrentRow(row)
 
     # -- drops and shutdown ---------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]
