@@ -3,7 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from trustnxt_desktop.services.ledger import UsageLedger, month_bounds
+from trustnxt_desktop.domain.usage import month_bounds
+from trustnxt_desktop.services.ledger import UsageLedger
 
 
 def test_counts_this_month_by_day_and_kind(tmp_path: Path) -> None:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+
+def month_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of the monthly billing cycle that contains `today` (calendar month)."""
+    start = today.replace(day=1)
+    following = (start + dt.timedelta(days=32)).replace(day=1)
+    return start, following - dt.timedelta(days=1)
 
 
 @dataclass

@@ -10,17 +10,14 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from ..domain.usage import DailyUsage, UsageSnapshot
+from ..domain.usage import DailyUsage, UsageSnapshot, month_bounds
 
 KINDS = ("protect", "inspect")
 SOURCE = "TrustNXT sandbox"
 
 
-def cycle(today: dt.date) -> tuple[dt.date, dt.date]:
-    """Monthly cycles follow the calendar month (UTC)."""
-    start = today.replace(day=1)
-    following = (start + dt.timedelta(days=32)).replace(day=1)
-    return start, following - dt.timedelta(days=1)
+# Monthly cycles follow the calendar month (UTC), as the local ledger's do.
+cycle = month_bounds
 
 
 class Billing:

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from ..domain.usage import DailyUsage, UsageSnapshot
+from ..domain.usage import DailyUsage, UsageSnapshot, month_bounds
 
 LEDGER_SOURCE = "local ledger"
 _SCHEMA = """
@@ -24,12 +24,6 @@ CREATE TABLE IF NOT EXISTS calls (
 );
 CREATE INDEX IF NOT EXISTS calls_at ON calls (at);
 """
-
-
-def month_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
-    start = today.replace(day=1)
-    following = (start + dt.timedelta(days=32)).replace(day=1)
-    return start, following - dt.timedelta(days=1)
 
 
 class UsageLedger:

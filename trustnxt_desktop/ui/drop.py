@@ -64,3 +64,18 @@ class DropTarget(QFrame):
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
         self.paths_dropped.emit(paths)
+
+
+class ForwardsDrops:
+    """For views that accept drops anywhere and hand them to their DropTarget (`self.drop`)."""
+
+    drop: DropTarget
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.drop.dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self.drop.dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.drop.dropEvent(event)

@@ -27,13 +27,13 @@ from ..domain.report import InspectionReport
 from ..services.backend import Backend
 from ..services.batch import run_batch
 from ..services.files import expand
-from .drop import DropTarget
+from .drop import DropTarget, ForwardsDrops
 from .report_table import FILTERS, REPORT_ROLE, ReportFilter, ReportTableModel
 from .report_view import ReportView
 from .tasks import TaskOwner
 
 
-class InspectView(QWidget):
+class InspectView(ForwardsDrops, QWidget):
     call_finished = Signal()  # a billable call happened
     report_ready = Signal(object)  # InspectionReport, for status messages
 
@@ -231,16 +231,7 @@ class InspectView(QWidget):
         self.progress.setVisible(busy)
         self.cancel_button.setEnabled(busy)
 
-    # -- drops and shutdown ---------------------------------------------------------------------
-    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        self.drop.dragEnterEvent(event)
-
-    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        self.drop.dragMoveEvent(event)
-
-    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        self.drop.dropEvent(event)
-
+    # -- shutdown -------------------------------------------------------------------------------
     async def aclose(self) -> None:
         self._tasks.cancel_all()
         await self.report.aclose()

@@ -28,7 +28,7 @@ from ..services.files import expand
 from ..services.previews import file_preview_async
 from ..services.protect_queue import JobState, ProtectJob, ProtectQueue
 from .desktop import open_path, reveal_path
-from .drop import DropTarget
+from .drop import DropTarget, ForwardsDrops
 from .icons import badge
 from .tasks import TaskOwner
 from .theme import JOB_COLOURS
@@ -117,7 +117,7 @@ class ProtectModel(QAbstractTableModel):
         self.endResetModel()
 
 
-class ProtectView(QWidget):
+class ProtectView(ForwardsDrops, QWidget):
     """Drop or pick files and folders; work starts at once, several files at a time."""
 
     counts_changed = Signal()
@@ -311,16 +311,7 @@ class ProtectView(QWidget):
             self.model.set_thumbnail(job_id, pixmap.scaled(ROW_THUMB, ROW_THUMB, Qt.AspectRatioMode.KeepAspectRatio,
                                                            Qt.TransformationMode.SmoothTransformation))
 
-    # -- whole-view drops and shutdown ----------------------------------------------------------
-    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        self.drop.dragEnterEvent(event)
-
-    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        self.drop.dragMoveEvent(event)
-
-    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        self.drop.dropEvent(event)
-
+    # -- shutdown -------------------------------------------------------------------------------
     async def aclose(self) -> None:
         self._tasks.cancel_all()
         await self.queue.aclose()
