@@ -1,6 +1,7 @@
 """Render each main view with real data to docs/screenshots/*.png (offscreen, throwaway profile).
 
-Run: bench/run docs/screenshots.py   (needs the keyring sandbox because protecting signs for real)
+Run: bench/run docs/screenshots.py          (needs the keyring sandbox because protecting signs for real)
+     bench/run docs/screenshots.py --dark   (only the inspection view, in the dark palette)
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 CORPUS = PROJECT.parent / "shared" / "corpus"
 OUT = PROJECT / "docs" / "screenshots"
+DARK = "--dark" in sys.argv
+if DARK:
+    os.environ["TRUSTNXT_COLOR_SCHEME"] = "dark"
 
 
 async def settle(seconds: float = 0.3) -> None:
@@ -59,11 +63,19 @@ async def shoot() -> None:
     await window.usage.refresh_async()
     shots = [(0, 0, "inspect-trusted.png"), (1, 0, "inspect-truepic.png"), (2, 0, "inspect-ai-generated.png"),
              (3, 2, "inspect-ingredients.png"), (4, 3, "inspect-tampered-evidence.png")]
+    if DARK:
+        shots = [(1, 0, "inspect-dark.png")]
     for row, tab, name in shots:
         window.inspect.select_row(row)
         window.inspect.report.tabs.setCurrentIndex(tab)
         await settle(0.6)
         window.grab().save(str(OUT / name))
+    if DARK:
+        await window.aclose()
+        await context.aclose()
+        window.close()
+        QApplication.instance().quit()  # type: ignore[union-attr]
+        return
 
     from trustnxt_desktop.ui.frame_source import SyntheticFrameSource
     from trustnxt_desktop.ui.main_window import CAPTURE_PAGE

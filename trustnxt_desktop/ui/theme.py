@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -49,8 +50,11 @@ JOB_COLOURS = {"waiting": "#757575", "protecting": "#1565c0", "done": "#2e7d32",
 
 
 def is_dark() -> bool:
-    hints = QGuiApplication.styleHints()
-    return hints.colorScheme() == Qt.ColorScheme.Dark
+    """The system's scheme; TRUSTNXT_COLOR_SCHEME=dark|light overrides it (screenshots, odd desktops)."""
+    forced = os.environ.get("TRUSTNXT_COLOR_SCHEME", "").lower()
+    if forced in ("dark", "light"):
+        return forced == "dark"
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
 def apply_palette(app: QGuiApplication) -> None:
@@ -71,6 +75,9 @@ def apply_palette(app: QGuiApplication) -> None:
         palette.setColor(QPalette.ColorRole.Highlight, QColor("#3d6fb6"))
         palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
         palette.setColor(QPalette.ColorRole.Link, QColor("#8ab4f8"))
+        muted = QColor("#7a7a7a")  # disabled controls must look disabled in the dark too
+        for role in (QPalette.ColorRole.ButtonText, QPalette.ColorRole.Text, QPalette.ColorRole.WindowText):
+            palette.setColor(QPalette.ColorGroup.Disabled, role, muted)
     app.setPalette(palette)
 
 
