@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,6 +37,20 @@ ROW_THUMB = 48
 _STATE_GLYPH = {"waiting": "none", "protecting": "question", "done": "check", "failed": "cross",
                 "skipped": "none", "cancelled": "none"}
 _INDEX = QModelIndex | QPersistentModelIndex
+
+
+_AUDIO = {".wav", ".mp3", ".m4a", ".flac", ".aac", ".ogg"}
+_VIDEO = {".mp4", ".mov", ".avi", ".m4v", ".mkv"}
+
+
+def _kind_icon(path: Path) -> QIcon | None:
+    """Until (or instead of) a picture: a glyph that says sound or video."""
+    suffix = path.suffix.lower()
+    if suffix in _AUDIO:
+        return badge("wave", "#6a1b9a", 48)
+    if suffix in _VIDEO:
+        return badge("camera", "#37474f", 48)
+    return None
 
 
 class ProtectModel(QAbstractTableModel):
@@ -81,7 +95,7 @@ class ProtectModel(QAbstractTableModel):
                 if job.id not in self.thumbnails:
                     self.thumbnails[job.id] = None
                     self.thumbnail_wanted.emit(job.id)  # loaded lazily: only rows people actually see
-                return self.thumbnails.get(job.id)
+                return self.thumbnails.get(job.id) or _kind_icon(job.source)
             if column == 1:
                 return badge(_STATE_GLYPH[job.state.value], JOB_COLOURS[job.state.value], 32)
         if role == Qt.ItemDataRole.ToolTipRole:
