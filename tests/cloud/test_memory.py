@@ -15,7 +15,7 @@ CLIENT_LIMIT_MB = 150
 
 # Runs in its own process so its peak RSS is the client's alone (no c2pa, no pytest).
 CLIENT = """
-import asyncio, json, resource, sys
+import asyncio, json, sys
 from pathlib import Path
 from trustnxt_desktop.cloud.auth import ApiCredentials
 from trustnxt_desktop.cloud.client import CloudClient
@@ -23,7 +23,9 @@ from trustnxt_desktop.cloud.client import CloudClient
 async def main(url, key, path):
     async with CloudClient(url, ApiCredentials(key)) as client:
         report = await client.inspect(Path(path))
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a child forked from a large pytest
+    # process would report the parent's size, not its own.
+    peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
     print(json.dumps({"verdict": report.verdict.value, "size": report.file.size, "peak_mb": peak_kb / 1024}))
 
 asyncio.run(main(*sys.argv[1:]))
