@@ -24,12 +24,12 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-
 async def run_window(args: argparse.Namespace) -> int:
     """Build everything, show the window, wait until the app quits, then shut down cleanly."""
     from PySide6.QtWidgets import QApplication
 
     from .services.app_context import AppContext
+    from .services.paths import data_root
     from .ui.crash import CrashHandler
     from .ui.main_window import MainWindow
 
@@ -37,9 +37,11 @@ async def run_window(args: argparse.Namespace) -> int:
     assert app is not None
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)
-    context = AppContext.create()
-    CrashHandler(context.root / "logs").install()
+    root = data_root()
+    CrashHandler(root / "logs").install()  # first, so even a failing start-up is logged and explained
+    context = AppContext.create(root)
     window = MainWindow(context)
+    _open_files_from_the_system(app, window)
     if args.quit_after is not None:
         _report_first_paint(window)
     window.show()
@@ -53,6 +55,22 @@ async def run_window(args: argparse.Namespace) -> int:
     if args.quit_after is not None:
         print(f"inspected {len(window.inspect.reports())} file(s)", flush=True)
     return 0
+
+
+def _open_files_from_the_system(app: object, window: object) -> None:
+    """macOS delivers files dropped on the Dock icon or opened with the app as FileOpen events."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtGui import QFileOpenEvent
+
+    class FileOpens(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent) and event.file():
+                window.open_for_inspection([Path(event.file())])  # type: ignore[attr-defined]
+                return True
+            return False
+
+    handler = FileOpens(window)  # type: ignore[arg-type]
+    app.installEventFilter(handler)  # type: ignore[attr-defined]
 
 
 def _report_first_paint(window: object) -> None:

@@ -58,3 +58,17 @@ def test_app_starts_opens_files_and_quits_cleanly(tmp_path) -> None:  # type: ig
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
     assert "inspected 1 file" in run.stdout
+
+
+async def test_files_opened_by_the_system_are_inspected(window) -> None:  # type: ignore[no-untyped-def]
+    """macOS sends a FileOpen event for a file dropped on the Dock icon; the app inspects it."""
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    from trustnxt_desktop.app import _open_files_from_the_system
+
+    _open_files_from_the_system(QApplication.instance(), window)
+    QApplication.sendEvent(QApplication.instance(), QFileOpenEvent(str(CORPUS / "c2pa" / "adobe-20220124-C.jpg")))
+    await until(lambda: len(window.inspect.reports()) == 1)
+    assert window.inspect.reports()[0].file.name == "adobe-20220124-C.jpg"
+    assert window.pages.currentWidget() is window.inspect
