@@ -34,8 +34,9 @@ def read_capture(path: Path, media_type: str | None) -> Capture | None:
                 taken_at=_exif_time(sub.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)),
             )
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            KeyError, TypeError, ZeroDivisionError, IndexError, AttributeError):
+            KeyError, TypeError, ZeroDivisionError, IndexError, AttributeError, MemoryError):
         # Damaged or hostile metadata must not break inspection; we simply have no unsigned capture data.
+        # MemoryError: a lying chunk length makes Pillow ask for gigabytes in one read (found by fuzzing).
         return None
     return None if capture.is_empty() else capture
 

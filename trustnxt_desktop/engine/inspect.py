@@ -57,6 +57,19 @@ def inspect_file(path: Path, trust: TrustConfig) -> InspectionReport:
     return report
 
 
+def failed_report(path: Path, trust: TrustConfig, reason: str) -> InspectionReport:
+    """An `error` report for a file whose parsing failed outside inspect_file (e.g. its worker crashed).
+
+    Only our own code touches the file here: its size, magic bytes and hash.
+    """
+    try:
+        info = FileInfo(path=str(path), name=path.name, size=path.stat().st_size, sha256=sha256_file(path),
+                        media_type=sniff(path))
+    except OSError:
+        info = FileInfo(path=str(path), name=path.name, size=0, sha256="", media_type=None)
+    return _no_manifest(info, engine_info(trust), Verdict.ERROR, reason)
+
+
 def _inspect(path: Path, info: FileInfo, engine: EngineInfo, trust: TrustConfig) -> InspectionReport:
     if info.size == 0:
         return _no_manifest(info, engine, Verdict.ERROR, "the file is empty")

@@ -8,6 +8,7 @@ import re
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,8 @@ from .media import extension_for, is_image, media_type_for_extension, sniff
 from .thumbnails import make_thumbnail
 
 ENGINE_LABEL = "local"
+# (source, media type, long edge) -> JPEG bytes or None; raises when the picture cannot be decoded.
+Thumbnailer = Callable[[Path, str, int], "bytes | None"]
 
 
 @lru_cache(maxsize=1)
@@ -53,16 +56,17 @@ class Cancelled(Exception):
 
 
 def protect_file(source: Path, identity: SigningIdentity, options: ProtectOptions,
-                 cancel: threading.Event | None = None) -> ProtectResult:
+                 cancel: threading.Event | None = None, *, thumbnailer: Thumbnailer | None = None) -> ProtectResult:
     """Never raises for a problem with the file: the result says what happened.
 
     `cancel` is checked before work starts and again just before the output is published, so a
-    cancelled job leaves nothing behind even if signing was already under way.
+    cancelled job leaves nothing behind even if signing was already under way. `thumbnailer` lets the
+    caller decode the picture elsewhere (the app does it in an isolated worker process).
     """
     started = time.perf_counter()
     result = ProtectResult(source=source, status=ProtectStatus.FAILED, engine=ENGINE_LABEL)
     try:
-        _protect(source, identity, options, result, cancel or threading.Event())
+        _protect(source, identity, options, result, cancel or threading.Event(), thumbnailer or make_thumbnail)
     except Cancelled:
         result.status, result.error, result.output = ProtectStatus.CANCELLED, "Cancelled.", None
     except ProtectError as e:
@@ -80,7 +84,7 @@ def protect_file(source: Path, identity: SigningIdentity, options: ProtectOption
 
 
 def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, result: ProtectResult,
-             cancel: threading.Event) -> None:
+             cancel: threading.Event, thumbnailer: Thumbnailer) -> None:
     if cancel.is_set():
         raise Cancelled
     if not source.is_file():
@@ -103,7 +107,7 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
 
     has_parent = _has_manifest(source, media_type)
     exif = read_capture(source, media_type) if is_image(media_type) and not options.digital_source_type else None
-    thumb = _thumbnail(source, media_type, options, result)
+    thumb = _thumbnail(source, media_type, options, result, thumbnailer)
     manifest = build_manifest(
         title=options.title or source.name,
         media_type=media_type,
@@ -163,11 +167,12 @@ def _has_manifest(source: Path, media_type: str) -> bool:
         return True
 
 
-def _thumbnail(source: Path, media_type: str, options: ProtectOptions, result: ProtectResult) -> bytes | None:
+def _thumbnail(source: Path, media_type: str, options: ProtectOptions, result: ProtectResult,
+               thumbnailer: Thumbnailer) -> bytes | None:
     if options.thumbnail_edge == 0 or not is_image(media_type):
         return None
     try:
-        return make_thumbnail(source, media_type, options.thumbnail_edge)
+        return thumbnailer(source, media_type, options.thumbnail_edge)
     except Exception as e:  # noqa: BLE001 - a preview must never cost the user their protected copy
         result.warnings.append(f"No thumbnail: the image could not be decoded for a preview ({_short(e)}).")
         return None

@@ -2,11 +2,17 @@
 
 Every call is async and does its heavy work in an executor, so neither the GUI thread nor the CLI's
 event loop blocks on c2pa, Pillow, hashing or the keyring.
+
+Files someone else made are parsed in isolated worker processes (engine.untrusted): inspecting, and
+decoding a picture for a thumbnail. Signing our own user's file stays in a thread (it needs the signing
+key, which never leaves this process), but its thumbnail decode goes through the same isolated pool,
+so a picture that crashes the decoder costs the copy its thumbnail, not the app.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import getpass
 import os
 import threading
@@ -19,9 +25,10 @@ from ..domain.report import InspectionReport, Verdict
 from ..domain.secrets import SecretStore
 from ..domain.usage import UsageSnapshot
 from ..engine.identity import IdentityInfo, IdentityStore, SigningIdentity
-from ..engine.inspect import inspect_file
+from ..engine.isolation import IsolatedPool
 from ..engine.protect import protect_file
 from ..engine.trust import TrustConfig
+from ..engine.untrusted import inspect_isolated, shared_pool, thumbnail_isolated
 from .ledger import UsageLedger
 from .settings import Settings
 from .trust_sources import build_trust_config
@@ -36,7 +43,11 @@ class Backend(Protocol):
         "inspect"); may return a notice for the person (e.g. that an identity was just created)."""
         ...
 
-    async def protect(self, src: Path, options: ProtectOptions) -> ProtectResult: ...
+    async def protect(self, src: Path, options: ProtectOptions, *,
+                      idempotency_key: str | None = None) -> ProtectResult:
+        """`idempotency_key`: the same key on a repeated call (a retry, a resumed batch) must never
+        cost a second billed call; a backend that bills nothing may ignore it."""
+        ...
 
     async def inspect(self, src: Path) -> InspectionReport: ...
 
@@ -63,7 +74,8 @@ class LocalBackend:
     ledger_name = "local"
 
     def __init__(self, root: Path, secrets: SecretStore, settings: Settings, ledger: UsageLedger | None = None,
-                 executor: Executor | None = None, trust: TrustConfig | None = None) -> None:
+                 executor: Executor | None = None, trust: TrustConfig | None = None,
+                 pool: IsolatedPool | None = None) -> None:
         self.root = root
         self.settings = settings
         self.identities = IdentityStore(root, secrets)
@@ -73,7 +85,17 @@ class LocalBackend:
         self._identity: SigningIdentity | None = None
         self._identity_lock = asyncio.Lock()
         self._trust = trust
+        self._pool = pool  # None: the process-wide pool, started on first use
         self.identity_created: IdentityInfo | None = None  # set when the first protect made an identity
+
+    @property
+    def pool(self) -> IsolatedPool:
+        if self._pool is None:
+            self._pool = shared_pool()
+        return self._pool
+
+    def _thumbnail(self, src: Path, media_type: str, edge: int) -> bytes | None:
+        return thumbnail_isolated(self.pool, src, edge, media_type)
 
     def trust(self) -> TrustConfig:
         if self._trust is None:
@@ -110,12 +132,14 @@ class LocalBackend:
         return (f"Created your signing identity “{info.display_name}” ({info.algorithm}); "
                 "see `trustnxt identity show`.") if info else None
 
-    async def protect(self, src: Path, options: ProtectOptions) -> ProtectResult:
-        identity = await self.identity()
+    async def protect(self, src: Path, options: ProtectOptions, *,
+                      idempotency_key: str | None = None) -> ProtectResult:
+        identity = await self.identity()  # nothing is billed locally: the idempotency key is not needed
         loop = asyncio.get_running_loop()
         cancel = threading.Event()
+        work = functools.partial(protect_file, src, identity, options, cancel, thumbnailer=self._thumbnail)
         try:
-            result = await loop.run_in_executor(self._executor, protect_file, src, identity, options, cancel)
+            result = await loop.run_in_executor(self._executor, work)
         except asyncio.CancelledError:
             cancel.set()  # the worker thread cannot be interrupted, but it will not publish an output
             raise
@@ -127,7 +151,7 @@ class LocalBackend:
     async def inspect(self, src: Path) -> InspectionReport:
         loop = asyncio.get_running_loop()
         trust = self.trust()
-        report = await loop.run_in_executor(self._executor, inspect_file, src, trust)
+        report = await loop.run_in_executor(self._executor, inspect_isolated, self.pool, src, trust)
         await loop.run_in_executor(None, self.ledger.record, "inspect", self.ledger_name,
                                    report.verdict is not Verdict.ERROR)
         return report

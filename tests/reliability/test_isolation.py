@@ -1,0 +1,163 @@
+"""Untrusted files are parsed in worker processes: a crash, a hang or a memory blow-up costs that one
+file an `error` verdict, the pool replaces the worker, and the rest of the batch completes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, EXPECTED
+from tests.reliability.conftest import cli
+from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
+from trustnxt_desktop.domain.report import Verdict
+from trustnxt_desktop.engine.inspect import inspect_file
+from trustnxt_desktop.engine.isolation import FAULT_ENV, IsolatedPool, Limits, WorkerFailure
+from trustnxt_desktop.engine.trust import TrustConfig
+from trustnxt_desktop.engine.untrusted import CRASH_SUMMARY, inspect_isolated
+from trustnxt_desktop.services import previews
+from trustnxt_desktop.services.backend import LocalBackend
+from trustnxt_desktop.services.batch import run_batch
+from trustnxt_desktop.services.settings import Settings
+
+TASKS = "trustnxt_desktop.engine.untrusted"
+NAMES = ["adobe-20220124-CA.jpg", "adobe-20220124-E-sig-CA.jpg", "adobe-20220124-A.jpg", "boxhash.jpg",
+         "video1.mp4", "adobe-20240110-single_manifest_store.pdf"]
+
+
+def folder_with_traps(tmp_path: Path) -> Path:
+    folder = tmp_path / "received"
+    folder.mkdir()
+    for name in NAMES:
+        shutil.copy(CORPUS / "c2pa" / name, folder / name)
+    shutil.copy(CORPUS / "c2pa" / "adobe-20220124-C.jpg", folder / "crashme.jpg")
+    shutil.copy(CORPUS / "c2pa" / "adobe-20220124-C.jpg", folder / "hangme.jpg")
+    return folder
+
+
+async def test_a_crash_and_a_hang_cost_one_file_each(tmp_path: Path, home: Path, secret_store,  # type: ignore[no-untyped-def]
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = folder_with_traps(tmp_path)
+    monkeypatch.setenv(FAULT_ENV, "abort:crashme")
+    pool = IsolatedPool(TASKS, size=2, limits=Limits(seconds=3))
+    backend = LocalBackend(home, secret_store, Settings(), pool=pool)
+    files = sorted(folder.iterdir())
+    started = time.perf_counter()
+    reports = await run_batch(files, backend.inspect, 2)
+    by_name = {r.file.name: r for r in reports}
+    assert by_name["crashme.jpg"].verdict is Verdict.ERROR
+    assert CRASH_SUMMARY in by_name["crashme.jpg"].summary and "SIGABRT" in by_name["crashme.jpg"].summary
+    assert by_name["crashme.jpg"].file.sha256, "the report still identifies the file"
+    for name in NAMES:
+        assert by_name[name].verdict.value == EXPECTED["c2pa"][name]["verdict"], name
+    assert by_name["hangme.jpg"].verdict is not Verdict.ERROR, "the hang hook is not set yet"
+
+    monkeypatch.setenv(FAULT_ENV, "hang:hangme")
+    pool.close()  # workers take the hook when they start
+    pool = backend._pool = IsolatedPool(TASKS, size=2, limits=Limits(seconds=3))
+    started = time.perf_counter()
+    reports = await run_batch(files, backend.inspect, 2)
+    elapsed = time.perf_counter() - started
+    by_name = {r.file.name: r for r in reports}
+    assert by_name["hangme.jpg"].verdict is Verdict.ERROR and "stalled" in by_name["hangme.jpg"].summary
+    assert all(by_name[n].verdict.value == EXPECTED["c2pa"][n]["verdict"] for n in NAMES)
+    assert elapsed < 3 + 5, f"the hang was cut off at its time limit ({elapsed:.1f} s)"
+    assert pool.stats.failures == {"timeout": 1}
+    await backend.aclose()
+    pool.close()
+
+
+def test_memory_blow_up_is_capped_and_the_pool_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "greedy.jpg"
+    shutil.copy(CORPUS / "media" / "no_manifest.jpg", target)
+    monkeypatch.setenv(FAULT_ENV, "oom:greedy")
+    cap = 512 * 1024 ** 2
+    with IsolatedPool(TASKS, size=1, limits=Limits(memory_bytes=cap, seconds=20)) as pool:
+        report = inspect_isolated(pool, target, TrustConfig())
+        assert report.verdict is Verdict.ERROR and "ran out of memory" in report.summary
+        assert pool.stats.peak_rss_bytes <= cap
+        again = inspect_isolated(pool, CORPUS / "c2pa" / "adobe-20220124-CA.jpg", TrustConfig())
+        assert again.verdict is Verdict.VALID
+        assert pool.stats.started == 2 and pool.stats.failures == {"memory": 1}
+
+
+def test_a_worker_killed_from_outside_is_replaced(tmp_path: Path) -> None:
+    with IsolatedPool(TASKS, size=1, limits=Limits(seconds=5)) as pool:
+        assert inspect_isolated(pool, CORPUS / "c2pa" / "boxhash.jpg", TrustConfig()).verdict is Verdict.VALID
+        (worker,) = pool._idle
+        worker.process.kill()
+        worker.process.join()
+        assert inspect_isolated(pool, CORPUS / "c2pa" / "boxhash.jpg", TrustConfig()).verdict is Verdict.VALID
+        with pytest.raises(RuntimeError, match="KeyError"):
+            pool.call("no-such-task")  # an ordinary exception in a task is reported, the worker survives
+        assert pool.stats.failures == {}
+
+
+async def test_previews_and_protect_thumbnails_survive_a_crashing_decoder(tmp_path: Path, home: Path, secret_store,  # type: ignore[no-untyped-def]
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "boom.jpg"
+    shutil.copy(CORPUS / "media" / "P1000827.jpg", src)
+    monkeypatch.setenv(FAULT_ENV, "abort:boom")
+    with IsolatedPool(TASKS, size=1, limits=Limits(seconds=5)) as pool:
+        assert previews.file_preview(src, 128, pool) is None
+        assert previews.file_preview(CORPUS / "media" / "no_manifest.jpg", 128, pool)[:2] == b"\xff\xd8"
+        backend = LocalBackend(home, secret_store, Settings(), pool=pool)
+        result = await backend.protect(src, ProtectOptions(out_dir=tmp_path / "out"))
+        await backend.aclose()
+        assert result.status is ProtectStatus.DONE, result.error
+        assert any("No thumbnail" in w for w in result.warnings), result.warnings
+        assert pool.stats.failures == {"crash": 2}
+
+
+def test_cli_inspect_reports_the_crashing_file_and_finishes_the_rest(tmp_path: Path, home: Path) -> None:
+    folder = folder_with_traps(tmp_path)
+    (folder / "hangme.jpg").unlink()
+    proc = cli("inspect", str(folder), "--json", home=home, env={FAULT_ENV: "abort:crashme"}, timeout=120)
+    assert proc.returncode == 4, proc.stderr  # some files failed
+    reports = {r["file"]["name"]: r for r in json.loads(proc.stdout)}
+    assert set(reports) == set(NAMES) | {"crashme.jpg"}
+    assert reports["crashme.jpg"]["verdict"] == "error" and CRASH_SUMMARY in reports["crashme.jpg"]["summary"]
+    assert all(reports[n]["verdict"] == EXPECTED["c2pa"][n]["verdict"] for n in NAMES)
+
+
+def test_pool_overhead_against_threads(tmp_path: Path) -> None:
+    """200 small files, two at a time, in warm workers vs. in threads: the isolation costs little."""
+    sources = [p for p in (CORPUS / "c2pa").glob("*.jpg") if p.stat().st_size < 200_000]
+    files = []
+    for i in range(200):
+        src = sources[i % len(sources)]
+        files.append(tmp_path / f"f{i:03d}{src.suffix}")
+        shutil.copy(src, files[-1])
+    trust = TrustConfig()
+    with IsolatedPool(TASKS, size=2) as pool:
+        started = time.perf_counter()
+        pool.warm_up()
+        cold = time.perf_counter() - started
+        ratios = []
+        for _ in range(2):
+            with ThreadPoolExecutor(2) as threads:
+                started = time.perf_counter()
+                in_thread = list(threads.map(lambda p: inspect_file(p, trust), files))
+                thread_s = time.perf_counter() - started
+                started = time.perf_counter()
+                isolated = list(threads.map(lambda p: inspect_isolated(pool, p, trust), files))
+                pool_s = time.perf_counter() - started
+            assert [r.verdict for r in isolated] == [r.verdict for r in in_thread]
+            ratios.append(pool_s / thread_s)
+            print(f"\n200 files: threads {thread_s:.3f} s, isolated pool {pool_s:.3f} s, "
+                  f"ratio {pool_s / thread_s:.2f}; starting 2 workers took {cold:.2f} s")
+    assert min(ratios) <= 1.5, ratios
+
+
+def test_worker_failure_carries_its_kind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    target = tmp_path / "x-crash.jpg"
+    shutil.copy(CORPUS / "media" / "no_manifest.jpg", target)
+    monkeypatch.setenv(FAULT_ENV, "abort:x-crash")
+    with IsolatedPool(TASKS, size=1, limits=Limits(seconds=5)) as pool:
+        with pytest.raises(WorkerFailure) as caught:
+            pool.call("thumbnail", str(target), None, 64)
+        assert caught.value.kind == "crash"

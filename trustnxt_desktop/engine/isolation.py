@@ -1,0 +1,375 @@
+"""A small process pool for parsing untrusted files: a crash, hang or memory blow-up costs one worker, not the app.
+
+Why not concurrent.futures.ProcessPoolExecutor: once one of its workers dies the whole executor is
+broken (BrokenProcessPool) and every queued call fails. Here each call borrows one worker over its own
+pipe; if that worker dies, overruns its time limit or runs out of memory, only that call fails
+(WorkerFailure), the worker is killed and a fresh one is started for the next call.
+
+- Workers start with "forkserver" on Linux (a clean, single-threaded server that has already imported
+  c2pa and Pillow forks them in milliseconds) and "spawn" elsewhere; never a fork of the caller, which
+  may hold Qt or other threads.
+- Memory: RLIMIT_AS caps each worker's address space on Linux and macOS. Windows has no RLIMIT_AS;
+  the limit is not enforced there (the time limit and crash isolation still are).
+- Time: the caller waits at most `seconds` for an answer, then kills the worker. The worker also arms
+  a SIGALRM of its own (default action: terminate), so it cannot outlive a stuck parse if the caller
+  itself is gone, and asks Linux to kill it when its parent dies.
+
+Test hook (honoured only inside a worker, never by the calling process): the environment variable
+TRUSTNXT_TEST_WORKER_FAULT=abort:<text> | hang:<text> | oom:<text> makes a worker call os.abort(),
+sleep forever, or allocate without bound when a task's argument contains <text>. The caller's value is
+handed to each worker as it starts, so a test may set it at any time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import multiprocessing.spawn
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+FAULT_ENV = "TRUSTNXT_TEST_WORKER_FAULT"
+DEFAULT_MEMORY_BYTES = 2 * 1024 ** 3
+DEFAULT_SECONDS = 30.0
+_MAX_SHARED = 8  # shared values (e.g. trust configurations) a worker keeps
+_WORKER_NAME = "trustnxt-parser"
+
+
+class WorkerFailure(Exception):
+    """The worker died, overran its time limit or ran out of memory while handling one call."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind  # "crash" | "timeout" | "memory"
+        self.detail = detail
+
+
+class PoolClosedError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_bytes: int | None = DEFAULT_MEMORY_BYTES  # address space per worker; None: unlimited
+    seconds: float = DEFAULT_SECONDS  # per call
+    max_calls: int = 1000  # a worker is replaced after this many calls (bounds slow leaks)
+
+
+def memory_limit_enforced() -> bool:
+    return sys.platform != "win32"
+
+
+def default_start_method() -> str:
+    return "forkserver" if sys.platform.startswith("linux") else "spawn"
+
+
+@dataclass
+class PoolStats:
+    calls: int = 0
+    started: int = 0
+    failures: dict[str, int] = field(default_factory=dict)
+    peak_rss_bytes: int = 0  # highest resident size any worker reported
+
+
+class _Worker:
+    def __init__(self, process: Any, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+        self.calls = 0
+        self.shared: list[str] = []  # keys this worker holds, oldest first
+
+    def kill(self) -> None:
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+
+
+class IsolatedPool:
+    """Thread-safe: call() from any number of threads; at most `size` workers run at once.
+
+    `tasks_module` names a module whose TASKS dict maps task names to functions; it is imported by
+    each worker (and preloaded by the fork server), never executed in the caller for these calls. It
+    may define worker_init() (run once per worker) and prepare_shared(value) (see call()).
+    """
+
+    def __init__(self, tasks_module: str, size: int = 2, limits: Limits | None = None,
+                 start_method: str | None = None) -> None:
+        self.tasks_module = tasks_module
+        self.size = max(1, size)
+        self.limits = limits or Limits()
+        self.stats = PoolStats()
+        method = start_method or default_start_method()
+        self._ctx = multiprocessing.get_context(method)
+        if method == "forkserver":
+            # Modules the fork server imports once, so each new worker starts warm.
+            self._ctx.set_forkserver_preload([__name__, tasks_module])
+        self._idle: list[_Worker] = []
+        self._busy = 0
+        self._cond = threading.Condition()
+        self._closed = False
+
+    # -- calling ----------------------------------------------------------------------------------
+    def call(self, task: str, *args: Any, shared: tuple[str, Any] | None = None,
+             seconds: float | None = None) -> Any:
+        """Run TASKS[task](*args) in a worker; with `shared=(key, value)` the worker first receives
+        value once (it keeps a few) and the task is called as TASKS[task](prepared_value, *args).
+
+        Raises WorkerFailure for a crash, a hang or memory exhaustion; re-raises (as RuntimeError with
+        the original text) an ordinary exception the task raised.
+        """
+        worker = self._acquire()
+        healthy = False
+        try:
+            result, healthy = self._run(worker, task, args, shared, seconds or self.limits.seconds)
+            return result
+        finally:
+            self._release(worker, healthy)
+
+    def _run(self, worker: _Worker, task: str, args: tuple[Any, ...], shared: tuple[str, Any] | None,
+             seconds: float) -> tuple[Any, bool]:
+        deadline = time.monotonic() + seconds
+        key = None
+        try:
+            if shared is not None:
+                key = shared[0]
+                if key not in worker.shared:
+                    worker.conn.send(("share", key, shared[1]))
+                    worker.shared.append(key)
+                    del worker.shared[:-_MAX_SHARED]
+            worker.conn.send(("call", task, args, key, seconds))
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                raise self._failure(worker, "timeout", f"did not finish within {seconds:g} s")
+            status, payload, rss = worker.conn.recv()
+        except (EOFError, OSError) as e:
+            if self._closed:
+                raise PoolClosedError("the worker pool was shut down") from e
+            raise self._failure(worker, "crash", self._death(worker)) from None
+        self.stats.calls += 1
+        self.stats.peak_rss_bytes = max(self.stats.peak_rss_bytes, rss)
+        worker.calls += 1
+        if status == "ok":
+            return payload, worker.calls < self.limits.max_calls
+        if status == "memory":
+            raise self._failure(worker, "memory", f"needed more than the {_size(self.limits.memory_bytes)} "
+                                                  "of memory a parser may use")
+        raise RuntimeError(payload)  # an ordinary exception inside the task: the worker is fine
+
+    def _failure(self, worker: _Worker, kind: str, detail: str) -> WorkerFailure:
+        worker.kill()
+        self.stats.failures[kind] = self.stats.failures.get(kind, 0) + 1
+        return WorkerFailure(kind, detail)
+
+    @staticmethod
+    def _death(worker: _Worker) -> str:
+        worker.process.join(2)
+        code = worker.process.exitcode
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            return f"crashed ({name})"
+        return f"exited unexpectedly (code {code})" if code is not None else "stopped answering"
+
+    # -- workers ----------------------------------------------------------------------------------
+    def _acquire(self) -> _Worker:
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise PoolClosedError("the worker pool was shut down")
+                while self._idle:
+                    worker = self._idle.pop()
+                    if worker.process.is_alive():
+                        self._busy += 1
+                        return worker
+                    worker.kill()  # died while idle (killed from outside): replace it quietly
+                if self._busy < self.size:
+                    self._busy += 1
+                    break
+                self._cond.wait()
+        try:
+            return self._start()  # outside the lock: other callers may use idle workers meanwhile
+        except BaseException:
+            with self._cond:
+                self._busy -= 1
+                self._cond.notify()
+            raise
+
+    def _release(self, worker: _Worker, healthy: bool) -> None:
+        with self._cond:
+            self._busy -= 1
+            if healthy and not self._closed:
+                self._idle.append(worker)
+                worker = None  # type: ignore[assignment]
+            self._cond.notify()
+        if worker is not None:
+            worker.kill()
+
+    def _start(self) -> _Worker:
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(target=_worker_main, name=_WORKER_NAME,
+                                    args=(child, self.tasks_module, self.limits, os.environ.get(FAULT_ENV)),
+                                    daemon=True)
+        process.start()
+        child.close()
+        self.stats.started += 1
+        return _Worker(process, parent)
+
+    def warm_up(self, count: int | None = None) -> None:
+        """Start workers ahead of the first call (e.g. while the user picks files)."""
+        started = []
+        for _ in range(min(self.size, count or self.size)):
+            with self._cond:
+                if self._closed or self._busy + len(self._idle) >= self.size:
+                    break
+                self._busy += 1
+            try:
+                started.append(self._start())
+            finally:
+                with self._cond:
+                    self._busy -= 1
+        with self._cond:
+            self._idle.extend(started)
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._cond.notify_all()
+        for worker in idle:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+            worker.process.join(1)
+            worker.kill()
+
+    def __enter__(self) -> IsolatedPool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "unlimited amount"
+    return f"{n / 1024 ** 3:g} GiB" if n >= 1024 ** 3 else f"{n // 1024 ** 2} MiB"
+
+
+# multiprocessing makes every spawned or forkserver child import the caller's main module first. Our
+# workers need nothing from it, and the GUI's would drag Qt into every parser process: leave it out
+# for our workers only (the process name marks them).
+_preparation_data = multiprocessing.spawn.get_preparation_data
+
+
+def _without_main(name: str) -> dict[str, Any]:
+    data = _preparation_data(name)
+    if name == _WORKER_NAME:
+        data.pop("init_main_from_name", None)
+        data.pop("init_main_from_path", None)
+    return data
+
+
+if getattr(multiprocessing.spawn.get_preparation_data, "__name__", "") != "_without_main":
+    multiprocessing.spawn.get_preparation_data = _without_main
+
+
+# -- inside the worker process ---------------------------------------------------------------------
+
+def _confine(limits: Limits) -> None:
+    if limits.memory_bytes and memory_limit_enforced():
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the parent, even mid-parse
+        except (OSError, AttributeError):
+            pass
+
+
+def _rss_bytes() -> int:
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024  # Linux reports KiB
+    except ImportError:
+        return 0
+
+
+def _test_fault(fault: str | None, args: tuple[Any, ...]) -> None:
+    if not fault or ":" not in fault:
+        return
+    action, _, needle = fault.partition(":")
+    if not needle or not any(isinstance(a, str) and needle in a for a in args):
+        return
+    if action == "abort":
+        os.abort()
+    elif action == "hang":
+        while True:
+            time.sleep(3600)
+    elif action == "oom":
+        hog = []
+        while True:
+            hog.append(bytearray(64 * 1024 * 1024))
+
+
+def _worker_main(conn: Connection, tasks_module: str, limits: Limits, fault: str | None) -> None:
+    _confine(limits)
+    module = importlib.import_module(tasks_module)
+    getattr(module, "worker_init", lambda: None)()
+    tasks: dict[str, Callable[..., Any]] = module.TASKS
+    prepare: Callable[[Any], Any] = getattr(module, "prepare_shared", lambda value: value)
+    shared: dict[str, Any] = {}
+    alarm = hasattr(signal, "setitimer")
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if message is None:
+            return
+        if message[0] == "share":
+            _, key, value = message
+            shared[key] = prepare(value)
+            while len(shared) > _MAX_SHARED:
+                shared.pop(next(iter(shared)))
+            continue
+        _, task, args, key, seconds = message
+        if alarm:  # a second line of defence: the default SIGALRM action ends this process
+            signal.setitimer(signal.ITIMER_REAL, seconds + 5)
+        try:
+            _test_fault(fault, args)
+            fn = tasks[task]
+            result = fn(shared[key], *args) if key is not None else fn(*args)
+            reply: tuple[str, Any, int] = ("ok", result, 0)
+        except MemoryError:
+            reply = ("memory", None, 0)
+        except Exception as e:  # noqa: BLE001 - reported to the caller; the worker stays usable
+            reply = ("error", f"{type(e).__name__}: {e}", 0)
+        finally:
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        try:
+            conn.send((reply[0], reply[1], _rss_bytes()))
+        except MemoryError:
+            conn.send(("memory", None, _rss_bytes()))
+        if reply[0] == "memory":
+            return  # a heap that just hit its cap is not worth keeping

@@ -1,0 +1,126 @@
+"""Parsing files we did not make — inspection, previews, manifest thumbnails — in isolated workers.
+
+The functions in TASKS run inside the worker processes of engine.isolation; the *_isolated helpers
+are what the rest of the app calls. They never raise for a problem with the file: a crash, hang or
+memory blow-up of the parser becomes an `error` report (inspect) or no picture (previews).
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import hashlib
+import io
+import os
+import pickle
+import threading
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..domain.report import InspectionReport
+from . import inspect as engine_inspect
+from .isolation import IsolatedPool, Limits, WorkerFailure
+from .media import sniff
+from .thumbnails import make_thumbnail, register_heif
+from .trust import TrustConfig
+
+CRASH_SUMMARY = "this file crashed or stalled the parser"
+
+
+# -- inside a worker --------------------------------------------------------------------------------
+
+def worker_init() -> None:
+    # Pillow and others warn about every damaged file on stderr; the report already says what is wrong.
+    warnings.simplefilter("ignore")
+
+
+def prepare_shared(fields: dict[str, Any]) -> TrustConfig:
+    return TrustConfig(**fields)
+
+
+def _inspect(trust: TrustConfig, path: str) -> InspectionReport:
+    return engine_inspect.inspect_file(Path(path), trust)
+
+
+def _thumbnail(path: str, media_type: str | None, edge: int) -> bytes | None:
+    p = Path(path)
+    return make_thumbnail(p, media_type if media_type is not None else sniff(p), edge)
+
+
+def _resource(trust: TrustConfig, path: str, identifier: str) -> bytes:
+    buf = io.BytesIO()
+    engine_inspect.extract_resource(Path(path), identifier, buf, trust)
+    return buf.getvalue()
+
+
+TASKS: dict[str, Callable[..., Any]] = {"inspect": _inspect, "thumbnail": _thumbnail, "resource": _resource}
+
+register_heif()  # once in the fork server, not once per worker
+
+
+# -- in the calling process -------------------------------------------------------------------------
+
+_trust_keys: dict[int, tuple[TrustConfig, str, dict[str, Any]]] = {}
+_trust_lock = threading.Lock()
+
+
+def _shared_trust(trust: TrustConfig) -> tuple[str, dict[str, Any]]:
+    """A trust configuration as (digest, constructor fields): workers receive each one once."""
+    with _trust_lock:
+        known = _trust_keys.get(id(trust))
+        if known is not None and known[0] is trust:
+            return known[1], known[2]
+        fields = {f.name: getattr(trust, f.name) for f in dataclasses.fields(trust) if not f.name.startswith("_")}
+        digest = hashlib.sha256(pickle.dumps(fields)).hexdigest()
+        if len(_trust_keys) > 32:
+            _trust_keys.clear()
+        _trust_keys[id(trust)] = (trust, digest, fields)
+        return digest, fields
+
+
+def inspect_isolated(pool: IsolatedPool, path: Path, trust: TrustConfig) -> InspectionReport:
+    try:
+        return pool.call("inspect", str(path), shared=_shared_trust(trust))
+    except WorkerFailure as e:
+        return engine_inspect.failed_report(path, trust, f"{CRASH_SUMMARY}: the parser {_what(e)}")
+    except RuntimeError as e:  # inspect_file never raises for the file; this is a bug, still not fatal
+        return engine_inspect.failed_report(path, trust, f"the validator failed ({e})")
+
+
+def thumbnail_isolated(pool: IsolatedPool, path: Path, edge: int, media_type: str | None = None) -> bytes | None:
+    """Raises WorkerFailure when decoding crashed, hung or ran out of memory; RuntimeError when it failed."""
+    return pool.call("thumbnail", str(path), media_type, edge)
+
+
+def resource_isolated(pool: IsolatedPool, path: Path, identifier: str, trust: TrustConfig | None = None) -> bytes:
+    return pool.call("resource", str(path), identifier, shared=_shared_trust(trust or TrustConfig()))
+
+
+def _what(e: WorkerFailure) -> str:
+    return {"timeout": "stalled and was stopped", "memory": "ran out of memory"}.get(e.kind, e.detail) \
+        + ("" if e.kind == "crash" else f" ({e.detail})")
+
+
+# -- one pool per process -----------------------------------------------------------------------------
+
+_shared_pool: IsolatedPool | None = None
+_shared_lock = threading.Lock()
+
+
+def default_pool_size() -> int:
+    return max(2, min(os.cpu_count() or 2, 8))
+
+
+def shared_pool() -> IsolatedPool:
+    """The process-wide pool for untrusted files (inspection and previews share its workers)."""
+    global _shared_pool
+    with _shared_lock:
+        if _shared_pool is None:
+            _shared_pool = IsolatedPool(__name__, size=default_pool_size(), limits=Limits())
+            atexit.register(_shared_pool.close)
+        return _shared_pool
+
+
+__all__ = ["CRASH_SUMMARY", "inspect_isolated", "resource_isolated", "shared_pool", "thumbnail_isolated"]
