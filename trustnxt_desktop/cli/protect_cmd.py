@@ -1,23 +1,37 @@
-"""`trustnxt protect PATH...`: write protected copies carrying a signed Trust Label."""
+"""`trustnxt protect PATH...`: write protected copies carrying a signed Trust Label.
+
+Every run is a batch in the persistent job store (`<data root>/jobs.sqlite3`): if the process is
+killed or the machine loses power, `trustnxt protect --resume` finishes it — jobs that were done stay
+done, none is published twice, and a cloud job keeps its Idempotency-Key so it is not billed twice.
+"""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from ..domain.protect import THUMBNAIL_EDGES, ProtectResult, ProtectStatus
-from ..services.batch import run_batch
+from ..domain.protect import THUMBNAIL_EDGES, ProtectOptions, ProtectResult, ProtectStatus
 from ..services.files import FoundFile, expand
-from .common import EXIT_FAILED, EXIT_OK, Progress, add_backend_options, jobs_arg, open_backend
+from ..services.job_runner import result_of, run_jobs
+from ..services.job_store import UNFINISHED, BatchRecord, JobRecord, JobStore, options_from_json, options_to_json
+from ..services.paths import data_root
+from .common import EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, jobs_arg, open_backend
+
+KEEP_FINISHED_BATCHES = 20  # older finished command-line batches are pruned when a new one starts
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    pr = sub.add_parser("protect", help="write protected copies carrying a signed Trust Label")
-    pr.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders recurse)")
+    pr = sub.add_parser("protect", help="write protected copies carrying a signed Trust Label",
+                        epilog="An interrupted run (crash, kill, power cut) is finished by `trustnxt protect "
+                               "--resume`; see also `trustnxt jobs`.")
+    pr.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (folders recurse)")
+    pr.add_argument("--resume", action="store_true",
+                    help="finish the last interrupted protect run (with the options it was started with)")
     pr.add_argument("--out", metavar="DIR", help="write copies here (default: next to each original)")
     pr.add_argument("--jobs", type=jobs_arg, metavar="N", help="files processed at once (default from settings: 2)")
     pr.add_argument("--json", action="store_true", help="print a JSON array of results on stdout")
@@ -30,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pr.set_defaults(handler=run)
 
 
-def _options(args: argparse.Namespace, backend_settings: Any) -> Any:
+def _options(args: argparse.Namespace, backend_settings: Any) -> ProtectOptions:
     base = backend_settings.protect_options(Path(args.out) if args.out else None)
     overrides: dict[str, Any] = {}
     if args.thumbnail is not None:
@@ -44,26 +58,96 @@ def _options(args: argparse.Namespace, backend_settings: Any) -> Any:
     return dataclasses.replace(base, **overrides)
 
 
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))  # not resolve(): a symlinked folder keeps the name the person used
+
+
 async def run(args: argparse.Namespace) -> int:
-    backend = open_backend(args)
-    found = expand([Path(p) for p in args.paths], skip_protected_copies=True)
-    base = _options(args, backend.settings)
-    progress = Progress(len(found), args.quiet)
-
-    async def work(f: FoundFile) -> ProtectResult:
-        out_dir = (base.out_dir / f.relative_dir) if base.out_dir else None
-        return await backend.protect(f.path, dataclasses.replace(base, out_dir=out_dir))
-
-    def done(_: int, f: FoundFile, r: ProtectResult) -> None:
-        progress(f"{r.status.value:<9} {f.path}" + (f" -> {r.output}" if r.output else f": {r.error}" if r.error else ""))
-
+    store = JobStore(data_root())
     try:
-        notice = await backend.ready("protect")
-        if notice and not args.quiet:
-            print(notice, file=sys.stderr)
-        results = await run_batch(found, work, backend.settings.jobs, done)
+        if args.resume:
+            if args.paths:
+                raise UsageError("--resume takes no paths: it finishes the last interrupted run as it was started")
+            batch = store.last_unfinished_batch("protect", "cli")
+            if batch is None:
+                print("trustnxt: nothing to resume: every protect run has finished", file=sys.stderr)
+                return EXIT_OK
+            return await run_stored(args, store, batch)
+        if not args.paths:
+            raise UsageError("give the files or folders to protect, or --resume")
+        return await _run_new(args, store)
     finally:
+        store.close()
+
+
+async def _run_new(args: argparse.Namespace, store: JobStore) -> int:
+    backend = open_backend(args)
+    try:
+        found = expand([Path(p) for p in args.paths], skip_protected_copies=True)
+        base = _options(args, backend.settings)
+        out_root = _absolute(base.out_dir) if base.out_dir else None
+        _prune(store)
+        batch = store.create_batch("protect", "cli", backend=getattr(backend, "ledger_name", None),
+                                   profile=args.profile, options=options_to_json(base))
+        store.add_jobs(batch.id, [(_absolute(f.path), _out_dir(out_root, f)) for f in found])
+    except BaseException:
         await backend.aclose()
+        raise
+    return await run_stored(args, store, batch, backend=backend)
+
+
+def _out_dir(out_root: Path | None, f: FoundFile) -> Path | None:
+    return out_root / f.relative_dir if out_root else None
+
+
+def _prune(store: JobStore) -> None:
+    finished = [s for s in store.batches(kind="protect", origin="cli") if s.unfinished == 0]
+    for summary in finished[KEEP_FINISHED_BATCHES:]:
+        store.delete_batch(summary.batch.id)
+
+
+async def run_stored(args: argparse.Namespace, store: JobStore, batch: BatchRecord, backend: Any = None) -> int:
+    """Run a stored batch's unfinished jobs with the backend and options it was created with; print the
+    whole batch's results. Also used by `trustnxt jobs retry`."""
+    lock = store.lock_batch(batch.id)
+    if lock is None:
+        if backend is not None:
+            await backend.aclose()
+        print(f"trustnxt: batch {batch.id} is being processed by another trustnxt process", file=sys.stderr)
+        return EXIT_FAILED
+    with lock:
+        if backend is None:
+            if getattr(args, "backend", None) is None:
+                args.backend = batch.backend
+            if batch.profile and getattr(args, "profile", None) in (None, "default"):
+                args.profile = batch.profile
+            backend = open_backend(args)
+        pending = store.jobs(batch.id, UNFINISHED)
+        options = options_from_json(batch.options, backend.settings.protect_options())
+        progress = Progress(len(pending), args.quiet)
+
+        def job_options(job: JobRecord) -> ProtectOptions:
+            return dataclasses.replace(options, out_dir=job.out_dir)
+
+        def done(_: int, job: JobRecord, r: ProtectResult) -> None:
+            progress(f"{r.status.value:<9} {job.source}" + (f" -> {r.output}" if r.output else f": {r.error}" if r.error else ""))
+
+        try:
+            if pending:
+                notice = await backend.ready("protect")
+                if notice and not args.quiet:
+                    print(notice, file=sys.stderr)
+                await run_jobs(store, backend, pending, job_options, backend.settings.jobs, done)
+        except BaseException:
+            print(f"trustnxt: batch {batch.id} was interrupted; its unfinished files are kept: run "
+                  "`trustnxt protect --resume` to finish it", file=sys.stderr)
+            raise
+        finally:
+            await backend.aclose()
+    return _report(args, [result_of(j) for j in store.jobs(batch.id)])
+
+
+def _report(args: argparse.Namespace, results: list[ProtectResult]) -> int:
     if args.json:
         print(json.dumps([r.to_dict() for r in results], indent=2))
     elif len(results) == 1 or args.quiet:

@@ -83,17 +83,23 @@ class CloudBackend:
 
     # -- protect -------------------------------------------------------------------------------
 
-    async def protect(self, src: Path, options: ProtectOptions) -> ProtectResult:
+    async def protect(self, src: Path, options: ProtectOptions, *,
+                      idempotency_key: str | None = None) -> ProtectResult:
         """Problems with one file come back in the result; account problems (key refused, quota used up,
-        no credentials) raise, because every other file would fail the same way."""
+        no credentials) raise, because every other file would fail the same way.
+
+        `idempotency_key`: pass the same key for every attempt at the same job (a persistent job keeps
+        its key across restarts), so the service replays instead of billing again; None: a fresh key,
+        kept across this call's own retries."""
         client = await self.prepare()
         started = time.perf_counter()
         result = ProtectResult(source=src, status=ProtectStatus.FAILED, engine=ENGINE_LABEL)
         if problem := await asyncio.to_thread(_not_protectable, src):
             result.error = problem  # nothing was sent, so nothing is recorded
             return result
+        replayed = False
         try:
-            await self._protect(client, src, options, result)
+            replayed = await self._protect(client, src, options, result, idempotency_key)
         except (CloudConfigError, CloudQuotaError, ConfigurationError):
             await self._record("protect", False)
             raise
@@ -108,20 +114,22 @@ class CloudBackend:
         except OSError as e:
             result.error = f"Could not read or write the file: {e.strerror or e}"
         result.seconds = time.perf_counter() - started
-        if result.status is not ProtectStatus.SKIPPED:
+        if result.status is not ProtectStatus.SKIPPED and not replayed:  # a replay is not billed again
             await self._record("protect", result.status is ProtectStatus.DONE)
         return result
 
-    async def _protect(self, client: CloudClient, src: Path, options: ProtectOptions, result: ProtectResult) -> None:
+    async def _protect(self, client: CloudClient, src: Path, options: ProtectOptions, result: ProtectResult,
+                       idempotency_key: str | None) -> bool:
+        """True when the service replayed an earlier answer for this idempotency key."""
         before = src.stat()
         out_dir = options.out_dir or src.parent
         with output.atomic_output(out_dir, src.name) as (tmp_file, tmp_path):
-            answer = await client.protect(src, tmp_file, options)
+            answer = await client.protect(src, tmp_file, options, idempotency_key=idempotency_key)
             await asyncio.to_thread(output.finish, tmp_file)
             after = src.stat()
             if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
                 result.error = "The file changed while it was being protected; try again once it is saved."
-                return
+                return answer.replayed
             extension = src.suffix
             result.media_type = answer.media_type
             if media_type_for_extension(src) != answer.media_type:
@@ -134,6 +142,7 @@ class CloudBackend:
         result.status = ProtectStatus.DONE
         if answer.replayed:
             log.info("protect %s: the service replayed its earlier answer (not billed again)", src.name)
+        return answer.replayed
 
     # -- inspect -------------------------------------------------------------------------------
 

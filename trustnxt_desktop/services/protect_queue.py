@@ -2,6 +2,11 @@
 
 Qt-free: it runs on whatever asyncio loop is current (qasync in the app) and reports every change
 through one callback, which the GUI turns into model updates.
+
+With a JobStore the queue is persistent: every job is a row in `<data root>/jobs.sqlite3`, runs through
+services.job_runner (crash-safe publishing, a lifelong Idempotency-Key per job), and `resume()` after a
+restart picks up whatever an earlier run left unfinished. Closing the queue then suspends running jobs
+instead of cancelling them. Without a store it is the in-memory queue it always was.
 """
 
 from __future__ import annotations
@@ -11,32 +16,15 @@ import itertools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from enum import Enum
 from pathlib import Path
 
 from ..domain.protect import ProtectOptions, ProtectResult, ProtectStatus
 from .backend import Backend
+from .job_runner import STATE_OF as _FROM_STATUS
+from .job_runner import result_of, run_protect_job
+from .job_store import UNFINISHED, BatchLock, JobRecord, JobState, JobStore
 
-
-class JobState(str, Enum):
-    WAITING = "waiting"
-    PROTECTING = "protecting"
-    DONE = "done"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    CANCELLED = "cancelled"
-
-    @property
-    def finished(self) -> bool:
-        return self not in (JobState.WAITING, JobState.PROTECTING)
-
-
-_FROM_STATUS = {
-    ProtectStatus.DONE: JobState.DONE,
-    ProtectStatus.FAILED: JobState.FAILED,
-    ProtectStatus.SKIPPED: JobState.SKIPPED,
-    ProtectStatus.CANCELLED: JobState.CANCELLED,
-}
+__all__ = ["JobState", "ProtectJob", "ProtectQueue", "QueueCounts"]
 
 
 @dataclass
@@ -73,7 +61,8 @@ class QueueCounts:
 
 class ProtectQueue:
     def __init__(self, backend: Callable[[], Backend], options: Callable[[], ProtectOptions], jobs: int,
-                 on_change: Callable[[ProtectJob], None] | None = None) -> None:
+                 on_change: Callable[[ProtectJob], None] | None = None, *, store: JobStore | None = None,
+                 origin: str = "gui") -> None:
         self._backend = backend  # a callable: the active backend may change while the queue lives
         self._options = options
         self.jobs = max(1, jobs)
@@ -84,19 +73,62 @@ class ProtectQueue:
         self._running: dict[int, asyncio.Task[None]] = {}
         self._idle = asyncio.Event()
         self._idle.set()
+        self._store = store
+        self._origin = origin  # batches this queue creates and resumes: "gui", later "capture"
+        self._batch_id: int | None = None
+        self._locks: list[BatchLock] = []
+        self._closing = False
 
     # -- what people do -------------------------------------------------------------------------
     def add(self, sources: list[tuple[Path, Path | None]]) -> list[ProtectJob]:
         """(source, output folder or None) pairs; work starts at once."""
         added = []
-        for source, out_dir in sources:
-            job = ProtectJob(next(self._ids), source, out_dir)
+        if self._store is not None:
+            records = self._store.add_jobs(self._own_batch(), sources)
+            new = [ProtectJob(r.id, r.source, r.out_dir) for r in records]
+        else:
+            new = [ProtectJob(next(self._ids), source, out_dir) for source, out_dir in sources]
+        for job in new:
             self.items[job.id] = job
             self._pending.append(job.id)
             added.append(job)
             self._on_change(job)
         self._pump()
         return added
+
+    def resume(self) -> list[ProtectJob]:
+        """Take up the unfinished jobs an earlier run of this queue's origin left in the store (after a
+        quit, crash or power cut) and run them; batches another living process holds are left alone."""
+        if self._store is None:
+            return []
+        resumed = []
+        for summary in reversed(self._store.batches(kind="protect", origin=self._origin)):
+            if summary.unfinished == 0 or summary.batch.id == self._batch_id:
+                continue
+            lock = self._store.lock_batch(summary.batch.id)
+            if lock is None:
+                continue
+            self._locks.append(lock)
+            for record in self._store.jobs(summary.batch.id, UNFINISHED):
+                if record.id in self.items:
+                    continue
+                job = ProtectJob(record.id, record.source, record.out_dir)
+                self.items[job.id] = job
+                self._pending.append(job.id)
+                resumed.append(job)
+                self._on_change(job)
+        self._pump()
+        return resumed
+
+    def _own_batch(self) -> int:
+        assert self._store is not None
+        if self._batch_id is None:
+            batch = self._store.create_batch("protect", self._origin)
+            lock = self._store.lock_batch(batch.id)
+            if lock is not None:
+                self._locks.append(lock)
+            self._batch_id = batch.id
+        return self._batch_id
 
     def cancel(self, job_id: int) -> None:
         job = self.items.get(job_id)
@@ -106,7 +138,7 @@ class ProtectQueue:
             self._running[job_id].cancel()  # the worker marks it cancelled; no output is published
         else:
             self._pending.remove(job_id)
-            self._finish(job, JobState.CANCELLED, None)
+            self._finish(job, JobState.CANCELLED, None, persist=True)
 
     def cancel_all(self) -> None:
         for job_id in list(self._pending) + list(self._running):
@@ -115,12 +147,16 @@ class ProtectQueue:
     def retry(self, job_ids: list[int] | None = None) -> int:
         """Queue failed or cancelled jobs again (all of them when no ids are given)."""
         again = 0
-        for job in self.items.values():
-            if job.state in (JobState.FAILED, JobState.CANCELLED) and (job_ids is None or job.id in job_ids):
-                job.state, job.result = JobState.WAITING, None
-                self._pending.append(job.id)
-                self._on_change(job)
-                again += 1
+        chosen = [job for job in self.items.values()
+                  if job.state in (JobState.FAILED, JobState.CANCELLED) and (job_ids is None or job.id in job_ids)]
+        if self._store is not None:  # the store decides (a changed source gets a new idempotency key)
+            requeued = {r.id for r in self._store.requeue([job.id for job in chosen])}
+            chosen = [job for job in chosen if job.id in requeued]
+        for job in chosen:
+            job.state, job.result = JobState.WAITING, None
+            self._pending.append(job.id)
+            self._on_change(job)
+            again += 1
         self._pump()
         return again
 
@@ -128,6 +164,8 @@ class ProtectQueue:
         gone = [j.id for j in self.items.values() if j.state.finished]
         for job_id in gone:
             del self.items[job_id]
+        if self._store is not None:
+            self._store.delete_jobs(gone)
         return gone
 
     def counts(self) -> QueueCounts:
@@ -140,9 +178,20 @@ class ProtectQueue:
         await self._idle.wait()
 
     async def aclose(self) -> None:
-        self.cancel_all()
+        """Without a store: cancel everything. With one: stop running jobs but keep them and the waiting
+        ones queued in the store, for resume() after the next start."""
+        if self._store is None:
+            self.cancel_all()
+        else:
+            self._closing = True
+            self._pending.clear()
+            for task in self._running.values():
+                task.cancel()
         if self._running:
             await asyncio.gather(*self._running.values(), return_exceptions=True)
+        for lock in self._locks:
+            lock.close()
+        self._locks.clear()
 
     # -- machinery -----------------------------------------------------------------------------
     def _pump(self) -> None:
@@ -159,23 +208,45 @@ class ProtectQueue:
             self._idle.set()
 
     async def _work(self, job: ProtectJob) -> None:
+        persist = self._store is not None  # the job runner records its own outcomes; these are ours
         try:
             options = replace(self._options(), out_dir=job.out_dir)
-            result = await self._backend().protect(job.source, options)
+            if self._store is not None:
+                record = self._store.job(job.id)
+                if record is None:  # removed from the store meanwhile (e.g. `trustnxt jobs clear`)
+                    raise RuntimeError("This job was removed from the job list.")
+                result = await run_protect_job(self._store, self._backend(), record, options)
+            else:
+                result = await self._backend().protect(job.source, options)
         except asyncio.CancelledError:
-            self._finish(job, JobState.CANCELLED, ProtectResult(job.source, ProtectStatus.CANCELLED, error="Cancelled."))
+            if self._closing:
+                return  # suspended, not cancelled: it waits in the store for resume()
+            self._finish(job, JobState.CANCELLED, ProtectResult(job.source, ProtectStatus.CANCELLED, error="Cancelled."),
+                         persist=persist)
         except Exception as e:  # noqa: BLE001 - a job's failure is shown on its row, never crashes the app
-            self._finish(job, JobState.FAILED, ProtectResult(job.source, ProtectStatus.FAILED, error=str(e)))
+            self._finish(job, JobState.FAILED, ProtectResult(job.source, ProtectStatus.FAILED, error=str(e)),
+                         persist=persist)
         else:
             self._finish(job, _FROM_STATUS[result.status], result)
 
     def _done(self, job: ProtectJob, task: asyncio.Task[None]) -> None:
         # Also runs when a task was cancelled before it ever started, so no job is left "protecting".
-        if task.cancelled() and not job.state.finished:
-            self._finish(job, JobState.CANCELLED, ProtectResult(job.source, ProtectStatus.CANCELLED, error="Cancelled."))
+        if task.cancelled() and not job.state.finished and not self._closing:
+            self._finish(job, JobState.CANCELLED, ProtectResult(job.source, ProtectStatus.CANCELLED, error="Cancelled."),
+                         persist=self._store is not None)
         self._running.pop(job.id, None)
         self._pump()
 
-    def _finish(self, job: ProtectJob, state: JobState, result: ProtectResult | None) -> None:
+    def _finish(self, job: ProtectJob, state: JobState, result: ProtectResult | None, *, persist: bool = False) -> None:
         job.state, job.result = state, result
+        if persist and self._store is not None:
+            self._store.finish(job.id, state, error=result.error if result else "Cancelled.")
         self._on_change(job)
+
+    def record(self, job_id: int) -> JobRecord | None:
+        """The job as stored (None without a store)."""
+        return self._store.job(job_id) if self._store is not None else None
+
+    def stored_result(self, job_id: int) -> ProtectResult | None:
+        record = self.record(job_id)
+        return result_of(record) if record is not None else None
