@@ -36,6 +36,8 @@ STAGING_PREFIX = ".trustnxt-job-"
 # stops and its jobs stay queued for a later resume.
 STOPS_BATCH: tuple[type[BaseException], ...] = (ConfigurationError, IdentityError, CloudQuotaError)
 
+_NO_SPACE = os.strerror(errno.ENOSPC)
+
 STATE_OF = {
     ProtectStatus.DONE: JobState.DONE,
     ProtectStatus.FAILED: JobState.FAILED,
@@ -162,11 +164,25 @@ def _publish(store: JobStore, job: JobRecord, staged: Path, digest: str, result:
 def _finish(store: JobStore, job: JobRecord, result: ProtectResult, started: float) -> ProtectResult:
     if result.status is not ProtectStatus.DONE:
         _sweep(staging_dir(job))
+        folder = job.out_dir or job.source.parent
+        if result.status is ProtectStatus.FAILED and _out_of_space(result.error, folder, job):
+            # The engine may only say "write error": name the cause and the way out.
+            result.error = _write_problem(OSError(errno.ENOSPC, _NO_SPACE), folder)
     result.seconds = time.perf_counter() - started
     store.finish(job.id, STATE_OF[result.status], output=result.output, error=result.error,
                  warnings=result.warnings, media_type=result.media_type, engine=result.engine or None,
                  seconds=result.seconds)
     return result
+
+
+def _out_of_space(error: str | None, folder: Path, job: JobRecord) -> bool:
+    if error and _NO_SPACE in error:
+        return True
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return False
+    return free < (job.fingerprint.size if job.fingerprint else 0) + 64 * 1024  # no room for the copy
 
 
 def _back_to_waiting(store: JobStore, job: JobRecord) -> None:
