@@ -1,7 +1,12 @@
 """Frozen entry point of the `trustnxt` command."""
 
+import multiprocessing
 import sys
 
-from trustnxt_desktop.cli import main
+# Before anything else: a frozen copy of this program is also started as the parser workers' fork
+# server (engine/isolation.py); freeze_support() turns such a start into that helper and exits.
+multiprocessing.freeze_support()
+
+from trustnxt_desktop.cli import main  # noqa: E402
 
 sys.exit(main())

@@ -161,3 +161,24 @@ def test_worker_failure_carries_its_kind(monkeypatch: pytest.MonkeyPatch, tmp_pa
         with pytest.raises(WorkerFailure) as caught:
             pool.call("thumbnail", str(target), None, 64)
         assert caught.value.kind == "crash"
+
+
+def test_workers_never_import_from_the_folder_they_were_started_in(tmp_path: Path, home: Path) -> None:
+    """`trustnxt inspect` run inside a folder of received files: a planted module there is never loaded
+    by the parser processes (they start as `python -c ...`, which would look in the current folder)."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "received"
+    marker = tmp_path / "planted-code-ran"
+    for name in ("multiprocessing", "trustnxt_desktop", "c2pa", "PIL"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "__init__.py").write_text(f"open({str(marker)!r}, 'a').write('{name}')\nraise SystemExit(9)\n")
+    shutil.copy(CORPUS / "c2pa" / "adobe-20220124-CA.jpg", folder / "photo.jpg")
+    trustnxt = Path(sys.executable).with_name("trustnxt")  # the installed command, as people run it
+    proc = subprocess.run([str(trustnxt), "inspect", "--json", "photo.jpg"], cwd=folder, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "TRUSTNXT_HOME": str(home)})
+    assert not marker.exists(), f"planted code ran: {marker.read_text()}"
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)[0]["verdict"] == "valid"

@@ -22,6 +22,7 @@ handed to each worker as it starts, so a test may set it at any time.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import multiprocessing
 import multiprocessing.spawn
@@ -30,7 +31,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -221,7 +222,8 @@ class IsolatedPool:
         process = self._ctx.Process(target=_worker_main, name=_WORKER_NAME,
                                     args=(child, self.tasks_module, self.limits, os.environ.get(FAULT_ENV)),
                                     daemon=True)
-        process.start()
+        with _safe_import_path():
+            process.start()
         child.close()
         self.stats.started += 1
         return _Worker(process, parent)
@@ -261,6 +263,21 @@ class IsolatedPool:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def _safe_import_path() -> Iterator[None]:
+    """The fork server and spawned workers start as `python -c ...`, which would put the current
+    directory first on sys.path: run from a folder of received files, a planted `multiprocessing.py`
+    would be imported. PYTHONSAFEPATH (3.11+) leaves the current directory out."""
+    if os.environ.get("PYTHONSAFEPATH"):
+        yield
+        return
+    os.environ["PYTHONSAFEPATH"] = "1"  # inherited by the process started now; harmless to any other
+    try:
+        yield
+    finally:
+        os.environ.pop("PYTHONSAFEPATH", None)
 
 
 def _size(n: int | None) -> str:

@@ -27,6 +27,9 @@ from .thumbnails import make_thumbnail, register_heif
 from .trust import TrustConfig
 
 CRASH_SUMMARY = "this file crashed or stalled the parser"
+# Reading and hashing a big video legitimately takes a while: each file gets the pool's time limit plus
+# this much per byte (50 s per GB, several times what validation of a local file needs).
+SECONDS_PER_BYTE = 50 / 1024 ** 3
 
 
 # -- inside a worker --------------------------------------------------------------------------------
@@ -82,7 +85,7 @@ def _shared_trust(trust: TrustConfig) -> tuple[str, dict[str, Any]]:
 
 def inspect_isolated(pool: IsolatedPool, path: Path, trust: TrustConfig) -> InspectionReport:
     try:
-        return pool.call("inspect", str(path), shared=_shared_trust(trust))
+        return pool.call("inspect", str(path), shared=_shared_trust(trust), seconds=time_limit(pool, path))
     except WorkerFailure as e:
         return engine_inspect.failed_report(path, trust, f"{CRASH_SUMMARY}: the parser {_what(e)}")
     except RuntimeError as e:  # inspect_file never raises for the file; this is a bug, still not fatal
@@ -91,11 +94,20 @@ def inspect_isolated(pool: IsolatedPool, path: Path, trust: TrustConfig) -> Insp
 
 def thumbnail_isolated(pool: IsolatedPool, path: Path, edge: int, media_type: str | None = None) -> bytes | None:
     """Raises WorkerFailure when decoding crashed, hung or ran out of memory; RuntimeError when it failed."""
-    return pool.call("thumbnail", str(path), media_type, edge)
+    return pool.call("thumbnail", str(path), media_type, edge, seconds=time_limit(pool, path))
 
 
 def resource_isolated(pool: IsolatedPool, path: Path, identifier: str, trust: TrustConfig | None = None) -> bytes:
-    return pool.call("resource", str(path), identifier, shared=_shared_trust(trust or TrustConfig()))
+    return pool.call("resource", str(path), identifier, shared=_shared_trust(trust or TrustConfig()),
+                     seconds=time_limit(pool, path))
+
+
+def time_limit(pool: IsolatedPool, path: Path) -> float:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    return pool.limits.seconds + size * SECONDS_PER_BYTE
 
 
 def _what(e: WorkerFailure) -> str:
