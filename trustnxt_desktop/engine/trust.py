@@ -3,6 +3,15 @@
 c2pa-rs answers "Trusted" without saying which anchor matched. With more than one source loaded
 we re-validate a trusted file against each source alone (cheap: validation is milliseconds) so a
 report can name the list that trusted its signer, which matters because the lists disagree.
+
+Two details of c2pa-rs 0.91 shape the settings built here (both checked against the library):
+- `trust.trust_config` (accepted EKU OIDs, the Verify site's store.cfg) is one set for the whole
+  context and it only ever *adds* EKUs to the library's defaults (which include emailProtection, the
+  EKU of our local identities). So loading the interim list never makes another source's signer
+  untrusted. Because the set is global, the per-source contexts used to name the trusting source
+  carry it too: otherwise a signer trusted by the full context could be trusted by no single source.
+- Time-stamp authority anchors go in `trust.anchors` entries with `trust_kind: "tsa"`, separate
+  from signer anchors, as the C2PA specification (2.1+) asks.
 """
 
 from __future__ import annotations
@@ -13,6 +22,8 @@ from typing import Any
 
 from .c2pa_loader import c2pa
 
+TSA_KIND = "tsa-list"  # a TrustSource of time-stamp authorities: never trusts a signer
+
 
 @dataclass(frozen=True)
 class TrustSource:
@@ -20,7 +31,11 @@ class TrustSource:
     anchors_pem: str = ""  # CA certificates
     allowed_pem: str = ""  # end-entity certificates accepted as they are
     trust_config: str = ""  # accepted EKU OIDs, one per line (store.cfg)
-    kind: str = "anchor"  # "local-identity", "user-anchor", "trust-list"
+    kind: str = "anchor"  # "local-identity", "user-anchor", "trust-list", "tsa-list"
+
+    @property
+    def trusts_signers(self) -> bool:
+        return self.kind != TSA_KIND
 
 
 @dataclass(frozen=True)
@@ -32,18 +47,27 @@ class TrustConfig:
     def names(self) -> list[str]:
         return [s.name for s in self.sources]
 
+    def signer_sources(self) -> tuple[TrustSource, ...]:
+        return tuple(s for s in self.sources if s.trusts_signers)
+
     def settings(self, only: TrustSource | None = None) -> dict[str, Any]:
-        sources = (only,) if only else self.sources
-        trust: dict[str, str] = {}
-        anchors = "".join(s.anchors_pem for s in sources)
-        allowed = "".join(s.allowed_pem for s in sources)
-        config = "\n".join(s.trust_config.strip() for s in sources if s.trust_config.strip())
+        """c2pa settings for every source, or with the signer anchors of `only` alone."""
+        signers = (only,) if only else self.signer_sources()
+        trust: dict[str, Any] = {}
+        anchors = "".join(s.anchors_pem for s in signers)
+        allowed = "".join(s.allowed_pem for s in signers)
+        # Global in c2pa-rs, so global here too, also in the per-source contexts (see module doc).
+        config = "\n".join(s.trust_config.strip() for s in self.sources if s.trust_config.strip())
         if anchors:
             trust["trust_anchors"] = anchors
         if allowed:
             trust["allowed_list"] = allowed
         if config:
             trust["trust_config"] = config + "\n"
+        tsa = [{"trust_anchors": s.anchors_pem, "trust_kind": "tsa", "trust_uri": s.name}
+               for s in self.sources if not s.trusts_signers and s.anchors_pem]
+        if tsa:
+            trust["anchors"] = tsa
         settings: dict[str, Any] = {
             "verify": {"verify_trust": True, "remote_manifest_fetch": self.remote_manifest_fetch, "ocsp_fetch": False},
         }
@@ -60,10 +84,11 @@ class TrustConfig:
         return cache[key]
 
     def which_source_trusts(self, read: Any) -> str | None:
-        """Name of the first source under which `read(context)` reports Trusted."""
-        if len(self.sources) == 1:
-            return self.sources[0].name
-        for source in self.sources:
+        """Name of the first signer source under which `read(context)` reports Trusted."""
+        signers = self.signer_sources()
+        if len(signers) == 1:
+            return signers[0].name
+        for source in signers:
             if read(self.context(source)) == "Trusted":
                 return source.name
         return None

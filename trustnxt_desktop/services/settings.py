@@ -25,6 +25,7 @@ class Settings:
     output_dir: str = ""  # empty: next to the original
     tsa_url: str = ""
     remote_manifest_fetch: bool = False
+    trust_mirror_url: str = ""  # fetch every trust list from this base URL instead of where it is published
     backend: str = "local"
     api_url: str = ""
     jobs: int = 2

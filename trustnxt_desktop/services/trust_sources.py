@@ -1,4 +1,5 @@
-"""The trust sources in force: your own identity's root and certificates you chose to trust.
+"""The trust sources in force: your own identity's root, certificates you chose to trust, and the
+published trust lists downloaded by services.trust_lists (named with their snapshot dates).
 
 User anchors are PEM files under <data root>/trust/anchors/<name>.pem; the file name is the name
 shown in reports ("Your anchor: Newsroom CA").
@@ -13,6 +14,7 @@ from ..domain.errors import ConfigurationError
 from ..engine import certs
 from ..engine.identity import IdentityStore
 from ..engine.trust import TrustConfig, TrustSource
+from .trust_lists import SnapshotStore, list_sources
 
 LOCAL_IDENTITY_SOURCE = "Your TrustNXT Desktop identity"
 # Characters no file system accepts in a name; everything else (apostrophes, accents) is kept.
@@ -59,12 +61,17 @@ def local_identity_source(identities: IdentityStore) -> TrustSource | None:
 
 def build_trust_config(root: Path, identities: IdentityStore, *, remote_manifest_fetch: bool = False,
                        defaults: bool = True, extra: tuple[TrustSource, ...] = ()) -> TrustConfig:
-    """`defaults`: your identity's roots and saved anchors; `extra`: sources for this run only."""
+    """`defaults`: your identity's roots, saved anchors and downloaded trust lists; `extra`: for this run only.
+
+    Order matters: a report names the first source that trusts its signer, so your own choices come
+    before the published lists, and the official list before the interim one.
+    """
     sources: list[TrustSource] = []
     if defaults:
         if local := local_identity_source(identities):
             sources.append(local)
         for name, path in AnchorStore(root).list():
             sources.append(TrustSource(f"Your anchor: {name}", anchors_pem=path.read_text("ascii"), kind="user-anchor"))
+        sources.extend(list_sources(SnapshotStore(root)))
     sources.extend(extra)
     return TrustConfig(sources=tuple(sources), remote_manifest_fetch=remote_manifest_fetch)

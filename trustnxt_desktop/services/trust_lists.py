@@ -1,0 +1,530 @@
+"""Published trust lists: the official C2PA list, the C2PA TSA list and the interim list of the Verify site.
+
+Each list is kept as snapshots under <data root>/trust/lists/<list>/<snapshot>/: the files exactly as
+downloaded plus snapshot.json (source URL, download time, sha256 and size of every file). The file
+`current` next to them names the snapshot in use and is replaced atomically. A download replaces
+nothing until every file of the list has been checked (PEM certificates that parse, or lines of OIDs;
+not a web page; within size limits; not much smaller than the list in use). Offline, the last good
+snapshot stays in use; with none at all, signers simply are not trusted by any list.
+
+Nothing here touches the network unless `update` is awaited; `due()` says whether the weekly
+automatic check should run. See docs/trust-lists.md for where the URLs come from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from cryptography import x509
+
+from .. import __version__
+from ..cloud.client import is_loopback, tls_context
+from ..domain.errors import ConfigurationError
+from ..engine.trust import TSA_KIND, TrustSource
+from .settings import Settings
+
+BASE_URL_ENV = "TRUSTNXT_TRUST_BASE_URL"
+UPDATE_INTERVAL = dt.timedelta(days=7)
+RETRY_AFTER_FAILURE = dt.timedelta(hours=1)  # an offline machine does not retry at every start
+KEEP_SNAPSHOTS = 3
+SHRINK_LIMIT = 0.5  # a new list with fewer than half the certificates of the one in use needs --force
+
+_CONFORMANCE = "https://raw.githubusercontent.com/c2pa-org/conformance-public/main/trust-list"
+_VERIFY_SITE = "https://raw.githubusercontent.com/contentauth/verify-site/main/static/trust"
+_PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----\r?\n.*?-----END CERTIFICATE-----", re.DOTALL)
+_OID = re.compile(r"^[0-2](\.\d+)+$")
+_SNAPSHOT_FILE = "snapshot.json"
+_STATE_FILE = "state.json"
+
+
+class TrustListError(Exception):
+    """A download that must not replace a list: says why, in words for a person."""
+
+
+@dataclass(frozen=True)
+class ListFile:
+    name: str  # name inside a snapshot and on a mirror (the names used in ../shared/trust)
+    url: str  # where the file is published
+    role: str  # "anchors" | "allowed" | "config"
+    max_bytes: int = 8 * 1024 * 1024
+
+    @property
+    def is_pem(self) -> bool:
+        return self.role != "config"
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    key: str  # folder name
+    title: str  # shown to people, followed by the snapshot date
+    kind: str  # "signer" | "tsa"
+    files: tuple[ListFile, ...]
+    note: str = ""
+
+
+CATALOGUE: tuple[ListSpec, ...] = (
+    ListSpec("c2pa", "C2PA trust list", "signer",
+             (ListFile("C2PA-TRUST-LIST.pem", f"{_CONFORMANCE}/C2PA-TRUST-LIST.pem", "anchors"),),
+             "official list of the C2PA conformance programme"),
+    ListSpec("interim", "Interim trust list", "signer",
+             (ListFile("ITL-anchors.pem", f"{_VERIFY_SITE}/anchors.pem", "anchors"),
+              ListFile("ITL-allowed.pem", f"{_VERIFY_SITE}/allowed.pem", "allowed"),
+              ListFile("ITL-store.cfg", f"{_VERIFY_SITE}/store.cfg", "config", max_bytes=64 * 1024)),
+             "the Verify site's list, frozen since 2026-01-01; still signs much existing content"),
+    ListSpec("c2pa-tsa", "C2PA TSA trust list", "tsa",
+             (ListFile("C2PA-TSA-TRUST-LIST.pem", f"{_CONFORMANCE}/C2PA-TSA-TRUST-LIST.pem", "anchors"),),
+             "time-stamp authorities"),
+)
+
+
+@dataclass
+class FileRecord:
+    name: str
+    url: str
+    sha256: str
+    size: int
+    certificates: int  # PEM files: certificates; store.cfg: OIDs
+    last_modified: str | None = None  # the server's Last-Modified header, when it sent one
+
+
+@dataclass
+class Snapshot:
+    list_key: str
+    id: str  # folder name
+    date: str  # YYYY-MM-DD (UTC) of the download that first brought this content
+    downloaded_at: str  # ISO 8601, UTC
+    sha256: str  # single file: its sha256; several: sha256 of their `sha256sum` lines
+    files: list[FileRecord]
+    path: Path = field(default=Path(), compare=False)
+
+    def source_name(self, spec: ListSpec) -> str:
+        return f"{spec.title} ({self.date})"
+
+    def certificates(self) -> int:
+        return sum(f.certificates for f in self.files if f.name.endswith(".pem"))
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("path")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], path: Path) -> Snapshot:
+        files = [FileRecord(**f) for f in data["files"]]
+        return cls(list_key=data["list_key"], id=data["id"], date=data["date"], downloaded_at=data["downloaded_at"],
+                   sha256=data["sha256"], files=files, path=path)
+
+
+@dataclass
+class ListStatus:
+    spec: ListSpec
+    snapshot: Snapshot | None
+    problem: str | None = None  # why there is no usable snapshot, or what went wrong with the newest
+
+    @property
+    def source_name(self) -> str | None:
+        return self.snapshot.source_name(self.spec) if self.snapshot else None
+
+    def age_days(self, now: dt.datetime) -> int | None:
+        if self.snapshot is None:
+            return None
+        return (now - dt.datetime.fromisoformat(self.snapshot.downloaded_at)).days
+
+
+@dataclass
+class TrustListsStatus:
+    lists: list[ListStatus]
+    last_attempt: str | None
+    last_success: str | None
+    last_error: str | None
+    due: bool
+    mirror: str | None  # base URL used instead of the published locations, when set
+
+    def summary(self) -> str:
+        """One sentence for a status bar."""
+        loaded = [s.source_name for s in self.lists if s.source_name]
+        if not loaded:
+            why = f" (last attempt failed: {self.last_error})" if self.last_error else ""
+            return ("No trust lists downloaded yet: signers are shown as valid, not trusted, unless you trust "
+                    f"them yourself{why}.")
+        return "Trust lists in use: " + ", ".join(loaded) + "."
+
+
+@dataclass
+class ListUpdate:
+    spec: ListSpec
+    outcome: str  # "updated" | "unchanged" | "failed"
+    snapshot: Snapshot | None  # the snapshot in use afterwards
+    detail: str = ""
+
+
+@dataclass
+class UpdateReport:
+    results: list[ListUpdate]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.outcome != "failed" for r in self.results)
+
+    @property
+    def changed(self) -> bool:
+        return any(r.outcome == "updated" for r in self.results)
+
+
+# -- validation -------------------------------------------------------------------------------------
+
+def validate_file(spec: ListFile, data: bytes) -> int:
+    """Raises TrustListError unless `data` is a plausible copy of that file; returns its entry count."""
+    if not data.strip():
+        raise TrustListError(f"{spec.name} is empty")
+    if len(data) > spec.max_bytes:
+        raise TrustListError(f"{spec.name} is {len(data)} bytes, more than the {spec.max_bytes} a trust list may be")
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype", b"<html", b"<?xml")) or b"<html" in head or b"<body" in head:
+        raise TrustListError(f"{spec.name} is a web page, not a trust list (a portal or error page?)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise TrustListError(f"{spec.name} is not text") from e
+    return _count_certificates(spec, data) if spec.is_pem else _count_oids(spec, text)
+
+
+def _count_certificates(spec: ListFile, data: bytes) -> int:
+    blocks = _PEM_BLOCK.findall(data)
+    begins = data.count(b"-----BEGIN CERTIFICATE-----")
+    if begins != len(blocks) or data.count(b"-----END CERTIFICATE-----") != begins:
+        raise TrustListError(f"{spec.name} is truncated: a certificate has no end")
+    if not blocks:
+        raise TrustListError(f"{spec.name} holds no PEM certificate")
+    for i, block in enumerate(blocks, 1):
+        try:
+            x509.load_pem_x509_certificate(block)
+        except ValueError as e:
+            raise TrustListError(f"{spec.name}: certificate {i} does not parse ({e})") from e
+    return len(blocks)
+
+
+def _count_oids(spec: ListFile, text: str) -> int:
+    oids = 0
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith(("//", "#")):
+            continue
+        if not _OID.match(line):
+            raise TrustListError(f"{spec.name} line {n} is neither an OID nor a comment: {line[:40]!r}")
+        oids += 1
+    if not oids:
+        raise TrustListError(f"{spec.name} lists no OID")
+    return oids
+
+
+# -- storage ----------------------------------------------------------------------------------------
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _iso(when: dt.datetime) -> str:
+    return when.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _combined_sha256(records: list[FileRecord]) -> str:
+    if len(records) == 1:
+        return records[0].sha256
+    lines = "".join(f"{r.sha256}  {r.name}\n" for r in sorted(records, key=lambda r: r.name))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+class SnapshotStore:
+    """The snapshots on disk. Thread-safe enough for one writer per list at a time (atomic renames)."""
+
+    def __init__(self, root: Path) -> None:
+        self.dir = root / "trust" / "lists"
+
+    def _list_dir(self, spec: ListSpec) -> Path:
+        return self.dir / spec.key
+
+    def snapshots(self, spec: ListSpec) -> list[Snapshot]:
+        """Newest first; unreadable folders are skipped."""
+        folder = self._list_dir(spec)
+        found = []
+        for meta in folder.glob(f"*/{_SNAPSHOT_FILE}") if folder.is_dir() else ():
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                found.append(Snapshot.from_json(json.loads(meta.read_text("utf-8")), meta.parent))
+        return sorted(found, key=lambda s: (s.downloaded_at, s.id), reverse=True)
+
+    def current(self, spec: ListSpec) -> tuple[Snapshot | None, str | None]:
+        """The snapshot in use, its files checked against their recorded hashes; else the newest intact one."""
+        pointer = self._list_dir(spec) / "current"
+        try:
+            wanted = pointer.read_text("utf-8").strip()
+        except OSError:
+            wanted = ""
+        candidates = self.snapshots(spec)
+        candidates.sort(key=lambda s: s.id != wanted)  # the pointed-to snapshot first, then newest first
+        problem = None
+        for snap in candidates:
+            if self.intact(snap):
+                if wanted and snap.id != wanted:
+                    problem = f"snapshot {wanted} is damaged; using {snap.id}"
+                return snap, problem
+            problem = f"snapshot {snap.id} is damaged"
+        return None, problem or "not downloaded yet"
+
+    def intact(self, snap: Snapshot) -> bool:
+        try:
+            return all(hashlib.sha256((snap.path / f.name).read_bytes()).hexdigest() == f.sha256 for f in snap.files)
+        except OSError:
+            return False
+
+    def read(self, snap: Snapshot, role: str, spec: ListSpec) -> str:
+        names = [f.name for f in spec.files if f.role == role]
+        return "".join((snap.path / n).read_text("utf-8") for n in names)
+
+    def install(self, spec: ListSpec, contents: dict[str, bytes], records: list[FileRecord],
+                when: dt.datetime) -> tuple[Snapshot, bool]:
+        """Store a validated download; returns (snapshot in use, whether it is new content)."""
+        digest = _combined_sha256(records)
+        current, _ = self.current(spec)
+        if current is not None and current.sha256 == digest:
+            return current, False
+        existing = next((s for s in self.snapshots(spec) if s.sha256 == digest and self.intact(s)), None)
+        if existing is None:
+            snap_id = f"{when.strftime('%Y%m%dT%H%M%SZ')}-{digest[:12]}"
+            final = self._list_dir(spec) / snap_id
+            staging = Path(tempfile.mkdtemp(dir=self._ensure_dir(spec), prefix=".incoming-"))
+            try:
+                for name, data in contents.items():
+                    (staging / name).write_bytes(data)
+                existing = Snapshot(spec.key, snap_id, when.date().isoformat(), _iso(when), digest, records, final)
+                (staging / _SNAPSHOT_FILE).write_text(json.dumps(existing.to_json(), indent=2), "utf-8")
+                for p in staging.iterdir():
+                    with open(p, "rb") as f:
+                        os.fsync(f.fileno())
+                os.replace(staging, final)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+        _write_atomic(self._list_dir(spec) / "current", existing.id.encode())
+        self._prune(spec, keep=existing.id)
+        return existing, True
+
+    def _ensure_dir(self, spec: ListSpec) -> Path:
+        folder = self._list_dir(spec)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _prune(self, spec: ListSpec, keep: str) -> None:
+        old = [s for s in self.snapshots(spec) if s.id != keep][KEEP_SNAPSHOTS - 1:]
+        for snap in old:
+            shutil.rmtree(snap.path, ignore_errors=True)
+
+    def state(self) -> dict[str, Any]:
+        try:
+            return json.loads((self.dir / _STATE_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def save_state(self, state: dict[str, Any]) -> None:
+        _write_atomic(self.dir / _STATE_FILE, json.dumps(state, indent=2, sort_keys=True).encode())
+
+
+def list_sources(store: SnapshotStore) -> list[TrustSource]:
+    """TrustSources for the engine, named with their snapshot dates; lists never downloaded are left out."""
+    found = []
+    for spec in CATALOGUE:
+        snap, _ = store.current(spec)
+        if snap is None:
+            continue
+        try:
+            found.append(TrustSource(
+                snap.source_name(spec),
+                anchors_pem=store.read(snap, "anchors", spec),
+                allowed_pem=store.read(snap, "allowed", spec),
+                trust_config=store.read(snap, "config", spec),
+                kind=TSA_KIND if spec.kind == "tsa" else "trust-list",
+            ))
+        except (OSError, UnicodeDecodeError):
+            continue  # removed or damaged since the hash check: the list is simply not loaded
+    return found
+
+
+# -- downloading ------------------------------------------------------------------------------------
+
+def mirror_base(settings: Settings, environ: Mapping[str, str] = os.environ) -> str | None:
+    """The base URL every list is fetched from instead of its published location, if one is set."""
+    raw = environ.get(BASE_URL_ENV, "").strip() or settings.trust_mirror_url.strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigurationError(f"The trust list mirror {raw!r} is not a web address (https://…).")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigurationError(f"Refusing to fetch trust lists over plain http from {parts.hostname}: "
+                                 "use https (http is allowed only for a server on this computer).")
+    return raw.rstrip("/")
+
+
+def _timeouts() -> httpx.Timeout:
+    return httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
+
+
+def _check_scheme(url: httpx.URL) -> None:
+    if url.scheme != "https" and not (url.scheme == "http" and is_loopback(url.host)):
+        raise TrustListError(f"refusing an unencrypted download from {url.host}")
+
+
+async def _fetch(client: httpx.AsyncClient, spec: ListFile, url: str) -> tuple[bytes, str | None]:
+    try:
+        async with client.stream("GET", url) as response:
+            _check_scheme(response.url)  # also after redirects
+            if response.status_code != 200:
+                raise TrustListError(f"{spec.name}: the server answered {response.status_code}")
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > spec.max_bytes:
+                    raise TrustListError(f"{spec.name} is larger than {spec.max_bytes} bytes")
+                chunks.append(chunk)
+            return b"".join(chunks), response.headers.get("last-modified")
+    except httpx.TimeoutException as e:
+        raise TrustListError(f"{spec.name}: no answer from {httpx.URL(url).host} in time") from e
+    except httpx.HTTPError as e:
+        raise TrustListError(f"{spec.name}: could not reach {httpx.URL(url).host} ({type(e).__name__})") from e
+
+
+class TrustLists:
+    """The GUI and the CLI use this facade. Every method but `update` is fast local file work.
+
+    `update`/`update_if_due` are coroutines: network I/O on the event loop (httpx), validation and
+    disk writes in a worker thread, so the GUI thread never blocks.
+    """
+
+    def __init__(self, root: Path, settings: Settings, *, environ: Mapping[str, str] = os.environ,
+                 clock: Callable[[], dt.datetime] = _now) -> None:
+        self.store = SnapshotStore(root)
+        self.settings = settings
+        self.environ = environ
+        self.clock = clock
+
+    def url_for(self, spec: ListSpec, f: ListFile) -> str:
+        base = mirror_base(self.settings, self.environ)
+        return f"{base}/{f.name}" if base else f.url
+
+    # -- reading
+
+    def status(self) -> TrustListsStatus:
+        state = self.store.state()
+        lists = [ListStatus(spec, *self.store.current(spec)) for spec in CATALOGUE]
+        try:
+            mirror = mirror_base(self.settings, self.environ)
+        except ConfigurationError as e:
+            mirror, state["last_error"] = None, str(e)
+        return TrustListsStatus(lists=lists, last_attempt=state.get("last_attempt"),
+                                last_success=state.get("last_success"), last_error=state.get("last_error"),
+                                due=self.due(), mirror=mirror)
+
+    def due(self) -> bool:
+        """Whether the weekly automatic update should run now (a failed attempt waits an hour)."""
+        state = self.store.state()
+        now = self.clock()
+        attempt, success = state.get("last_attempt"), state.get("last_success")
+        if attempt and now - dt.datetime.fromisoformat(attempt) < RETRY_AFTER_FAILURE and attempt != success:
+            return False
+        return success is None or now - dt.datetime.fromisoformat(success) >= UPDATE_INTERVAL
+
+    def sources(self) -> list[TrustSource]:
+        return list_sources(self.store)
+
+    # -- updating
+
+    async def update(self, *, force: bool = False, client: httpx.AsyncClient | None = None) -> UpdateReport:
+        """Download every list now. `force`: accept a list that shrank by more than half.
+
+        A list whose download fails in any way keeps its current snapshot; the others still update.
+        """
+        started = self.clock()
+        base = mirror_base(self.settings, self.environ)  # a bad mirror setting is a ConfigurationError
+        own = client is None
+        if client is None:
+            loopback = base is not None and is_loopback(urlsplit(base).hostname or "")
+            client = httpx.AsyncClient(verify=tls_context(), timeout=_timeouts(), follow_redirects=True,
+                                       trust_env=not loopback, headers={"User-Agent": f"TrustNXT-Desktop/{__version__}"})
+        try:
+            results = [await self._update_one(spec, client, force) for spec in CATALOGUE]
+        finally:
+            if own:
+                await client.aclose()
+        report = UpdateReport(results)
+        await asyncio.to_thread(self._record_attempt, started, report)
+        return report
+
+    async def update_if_due(self, *, client: httpx.AsyncClient | None = None) -> UpdateReport | None:
+        return await self.update(client=client) if self.due() else None
+
+    async def _update_one(self, spec: ListSpec, client: httpx.AsyncClient, force: bool) -> ListUpdate:
+        contents: dict[str, bytes] = {}
+        records: list[FileRecord] = []
+        try:
+            for f in spec.files:
+                url = self.url_for(spec, f)
+                data, modified = await _fetch(client, f, url)
+                count = await asyncio.to_thread(validate_file, f, data)
+                contents[f.name] = data
+                records.append(FileRecord(f.name, url, hashlib.sha256(data).hexdigest(), len(data), count, modified))
+            snap, new = await asyncio.to_thread(self._install, spec, contents, records, force)
+        except TrustListError as e:
+            current, _ = await asyncio.to_thread(self.store.current, spec)
+            kept = f"; still using {current.source_name(spec)}" if current else ""
+            return ListUpdate(spec, "failed", current, f"{e}{kept}")
+        return ListUpdate(spec, "updated" if new else "unchanged", snap)
+
+    def _install(self, spec: ListSpec, contents: dict[str, bytes], records: list[FileRecord],
+                 force: bool) -> tuple[Snapshot, bool]:
+        current, _ = self.store.current(spec)
+        if current is not None and not force:
+            before, after = current.certificates(), sum(r.certificates for r in records if r.name.endswith(".pem"))
+            if after < before * SHRINK_LIMIT:
+                raise TrustListError(f"the new {spec.title} has {after} certificates, the one in use {before}: "
+                                     "refused as a likely truncated download (use --force to accept it)")
+        return self.store.install(spec, contents, records, self.clock())
+
+    def _record_attempt(self, started: dt.datetime, report: UpdateReport) -> None:
+        state = self.store.state()
+        state["last_attempt"] = _iso(started)
+        if report.ok:
+            state["last_success"] = state["last_attempt"]
+            state.pop("last_error", None)
+        else:
+            state["last_error"] = "; ".join(f"{r.spec.title}: {r.detail}" for r in report.results
+                                            if r.outcome == "failed")
+        self.store.save_state(state)
