@@ -25,6 +25,7 @@ from trustnxt_desktop.engine.trust import TrustConfig, TrustSource
 from trustnxt_desktop.services.backend import LocalBackend
 from trustnxt_desktop.services.backends import make_backend
 from trustnxt_desktop.services.cloud_backend import CloudBackend
+from trustnxt_desktop.services.recording import unwrap
 from trustnxt_desktop.services.credentials import KEY_ENV, CredentialsMissingError, CredentialStore
 from trustnxt_desktop.services.keyring_store import KeyringSecretStore
 from trustnxt_desktop.services.settings import Settings
@@ -187,12 +188,12 @@ async def test_no_credentials_is_a_configuration_error(home: Path, secret_store:
 
 
 def test_make_backend_chooses_by_kind_or_settings(home: Path, secret_store: KeyringSecretStore) -> None:
-    assert isinstance(make_backend(home, Settings(), secret_store), LocalBackend)
-    assert isinstance(make_backend(home, Settings(backend="cloud"), secret_store), CloudBackend)
+    assert isinstance(unwrap(make_backend(home, Settings(), secret_store)), LocalBackend)
+    assert isinstance(unwrap(make_backend(home, Settings(backend="cloud"), secret_store)), CloudBackend)
     chosen = make_backend(home, Settings(backend="cloud"), secret_store, "local")
-    assert isinstance(chosen, LocalBackend)
+    assert isinstance(unwrap(chosen), LocalBackend)
     with pytest.raises(ConfigurationError):
         make_backend(home, Settings(), secret_store, "quantum")
     backend = make_backend(home, Settings(api_url="https://api.example.test/"), secret_store, "cloud", profile="p2")
-    assert isinstance(backend, CloudBackend) and backend.credentials.profile == "p2"
+    assert isinstance(unwrap(backend), CloudBackend) and backend.credentials.profile == "p2"
     assert backend.base_url in ("https://api.example.test", __import__("os").environ.get(contract.API_URL_ENV))

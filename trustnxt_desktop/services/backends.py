@@ -1,4 +1,7 @@
-"""Choose the engine: the offline LocalBackend or the TrustNXT service's CloudBackend."""
+"""Choose the engine: the offline LocalBackend or the TrustNXT service's CloudBackend.
+
+Either one is wrapped in a RecordingBackend, so every inspection lands in the verification log.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +12,20 @@ from ..domain.secrets import SecretStore
 from .backend import Backend, LocalBackend
 from .cloud_backend import CloudBackend
 from .credentials import DEFAULT_PROFILE, CredentialStore
+from .recording import RecordingBackend
 from .settings import BACKENDS, Settings
+from .verification_log import VerificationLog
 
 
 def make_backend(root: Path, settings: Settings, secrets: SecretStore, kind: str | None = None, *,
-                 profile: str = DEFAULT_PROFILE) -> Backend:
-    """`kind` is "local" or "cloud"; None uses the settings' choice."""
+                 profile: str = DEFAULT_PROFILE, record: bool = True) -> Backend:
+    """`kind` is "local" or "cloud"; None uses the settings' choice. `record`: log every inspection."""
     chosen = kind or settings.backend
+    inner: Backend
     if chosen == "local":
-        return LocalBackend(root, secrets, settings)
-    if chosen == "cloud":
-        return CloudBackend(root, settings, CredentialStore(secrets, profile))
-    raise ConfigurationError(f"Unknown backend {chosen!r}; choose one of {', '.join(BACKENDS)}.")
+        inner = LocalBackend(root, secrets, settings)
+    elif chosen == "cloud":
+        inner = CloudBackend(root, settings, CredentialStore(secrets, profile))
+    else:
+        raise ConfigurationError(f"Unknown backend {chosen!r}; choose one of {', '.join(BACKENDS)}.")
+    return RecordingBackend(inner, VerificationLog(root)) if record else inner

@@ -1,0 +1,43 @@
+"""`trustnxt log export | verify`: the hash-chained log of every inspection made on this computer."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..services.exports import write_text
+from ..services.paths import data_root
+from ..services.verification_log import VerificationLog
+from .common import EXIT_FAILED, EXIT_OK, Parser
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    lp = sub.add_parser("log", help="the verification log: every inspection, hash-chained")
+    ls = lp.add_subparsers(dest="log_cmd", required=True, parser_class=Parser)
+    export = ls.add_parser("export", help="print or save the log with its hashes")
+    fmt = export.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_const", dest="format", const="json", help="JSON (the default)")
+    fmt.add_argument("--csv", action="store_const", dest="format", const="csv", help="CSV, one row per entry")
+    export.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    ls.add_parser("verify", help="check that no entry was edited, removed or moved (exit 4 if one was)")
+    lp.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    log = VerificationLog(data_root())
+    if args.log_cmd == "verify":
+        result = log.verify()
+        if result.ok:
+            head = f"; head {result.head}" if result.head else ""
+            print(f"Verification log intact: {result.entries} entries{head}")
+            return EXIT_OK
+        print(f"Verification log damaged at entry {result.first_bad}: {result.problem}", file=sys.stderr)
+        return EXIT_FAILED
+    text = log.export_csv() if args.format == "csv" else log.export_json()
+    if args.out:
+        write_text(Path(args.out), text)
+        print(f"Wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK

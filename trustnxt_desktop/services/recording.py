@@ -1,0 +1,70 @@
+"""A Backend that writes every inspection into the verification log, whichever engine did it.
+
+It wraps any Backend (local or cloud): inspect() calls through, then appends to the log in a worker
+thread; everything else is the inner backend's own. A failure to write the log is logged and does not
+cost the person their report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from ..domain.protect import ProtectOptions, ProtectResult
+from ..domain.report import InspectionReport
+from ..domain.usage import UsageSnapshot
+from .backend import Backend
+from .settings import Settings
+from .verification_log import VerificationLog
+
+log = logging.getLogger(__name__)
+
+
+class RecordingBackend:
+    def __init__(self, inner: Backend, verification_log: VerificationLog) -> None:
+        self.inner = inner
+        self.log = verification_log
+
+    @property
+    def label(self) -> str:
+        return self.inner.label
+
+    @property
+    def settings(self) -> Settings:
+        return self.inner.settings
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for attributes not found here: the inner backend's extras (trust(), identities, ...).
+        return getattr(self.inner, name)
+
+    async def ready(self, purpose: str) -> str | None:
+        return await self.inner.ready(purpose)
+
+    async def protect(self, src: Path, options: ProtectOptions, **kwargs: Any) -> ProtectResult:
+        return await self.inner.protect(src, options, **kwargs)
+
+    async def inspect(self, src: Path) -> InspectionReport:
+        report = await self.inner.inspect(src)
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, self.log.append, report)
+        except Exception:  # noqa: BLE001 - the report matters more than its log line; say so loudly
+            log.exception("could not write %s to the verification log", src.name)
+        return report
+
+    async def usage(self) -> UsageSnapshot:
+        return await self.inner.usage()
+
+    async def aclose(self) -> None:
+        try:
+            await self.inner.aclose()
+        finally:
+            self.log.close()
+
+
+def unwrap(backend: Any) -> Any:
+    """The engine behind any recording wrapper (for isinstance checks on LocalBackend/CloudBackend)."""
+    while isinstance(backend, RecordingBackend):
+        backend = backend.inner
+    return backend
