@@ -21,6 +21,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("files", nargs="*", type=Path, help="files or folders to open for inspection")
     # For tests and benchmarks: report the first paint, finish opened files, quit after N seconds.
     p.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)
+    # For `trustnxt inspect --report`: the CLI cannot load Qt, so it asks this program to draw the PDF.
+    p.add_argument("--render-report", nargs=2, type=Path, metavar=("REQUEST", "OUT"), help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
@@ -100,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.smoke import run_smoke_test
 
         return run_smoke_test()
+    if args.render_report:
+        from .ui.pdf_report import render_command
+
+        return render_command(*args.render_report)
     import qasync
     from PySide6.QtWidgets import QApplication
 

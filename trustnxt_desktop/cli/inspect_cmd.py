@@ -1,4 +1,4 @@
-"""`trustnxt inspect PATH...`: verify Content Credentials and explain them."""
+"""`trustnxt inspect PATH...`: verify Content Credentials and explain them; export CSV, JSON and a PDF report."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from ..engine.inspect import extract_resource
 from ..engine.trust import TrustSource
 from ..services.backend import LocalBackend
 from ..services.batch import run_batch
+from ..services.exports import evidence_request, render_pdf_in_subprocess, write_csv, write_json
 from ..services.files import FoundFile, expand
+from ..services.paths import data_root
+from ..services.recording import unwrap
 from ..services.text_report import render
 from ..services.trust_sources import build_trust_config
 from .common import EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, jobs_arg, open_backend
@@ -29,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                      help="trust only --trust-anchor files, not your identity or saved anchors")
     ins.add_argument("--fetch-remote", action="store_true", help="fetch remote Content Credentials (a network call)")
     ins.add_argument("--extract-thumbnails", metavar="DIR", help="save each manifest thumbnail into DIR")
+    ins.add_argument("--csv", metavar="FILE", help="also write one CSV row per file to FILE")
+    ins.add_argument("--json-out", metavar="FILE", help="also write the JSON array of reports to FILE")
+    ins.add_argument("--report", metavar="FILE.pdf", help="also write a PDF evidence report to FILE.pdf")
     ins.add_argument("-q", "--quiet", action="store_true")
     add_backend_options(ins)
     ins.set_defaults(handler=run)
@@ -46,8 +52,12 @@ def _local_trust(args: argparse.Namespace, backend: LocalBackend) -> None:
 
 async def run(args: argparse.Namespace) -> int:
     backend = open_backend(args)
-    if isinstance(backend, LocalBackend):
-        _local_trust(args, backend)
+    engine = unwrap(backend)
+    if isinstance(engine, LocalBackend):
+        _local_trust(args, engine)
+        if not args.quiet and not args.json and not any(s.kind == "trust-list" for s in engine.trust().sources):
+            print("trustnxt: no published trust list loaded (run `trustnxt trust update`): signers can be valid, "
+                  "not trusted, unless you trust them yourself", file=sys.stderr)
     else:
         local_only = [flag for flag, given in (("--trust-anchor", args.trust_anchor), ("--no-default-trust",
                       args.no_default_trust), ("--fetch-remote", args.fetch_remote)) if given]
@@ -85,7 +95,20 @@ async def run(args: argparse.Namespace) -> int:
         _extract_thumbnails(reports, Path(args.extract_thumbnails))
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
+    _write_exports(args, reports)
     return EXIT_FAILED if service_failures or any(r.verdict is Verdict.ERROR for r in reports) else EXIT_OK
+
+
+def _write_exports(args: argparse.Namespace, reports: list[InspectionReport]) -> None:
+    if args.csv:
+        write_csv(reports, Path(args.csv))
+    if args.json_out:
+        write_json(reports, Path(args.json_out))
+    if args.report:
+        render_pdf_in_subprocess(evidence_request(reports, data_root()), Path(args.report))
+    for what, target in (("CSV", args.csv), ("JSON", args.json_out), ("PDF report", args.report)):
+        if target and not args.quiet:
+            print(f"trustnxt: {what} written to {target}", file=sys.stderr)
 
 
 def _extract_thumbnails(reports: list[InspectionReport], folder: Path) -> None:

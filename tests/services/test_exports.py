@@ -1,0 +1,67 @@
+"""CSV and JSON exports of a batch, and the request the PDF renderer reads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from tests.conftest import CORPUS
+from trustnxt_desktop.domain.report import InspectionReport
+from trustnxt_desktop.engine.inspect import inspect_file
+from trustnxt_desktop.engine.trust import TrustConfig
+from trustnxt_desktop.services.exports import (
+    CSV_COLUMNS,
+    EvidenceRequest,
+    evidence_request,
+    gui_program,
+    to_csv,
+    write_csv,
+    write_json,
+)
+
+NAMES = ["truepic-20230212-camera.jpg", "adobe-20240110-single_manifest_store.pdf", "adobe-20220124-E-sig-CA.jpg",
+         "adobe-20220124-A.jpg"]
+
+
+def reports() -> list[InspectionReport]:
+    return [inspect_file(CORPUS / "c2pa" / n, TrustConfig()) for n in NAMES]
+
+
+def test_csv_has_one_row_per_report_with_capture_and_failures(tmp_path: Path) -> None:
+    path = write_csv(reports(), tmp_path / "sub" / "out.csv")
+    rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
+    assert tuple(rows[0].keys()) == CSV_COLUMNS and len(rows) == 4
+    truepic, pdf, broken, plain = rows
+    assert truepic["verdict"] == "invalid" and truepic["device"] == "Google Pixel 5"
+    assert truepic["location"].startswith("43.152094, -77.580533") and truepic["capture_signed"] == "yes"
+    assert truepic["taken_at"] == "2023-02-12T18:44:26Z" and "assertion.dataHash.mismatch" in truepic["failure_codes"]
+    assert truepic["signer"].startswith("Truepic Lens SDK") and len(truepic["sha256"]) == 64
+    assert pdf["ai_generated"] == "yes" and pdf["signer"] == "cai-prod" and pdf["manifests"] == "3"
+    assert pdf["signed_at"].startswith("2023-11-27") and pdf["trust_source"] == ""
+    assert "claimSignature.mismatch" in broken["failure_codes"].split()
+    assert plain["verdict"] == "none" and plain["ai_generated"] == "" and plain["signer"] == ""
+    assert not list(tmp_path.glob("sub/.*.tmp")), "no temporary file left behind"
+
+
+def test_csv_never_hands_a_spreadsheet_a_formula() -> None:
+    r = reports()[3]
+    r.file.name = "=HYPERLINK(\"http://evil\")"
+    row = next(csv.DictReader(io.StringIO(to_csv([r]))))
+    assert row["file"].startswith("'=")
+
+
+def test_json_export_round_trips(tmp_path: Path) -> None:
+    original = reports()
+    data = json.loads(write_json(original, tmp_path / "out.json").read_text("utf-8"))
+    assert [InspectionReport.from_dict(d).to_dict() for d in data] == [r.to_dict() for r in original]
+
+
+def test_evidence_request_round_trips_and_names_the_renderer(home: Path) -> None:
+    request = evidence_request(reports(), home)
+    again = EvidenceRequest.from_json(request.to_json())
+    assert [r.to_dict() for r in again.reports] == [r.to_dict() for r in request.reports]
+    assert again.generated_at == request.generated_at and again.trust_lists == []
+    program = gui_program()
+    assert program[-2:] == ["-m", "trustnxt_desktop.app"], "a source checkout runs the GUI module with this Python"
