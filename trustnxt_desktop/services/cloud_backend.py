@@ -97,9 +97,8 @@ class CloudBackend:
         if problem := await asyncio.to_thread(_not_protectable, src):
             result.error = problem  # nothing was sent, so nothing is recorded
             return result
-        replayed = False
         try:
-            replayed = await self._protect(client, src, options, result, idempotency_key)
+            await self._protect(client, src, options, result, idempotency_key)
         except (CloudConfigError, CloudQuotaError, ConfigurationError):
             await self._record("protect", False)
             raise
@@ -114,13 +113,14 @@ class CloudBackend:
         except OSError as e:
             result.error = f"Could not read or write the file: {e.strerror or e}"
         result.seconds = time.perf_counter() - started
-        if result.status is not ProtectStatus.SKIPPED and not replayed:  # a replay is not billed again
+        if result.status is not ProtectStatus.SKIPPED:
+            # A replayed answer was billed once, when the service first did the work, and is recorded
+            # here the first time we receive it (the attempt that was billed may have died with us).
             await self._record("protect", result.status is ProtectStatus.DONE)
         return result
 
     async def _protect(self, client: CloudClient, src: Path, options: ProtectOptions, result: ProtectResult,
-                       idempotency_key: str | None) -> bool:
-        """True when the service replayed an earlier answer for this idempotency key."""
+                       idempotency_key: str | None) -> None:
         before = src.stat()
         out_dir = options.out_dir or src.parent
         with output.atomic_output(out_dir, src.name) as (tmp_file, tmp_path):
@@ -129,7 +129,7 @@ class CloudBackend:
             after = src.stat()
             if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
                 result.error = "The file changed while it was being protected; try again once it is saved."
-                return answer.replayed
+                return
             extension = src.suffix
             result.media_type = answer.media_type
             if media_type_for_extension(src) != answer.media_type:
@@ -142,7 +142,6 @@ class CloudBackend:
         result.status = ProtectStatus.DONE
         if answer.replayed:
             log.info("protect %s: the service replayed its earlier answer (not billed again)", src.name)
-        return answer.replayed
 
     # -- inspect -------------------------------------------------------------------------------
 
