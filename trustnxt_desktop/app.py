@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    from .ui.gc_guard import collect_on_gui_thread
     from .ui.icons import app_icon
     from .ui.theme import apply_palette, connect_scheme_changes
 
@@ -118,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     QApplication.setOrganizationName("TrustNXT")
     QApplication.setDesktopFileName("trustnxt-desktop")
     app.setWindowIcon(app_icon())
+    collect_on_gui_thread(app)
     apply_palette(app)
     connect_scheme_changes(app)
     return qasync.run(run_window(args)) or 0

@@ -13,6 +13,21 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 
+@pytest.fixture(autouse=True)
+def gui_thread_gc(qapp):  # type: ignore[no-untyped-def]
+    """As the app does: garbage is collected on the GUI thread only (see ui/gc_guard.py)."""
+    import gc
+
+    from trustnxt_desktop.ui.gc_guard import collect_on_gui_thread
+
+    timer = collect_on_gui_thread(qapp)
+    yield
+    timer.stop()
+    timer.deleteLater()
+    gc.collect()
+    gc.enable()
+
+
 def pytest_asyncio_loop_factories(config, item):  # type: ignore[no-untyped-def]
     return {"qasync": lambda: qasync.QEventLoop(QApplication.instance() or QApplication([]))}
 

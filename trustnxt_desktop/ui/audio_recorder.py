@@ -23,14 +23,17 @@ class AudioRecorder(QObject):
     elapsed = Signal(int)  # milliseconds recorded
     failed = Signal(str)
 
-    def __init__(self, device: QAudioDevice) -> None:
-        super().__init__()
+    def __init__(self, device: QAudioDevice, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.device = device
         self.description = device.description()
-        self.input = QAudioInput(device)
-        self.session = QMediaCaptureSession()
+        # Every Qt object is parented, so Qt deletes it on the GUI thread. Left to Python, a reference
+        # cycle could be collected on any thread, and a multimedia object destroyed off its thread
+        # leaves dangling timers behind (a crash much later).
+        self.input = QAudioInput(device, self)
+        self.session = QMediaCaptureSession(self)
         self.session.setAudioInput(self.input)
-        self.recorder = QMediaRecorder()
+        self.recorder = QMediaRecorder(self)
         self.session.setRecorder(self.recorder)
         fmt = QMediaFormat(QMediaFormat.FileFormat.Wave)
         fmt.setAudioCodec(QMediaFormat.AudioCodec.Wave)
@@ -45,13 +48,18 @@ class AudioRecorder(QObject):
 
     # -- level meter: a second, light stream from the same device --------------------------------
     def start_meter(self) -> None:
+        if self._meter is not None:  # made once, restarted after each stop
+            self._meter_io = self._meter.start()
+            if self._meter_io is not None:
+                self._meter_io.readyRead.connect(self._read_level)
+            return
         fmt = QAudioFormat()
         fmt.setSampleRate(16000)
         fmt.setChannelCount(1)
         fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
         if not self.device.isFormatSupported(fmt):
             fmt = self.device.preferredFormat()
-        self._meter = QAudioSource(self.device, fmt)
+        self._meter = QAudioSource(self.device, fmt, self)
         self._meter_io = self._meter.start()
         if self._meter_io is not None:
             self._meter_io.readyRead.connect(self._read_level)
@@ -68,8 +76,9 @@ class AudioRecorder(QObject):
 
     def stop_meter(self) -> None:
         if self._meter is not None:
+            if self._meter_io is not None:
+                self._meter_io.readyRead.disconnect(self._read_level)
             self._meter.stop()
-            self._meter = None
             self._meter_io = None
 
     # -- recording --------------------------------------------------------------------------------

@@ -38,6 +38,9 @@ from .icons import badge
 from .tasks import TaskOwner
 
 PREVIEW = QSize(640, 360)
+# Qt's PulseAudio input leaves a timer behind when it is destroyed while the event loop goes on, which
+# crashes the process later. Audio recorders therefore live as long as the process (one per device).
+_KEEP_ALIVE: list[AudioRecorder] = []
 _STATE_TEXT = {CaptureState.WAITING: "waiting to be protected…", CaptureState.PROTECTING: "protecting…",
                CaptureState.PROTECTED: "protected", CaptureState.FAILED: "not protected"}
 
@@ -65,6 +68,7 @@ class CaptureView(QWidget):
         self._thumbs: dict[Path, QPixmap] = {}
         self.source: FrameSource | None = None
         self.recorder: AudioRecorder | None = None
+        self._recorders: dict[bytes, AudioRecorder] = {}
         self._active = False
         self.devices = QMediaDevices(self)
         self.devices.videoInputsChanged.connect(self._cameras_changed)
@@ -222,6 +226,8 @@ class CaptureView(QWidget):
     def _stop_camera(self) -> None:
         if self.source is not None:
             self.source.stop()
+            self.source.frame.disconnect()
+            self.source.state.disconnect()
             self.source.deleteLater()
             self.source = None
         self.preview.setPixmap(QPixmap())
@@ -308,17 +314,22 @@ class CaptureView(QWidget):
         if not self._permitted("microphone"):
             return
         self._stop_microphone()
-        self.recorder = AudioRecorder(device)
-        self.recorder.level.connect(lambda v: self.level.setValue(int(v * 100)))
-        self.recorder.elapsed.connect(self._show_elapsed)
-        self.recorder.failed.connect(lambda message: self._mic_state("error", message))
-        self.recorder.start_meter()
+        recorder = self._recorders.get(device.id().data())
+        if recorder is None:
+            # One recorder per device, only ever stopped and restarted (see _KEEP_ALIVE).
+            recorder = AudioRecorder(device)
+            _KEEP_ALIVE.append(recorder)
+            recorder.level.connect(lambda v: self.level.setValue(int(v * 100)))
+            recorder.elapsed.connect(self._show_elapsed)
+            recorder.failed.connect(lambda message: self._mic_state("error", message))
+            self._recorders[device.id().data()] = recorder
+        self.recorder = recorder
+        recorder.start_meter()
         self._mic_state("ready", device.description())
 
     def _stop_microphone(self) -> None:
         if self.recorder is not None and not self.recorder.recording:
             self.recorder.stop_meter()
-            self.recorder.deleteLater()
             self.recorder = None
             self.level.setValue(0)
 

@@ -104,10 +104,11 @@ class CameraFrameSource(FrameSource):
         super().__init__()
         self.device = device
         self.description = device.description()
-        self.camera = QCamera(device)
-        self.session = QMediaCaptureSession()
-        self.sink = QVideoSink()
-        self.capture = QImageCapture()
+        # Parented: Qt deletes them on the GUI thread (see AudioRecorder for why that matters).
+        self.camera = QCamera(device, self)
+        self.session = QMediaCaptureSession(self)
+        self.sink = QVideoSink(self)
+        self.capture = QImageCapture(self)
         self.session.setCamera(self.camera)
         self.session.setVideoSink(self.sink)
         self.session.setImageCapture(self.capture)

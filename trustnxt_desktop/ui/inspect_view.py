@@ -67,8 +67,9 @@ class InspectView(ForwardsDrops, QWidget):
         self.progress.setAccessibleName("Inspection progress")
         self.progress.setMaximumWidth(220)
 
-        self.model = ReportTableModel()
-        self.proxy = ReportFilter()
+        # Parented models: Qt, not Python's garbage collector (which may run on any thread), deletes them.
+        self.model = ReportTableModel(self)
+        self.proxy = ReportFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setModel(self.proxy)

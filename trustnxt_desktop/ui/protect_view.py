@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -59,8 +59,8 @@ class ProtectModel(QAbstractTableModel):
     COLUMNS = ("File", "Status", "Result")
     thumbnail_wanted = Signal(int)
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.rows: list[ProtectJob] = []
         self._row_of: dict[int, int] = {}
         self.thumbnails: dict[int, QPixmap | None] = {}
@@ -144,7 +144,7 @@ class ProtectView(ForwardsDrops, QWidget):
         self._options = options
         self._out_dir: Path | None = None
         self._thumb_slots = asyncio.Semaphore(2)
-        self.model = ProtectModel()
+        self.model = ProtectModel(self)
         self.queue = ProtectQueue(backend, options, jobs, self._on_job)
         self.model.thumbnail_wanted.connect(self._load_thumbnail)
 

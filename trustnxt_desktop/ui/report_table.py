@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from ..domain.report import InspectionReport, Verdict
 from .icons import badge, verdict_icon
@@ -51,8 +51,8 @@ def _cell(report: InspectionReport | None, column: int, stopped: bool = False) -
 
 
 class ReportTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.paths: list[Path] = []
         self.reports: list[InspectionReport | None] = []
         self.stopped: set[int] = set()
@@ -119,8 +119,8 @@ class ReportTableModel(QAbstractTableModel):
 class ReportFilter(QSortFilterProxyModel):
     """Filter by a preset (only problems, only AI-generated…) and by text in any column."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.preset = "all"
         self.setSortRole(SORT_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

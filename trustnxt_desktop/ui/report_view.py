@@ -132,6 +132,7 @@ class ReportView(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.overview)
+        self._scroll = scroll
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.history = QTreeWidget()
@@ -159,8 +160,6 @@ class ReportView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
-        self.file_picture = QLabel()
-        self.manifest_picture = QLabel()
         self.clear()
 
     def clear(self) -> None:
@@ -186,11 +185,12 @@ class ReportView(QWidget):
         self.tabs.setTabText(3, f"Evidence ({problems} problem{'' if problems == 1 else 's'})")
 
     def _clear_overview(self) -> None:
-        while self.overview_layout.count():
-            widget = self.overview_layout.takeAt(0).widget()
-            if widget is not None:
-                widget.setParent(None)  # gone at once, not at the next event-loop turn
-                widget.deleteLater()
+        # A fresh page replaces the old one; QScrollArea deletes the old page itself, on the GUI thread.
+        # (Unparenting the old widgets instead hands them to Python, whose garbage collector may run on
+        # a worker thread, and Qt objects destroyed there leave dangling timers behind.)
+        self.overview = QWidget()
+        self.overview_layout = QVBoxLayout(self.overview)
+        self._scroll.setWidget(self.overview)
 
     def _fill_overview(self, r: InspectionReport) -> None:
         self._clear_overview()
