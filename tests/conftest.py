@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The app checks for newer trust lists when its window opens; tests (and every program they start)
+# talk only to this machine, so the lists' address points at a closed local port unless a test serves them.
+os.environ.setdefault("TRUSTNXT_TRUST_BASE_URL", "http://127.0.0.1:9/trust")
 
 import pytest
 

@@ -33,8 +33,11 @@ def pytest_asyncio_loop_factories(config, item):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-async def context(home: Path, secret_store):  # type: ignore[no-untyped-def]
+async def context(home: Path, secret_store, monkeypatch):  # type: ignore[no-untyped-def]
     from trustnxt_desktop.services.app_context import AppContext
+
+    # The window checks for newer trust lists on start; tests never reach the internet.
+    monkeypatch.setenv("TRUSTNXT_TRUST_BASE_URL", "http://127.0.0.1:9/trust")
 
     ctx = AppContext.create(home)
     yield ctx

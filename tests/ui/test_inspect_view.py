@@ -99,3 +99,21 @@ async def test_batch_table_sorts_filters_and_searches(window, tmp_path) -> None:
     assert [r.file.name for r in view.visible_reports()] == ["truepic-20230212-camera.jpg"]
     view.select_row(0)
     assert "Google Pixel 5" in texts(view.report.overview)
+
+
+async def test_export_the_filtered_batch(window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import json
+
+    view = window.inspect
+    await view.open_paths_async([CORPUS / "c2pa"])
+    view.filter_choice.setCurrentIndex(view.filter_choice.findData("problems"))
+    shown = {r.file.name for r in view.visible_reports()}
+    await view.export_async("csv", tmp_path / "out.csv")
+    await view.export_async("json", tmp_path / "out.json")
+    await view.export_async("pdf", tmp_path / "out.pdf")
+    with open(tmp_path / "out.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {next(v for k, v in r.items() if k.lower().startswith("file")) for r in rows} == shown
+    assert {r["file"]["name"] for r in json.loads((tmp_path / "out.json").read_text())} == shown
+    assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")

@@ -21,6 +21,10 @@ def read_capture(path: Path, media_type: str | None) -> Capture | None:
         return None
     try:
         with open_image(path) as im:
+            if im.format == "PNG" and "exif" not in im.info:
+                # Pillow would decode the whole image to look for an eXIf chunk after the pixels;
+                # cameras write it before them, so a missing early chunk means no EXIF worth the cost.
+                return None
             exif = im.getexif()
             if not exif:
                 return None

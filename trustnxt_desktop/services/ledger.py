@@ -31,16 +31,18 @@ class UsageLedger:
         root.mkdir(parents=True, exist_ok=True)
         self.path = root / "usage.sqlite3"
         self._lock = threading.Lock()
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        # One connection, write-ahead log, normal sync: a usage count does not need a full disk flush
+        # per call (that cost ~3 ms per inspected file), and WAL keeps it safe across crashes.
+        self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
 
     def record(self, kind: str, backend: str, ok: bool = True, at: dt.datetime | None = None) -> None:
         when = (at or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).isoformat(timespec="seconds")
-        with self._lock, self._connect() as db:
-            db.execute("INSERT INTO calls (at, kind, backend, ok) VALUES (?, ?, ?, ?)", (when, kind, backend, int(ok)))
+        with self._lock:
+            self._db.execute("INSERT INTO calls (at, kind, backend, ok) VALUES (?, ?, ?, ?)",
+                             (when, kind, backend, int(ok)))
 
     def snapshot(self, today: dt.date | None = None, backend: str | None = None) -> UsageSnapshot:
         start, end = month_bounds(today or dt.datetime.now(dt.timezone.utc).date())
@@ -51,8 +53,8 @@ class UsageLedger:
             query += " AND backend = ?"
             args.append(backend)
         query += " GROUP BY day, kind ORDER BY day"
-        with self._connect() as db:
-            rows = db.execute(query, args).fetchall()
+        with self._lock:
+            rows = self._db.execute(query, args).fetchall()
         days: dict[str, DailyUsage] = {}
         for day, kind, count in rows:
             entry = days.setdefault(day, DailyUsage(day=day))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -26,8 +27,10 @@ from PySide6.QtWidgets import (
 from ..domain.report import InspectionReport
 from ..services.backend import Backend
 from ..services.batch import run_batch
+from ..services.exports import write_csv, write_json
 from ..services.files import expand
 from .drop import DropTarget, ForwardsDrops
+from .pdf_report import export_pdf
 from .report_table import FILTERS, REPORT_ROLE, ReportFilter, ReportTableModel
 from .report_view import ReportView
 from .tasks import TaskOwner
@@ -36,10 +39,12 @@ from .tasks import TaskOwner
 class InspectView(ForwardsDrops, QWidget):
     call_finished = Signal()  # a billable call happened
     report_ready = Signal(object)  # InspectionReport, for status messages
+    exported = Signal(str)  # path of a written evidence file
 
     def __init__(self, backend: Callable[[], Backend], jobs: int, on_error: Callable[[str], None],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, root: Path | None = None) -> None:
         super().__init__(parent)
+        self._root = root  # for the trust-list snapshots named on the PDF report's cover
         self._backend = backend
         self._jobs = jobs
         self._tasks = TaskOwner(on_error)
@@ -54,6 +59,12 @@ class InspectView(ForwardsDrops, QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.clear_button = QPushButton("Clear")
         self.clear_button.clicked.connect(self.clear)
+        self.export_button = QPushButton("&Export…")
+        self.export_button.setToolTip("Save the files shown (filtered and sorted) as a PDF evidence report, CSV or JSON")
+        menu = QMenu(self.export_button)
+        for text, kind in (("PDF evidence report…", "pdf"), ("CSV table…", "csv"), ("JSON reports…", "json")):
+            menu.addAction(text, lambda kind=kind: self.export(kind))
+        self.export_button.setMenu(menu)
         self.filter_choice = QComboBox()
         for key, text in FILTERS.items():
             self.filter_choice.addItem(text, key)
@@ -96,7 +107,7 @@ class InspectView(ForwardsDrops, QWidget):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         bar = QHBoxLayout()
-        for w in (self.open_button, self.folder_button, self.cancel_button, self.clear_button):
+        for w in (self.open_button, self.folder_button, self.cancel_button, self.clear_button, self.export_button):
             bar.addWidget(w)
         bar.addSpacing(16)
         bar.addWidget(QLabel("Show:"))
@@ -178,6 +189,22 @@ class InspectView(ForwardsDrops, QWidget):
         self.report.clear()
         self.placeholder.setVisible(True)
         self._update_count()
+
+    # -- evidence -------------------------------------------------------------------------------
+    def export(self, kind: str) -> None:
+        filters = {"pdf": "PDF report (*.pdf)", "csv": "CSV table (*.csv)", "json": "JSON (*.json)"}
+        name, _ = QFileDialog.getSaveFileName(self, "Export the files shown", f"inspection-report.{kind}", filters[kind])
+        if name:
+            self._tasks.spawn(self.export_async(kind, Path(name)))
+
+    async def export_async(self, kind: str, target: Path) -> Path:
+        reports = self.visible_reports()
+        if kind == "pdf":
+            await export_pdf(reports, target, self._root)
+        else:
+            await asyncio.to_thread(write_csv if kind == "csv" else write_json, reports, target)
+        self.exported.emit(str(target))
+        return target
 
     # -- looking at results -------------------------------------------------------------------
     def select_row(self, row: int) -> None:

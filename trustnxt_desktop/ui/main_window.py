@@ -47,7 +47,8 @@ class MainWindow(QMainWindow):
 
         self.protect = ProtectView(lambda: self.context.backend, self.context.protect_options,
                                    self.context.settings.jobs, self.show_error)
-        self.inspect = InspectView(lambda: self.context.backend, self.context.settings.jobs, self.show_error)
+        self.inspect = InspectView(lambda: self.context.backend, self.context.settings.jobs, self.show_error,
+                                   root=self.context.root)
         self.capture = CaptureView(captures_dir(), lambda: self.context.backend, self.context.protect_options,
                                    self.show_error)
         self.usage = UsageWidget(self.context.usage, self.show_error)
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.inspect.call_finished.connect(self._refresh_usage_soon)
         self.capture.call_finished.connect(self._refresh_usage_soon)
         self.inspect.report_ready.connect(self._announce)
+        self.inspect.exported.connect(lambda path: self.statusBar().showMessage(f"Saved {path}", 10000))
         self._usage_timer = QTimer(self)
         self._usage_timer.setSingleShot(True)
         self._usage_timer.setInterval(400)  # a batch finishing 50 files refreshes once, not 50 times
