@@ -53,7 +53,8 @@ async def shoot() -> None:
     await window.protect.queue.wait_idle()
     await window.usage.refresh_async()
     await settle(0.8)
-    window.grab().save(str(OUT / "protect.png"))
+    if not DARK:
+        window.grab().save(str(OUT / "protect.png"))
 
     window.nav.setCurrentRow(INSPECT_PAGE)
     files = [CORPUS / "c2pa" / n for n in ("truepic-20230212-camera.jpg", "adobe-20240110-single_manifest_store.pdf",
