@@ -88,3 +88,4 @@ async def test_selection_actions_and_thumbnails(window, tmp_path: Path, monkeypa
     await until(lambda: view.model.thumbnails.get(view.model.rows[0].id) is not None)
     view.clear_button.click()
     assert view.model.rowCount() == 0
+

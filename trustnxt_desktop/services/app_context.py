@@ -11,6 +11,7 @@ from ..domain.usage import UsageSnapshot
 from .backend import Backend
 from .backends import make_backend
 from .identity_service import IdentityService
+from .job_store import JobStore
 from .keyring_store import KeyringSecretStore, backend_problem
 from .ledger import UsageLedger
 from .paths import data_root
@@ -26,6 +27,7 @@ class AppContext:
     ledger: UsageLedger
     backend: Backend
     identity: IdentityService
+    jobs: JobStore
     keyring_problem: str | None = None
     _retired: list[Backend] = field(default_factory=list)
 
@@ -37,7 +39,7 @@ class AppContext:
         secrets = KeyringSecretStore()
         return cls(root=root, settings_store=store, settings=settings, secrets=secrets, ledger=UsageLedger(root),
                    backend=make_backend(root, settings, secrets), identity=IdentityService(root, secrets),
-                   keyring_problem=backend_problem())
+                   jobs=JobStore(root), keyring_problem=backend_problem())
 
     def engine_label(self) -> str:
         return "Engine: TrustNXT cloud" if self.settings.backend == "cloud" else "Engine: local (offline)"
@@ -59,3 +61,4 @@ class AppContext:
         for backend in [*self._retired, self.backend]:
             await backend.aclose()
         self._retired.clear()
+        self.jobs.close()

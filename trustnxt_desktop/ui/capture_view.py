@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap
 from PySide6.QtMultimedia import QAudioDevice, QCameraDevice, QMediaDevices
@@ -230,7 +231,8 @@ class CaptureView(QWidget):
             self.source.state.disconnect()
             self.source.deleteLater()
             self.source = None
-        self.preview.setPixmap(QPixmap())
+        if shiboken6.isValid(self.preview):  # also called while the window is being torn down
+            self.preview.setPixmap(QPixmap())
 
     def _cameras_changed(self) -> None:
         current = self.source.device.id() if isinstance(self.source, CameraFrameSource) else None
@@ -331,7 +333,8 @@ class CaptureView(QWidget):
         if self.recorder is not None and not self.recorder.recording:
             self.recorder.stop_meter()
             self.recorder = None
-            self.level.setValue(0)
+            if shiboken6.isValid(self.level):
+                self.level.setValue(0)
 
     def _microphones_changed(self) -> None:
         current = self.recorder.device.id() if self.recorder is not None else None

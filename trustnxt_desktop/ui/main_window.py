@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self._closing = False
 
         self.protect = ProtectView(lambda: self.context.backend, self.context.protect_options,
-                                   self.context.settings.jobs, self.show_error)
+                                   self.context.settings.jobs, self.show_error, store=self.context.jobs)
         self.inspect = InspectView(lambda: self.context.backend, self.context.settings.jobs, self.show_error,
                                    root=self.context.root)
         self.capture = CaptureView(captures_dir(), lambda: self.context.backend, self.context.protect_options,

@@ -26,6 +26,7 @@ from ..domain.protect import ProtectOptions
 from ..services.backend import Backend
 from ..services.files import expand
 from ..services.previews import file_preview_async
+from ..services.job_store import JobStore
 from ..services.protect_queue import JobState, ProtectJob, ProtectQueue
 from .desktop import open_path, reveal_path
 from .drop import DropTarget, ForwardsDrops
@@ -138,14 +139,16 @@ class ProtectView(ForwardsDrops, QWidget):
     call_finished = Signal()  # a billable call happened: usage needs a refresh
 
     def __init__(self, backend: Callable[[], Backend], options: Callable[[], ProtectOptions], jobs: int,
-                 on_error: Callable[[str], None], parent: QWidget | None = None) -> None:
+                 on_error: Callable[[str], None], parent: QWidget | None = None,
+                 store: JobStore | None = None) -> None:
         super().__init__(parent)
         self._tasks = TaskOwner(on_error)
         self._options = options
         self._out_dir: Path | None = None
         self._thumb_slots = asyncio.Semaphore(2)
         self.model = ProtectModel(self)
-        self.queue = ProtectQueue(backend, options, jobs, self._on_job)
+        # With a store the queue is persistent: work left by a crash or a quit resumes at the next start.
+        self.queue = ProtectQueue(backend, options, jobs, self._on_job, store=store, origin="gui")
         self.model.thumbnail_wanted.connect(self._load_thumbnail)
 
         self.drop = DropTarget("Drop photos, audio, video or whole folders here to protect them.\n"
@@ -217,6 +220,8 @@ class ProtectView(ForwardsDrops, QWidget):
         cancel_action.triggered.connect(self.cancel_selected)
         self.addAction(cancel_action)
         self.setAcceptDrops(True)
+        for job in self.queue.resume():
+            self.model.upsert(job)
         self._refresh_summary()
 
     # -- adding work ------------------------------------------------------------------------------
