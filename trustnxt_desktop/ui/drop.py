@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QVBoxLayout, QWidget
 
 
 def local_paths(mime: QMimeData) -> list[Path]:
@@ -79,3 +79,12 @@ class ForwardsDrops:
 
     def dropEvent(self, event: QDropEvent) -> None:
         self.drop.dropEvent(event)
+
+
+def ask_for_paths(parent: QWidget, verb: str, folder: bool) -> list[Path]:
+    """The file dialog behind "Add files…" / "Open a folder…": the chosen paths, or [] if cancelled."""
+    if folder:
+        chosen = QFileDialog.getExistingDirectory(parent, f"Choose a folder to {verb}")
+        return [Path(chosen)] if chosen else []
+    files, _ = QFileDialog.getOpenFileNames(parent, f"Choose files to {verb}")
+    return [Path(f) for f in files]

@@ -29,7 +29,7 @@ from ..services.backend import Backend
 from ..services.batch import run_batch
 from ..services.exports import write_csv, write_json
 from ..services.files import expand
-from .drop import DropTarget, ForwardsDrops
+from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .pdf_report import export_pdf
 from .report_table import FILTERS, REPORT_ROLE, ReportFilter, ReportTableModel
 from .report_view import ReportView
@@ -134,14 +134,12 @@ class InspectView(ForwardsDrops, QWidget):
 
     # -- opening ------------------------------------------------------------------------------
     def pick_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Choose files to inspect")
-        if files:
-            self.open_paths([Path(f) for f in files])
+        if paths := ask_for_paths(self, "inspect", folder=False):
+            self.open_paths(paths)
 
     def pick_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a folder to inspect")
-        if folder:
-            self.open_paths([Path(folder)])
+        if paths := ask_for_paths(self, "inspect", folder=True):
+            self.open_paths(paths)
 
     def open_paths(self, paths: list[Path]) -> None:
         self._tasks.spawn(self.open_paths_async(paths))

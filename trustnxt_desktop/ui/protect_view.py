@@ -29,7 +29,7 @@ from ..services.previews import file_preview_async
 from ..services.job_store import JobStore
 from ..services.protect_queue import JobState, ProtectJob, ProtectQueue
 from .desktop import open_path, reveal_path
-from .drop import DropTarget, ForwardsDrops
+from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .icons import badge
 from .tasks import TaskOwner
 from .theme import JOB_COLOURS
@@ -235,14 +235,12 @@ class ProtectView(ForwardsDrops, QWidget):
         self.queue.add([(f.path, (out / f.relative_dir) if out else None) for f in found])
 
     def pick_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Choose files to protect")
-        if files:
-            self.add_paths([Path(f) for f in files])
+        if paths := ask_for_paths(self, "protect", folder=False):
+            self.add_paths(paths)
 
     def pick_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a folder to protect")
-        if folder:
-            self.add_paths([Path(folder)])
+        if paths := ask_for_paths(self, "protect", folder=True):
+            self.add_paths(paths)
 
     def _choose_output(self, index: int) -> None:
         if index == 0:
