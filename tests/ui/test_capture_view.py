@@ -12,13 +12,15 @@ from tests.conftest import PROJECT
 from trustnxt_desktop.domain.protect import DIGITAL_CAPTURE
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.services.capture_queue import CaptureState
+from trustnxt_desktop.services.job_store import JobState
 from trustnxt_desktop.ui.capture_view import CaptureView
 from trustnxt_desktop.ui.frame_source import SyntheticFrameSource
 from trustnxt_desktop.ui.main_window import CAPTURE_PAGE
 
 
 def capture_view(context, folder: Path) -> CaptureView:  # type: ignore[no-untyped-def]
-    return CaptureView(folder, lambda: context.backend, context.protect_options, lambda message: None)
+    return CaptureView(folder, lambda: context.backend, context.protect_options, lambda message: None,
+                       jobs=context.jobs)
 
 
 async def test_headless_machine_shows_no_camera_and_keeps_working(window) -> None:  # type: ignore[no-untyped-def]
@@ -89,6 +91,9 @@ async def test_stopping_protection_mid_queue_loses_no_capture(context, tmp_path:
     protected = sorted(folder.glob("*.protected*.jpg"))
     assert len(protected) == 5, protected
     assert {p.name.split(".protected")[0] for p in protected} == {i.pending.raw.stem for i in items}
+    stored = context.jobs.jobs()  # every capture was a job in the app's job store, and each is done once
+    assert len(stored) == 5 and {j.state for j in stored} == {JobState.DONE}
+    assert {context.jobs.batch(j.batch_id).origin for j in stored} == {"capture"}  # type: ignore[union-attr]
     await survivor.aclose()
 
 
@@ -98,8 +103,9 @@ def test_no_microphone_state_without_a_sound_server(tmp_path: Path) -> None:
         "from pathlib import Path\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
+        "from trustnxt_desktop.services.job_store import JobStore\n"
         "from trustnxt_desktop.ui.capture_view import CaptureView\n"
-        "view = CaptureView(Path(sys.argv[1]), lambda: None, lambda: None, print)\n"
+        "view = CaptureView(Path(sys.argv[1]), lambda: None, lambda: None, print, jobs=JobStore(Path(sys.argv[1])))\n"
         "view.activate()\n"
         "print('MIC:', view.mic_state.text()); print('CAM:', view.camera_state.text())\n"
         "print('RECORD ENABLED:', view.record_button.isEnabled())\n"

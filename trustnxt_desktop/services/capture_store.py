@@ -1,9 +1,10 @@
 """Where captures wait for their Trust Label, so that none is ever lost.
 
-A raw photo or recording is written into <capture folder>/.pending/ with a small JSON sidecar (device,
-time, kind) *before* protection starts. The raw file is deleted only after its protected copy has been
-safely written next to the pending folder; a crash, a failed protection or a quit leaves it there, and
-the next start protects it (the pending folder is the queue).
+A raw photo or recording is written into <capture folder>/.pending/ (private: never shown as a
+result) with a small JSON sidecar (device, time, kind) *before* protection starts. Its protection is
+then a job in the persistent job store (services/capture_queue.py), published crash-safely next to the
+pending folder. The raw file is deleted only after its protected copy is published; a crash, a failed
+protection or a quit leaves it there, and the next start finishes it.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class PendingCapture:
 
 class CaptureStore:
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
+        self.folder = Path(os.path.abspath(folder))  # jobs in the store name their raw file by this path
         self.pending_dir = folder / PENDING
 
     def reserve(self, kind: str, extension: str, device: str, now: dt.datetime | None = None) -> PendingCapture:
@@ -75,15 +76,22 @@ class CaptureStore:
                 continue
             if raw.stat().st_size == 0:  # reserved, never written: nothing was captured
                 continue
-            sidecar = raw.with_name(raw.name + ".json")
-            try:
-                info = CaptureInfo(**json.loads(sidecar.read_text("utf-8")))
-            except (OSError, ValueError, TypeError):
-                taken = dt.datetime.fromtimestamp(raw.stat().st_mtime, dt.timezone.utc)
-                info = CaptureInfo("photo" if raw.suffix.lower() in (".jpg", ".jpeg") else "audio", "",
-                                   taken.isoformat(timespec="seconds"))
-            found.append(PendingCapture(raw, info))
+            found.append(self.load(raw))
         return found
+
+    @staticmethod
+    def load(raw: Path) -> PendingCapture:
+        """A raw capture with what its sidecar says (or what the file itself tells, without one)."""
+        try:
+            info = CaptureInfo(**json.loads(raw.with_name(raw.name + ".json").read_text("utf-8")))
+        except (OSError, ValueError, TypeError):
+            try:
+                taken = dt.datetime.fromtimestamp(raw.stat().st_mtime, dt.timezone.utc)
+            except OSError:
+                taken = dt.datetime.now(dt.timezone.utc)
+            info = CaptureInfo("photo" if raw.suffix.lower() in (".jpg", ".jpeg") else "audio", "",
+                               taken.isoformat(timespec="seconds"))
+        return PendingCapture(raw, info)
 
     def write_raw(self, pending: PendingCapture, data: bytes) -> None:
         """Fill a reserved capture atomically: a crash leaves the empty reservation, never half a photo."""
@@ -110,8 +118,9 @@ class CaptureStore:
                        capture_device=pending.info.device or None, captured_at=pending.info.captured_at,
                        title=pending.raw.name)
 
-    def discard(self, pending: PendingCapture) -> None:
-        """Only after the protected copy exists: the raw capture and its sidecar go."""
+    @staticmethod
+    def discard(pending: PendingCapture) -> None:
+        """Only after the protected copy is published: the raw capture and its sidecar go."""
         for path in (pending.raw, pending.sidecar):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()

@@ -2,7 +2,7 @@
 
 The camera runs only while this view is open (the camera light means something to people). Every
 capture is written to the pending folder first and shown at once; its protected copy follows in the
-background (services/capture_queue.py).
+background as a job in the persistent job store (services/capture_queue.py).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from ..domain.protect import ProtectOptions
 from ..services.backend import Backend
 from ..services.capture_queue import CaptureItem, CaptureProtector, CaptureState
 from ..services.capture_store import CaptureStore
+from ..services.job_store import JobStore
 from .audio_recorder import AudioRecorder
 from .frame_source import CameraFrameSource, FrameSource, permission_hint
 from .icons import badge
@@ -59,12 +60,13 @@ class CaptureView(QWidget):
     call_finished = Signal()  # a capture was protected (or failed): usage changed
 
     def __init__(self, folder: Path, backend: Callable[[], Backend], options: Callable[[], ProtectOptions],
-                 on_error: Callable[[str], None], parent: QWidget | None = None) -> None:
+                 on_error: Callable[[str], None], parent: QWidget | None = None, *, jobs: JobStore) -> None:
         super().__init__(parent)
         self._tasks = TaskOwner(on_error)
         self._on_error = on_error
         self.store = CaptureStore(folder)
-        self.protector = CaptureProtector(self.store, backend, options, self._on_capture)
+        # Captures are jobs in the app's job store: one a crash interrupted is finished at the next start.
+        self.protector = CaptureProtector(self.store, jobs, backend, options, self._on_capture)
         self._items: dict[Path, QListWidgetItem] = {}
         self._thumbs: dict[Path, QPixmap] = {}
         self.source: FrameSource | None = None

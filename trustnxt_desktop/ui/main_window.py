@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
         self.inspect = InspectView(lambda: self.context.backend, self.context.settings.jobs, self.show_error,
                                    root=self.context.root)
         self.capture = CaptureView(captures_dir(), lambda: self.context.backend, self.context.protect_options,
-                                   self.show_error)
+                                   self.show_error, jobs=self.context.jobs)
         self.usage = UsageWidget(self.context.usage, self.show_error)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.protect)

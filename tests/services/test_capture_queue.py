@@ -1,0 +1,215 @@
+"""Captures are jobs in the persistent job store: a crash at any point of a capture's protection is
+finished at the next start with exactly one protected copy, and the raw file stays private until then."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT
+from tests.media_tools import make_jpeg
+from trustnxt_desktop.domain.protect import DIGITAL_CAPTURE, ProtectOptions, ProtectResult
+from trustnxt_desktop.engine.output import PARTIAL_SUFFIX
+from trustnxt_desktop.services.backend import LocalBackend
+from trustnxt_desktop.services.capture_queue import CAPTURE, CaptureProtector, CaptureState
+from trustnxt_desktop.services.capture_store import CaptureStore, PendingCapture
+from trustnxt_desktop.services.job_runner import run_protect_job, staging_dir
+from trustnxt_desktop.services.job_store import JobState, JobStore
+from trustnxt_desktop.services.settings import Settings
+
+
+class Counting:
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner, self.calls = inner, 0
+
+    async def protect(self, src: Path, options: ProtectOptions, *, idempotency_key: str | None = None) -> ProtectResult:
+        self.calls += 1
+        return await self.inner.protect(src, options, idempotency_key=idempotency_key)
+
+
+def capture(captures: CaptureStore, seed: int = 0) -> PendingCapture:
+    pending = captures.reserve("photo", ".jpg", "Test camera")
+    tmp = captures.pending_dir / f"shot{seed}.tmp"
+    make_jpeg(tmp, 320, 200, seed=seed)
+    captures.write_raw(pending, tmp.read_bytes())
+    tmp.unlink()
+    return pending
+
+
+def outputs(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file())
+
+
+def hidden(folder: Path) -> list[str]:
+    """Anything but the pending folder that is not a published copy: staging folders, partial files."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != ".pending")
+
+
+def protector(captures: CaptureStore, jobs: JobStore, backend) -> CaptureProtector:  # type: ignore[no-untyped-def]
+    return CaptureProtector(captures, jobs, lambda: backend, ProtectOptions)
+
+
+@pytest.fixture
+async def setup(home: Path, secret_store, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A capture folder, the job store and a local backend that counts its protect calls."""
+    captures, jobs = CaptureStore(tmp_path / "captures"), JobStore(home)
+    backend = Counting(LocalBackend(home, secret_store, Settings()))
+    yield captures, jobs, backend
+
+
+async def queued_then_stopped(captures: CaptureStore, jobs: JobStore, backend) -> tuple[PendingCapture, int]:  # type: ignore[no-untyped-def]
+    """A capture whose job is stored, and an app that died before its protection ran."""
+    first = protector(captures, jobs, backend)
+    pending = capture(captures)
+    item = first.submit(pending)
+    await first.aclose()
+    return pending, item.job_id
+
+
+async def test_a_capture_interrupted_mid_protect_is_finished_once_at_the_next_start(  # type: ignore[no-untyped-def]
+        setup) -> None:
+    captures, jobs, backend = setup
+    pending, job_id = await queued_then_stopped(captures, jobs, backend)
+    # The crash fell mid-protect: the job is marked running, half a copy lies in its staging folder.
+    record = jobs.start(job_id)
+    staging = staging_dir(record)
+    jobs.set_staging(record.id, staging)
+    staging.mkdir(parents=True)
+    (staging / f".{pending.raw.name}.99{PARTIAL_SUFFIX}").write_bytes(b"half a photo")
+    assert pending.raw.is_file(), "the raw capture waits in the private folder"
+
+    second = protector(captures, jobs, backend)  # the next start
+    (resumed,) = second.resume()
+    assert resumed.job_id == job_id and resumed.pending.info.device == "Test camera"
+    await second.wait_idle()
+    assert resumed.state is CaptureState.PROTECTED, resumed.error
+    (published,) = outputs(captures.folder)
+    assert published == resumed.output and published.name == pending.raw.stem + ".protected.jpg"
+    assert not pending.raw.exists() and not pending.sidecar.exists(), "the raw file goes once published"
+    assert hidden(captures.folder) == [], "the half copy and its staging folder are gone"
+    assert jobs.job(job_id).state is JobState.DONE  # type: ignore[union-attr]
+    report = await backend.inner.inspect(published)
+    assert report.actions[0].digital_source_type == DIGITAL_CAPTURE, "still protected as a capture"
+    assert report.actions[0].when == pending.info.captured_at
+
+    third = protector(captures, jobs, backend)  # and nothing is done again after that
+    assert third.resume() == [] and backend.calls == 1
+    await second.aclose()
+    await third.aclose()
+
+
+async def test_a_crash_after_publishing_removes_the_raw_file_without_a_second_copy(  # type: ignore[no-untyped-def]
+        setup) -> None:
+    captures, jobs, backend = setup
+    pending, job_id = await queued_then_stopped(captures, jobs, backend)
+    # Run the job to the end, but "crash" before the raw file was removed.
+    result = await run_protect_job(jobs, backend, jobs.job(job_id), captures.options(pending, ProtectOptions()))  # type: ignore[arg-type]
+    assert result.output is not None and pending.raw.is_file()
+
+    second = protector(captures, jobs, backend)
+    assert second.resume() == []
+    assert outputs(captures.folder) == [result.output] and backend.calls == 1
+    assert not pending.raw.exists() and not pending.sidecar.exists()
+
+
+async def test_a_capture_that_never_became_a_job_is_queued_and_a_busy_batch_left_alone(  # type: ignore[no-untyped-def]
+        setup) -> None:
+    captures, jobs, backend = setup
+    orphan = capture(captures, seed=1)  # the app died between saving the photo and queueing it
+    other = protector(captures, jobs, backend)  # another running instance holds its own batch
+    other_item = other.submit(capture(captures, seed=2))
+    other._worker.cancel()  # type: ignore[union-attr] - it is busy elsewhere; keep its job where it is
+
+    mine = protector(captures, jobs, backend)
+    (item,) = mine.resume()
+    assert item.pending.raw == orphan.raw, "the other instance's capture is not taken over"
+    await mine.wait_idle()
+    assert item.state is CaptureState.PROTECTED, item.error
+    batch_id = jobs.job(item.job_id).batch_id  # type: ignore[union-attr]
+    assert [s.counts for s in jobs.batches(kind=CAPTURE, origin=CAPTURE) if s.batch.id == batch_id] == \
+        [{JobState.DONE: 1}]
+    await other.aclose()
+    await mine.aclose()
+    later = protector(captures, jobs, backend)  # once the other instance is gone, its capture is finished
+    (taken,) = later.resume()
+    assert taken.job_id == other_item.job_id
+    await later.wait_idle()
+    assert len(outputs(captures.folder)) == 2 and not captures.pending()
+    await later.aclose()
+
+
+_CAPTURING = textwrap.dedent("""
+    import asyncio, sys
+    from pathlib import Path
+    from tests.media_tools import make_jpeg
+    from trustnxt_desktop.domain.protect import ProtectOptions
+    from trustnxt_desktop.services.backend import LocalBackend
+    from trustnxt_desktop.services.capture_queue import CaptureProtector
+    from trustnxt_desktop.services.capture_store import CaptureStore
+    from trustnxt_desktop.services.job_store import JobStore
+    from trustnxt_desktop.services.keyring_store import KeyringSecretStore
+    from trustnxt_desktop.services.settings import Settings
+
+    async def main() -> None:
+        home, folder, count = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+        captures, jobs = CaptureStore(folder), JobStore(home)
+        backend = LocalBackend(home, KeyringSecretStore(), Settings())
+        protector = CaptureProtector(captures, jobs, lambda: backend, ProtectOptions)
+        protector.resume()
+        for i in range(count):
+            pending = captures.reserve("photo", ".jpg", "Test camera")
+            make_jpeg(folder / f"shot{i}.tmp", 2400, 1600, seed=i)
+            captures.write_raw(pending, (folder / f"shot{i}.tmp").read_bytes())
+            (folder / f"shot{i}.tmp").unlink()
+            protector.submit(pending)
+            print("captured", flush=True)
+            await asyncio.sleep(0)
+        await protector.wait_idle()
+        print("idle", flush=True)
+
+    asyncio.run(main())
+""")
+
+
+def test_kill_9_while_capturing_then_resume_gives_one_copy_per_capture(home: Path, secret_store,  # type: ignore[no-untyped-def]
+                                                                        tmp_path: Path) -> None:
+    folder, count = tmp_path / "captures", 6
+    folder.mkdir()
+    env = {**os.environ, "TRUSTNXT_HOME": str(home)}
+    proc = subprocess.Popen([sys.executable, "-c", _CAPTURING, str(home), str(folder), str(count)], cwd=PROJECT,
+                            env=env, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    for _ in range(count):  # killed right after the last capture, while the queue is still protecting
+        assert proc.stdout.readline().strip() == "captured"
+    deadline = time.monotonic() + 30
+    while not list(folder.glob(".trustnxt-job-*")):  # killed while a capture is being protected
+        assert time.monotonic() < deadline and proc.poll() is None, "never caught a capture mid-protect"
+        time.sleep(0.002)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+    raws = {p.stem for p in folder.joinpath(".pending").glob("photo-*.jpg")}
+    done_before = {p.name.split(".protected")[0] for p in folder.glob("*.protected.jpg")}
+    assert raws, "the capture in progress (and any after it) is still waiting"
+    assert len(raws | done_before) == count, "every capture is either protected or still waiting"
+
+    again = subprocess.run([sys.executable, "-c", _CAPTURING, str(home), str(folder), "0"], cwd=PROJECT, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    published = sorted(p.name for p in folder.iterdir() if p.is_file())
+    assert len(published) == count and all(".protected." in name for name in published), published
+    assert {name.split(".protected")[0] for name in published} == raws | done_before
+    assert hidden(folder) == [] and sorted(folder.joinpath(".pending").iterdir()) == []
+    digests = {hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in published}
+    assert len(digests) == count
+    jobs = JobStore(home)
+    states = [j.state for j in jobs.jobs()]
+    jobs.close()
+    assert states.count(JobState.DONE) == count and all(s is JobState.DONE for s in states)
