@@ -63,9 +63,7 @@ async def _update(root: Path, force: bool) -> int:
     lists = TrustLists(root, SettingsStore(root).load())
     report = await lists.update(force=force)
     for r in report.results:
-        name = r.snapshot.source_name(r.spec) if r.snapshot else r.spec.title
-        text = {"updated": f"updated: now {name}", "unchanged": f"unchanged: {name}"}.get(r.outcome, f"failed: {r.detail}")
-        print(f"{r.spec.title:<22} {text}")
+        print(f"{r.spec.title:<22} {r.describe()}")
     return EXIT_OK if report.ok else EXIT_FAILED
 
 

@@ -15,7 +15,10 @@ from .job_store import JobStore
 from .keyring_store import KeyringSecretStore, backend_problem
 from .ledger import UsageLedger
 from .paths import data_root
+from .recording import unwrap
 from .settings import Settings, SettingsStore
+from .trust_service import TrustService
+from .verification_log import VerificationLog
 
 
 @dataclass
@@ -28,6 +31,7 @@ class AppContext:
     backend: Backend
     identity: IdentityService
     jobs: JobStore
+    trust: TrustService = field(init=False)
     keyring_problem: str | None = None
     _retired: list[Backend] = field(default_factory=list)
 
@@ -40,6 +44,19 @@ class AppContext:
         return cls(root=root, settings_store=store, settings=settings, secrets=secrets, ledger=UsageLedger(root),
                    backend=make_backend(root, settings, secrets), identity=IdentityService(root, secrets),
                    jobs=JobStore(root), keyring_problem=backend_problem())
+
+    def __post_init__(self) -> None:
+        self.trust = TrustService(self.root, lambda: self.settings)
+
+    def verification_log(self) -> VerificationLog:
+        """The log every inspection is written to (a new reader; the backend keeps its own writer)."""
+        return VerificationLog(self.root)
+
+    def trust_changed(self) -> None:
+        """New lists or anchors: the local engine rebuilds its trust settings before its next inspection."""
+        reload = getattr(unwrap(self.backend), "reload_trust", None)
+        if reload is not None:
+            reload()
 
     def engine_label(self) -> str:
         return "Engine: TrustNXT cloud" if self.settings.backend == "cloud" else "Engine: local (offline)"

@@ -5,6 +5,7 @@ must not load Qt) through a short-lived run of the GUI program with a hidden opt
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -87,6 +88,7 @@ def to_json(reports: Sequence[InspectionReport]) -> str:
 def write_text(path: Path, text: str) -> Path:
     """Written next to its target and renamed into place, so a reader never sees half a file."""
     path = path.expanduser()
+    tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -96,6 +98,9 @@ def write_text(path: Path, text: str) -> Path:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as e:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # a full disk must not leave half an export behind
         raise ExportError(f"Could not write {path}: {e.strerror or e}") from e
     return path
 

@@ -26,6 +26,7 @@ class Settings:
     tsa_url: str = ""
     remote_manifest_fetch: bool = False
     trust_mirror_url: str = ""  # fetch every trust list from this base URL instead of where it is published
+    trust_auto_update: bool = True  # the app checks for new trust lists at most weekly
     backend: str = "local"
     api_url: str = ""
     jobs: int = 2

@@ -171,6 +171,12 @@ class ListUpdate:
     snapshot: Snapshot | None  # the snapshot in use afterwards
     detail: str = ""
 
+    def describe(self) -> str:
+        """What the update did to this list, in words: "updated, snapshot of 2026-11-27"."""
+        date = self.snapshot.date if self.snapshot else "?"
+        return {"updated": f"updated, snapshot of {date}", "unchanged": f"unchanged, snapshot of {date}"}.get(
+            self.outcome, f"failed: {self.detail}")
+
 
 @dataclass
 class UpdateReport:

@@ -259,5 +259,5 @@ class InspectView(ForwardsDrops, QWidget):
 
     # -- shutdown -------------------------------------------------------------------------------
     async def aclose(self) -> None:
-        self._tasks.cancel_all()
+        await self._tasks.aclose()
         await self.report.aclose()

@@ -26,13 +26,17 @@ from .about_dialog import AboutDialog
 from .capture_view import CaptureView
 from .icons import app_icon, badge
 from .inspect_view import InspectView
+from .log_dialog import VerificationLogDialog
 from .protect_view import ProtectView
 from .settings_dialog import SettingsDialog
 from .tasks import TaskOwner
 from .theme import VERDICTS
+from .trust_page import update_text
 from .usage_widget import UsageWidget
 
 PROTECT_PAGE, INSPECT_PAGE, CAPTURE_PAGE = 0, 1, 2
+TRUST_CHECK_DELAY_MS = 3000  # after the first paint, so start-up never waits for the network
+TRUST_RECHECK_MS = 6 * 3600 * 1000  # an app left open for weeks still picks up the weekly update
 
 
 class MainWindow(QMainWindow):
@@ -98,6 +102,9 @@ class MainWindow(QMainWindow):
         self._usage_timer.setSingleShot(True)
         self._usage_timer.setInterval(400)  # a batch finishing 50 files refreshes once, not 50 times
         self._usage_timer.timeout.connect(self.usage.refresh)
+        self._trust_timer = QTimer(self)
+        self._trust_timer.setInterval(TRUST_CHECK_DELAY_MS)
+        self._trust_timer.timeout.connect(lambda: self._tasks.spawn(self.check_trust_lists_async()))
         self.nav.setCurrentRow(PROTECT_PAGE)
         self._show_engine()
         self._show_keyring_state()
@@ -134,6 +141,11 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("&Next file", "Ctrl+J", lambda: self.inspect.step(1)))
         view.addAction(self._action("P&revious file", "Ctrl+K", lambda: self.inspect.step(-1)))
         view.addAction(self._action("Refresh &usage", "F5", self.usage.refresh))
+        tools = bar.addMenu("&Tools")
+        self.log_action = self._action("Verification &log…", "Ctrl+L", self.open_verification_log)
+        self.trust_action = self._action("&Trust lists and anchors…", "Ctrl+T", self.open_trust_settings)
+        tools.addAction(self.log_action)
+        tools.addAction(self.trust_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&About TrustNXT Desktop", "F1", self.open_about))
 
@@ -168,6 +180,16 @@ class MainWindow(QMainWindow):
         dialog.open()  # never exec() from async code: open() returns at once
         return dialog
 
+    def open_trust_settings(self) -> SettingsDialog:
+        dialog = self.open_settings()
+        dialog.tabs.setCurrentWidget(dialog.trust_page)
+        return dialog
+
+    def open_verification_log(self) -> VerificationLogDialog:
+        dialog = VerificationLogDialog(self.context.verification_log, self)
+        dialog.open()
+        return dialog
+
     def open_about(self) -> AboutDialog:
         dialog = AboutDialog(self)
         dialog.open()
@@ -199,6 +221,21 @@ class MainWindow(QMainWindow):
     def _refresh_usage_soon(self) -> None:
         self._usage_timer.start()
 
+    async def check_trust_lists_async(self) -> None:
+        """The weekly check for new trust lists; a failure only shows in the status bar (and in Settings)."""
+        self._trust_timer.setInterval(TRUST_RECHECK_MS)
+        if not self.context.settings.trust_auto_update:
+            return
+        report = await self.context.trust.update_if_due()
+        if report is None:
+            return
+        if report.changed:
+            self.context.trust_changed()
+            self.statusBar().showMessage("Trust lists updated. " + update_text(report).replace("\n", " · "), 15000)
+        elif not report.ok:
+            self.statusBar().showMessage("Could not check for new trust lists; the lists in use stay in force "
+                                         "(see Settings › Trust).", 10000)
+
     def _announce(self, report: InspectionReport) -> None:
         self.statusBar().showMessage(f"{report.file.name}: {VERDICTS[report.verdict].title}", 6000)
 
@@ -206,6 +243,8 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
         QTimer.singleShot(0, self.usage.refresh)
+        if not self._trust_timer.isActive() and not self._closing:
+            self._trust_timer.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Stop our own work; the composition root awaits aclose() after the window is gone.
@@ -213,7 +252,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     async def aclose(self) -> None:
-        self._tasks.cancel_all()
+        self._trust_timer.stop()
+        await self._tasks.aclose()  # a cancelled download closes its connection while the loop still runs
         await self.protect.aclose()
         await self.inspect.aclose()
         await self.capture.aclose()

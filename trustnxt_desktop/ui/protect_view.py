@@ -330,5 +330,5 @@ class ProtectView(ForwardsDrops, QWidget):
 
     # -- shutdown -------------------------------------------------------------------------------
     async def aclose(self) -> None:
-        self._tasks.cancel_all()
+        await self._tasks.aclose()
         await self.queue.aclose()

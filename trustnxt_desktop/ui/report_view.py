@@ -383,4 +383,4 @@ class ReportView(QWidget):
         self.evidence.resizeColumnToContents(0)
 
     async def aclose(self) -> None:
-        self._tasks.cancel_all()
+        await self._tasks.aclose()

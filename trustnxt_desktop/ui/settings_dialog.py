@@ -38,6 +38,7 @@ from ..services.credentials import CredentialStore
 from ..services.keyring_store import fix_hint
 from ..services.settings import Settings
 from .tasks import TaskOwner
+from .trust_page import TrustPage
 
 _THUMB_NAMES = {0: "Off", 256: "Small (256 px)", 512: "Medium (512 px)", 1024: "Large (1024 px)"}
 
@@ -46,7 +47,8 @@ class SettingsDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(720)
+        self.resize(780, 700)  # the Trust page's tables need the height
         self.context = context
         self.credentials = CredentialStore(context.secrets)
         self._tasks = TaskOwner(self._say)
@@ -66,6 +68,9 @@ class SettingsDialog(QDialog):
         tabs.addTab(self._engine_tab(s), "Engine && account")
         tabs.addTab(self._identity_tab(s), "Signing identity")
         tabs.addTab(self._protect_tab(s), "Protect")
+        self.trust_page = TrustPage(context.root, s, self._collect, self._say)
+        self.trust_page.trust_changed.connect(context.trust_changed)
+        tabs.addTab(self.trust_page, "&Trust")
         tabs.addTab(self._privacy_tab(s), "Privacy")
         self.tabs = tabs
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -80,7 +85,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         # Work still running when the dialog closes must not touch its deleted widgets.
-        self.finished.connect(lambda _result: self._tasks.cancel_all())
+        self.finished.connect(self._stop_tasks)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._tasks.spawn(self.refresh_async())
 
@@ -345,7 +350,13 @@ class SettingsDialog(QDialog):
             output_dir=self.output_dir.text().strip(),
             tsa_url=self.tsa_url.text().strip(),
             remote_manifest_fetch=self.remote_fetch.isChecked(),
+            trust_mirror_url=self.trust_page.mirror.text().strip(),
+            trust_auto_update=self.trust_page.auto_update.isChecked(),
         )
+
+    def _stop_tasks(self, _result: int = 0) -> None:
+        self._tasks.cancel_all()
+        self.trust_page.close_tasks()
 
     def _save(self) -> None:
         if self.api_key.text().strip():

@@ -51,3 +51,8 @@ class TaskOwner:
     def cancel_all(self) -> None:
         for task in list(self._tasks):
             task.cancel()
+
+    async def aclose(self) -> None:
+        """Cancel everything and let it unwind now, while the widgets its clean-up touches still exist."""
+        self.cancel_all()
+        await self.wait()

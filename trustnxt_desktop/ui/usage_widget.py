@@ -136,4 +136,4 @@ class UsageWidget(QFrame):
         self.source.setText(f"<small>Counted by: {s.source} · cycle {s.period_start} – {s.period_end}</small>")
 
     async def aclose(self) -> None:
-        self._tasks.cancel_all()
+        await self._tasks.aclose()

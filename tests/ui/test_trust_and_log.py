@@ -1,0 +1,169 @@
+"""The Trust page of Settings, the start-up trust-list check and the verification-log window, on real widgets.
+
+Trust lists come from a mirror of ../shared/trust served over HTTP on 127.0.0.1; the log is the real
+sqlite file the app writes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from tests.conftest import CORPUS, SHARED
+from tests.trust_server import TrustMirror, trust_mirror
+from tests.ui.conftest import until
+from trustnxt_desktop.services.verification_log import FILE_NAME
+from trustnxt_desktop.ui import main_window as main_window_module
+
+ADOBE_PDF = CORPUS / "c2pa" / "adobe-20240110-single_manifest_store.pdf"
+SNAPSHOT_NAME = re.compile(r"Interim trust list \(\d{4}-\d{2}-\d{2}\)")
+
+
+@pytest.fixture
+def mirror(tmp_path: Path):  # type: ignore[no-untyped-def]
+    with trust_mirror(tmp_path / "mirror") as m:
+        yield m
+
+
+async def test_update_now_from_the_mirror_field_makes_the_adobe_pdf_trusted(  # type: ignore[no-untyped-def]
+        window, context, mirror: TrustMirror, monkeypatch) -> None:
+    monkeypatch.delenv("TRUSTNXT_TRUST_BASE_URL")
+    (before,) = await window.inspect.open_paths_async([ADOBE_PDF])
+    assert before.verdict.value == "valid" and before.engine.trust_lists == []
+
+    dialog = window.open_trust_settings()
+    page = dialog.trust_page
+    assert dialog.tabs.currentWidget() is page
+    await until(lambda: page.overview is not None)
+    assert "No trust lists downloaded yet" in page.summary.text()
+    assert page.lists_table.item(0, 1).text() == "not downloaded"
+
+    page.mirror.setText(mirror.url)  # typed, not yet saved: "Update now" uses it
+    page.update_button.click()
+    await until(lambda: page.update_button.isEnabled() and "✓" in page.update_status.text(), timeout=30)
+    assert page.update_status.text() == "✓ Updated: C2PA trust list, Interim trust list, C2PA TSA trust list."
+    titles = [page.lists_table.item(r, 0).text() for r in range(page.lists_table.rowCount())]
+    assert titles == ["C2PA trust list", "Interim trust list", "C2PA TSA trust list"]
+    for row in range(3):
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page.lists_table.item(row, 1).text())
+        assert page.lists_table.item(row, 2).text() == "today"
+        assert len(page.lists_table.item(row, 4).toolTip()) == 64  # the full sha256
+    assert SNAPSHOT_NAME.search(page.summary.text())
+    assert page.lists_table.item(0, 5).toolTip() == f"{mirror.url}/C2PA-TRUST-LIST.pem"
+
+    dialog._save()  # the mirror and the automatic check are settings
+    assert context.settings.trust_mirror_url == mirror.url and context.settings.trust_auto_update
+
+    (after,) = await window.inspect.open_paths_async([ADOBE_PDF])  # the engine reloaded its trust
+    assert after.verdict.value == "trusted"
+    assert after.signer is not None and SNAPSHOT_NAME.fullmatch(after.signer.trust_source or "")
+
+
+async def test_a_broken_mirror_keeps_the_lists_in_use_and_says_why(  # type: ignore[no-untyped-def]
+        window, mirror: TrustMirror, monkeypatch) -> None:
+    monkeypatch.setenv("TRUSTNXT_TRUST_BASE_URL", mirror.url)
+    dialog = window.open_trust_settings()
+    page = dialog.trust_page
+    await page.update_async()
+    first = page.overview.lists.lists[1].snapshot  # type: ignore[union-attr]
+    (mirror.folder / "ITL-anchors.pem").write_text("<html><body>Captive portal</body></html>")
+    report = await page.update_async()
+    assert report is not None and not report.ok
+    assert "✗ Interim trust list" in page.update_status.text() and "web page" in page.update_status.text()
+    assert page.overview.lists.lists[1].snapshot.id == first.id  # type: ignore[union-attr]
+    assert "Last attempt failed" not in page.update_status.text()  # the per-list result is what is shown now
+    await page.refresh_async()
+    dialog.reject()
+
+
+async def test_anchors_are_added_and_removed_from_the_page(window, context, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    pem = tmp_path / "newsroom.pem"  # any CA certificate: the first one of the official list
+    text = (SHARED / "trust" / "C2PA-TRUST-LIST.pem").read_text()
+    pem.write_text(text[:text.index("-----END CERTIFICATE-----")] + "-----END CERTIFICATE-----\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(pem), ""))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Newsroom CA", True))
+    dialog = window.open_trust_settings()
+    page = dialog.trust_page
+    await until(lambda: page.overview is not None)
+    assert page.anchors_table.rowCount() == 0
+    page.add_button.click()
+    await until(lambda: page.anchors_table.rowCount() == 1)
+    assert page.anchors_table.item(0, 0).text() == "Newsroom CA"
+    assert page.anchors_table.item(0, 1).text()  # the certificate's subject
+    assert (context.root / "trust" / "anchors" / "Newsroom CA.pem").exists()
+    assert "Your anchor: Newsroom CA" in dialog.message.text()
+
+    page.anchors_table.selectRow(0)
+    assert page.remove_button.isEnabled()
+    page.remove_button.click()
+    await until(lambda: page.anchors_table.rowCount() == 0)
+    assert not (context.root / "trust" / "anchors" / "Newsroom CA.pem").exists()
+    dialog.reject()
+
+
+async def test_window_checks_for_trust_lists_once_it_is_shown(qtbot, context, mirror, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TRUSTNXT_TRUST_BASE_URL", mirror.url)
+    monkeypatch.setattr(main_window_module, "TRUST_CHECK_DELAY_MS", 50)
+    w = main_window_module.MainWindow(context)
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        await until(lambda: "Trust lists updated" in w.statusBar().currentMessage(), timeout=30)
+        assert context.trust.lists().status().lists[1].snapshot is not None
+        assert w._trust_timer.interval() == main_window_module.TRUST_RECHECK_MS
+        (report,) = await w.inspect.open_paths_async([ADOBE_PDF])
+        assert report.verdict.value == "trusted"
+    finally:
+        await w.aclose()
+
+
+async def test_no_check_when_the_automatic_check_is_off(qtbot, context, mirror, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TRUSTNXT_TRUST_BASE_URL", mirror.url)
+    monkeypatch.setattr(main_window_module, "TRUST_CHECK_DELAY_MS", 10)
+    context.settings.trust_auto_update = False
+    w = main_window_module.MainWindow(context)
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        await until(lambda: w._trust_timer.interval() == main_window_module.TRUST_RECHECK_MS)
+        assert not (context.root / "trust" / "lists").exists()
+    finally:
+        await w.aclose()
+
+
+async def test_log_window_lists_verifies_and_names_an_edited_entry(window, context, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    files = sorted((CORPUS / "c2pa").iterdir())[:6]
+    await window.inspect.open_paths_async(files)
+    dialog = window.open_verification_log()
+    await until(lambda: dialog.result is not None)
+    assert dialog.result.ok and dialog.result.entries == len(files)
+    assert dialog.model.rowCount() == len(files) and "Intact" in dialog.banner.text()
+    assert dialog.result.head in dialog.banner.text() and dialog.copy_button.isEnabled()
+    shown = {dialog.proxy.index(r, 2).data() for r in range(dialog.proxy.rowCount())}
+    assert shown == {f.name for f in files}
+
+    dialog.search.setText(files[0].name[:14])
+    assert 1 <= dialog.proxy.rowCount() < len(files)
+    dialog.search.clear()
+
+    out = await dialog.export_async(tmp_path / "log.json", "json")
+    exported = json.loads(out.read_text())
+    assert exported["head"]["hash"] == dialog.result.head and len(exported["entries"]) == len(files)
+
+    with sqlite3.connect(context.root / FILE_NAME) as db:  # someone edits entry 3's verdict
+        body = json.loads(db.execute("SELECT body FROM entries WHERE seq = 3").fetchone()[0])
+        body["verdict"] = "trusted" if body["verdict"] != "trusted" else "invalid"
+        db.execute("UPDATE entries SET body = ? WHERE seq = 3",
+                   (json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False),))
+    dialog.verify_button.click()
+    await until(lambda: dialog.result is not None and not dialog.result.ok)
+    assert dialog.result.first_bad == 3 and "Altered at entry 3" in dialog.banner.text()
+    selected = dialog.table.selectionModel().selectedRows()
+    assert [dialog.proxy.index(i.row(), 0).data() for i in selected] == [3]
+    assert not dialog.copy_button.isEnabled()
+    dialog.reject()

@@ -1,0 +1,284 @@
+"""The Trust page of Settings: published trust lists (snapshot, age, sha256, update now) and your own anchors.
+
+Everything that reads snapshots, parses certificates or downloads runs through services.trust_service,
+off the GUI thread. "Update now" uses the mirror typed on this page even before Settings is saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.errors import TrustNXTError
+from ..services.settings import Settings
+from ..services.trust_lists import BASE_URL_ENV, UpdateReport
+from ..services.trust_service import TrustOverview, TrustService
+from .tasks import TaskOwner
+
+_OK_STYLE = "background: #e8f5e9; color: #1b5e20; padding: 8px; border-radius: 6px;"
+_WARN_STYLE = "background: #fff3e0; color: #8a4b00; padding: 8px; border-radius: 6px;"
+LIST_COLUMNS = ("List", "Snapshot", "Age", "Entries", "SHA-256", "Source")
+ANCHOR_COLUMNS = ("Name", "Certificate", "Valid until")
+
+
+def age_text(days: int | None) -> str:
+    if days is None:
+        return "—"
+    return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''}"
+
+
+def when_text(iso: str | None, now: dt.datetime) -> str:
+    if not iso:
+        return "never"
+    days = (now - dt.datetime.fromisoformat(iso)).days
+    return f"{iso[:16].replace('T', ' ')} UTC ({age_text(days)} ago)" if days else f"{iso[:16].replace('T', ' ')} UTC (today)"
+
+
+def _item(text: str, tip: str = "") -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if tip:
+        item.setToolTip(tip)
+    return item
+
+
+def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setAccessibleName(name)
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _rows_height(table: QTableWidget, rows: int) -> int:
+    """Room for the header and `rows` rows, so the table never collapses to its header."""
+    return (table.horizontalHeader().sizeHint().height() + rows * table.verticalHeader().defaultSectionSize()
+            + 2 * table.frameWidth() + 2)
+
+
+class TrustPage(QWidget):
+    """`pending_settings` gives the settings as typed in the dialog (mirror, automatic check)."""
+
+    trust_changed = Signal()  # lists updated or anchors added/removed: the engine must reload its trust
+
+    def __init__(self, root: Path, settings: Settings, pending_settings: Callable[[], Settings],
+                 say: Callable[[str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = TrustService(root, pending_settings)
+        self._say = say
+        self._tasks = TaskOwner(say)
+        self._update_task = None
+        self.overview: TrustOverview | None = None
+
+        self.summary = QLabel("Reading the trust lists…")
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Trust summary")
+        self.lists_table = _table(LIST_COLUMNS, "Published trust lists")
+        self.update_button = QPushButton("&Update now")
+        self.update_button.setToolTip("Download the published lists now (a list that fails keeps its snapshot)")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.update_status = QLabel()
+        self.update_status.setWordWrap(True)
+        self.update_status.setAccessibleName("Trust list update status")
+        self.update_button.clicked.connect(self.start_update)
+        self.cancel_button.clicked.connect(self.cancel_update)
+        self.auto_update = QCheckBox("Check for new lists &automatically (at most once a week, when online)")
+        self.auto_update.setChecked(settings.trust_auto_update)
+        self.mirror = QLineEdit(settings.trust_mirror_url)
+        self.mirror.setPlaceholderText("published locations (default); or e.g. https://intranet.example/trust")
+        self.mirror.setAccessibleName("Trust list mirror")
+        mirror_note = QLabel(f"<small>A mirror serves every list from one address, with the file names "
+                             f"C2PA-TRUST-LIST.pem, C2PA-TSA-TRUST-LIST.pem, ITL-anchors.pem, ITL-allowed.pem and "
+                             f"ITL-store.cfg. The environment variable {BASE_URL_ENV} overrides this field.</small>")
+        mirror_note.setWordWrap(True)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.update_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        self.lists_table.setMinimumHeight(_rows_height(self.lists_table, 3))
+        published = QGroupBox("Published trust lists")
+        pub_layout = QVBoxLayout(published)
+        pub_layout.addWidget(self.lists_table)
+        pub_layout.addLayout(buttons)
+        pub_layout.addWidget(self.update_status)
+        pub_layout.addWidget(self.auto_update)
+        mirror_form = QFormLayout()
+        mirror_form.addRow("Mirror", self.mirror)
+        pub_layout.addLayout(mirror_form)
+        pub_layout.addWidget(mirror_note)
+
+        self.anchors_table = _table(ANCHOR_COLUMNS, "Your trust anchors")
+        self.add_button = QPushButton("&Add certificate…")
+        self.add_button.setToolTip("Trust a CA certificate (PEM), e.g. your newsroom's own CA")
+        self.remove_button = QPushButton("&Remove")
+        self.remove_button.setEnabled(False)
+        self.add_button.clicked.connect(self._choose_anchor)
+        self.remove_button.clicked.connect(self._remove_selected)
+        self.anchors_table.itemSelectionChanged.connect(
+            lambda: self.remove_button.setEnabled(bool(self.anchors_table.selectedItems())))
+        anchor_buttons = QHBoxLayout()
+        anchor_buttons.addWidget(self.add_button)
+        anchor_buttons.addWidget(self.remove_button)
+        anchor_buttons.addStretch(1)
+        own = QGroupBox("Certificates you trust")
+        own_layout = QVBoxLayout(own)
+        own_note = QLabel("<small>Files signed under these are shown as trusted, named after the anchor. Your own "
+                          "signing identity is always trusted on this computer.</small>")
+        own_note.setWordWrap(True)
+        own_layout.addWidget(own_note)
+        self.anchors_table.setMinimumHeight(_rows_height(self.anchors_table, 2))
+        own_layout.addWidget(self.anchors_table)
+        own_layout.addLayout(anchor_buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(published)
+        layout.addWidget(own, 1)
+        self._tasks.spawn(self.refresh_async())
+
+    # -- reading ------------------------------------------------------------------------------
+    async def refresh_async(self) -> TrustOverview:
+        overview = await self.service.overview()
+        self.overview = overview
+        self._show(overview)
+        return overview
+
+    def _show(self, overview: TrustOverview) -> None:
+        status, now = overview.lists, overview.checked_at
+        loaded = any(s.snapshot for s in status.lists)
+        self.summary.setText(status.summary())
+        self.summary.setStyleSheet(_OK_STYLE if loaded else _WARN_STYLE)
+        self.lists_table.setRowCount(len(status.lists))
+        for row, s in enumerate(status.lists):
+            snap = s.snapshot
+            urls = [f"{status.mirror}/{f.name}" for f in s.spec.files] if status.mirror else [f.url for f in s.spec.files]
+            cells = [
+                _item(s.spec.title, s.spec.note),
+                _item(snap.date if snap else "not downloaded", s.problem or ""),
+                _item(age_text(s.age_days(now))),
+                _item(str(snap.certificates()) if snap else "—",
+                      "certificates in the list (store.cfg's OIDs not counted)"),
+                _item(snap.sha256[:16] + "…" if snap else "—", snap.sha256 if snap else ""),
+                _item(urlsplit(urls[0]).netloc, "\n".join(urls)),
+            ]
+            for col, cell in enumerate(cells):
+                self.lists_table.setItem(row, col, cell)
+        parts = [f"Last successful check: {when_text(status.last_success, now)}."]
+        if status.last_error:
+            parts.append(f"Last attempt failed: {status.last_error}")
+        if status.mirror:
+            parts.append(f"Lists come from the mirror {status.mirror}.")
+        if not self._updating:
+            self.update_status.setText(" ".join(parts))
+        self.anchors_table.setRowCount(len(overview.anchors))
+        for row, a in enumerate(overview.anchors):
+            more = f" (+{a.certificates - 1} more)" if a.certificates > 1 else ""
+            for col, cell in enumerate((_item(a.name), _item(a.subject + more), _item(a.not_after or "—"))):
+                self.anchors_table.setItem(row, col, cell)
+        self.remove_button.setEnabled(bool(self.anchors_table.selectedItems()))
+
+    # -- updating -----------------------------------------------------------------------------
+    @property
+    def _updating(self) -> bool:
+        return self._update_task is not None and not self._update_task.done()
+
+    def start_update(self) -> None:
+        if not self._updating:
+            self._update_task = self._tasks.spawn(self.update_async())
+
+    def cancel_update(self) -> None:
+        if self._updating:
+            self._update_task.cancel()  # type: ignore[union-attr]
+
+    async def update_async(self) -> UpdateReport | None:
+        self.update_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.update_status.setText("Downloading the trust lists…")
+        report: UpdateReport | None = None
+        try:
+            report = await self.service.update()
+        except TrustNXTError as e:
+            self.update_status.setText(f"✗ {e}")
+        except BaseException:
+            self.update_status.setText("Update cancelled; the lists in use are unchanged.")
+            raise
+        finally:
+            self.update_button.setEnabled(True)
+            self.cancel_button.setEnabled(False)
+        if report is None:
+            return None
+        if report.changed:
+            self.trust_changed.emit()
+        self._update_task = None
+        await self.refresh_async()
+        self.update_status.setText(update_text(report))
+        return report
+
+    # -- anchors ------------------------------------------------------------------------------
+    def _choose_anchor(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Trust a CA certificate", "",
+                                              "PEM certificates (*.pem *.crt *.cer);;All files (*)")
+        if not name:
+            return
+        label, ok = QInputDialog.getText(self, "Name this anchor", "Name shown in reports:", text=Path(name).stem)
+        if ok and label.strip():
+            self._tasks.spawn(self.add_anchor_async(label.strip(), Path(name)))
+
+    async def add_anchor_async(self, name: str, pem_file: Path) -> None:
+        info = await self.service.add_anchor(name, pem_file)
+        self._say(f"Files signed under “{info.subject}” now show as trusted (“Your anchor: {info.name}”).")
+        self.trust_changed.emit()
+        await self.refresh_async()
+
+    def _remove_selected(self) -> None:
+        rows = {i.row() for i in self.anchors_table.selectedItems()}
+        if rows and self.overview is not None:
+            self._tasks.spawn(self.remove_anchor_async(self.overview.anchors[rows.pop()].name))
+
+    async def remove_anchor_async(self, name: str) -> None:
+        await self.service.remove_anchor(name)
+        self._say(f"“{name}” is no longer trusted.")
+        self.trust_changed.emit()
+        await self.refresh_async()
+
+    def close_tasks(self) -> None:
+        self._tasks.cancel_all()
+
+
+def update_text(report: UpdateReport) -> str:
+    """What an update did, in words: one line when every list is fine, else one line per list."""
+    if report.ok:
+        updated = [r.spec.title for r in report.results if r.outcome == "updated"]
+        if not updated:
+            return "✓ Every list is up to date."
+        rest = " The other lists are unchanged." if len(updated) < len(report.results) else ""
+        return f"✓ Updated: {', '.join(updated)}.{rest}"
+    return "\n".join(f"{'✗' if r.outcome == 'failed' else '✓'} {r.spec.title}: {r.describe()}" for r in report.results)
