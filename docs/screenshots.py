@@ -99,6 +99,20 @@ async def shoot() -> None:
     await settle(0.3)
     dialog.grab().save(str(OUT / "settings-identity.png"))
     dialog.reject()
+
+    from tests.trust_server import trust_mirror  # ../shared/trust on 127.0.0.1: real downloads, no internet
+
+    with trust_mirror(work / "mirror") as mirror:
+        os.environ["TRUSTNXT_TRUST_BASE_URL"] = mirror.url
+        dialog = window.open_trust_settings()
+        await dialog.trust_page.update_async()
+        await settle(0.5)
+        dialog.grab().save(str(OUT / "settings-trust.png"))
+        dialog.reject()
+    log = window.open_verification_log()
+    await settle(0.8)
+    log.grab().save(str(OUT / "verification-log.png"))
+    log.reject()
     about = window.open_about()
     await settle(0.2)
     about.grab().save(str(OUT / "about.png"))

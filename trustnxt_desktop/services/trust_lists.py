@@ -45,6 +45,9 @@ SHRINK_LIMIT = 0.5  # a new list with fewer than half the certificates of the on
 
 _CONFORMANCE = "https://raw.githubusercontent.com/c2pa-org/conformance-public/main/trust-list"
 _VERIFY_SITE = "https://raw.githubusercontent.com/contentauth/verify-site/main/static/trust"
+# The CAI's trust-list documentation names this address for the interim list's accepted EKUs; the
+# Verify site's repository (above) does not carry the file.
+_INTERIM_CONFIG = "https://contentcredentials.org/trust/store.cfg"
 _PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----\r?\n.*?-----END CERTIFICATE-----", re.DOTALL)
 _OID = re.compile(r"^[0-2](\.\d+)+$")
 _SNAPSHOT_FILE = "snapshot.json"
@@ -83,7 +86,7 @@ CATALOGUE: tuple[ListSpec, ...] = (
     ListSpec("interim", "Interim trust list", "signer",
              (ListFile("ITL-anchors.pem", f"{_VERIFY_SITE}/anchors.pem", "anchors"),
               ListFile("ITL-allowed.pem", f"{_VERIFY_SITE}/allowed.pem", "allowed"),
-              ListFile("ITL-store.cfg", f"{_VERIFY_SITE}/store.cfg", "config", max_bytes=64 * 1024)),
+              ListFile("ITL-store.cfg", _INTERIM_CONFIG, "config", max_bytes=64 * 1024)),
              "the Verify site's list, frozen since 2026-01-01; still signs much existing content"),
     ListSpec("c2pa-tsa", "C2PA TSA trust list", "tsa",
              (ListFile("C2PA-TSA-TRUST-LIST.pem", f"{_CONFORMANCE}/C2PA-TSA-TRUST-LIST.pem", "anchors"),),
