@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 from ..services.exports import write_text
 from ..services.verification_log import LogEntry, VerificationLog, VerifyResult
 from .icons import verdict_icon
+from .table_model import INDEX, ColumnsModel
 from .tasks import TaskOwner
 from .theme import VERDICTS
 
-_INDEX = QModelIndex | QPersistentModelIndex
 COLUMNS = ("#", "Time (UTC)", "File", "Verdict", "SHA-256", "Engine", "Trust lists")
 _OK_STYLE = "background: #e8f5e9; color: #1b5e20; padding: 8px; border-radius: 6px;"
 _BAD_STYLE = "background: #ffebee; color: #b71c1c; padding: 8px; border-radius: 6px;"
@@ -47,24 +47,18 @@ def _verdict_icon(value: str) -> QIcon | None:
     return verdict_icon(verdict, 16) if verdict else None
 
 
-class LogTableModel(QAbstractTableModel):
+class LogTableModel(ColumnsModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.entries: list[LogEntry] = []
         self.bad_seq: int | None = None
 
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008 - Qt's own idiom
-        return 0 if parent.isValid() else len(self.entries)
+    def row_total(self) -> int:
+        return len(self.entries)
 
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: INDEX, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
         if not index.isValid():
             return None
         e = self.entries[index.row()]
@@ -106,7 +100,7 @@ class LogFilter(QSortFilterProxyModel):
         self.needle = text.strip().lower()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _INDEX) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: INDEX) -> bool:
         if not self.needle:
             return True
         e = self.sourceModel().entries[source_row]  # type: ignore[attr-defined]

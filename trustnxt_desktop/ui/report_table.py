@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 
 from ..domain.report import InspectionReport, Verdict
 from .icons import badge, verdict_icon
+from .table_model import INDEX, ColumnsModel
 from .theme import VERDICTS
 
-_INDEX = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 REPORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -50,25 +50,19 @@ def _cell(report: InspectionReport | None, column: int, stopped: bool = False) -
     return values[column]
 
 
-class ReportTableModel(QAbstractTableModel):
+class ReportTableModel(ColumnsModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths: list[Path] = []
         self.reports: list[InspectionReport | None] = []
         self.stopped: set[int] = set()
 
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008 - Qt's own idiom
-        return 0 if parent.isValid() else len(self.paths)
+    def row_total(self) -> int:
+        return len(self.paths)
 
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: INDEX, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
@@ -131,7 +125,7 @@ class ReportFilter(QSortFilterProxyModel):
         self.preset = preset
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _INDEX) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: INDEX) -> bool:
         model = self.sourceModel()
         report: InspectionReport | None = model.reports[source_row]  # type: ignore[attr-defined]
         if self.preset != "all":
