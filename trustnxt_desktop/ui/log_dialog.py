@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -138,6 +138,7 @@ class VerificationLogDialog(QDialog):
         self.proxy = LogFilter(self)
         self.proxy.setSourceModel(self.model)
         self.search.textChanged.connect(self.proxy.set_needle)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Verification log entries")
@@ -154,7 +155,7 @@ class VerificationLogDialog(QDialog):
         for col, width in enumerate((50, 180, 250, 215, 135, 190)):
             self.table.setColumnWidth(col, width)
 
-        self.verify_button = QPushButton("&Check again")
+        self.verify_button = QPushButton("Check a&gain")
         self.copy_button = QPushButton("Copy &head hash")
         self.json_button = QPushButton("Export &JSON…")
         self.csv_button = QPushButton("Export &CSV…")

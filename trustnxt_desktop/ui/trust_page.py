@@ -109,7 +109,7 @@ class TrustPage(QWidget):
         self.update_status.setAccessibleName("Trust list update status")
         self.update_button.clicked.connect(self.start_update)
         self.cancel_button.clicked.connect(self.cancel_update)
-        self.auto_update = QCheckBox("Check for new lists &automatically (at most once a week, when online)")
+        self.auto_update = QCheckBox("Check for new lists automatically (at most once a &week, when online)")
         self.auto_update.setChecked(settings.trust_auto_update)
         self.mirror = QLineEdit(settings.trust_mirror_url)
         self.mirror.setPlaceholderText("published locations (default); or e.g. https://intranet.example/trust")
