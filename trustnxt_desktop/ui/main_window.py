@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
 
     async def aclose(self) -> None:
         self._trust_timer.stop()
+        self._usage_timer.stop()
         await self._tasks.aclose()  # a cancelled download closes its connection while the loop still runs
         await self.protect.aclose()
         await self.inspect.aclose()

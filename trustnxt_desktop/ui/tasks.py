@@ -16,16 +16,23 @@ class TaskOwner:
     """Slots stay thin: they call spawn(coro); the coroutine itself is an ordinary awaitable tests can await."""
 
     def __init__(self, on_error: Callable[[str], None]) -> None:
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Future[Any]] = set()
         self._on_error = on_error
+        self._closed = False
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
+        if self._closed:
+            # A timer or signal that fires after close must not start work on widgets about to go.
+            coro.close()
+            done: asyncio.Future[Any] = asyncio.get_event_loop().create_future()
+            done.cancel()
+            return done
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
         return task
 
-    def _finished(self, task: asyncio.Task[Any]) -> None:
+    def _finished(self, task: asyncio.Future[Any]) -> None:
         self._tasks.discard(task)
         if task.cancelled():
             return
@@ -54,5 +61,6 @@ class TaskOwner:
 
     async def aclose(self) -> None:
         """Cancel everything and let it unwind now, while the widgets its clean-up touches still exist."""
+        self._closed = True
         self.cancel_all()
         await self.wait()
