@@ -1,0 +1,36 @@
+"""A long session's signals must not bring the interpreter down (PySide6 6.12.0's emit() leaks `True`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import PROJECT
+
+_SESSION = """
+import gc, sys
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
+from trustnxt_desktop.ui.gc_guard import collect_on_gui_thread
+
+class Busy(QObject):
+    changed = Signal(int)
+
+app = QApplication([])
+collect_on_gui_thread(app)
+busy = Busy()
+busy.changed.connect(lambda n: None)
+for n in range(200_000):  # far more references than True has in a fresh interpreter
+    busy.changed.emit(n)
+gc.collect()
+print("alive", flush=True)
+"""
+
+
+def test_a_session_of_many_signals_exits_cleanly() -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", _SESSION], capture_output=True, text=True, env=env, timeout=120,
+                          cwd=PROJECT)
+    assert done.returncode == 0 and "alive" in done.stdout, done.stderr[-2000:]
+    assert "bool_dealloc" not in done.stderr
