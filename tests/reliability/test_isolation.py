@@ -182,3 +182,24 @@ def test_workers_never_import_from_the_folder_they_were_started_in(tmp_path: Pat
     assert not marker.exists(), f"planted code ran: {marker.read_text()}"
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)[0]["verdict"] == "valid"
+
+
+def test_cli_extracts_thumbnails_in_workers_and_survives_a_crashing_one(tmp_path: Path, home: Path) -> None:
+    names = ["adobe-20220124-CA.jpg", "adobe-20220124-C.jpg", "boxhash.jpg"]
+    for name in names:
+        shutil.copy(CORPUS / "c2pa" / name, tmp_path / name)
+    thumbs = tmp_path / "thumbs"
+    # The worker aborts while copying out the thumbnail of adobe-20220124-C.jpg only: the needle is part of
+    # that thumbnail's manifest address, which no inspection call carries.
+    proc = cli("inspect", *(str(tmp_path / n) for n in names), "--json", "--extract-thumbnails", str(thumbs),
+               home=home, env={FAULT_ENV: "abort:4d971750-1db4"}, timeout=120)
+    assert proc.returncode == 4, proc.stderr  # the run finished, and says that not everything was saved
+    assert all(r["verdict"] == "valid" for r in json.loads(proc.stdout))
+    assert "adobe-20220124-C.jpg: thumbnail not saved: the parser crashed" in proc.stderr, proc.stderr
+    saved = sorted(p.name.split(".")[0] for p in thumbs.iterdir())
+    assert saved == ["adobe-20220124-CA", "boxhash"], "the others are saved; nothing is written for the crashed one"
+    assert all(p.read_bytes()[:2] == b"\xff\xd8" for p in thumbs.iterdir())
+    again = cli("inspect", *(str(tmp_path / n) for n in names), "--extract-thumbnails", str(thumbs), "-q",
+                home=home, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert len(list(thumbs.iterdir())) == 3

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from ..cloud.errors import CloudConfigError, CloudError, CloudQuotaError
 from ..domain.report import InspectionReport, Verdict
-from ..engine.inspect import extract_resource
-from ..engine.trust import TrustSource
+from ..engine.isolation import IsolatedPool, WorkerFailure
+from ..engine.trust import TrustConfig, TrustSource
+from ..engine.untrusted import resource_isolated, shared_pool
 from ..services.backend import LocalBackend
 from ..services.batch import run_batch
 from ..services.exports import evidence_request, render_pdf_in_subprocess, write_csv, write_json
@@ -91,12 +92,17 @@ async def run(args: argparse.Namespace) -> int:
     finally:
         await backend.aclose()
     reports = [r for r in results if r is not None]
+    thumbnails_missing = False
     if args.extract_thumbnails:
-        _extract_thumbnails(reports, Path(args.extract_thumbnails))
+        local = engine if isinstance(engine, LocalBackend) else None
+        thumbnails_missing = not _extract_thumbnails(reports, Path(args.extract_thumbnails),
+                                                     local.pool if local else shared_pool(),
+                                                     local.trust() if local else None)
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
     _write_exports(args, reports)
-    return EXIT_FAILED if service_failures or any(r.verdict is Verdict.ERROR for r in reports) else EXIT_OK
+    failed = service_failures or thumbnails_missing or any(r.verdict is Verdict.ERROR for r in reports)
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _write_exports(args: argparse.Namespace, reports: list[InspectionReport]) -> None:
@@ -111,13 +117,26 @@ def _write_exports(args: argparse.Namespace, reports: list[InspectionReport]) ->
             print(f"trustnxt: {what} written to {target}", file=sys.stderr)
 
 
-def _extract_thumbnails(reports: list[InspectionReport], folder: Path) -> None:
+def _extract_thumbnails(reports: list[InspectionReport], folder: Path, pool: IsolatedPool,
+                        trust: TrustConfig | None) -> bool:
+    """Save each manifest thumbnail; returns False when one could not be. The files are untrusted: the
+    manifest is parsed in an isolated worker, so a hostile file costs its thumbnail, never the run, and
+    nothing is written for it."""
     folder.mkdir(parents=True, exist_ok=True)
+    complete = True
     for r in reports:
         if not r.thumbnail:
             continue
         target = folder / f"{Path(r.file.name).stem}.{r.file.sha256[:12]}.thumbnail.jpg"
         if target.exists():
             continue
+        try:
+            data = resource_isolated(pool, Path(r.file.path), r.thumbnail, trust)
+        except (WorkerFailure, RuntimeError) as e:
+            reason = f"the parser {e.detail}" if isinstance(e, WorkerFailure) else str(e)
+            print(f"trustnxt: {r.file.path}: thumbnail not saved: {reason}", file=sys.stderr, flush=True)
+            complete = False
+            continue
         with open(target, "xb") as out:
-            extract_resource(Path(r.file.path), r.thumbnail, out)
+            out.write(data)
+    return complete
