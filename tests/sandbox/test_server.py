@@ -166,3 +166,32 @@ def test_upload_above_the_limit_is_413_and_leaves_nothing(sandbox_factory, tmp_p
                           headers={contract.API_KEY_HEADER: KEY, "Content-Type": "multipart/form-data; boundary=b"})
     assert streamed.status_code == 413
     assert not any((server.data_dir / "uploads").iterdir())
+
+
+def test_an_upload_that_crashes_the_parser_costs_one_answer_not_the_server(sandbox_factory,  # type: ignore[no-untyped-def]
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from trustnxt_desktop.engine.isolation import FAULT_ENV
+    from trustnxt_desktop.engine.untrusted import CRASH_SUMMARY
+
+    monkeypatch.setenv(FAULT_ENV, "abort:crashme")  # parser workers abort on any upload named like this
+    server = sandbox_factory()
+    hostile = post(server, contract.INSPECT_PATH, CORPUS / "c2pa" / "adobe-20220124-C.jpg", name="crashme.jpg")
+    assert hostile.status_code == 200 and hostile.headers["content-type"] == "application/json"
+    report = hostile.json()
+    assert report["verdict"] == "error" and CRASH_SUMMARY in report["summary"], report["summary"]
+    assert report["file"]["name"] == "crashme.jpg"
+    # The picture decode for a protected copy's thumbnail crashes too: the copy is made without one.
+    protected = post(server, contract.PROTECT_PATH, name="crashme.jpg", options={})
+    assert protected.status_code == 200 and protected.content[:2] == b"\xff\xd8"
+    # ... and the server goes on serving.
+    assert server.proc.poll() is None
+    good = post(server, contract.INSPECT_PATH, CORPUS / "c2pa" / "adobe-20220124-C.jpg")
+    assert good.status_code == 200 and good.json()["verdict"] == "valid"
+    copy = server.log_dir / "copy.jpg"
+    copy.write_bytes(protected.content)
+    signed = post(server, contract.INSPECT_PATH, copy).json()
+    assert signed["verdict"] == "trusted" and not signed["thumbnail"], "signed, without the crashed thumbnail"
+    copy.write_bytes(post(server, contract.PROTECT_PATH, options={}).content)
+    assert post(server, contract.INSPECT_PATH, copy).json()["thumbnail"], "other uploads keep theirs"
+    assert server.usage()["inspect"]["calls"] == 4 and server.usage()["protect"]["calls"] == 2
+    assert empty_soon(server.data_dir / "uploads") and empty_soon(server.data_dir / "results")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import hmac
 import json
@@ -27,8 +28,9 @@ from starlette.routing import Route
 
 from ..cloud import contract
 from ..domain.protect import ProtectStatus
-from ..engine.inspect import inspect_file
+from ..engine.isolation import IsolatedPool
 from ..engine.protect import protect_file
+from ..engine.untrusted import inspect_isolated, shared_pool, thumbnail_isolated
 from .billing import Billing
 from .config import Account, SandboxConfig
 from .faults import FaultInjector, FaultPlan, Stats
@@ -83,6 +85,12 @@ class Sandbox:
         self.answers = IdempotencyStore(data / "idempotency")
         self.answers.prune()
         self.limiter = RateLimiter(config.rate_limit)
+        # Uploads are untrusted: they are parsed in isolated worker processes, so a file that crashes,
+        # hangs or exhausts a parser costs that request an `error` verdict, never the server.
+        self.pool: IsolatedPool = shared_pool()
+
+    def thumbnail(self, src: Path, media_type: str, edge: int) -> bytes | None:
+        return thumbnail_isolated(self.pool, src, edge, media_type)
 
     def close(self) -> None:
         self.billing.close()
@@ -174,7 +182,8 @@ async def _protect_work(sandbox: Sandbox, account: Account, upload: Upload,
     except ValueError as e:
         raise ApiError(400, contract.ERR_BAD_REQUEST, f"Bad options: {e}") from e
     assert upload.path is not None
-    result = await run_in_threadpool(protect_file, upload.path, sandbox.signer.identity, options)
+    result = await run_in_threadpool(functools.partial(protect_file, upload.path, sandbox.signer.identity, options,
+                                                       thumbnailer=sandbox.thumbnail))
     if result.status is ProtectStatus.SKIPPED:
         raise ApiError(415, contract.ERR_UNSUPPORTED, result.error or "This file type cannot carry Content Credentials.")
     if result.status is not ProtectStatus.DONE or result.output is None:
@@ -186,7 +195,7 @@ async def _protect_work(sandbox: Sandbox, account: Account, upload: Upload,
 async def _inspect_work(sandbox: Sandbox, account: Account, upload: Upload,
                         out_dir: Path) -> tuple[Path, str, dict[str, str]]:
     assert upload.path is not None
-    report = await run_in_threadpool(inspect_file, upload.path, sandbox.signer.trust)
+    report = await run_in_threadpool(inspect_isolated, sandbox.pool, upload.path, sandbox.signer.trust)
     # The service never reveals its own paths: the file is named as the client named it.
     report.file.path = report.file.name = upload.filename
     body = out_dir / "report.json"
