@@ -203,3 +203,41 @@ def test_cli_extracts_thumbnails_in_workers_and_survives_a_crashing_one(tmp_path
                 home=home, timeout=120)
     assert again.returncode == 0, again.stderr
     assert len(list(thumbs.iterdir())) == 3
+
+
+def test_windows_job_object_limit_is_laid_out_as_windows_expects() -> None:
+    import ctypes
+    import sys
+
+    from trustnxt_desktop.engine import win_job
+
+    cap = 2 * 1024 ** 3
+    info = win_job.memory_limit(cap)
+    assert info.BasicLimitInformation.LimitFlags == win_job.JOB_OBJECT_LIMIT_PROCESS_MEMORY == 0x100
+    assert info.ProcessMemoryLimit == cap
+    if ctypes.sizeof(ctypes.c_void_p) == 8:  # the x64 layout of JOBOBJECT_EXTENDED_LIMIT_INFORMATION
+        assert ctypes.sizeof(win_job.BasicLimitInformation) == 64
+        assert ctypes.sizeof(win_job.ExtendedLimitInformation) == 144
+        assert win_job.BasicLimitInformation.LimitFlags.offset == 16
+        assert win_job.ExtendedLimitInformation.ProcessMemoryLimit.offset == 112
+    if sys.platform != "win32":  # (on Windows it would cap the test process itself)
+        assert win_job.limit_own_memory(cap) is False
+
+
+def test_each_platform_gets_its_own_memory_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    import resource
+    import sys
+
+    from trustnxt_desktop.engine import isolation, win_job
+
+    calls: list[tuple[str, object]] = []
+    monkeypatch.setattr(resource, "setrlimit", lambda *a: calls.append(("rlimit", a)))
+    monkeypatch.setattr(win_job, "limit_own_memory", lambda n: calls.append(("job", n)) or True)
+    limits = Limits(memory_bytes=512 * 1024 ** 2)
+    monkeypatch.setattr(sys, "platform", "win32")
+    isolation._confine(limits)
+    assert calls == [("job", limits.memory_bytes)] and isolation.memory_limit_enforced()
+    calls.clear()
+    monkeypatch.setattr(sys, "platform", "darwin")  # RLIMIT_AS is not enforced there (and may be refused)
+    isolation._confine(limits)
+    assert calls == [] and not isolation.memory_limit_enforced()

@@ -8,8 +8,11 @@ pipe; if that worker dies, overruns its time limit or runs out of memory, only t
 - Workers start with "forkserver" on Linux (a clean, single-threaded server that has already imported
   c2pa and Pillow forks them in milliseconds) and "spawn" elsewhere; never a fork of the caller, which
   may hold Qt or other threads.
-- Memory: RLIMIT_AS caps each worker's address space on Linux and macOS. Windows has no RLIMIT_AS;
-  the limit is not enforced there (the time limit and crash isolation still are).
+- Memory: RLIMIT_AS caps each worker's address space on Linux (and other POSIX systems that enforce
+  it). On Windows each worker puts itself in a Job Object with JOB_OBJECT_LIMIT_PROCESS_MEMORY
+  (engine/win_job.py), which caps its committed memory. macOS does not enforce RLIMIT_AS (and recent
+  versions are reported to refuse setting it), so workers there do not try and run without a
+  memory cap. The time limit and crash isolation hold everywhere.
 - Time: the caller waits at most `seconds` for an answer, then kills the worker. The worker also arms
   a SIGALRM of its own (default action: terminate), so it cannot outlive a stuck parse if the caller
   itself is gone, and asks Linux to kill it when its parent dies.
@@ -64,7 +67,8 @@ class Limits:
 
 
 def memory_limit_enforced() -> bool:
-    return sys.platform != "win32"
+    """Whether the operating system holds a worker to Limits.memory_bytes (see the module docstring)."""
+    return sys.platform != "darwin"
 
 
 def default_start_method() -> str:
@@ -307,10 +311,15 @@ if getattr(multiprocessing.spawn.get_preparation_data, "__name__", "") != "_with
 # -- inside the worker process ---------------------------------------------------------------------
 
 def _confine(limits: Limits) -> None:
-    if limits.memory_bytes and memory_limit_enforced():
+    if limits.memory_bytes and sys.platform == "win32":
+        from .win_job import limit_own_memory
+
+        limit_own_memory(limits.memory_bytes)  # False: Windows refused; the worker runs without the cap
+    elif limits.memory_bytes and memory_limit_enforced():
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        with contextlib.suppress(ValueError, OSError):  # a lower hard limit set from outside stays in force
+            resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     if sys.platform.startswith("linux"):
         try:
             import ctypes
