@@ -213,3 +213,17 @@ def test_kill_9_while_capturing_then_resume_gives_one_copy_per_capture(home: Pat
     states = [j.state for j in jobs.jobs()]
     jobs.close()
     assert states.count(JobState.DONE) == count and all(s is JobState.DONE for s in states)
+
+
+def test_the_command_line_leaves_capture_batches_to_the_app(home: Path, tmp_path: Path) -> None:
+    from tests.reliability.conftest import cli
+
+    captures, jobs = CaptureStore(tmp_path / "captures"), JobStore(home)
+    batch = jobs.create_batch(CAPTURE, CAPTURE)
+    (job,) = jobs.add_jobs(batch.id, [(capture(captures).raw, captures.folder)])
+    jobs.finish(job.id, JobState.FAILED, error="no keyring")
+    jobs.close()
+    refused = cli("jobs", "retry", "--batch", str(batch.id), home=home, timeout=60)
+    assert refused.returncode != 0 and "holds captures" in refused.stderr, refused.stderr
+    assert "no failed or cancelled files" in cli("jobs", "retry", home=home, timeout=60).stderr
+    assert not list(captures.folder.glob("*.protected*")), "nothing was protected without its capture details"

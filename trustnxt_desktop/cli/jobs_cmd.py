@@ -81,6 +81,8 @@ async def retry(args: argparse.Namespace) -> int:
             batch = store.batch(args.batch)
             if batch is None:
                 raise UsageError(f"there is no batch {args.batch}")
+            if batch.kind != "protect":  # captures need each capture's device and time: the app has them
+                raise UsageError(f"batch {args.batch} holds captures: the app retries them when Capture opens")
         else:
             batch = next((s.batch for s in store.batches(kind="protect")
                           if any(s.counts.get(state) for state in retryable)), None)
