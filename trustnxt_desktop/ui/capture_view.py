@@ -189,7 +189,7 @@ class CaptureView(QWidget):
             await self._finish_recording()
         self._stop_camera()
         self._stop_microphone()
-        self._tasks.cancel_all()
+        await self._tasks.aclose()
         await self.protector.aclose()
 
     # -- camera ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,13 +31,13 @@ from ..services.protect_queue import JobState, ProtectJob, ProtectQueue
 from .desktop import open_path, reveal_path
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .icons import badge
+from .table_model import INDEX, ColumnsModel
 from .tasks import TaskOwner
 from .theme import JOB_COLOURS
 
 ROW_THUMB = 48
 _STATE_GLYPH = {"waiting": "none", "protecting": "question", "done": "check", "failed": "cross",
                 "skipped": "none", "cancelled": "none"}
-_INDEX = QModelIndex | QPersistentModelIndex
 
 
 _AUDIO = {".wav", ".mp3", ".m4a", ".flac", ".aac", ".ogg"}
@@ -54,7 +54,7 @@ def _kind_icon(path: Path) -> QIcon | None:
     return None
 
 
-class ProtectModel(QAbstractTableModel):
+class ProtectModel(ColumnsModel):
     """One row per job, in the order they were added."""
 
     COLUMNS = ("File", "Status", "Result")
@@ -66,18 +66,10 @@ class ProtectModel(QAbstractTableModel):
         self._row_of: dict[int, int] = {}
         self.thumbnails: dict[int, QPixmap | None] = {}
 
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008 - Qt's own idiom
-        return 0 if parent.isValid() else len(self.rows)
+    def row_total(self) -> int:
+        return len(self.rows)
 
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: INDEX, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
         if not index.isValid():
             return None
         job = self.rows[index.row()]
