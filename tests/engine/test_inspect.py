@@ -171,3 +171,16 @@ def test_remote_manifest_is_unverified_when_fetching_is_off(tmp_path: Path, iden
     assert report.verdict is Verdict.UNVERIFIED
     assert report.remote_url == "https://example.invalid/manifests/r.c2pa"
     assert "settings" in report.summary
+
+
+def test_reading_a_file_once_in_memory_gives_the_same_report_as_streaming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files up to IN_MEMORY_BYTES are read once for hash, EXIF and validation; bigger ones are streamed."""
+    from trustnxt_desktop.engine import inspect as engine_inspect
+
+    names = [CORPUS / "c2pa" / "truepic-20230212-camera.jpg", CORPUS / "c2pa" / "video1.mp4",
+             CORPUS / "media" / "P1000827.jpg", CORPUS / "hostile" / "no_alg.jpg", CORPUS / "media" / "sample1.m4a"]
+    in_memory = [inspect_file(p, NO_TRUST).to_dict() for p in names]
+    monkeypatch.setattr(engine_inspect, "IN_MEMORY_BYTES", 0)
+    streamed = [inspect_file(p, NO_TRUST).to_dict() for p in names]
+    assert in_memory == streamed
+    assert in_memory[2]["capture_unsigned"], "EXIF read from the in-memory copy"

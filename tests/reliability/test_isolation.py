@@ -16,13 +16,17 @@ from tests.reliability.conftest import cli
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.engine.inspect import inspect_file
-from trustnxt_desktop.engine.isolation import FAULT_ENV, IsolatedPool, Limits, WorkerFailure
+from trustnxt_desktop.engine.isolation import FAULT_ENV, IsolatedPool, Limits, TaskError, WorkerFailure
 from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.engine.untrusted import CRASH_SUMMARY, inspect_isolated
 from trustnxt_desktop.services import previews
 from trustnxt_desktop.services.backend import LocalBackend
-from trustnxt_desktop.services.batch import run_batch
+from trustnxt_desktop.services.backends import make_backend
+from trustnxt_desktop.services.batch import inspect_batch, run_batch
+from trustnxt_desktop.services.ledger import UsageLedger
+from trustnxt_desktop.services.recording import unwrap
 from trustnxt_desktop.services.settings import Settings
+from trustnxt_desktop.services.verification_log import VerificationLog
 
 TASKS = "trustnxt_desktop.engine.untrusted"
 NAMES = ["adobe-20220124-CA.jpg", "adobe-20220124-E-sig-CA.jpg", "adobe-20220124-A.jpg", "boxhash.jpg",
@@ -241,3 +245,59 @@ def test_each_platform_gets_its_own_memory_cap(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(sys, "platform", "darwin")  # RLIMIT_AS is not enforced there (and may be refused)
     isolation._confine(limits)
     assert calls == [] and not isolation.memory_limit_enforced()
+
+
+async def test_a_pipelined_batch_loses_only_the_crashing_and_the_hanging_file(
+        tmp_path: Path, home: Path, secret_store, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The batch path queues calls ahead on each worker: a crash or hang still costs one file, the calls
+    queued behind it are re-sent to a fresh worker, and each file keeps its own time limit."""
+    folder = folder_with_traps(tmp_path)
+    for i in range(3):  # more files than workers x queue depth, so calls are queued behind the traps
+        for name in NAMES[:4]:
+            shutil.copy(folder / name, folder / f"again{i}-{name}")
+    monkeypatch.setenv(FAULT_ENV, "abort:crashme")
+    pool = IsolatedPool(TASKS, size=2, limits=Limits(seconds=3))
+    backend = make_backend(home, Settings(jobs=2), secret_store, "local")
+    unwrap(backend)._pool = pool
+    files = sorted(folder.iterdir())
+    reports = await inspect_batch(backend, files, 2)
+    assert [r.file.path for r in reports] == [str(f) for f in files], "results in input order"
+    by_name = {r.file.name: r for r in reports}
+    assert by_name["crashme.jpg"].verdict is Verdict.ERROR and "SIGABRT" in by_name["crashme.jpg"].summary
+    assert by_name["crashme.jpg"].file.sha256
+    for r in reports:
+        if r.file.name != "crashme.jpg":
+            original = "adobe-20220124-C.jpg" if r.file.name == "hangme.jpg" else r.file.name.split("-", 1)[-1] \
+                if r.file.name.startswith("again") else r.file.name
+            assert r.verdict.value == EXPECTED["c2pa"][original]["verdict"], r.file.name
+    assert pool.stats.failures == {"crash": 1}
+    pool.close()
+
+    monkeypatch.setenv(FAULT_ENV, "hang:hangme")
+    pool = unwrap(backend)._pool = IsolatedPool(TASKS, size=2, limits=Limits(seconds=3))
+    started = time.perf_counter()
+    reports = await inspect_batch(backend, files, 2)
+    elapsed = time.perf_counter() - started
+    by_name = {r.file.name: r for r in reports}
+    assert by_name["hangme.jpg"].verdict is Verdict.ERROR and "stalled" in by_name["hangme.jpg"].summary
+    assert sum(r.verdict is Verdict.ERROR for r in reports) == 1, "the calls queued behind the hang were re-sent"
+    assert elapsed < 3 + 5, f"the hang was cut off at its time limit ({elapsed:.1f} s)"
+    assert pool.stats.failures == {"timeout": 1}
+    await backend.aclose()
+    pool.close()
+
+    log = VerificationLog(home)
+    assert log.verify().ok and len(log.entries()) == 2 * len(files), "every report of both batches is logged"
+    assert UsageLedger(home).snapshot().inspect_calls == 2 * len(files) - 2, "failed parses are not counted"
+
+
+def test_imap_answers_every_call_once_and_task_errors_keep_the_worker() -> None:
+    calls = [(str(CORPUS / "c2pa" / "boxhash.jpg"),)] * 5 + [(str(CORPUS / "c2pa" / "video1.mp4"),)] * 3
+    with IsolatedPool(TASKS, size=1, limits=Limits(seconds=5)) as pool:
+        answers = {i: r for group in pool.imap("inspect", calls, shared=("none", {}), depth=3) for i, r in group}
+        assert sorted(answers) == list(range(len(calls)))
+        assert all(not isinstance(r, BaseException) for r in answers.values()), answers
+        assert pool.stats.failures == {} and pool.stats.started == 1
+        failing = {i: r for group in pool.imap("no-such-task", [()] * 3) for i, r in group}
+        assert all(isinstance(r, TaskError) and "KeyError" in str(r) for r in failing.values())
+        assert pool.stats.started == 1, "an ordinary exception in a task leaves the worker in service"

@@ -32,3 +32,11 @@ def test_failed_calls_are_not_counted(tmp_path: Path) -> None:
     ledger.record("protect", "local", ok=False)
     ledger.record("protect", "local", ok=True)
     assert ledger.snapshot().protect_calls == 1
+
+
+def test_record_many_counts_each_call(tmp_path: Path) -> None:
+    ledger = UsageLedger(tmp_path)
+    ledger.record_many("inspect", "local", [True, True, False, True])
+    ledger.record_many("inspect", "local", [])
+    ledger.record("inspect", "local")
+    assert ledger.snapshot().inspect_calls == 4

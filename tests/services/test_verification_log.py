@@ -160,3 +160,42 @@ async def test_make_backend_records_local_inspections(home: Path, secret_store) 
     unrecorded = make_backend(home, Settings(), secret_store, record=False)
     assert isinstance(unrecorded, LocalBackend)
     await unrecorded.aclose()
+
+
+def test_append_many_continues_one_chain_in_one_transaction(tmp_path: Path) -> None:
+    log = VerificationLog(tmp_path)
+    log.append(report(1))
+    added = log.append_many([report(i) for i in range(2, 6)])
+    log.append(report(6))
+    assert [e.seq for e in added] == [2, 3, 4, 5]
+    assert added[0].prev_hash == log.entries()[0].hash and added[-1].hash == log.entries()[5].prev_hash
+    assert log.verify().ok and log.head() == (6, log.entries()[-1].hash)
+    assert log.append_many([]) == []
+
+
+def test_a_group_that_fails_to_commit_leaves_no_entry(tmp_path: Path) -> None:
+    log = VerificationLog(tmp_path)
+    log.append(report(1))
+    broken = report(3)
+    broken.engine.trust_lists = [object()]  # type: ignore[list-item]  # not JSON: fails half-way through
+    with pytest.raises(TypeError):
+        log.append_many([report(2), broken])
+    assert [e.seq for e in log.entries()] == [1] and log.verify().ok
+    log.append(report(2))
+    assert log.verify().ok and log.head()[0] == 2  # type: ignore[index]
+
+
+async def test_batch_inspection_logs_every_report(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    from trustnxt_desktop.services.batch import inspect_batch
+    from trustnxt_desktop.services.ledger import UsageLedger
+
+    files = sorted((CORPUS / "c2pa").glob("*.jpg"))
+    backend = make_backend(home, Settings(jobs=2), secret_store, "local")
+    landed: list[int] = []
+    reports = await inspect_batch(backend, files, 2, lambda i, path, r: landed.append(i))
+    await backend.aclose()
+    assert sorted(landed) == list(range(len(files))) and [r.file.path for r in reports] == [str(f) for f in files]
+    log = VerificationLog(home)
+    assert log.verify().ok
+    assert sorted(e.sha256 for e in log.entries()) == sorted(r.file.sha256 for r in reports)
+    assert UsageLedger(home).snapshot().inspect_calls == sum(r.verdict is not Verdict.ERROR for r in reports)

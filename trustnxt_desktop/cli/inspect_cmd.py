@@ -13,9 +13,9 @@ from ..engine.isolation import IsolatedPool, WorkerFailure
 from ..engine.trust import TrustConfig, TrustSource
 from ..engine.untrusted import resource_isolated, shared_pool
 from ..services.backend import LocalBackend
-from ..services.batch import run_batch
+from ..services.batch import inspect_batch
 from ..services.exports import evidence_request, render_pdf_in_subprocess, write_csv, write_json
-from ..services.files import FoundFile, expand
+from ..services.files import expand
 from ..services.paths import data_root
 from ..services.recording import unwrap
 from ..services.text_report import render
@@ -70,25 +70,25 @@ async def run(args: argparse.Namespace) -> int:
     progress = Progress(len(found), args.quiet or not args.json)
     service_failures = 0
 
-    async def one(f: FoundFile) -> InspectionReport | None:
+    async def one(path: Path) -> InspectionReport | None:
         nonlocal service_failures
         try:
-            return await backend.inspect(f.path)
+            return await backend.inspect(path)
         except CloudError as e:
             if isinstance(e, (CloudConfigError, CloudQuotaError)):
                 raise  # every other file would fail the same way
             service_failures += 1
-            print(f"trustnxt: {f.path}: {e}", file=sys.stderr, flush=True)
+            print(f"trustnxt: {path}: {e}", file=sys.stderr, flush=True)
             return None
 
-    def done(_: int, f: FoundFile, r: InspectionReport | None) -> None:
-        progress(f"{r.verdict.value if r else 'failed':<11} {f.path}")
+    def done(_: int, path: Path, r: InspectionReport | None) -> None:
+        progress(f"{r.verdict.value if r else 'failed':<11} {path}")
         if r is not None and not args.json:
             print(render(r), flush=True)
 
     try:
         await backend.ready("inspect")
-        results = await run_batch(found, one, backend.settings.jobs, done)
+        results = await inspect_batch(backend, [f.path for f in found], backend.settings.jobs, done, work=one)
     finally:
         await backend.aclose()
     reports = [r for r in results if r is not None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,14 @@ _GPS_IFD = ExifTags.IFD.GPSInfo
 _EXIF_IFD = ExifTags.IFD.Exif
 
 
-def read_capture(path: Path, media_type: str | None) -> Capture | None:
-    """Make, model, GPS and time from EXIF, or None when the file has none (or is not an image)."""
+def read_capture(source: Path | io.BytesIO, media_type: str | None) -> Capture | None:
+    """Make, model, GPS and time from EXIF, or None when the file has none (or is not an image).
+
+    `source` may be the file's bytes already in memory (inspection reads a file once for everything)."""
     if not is_image(media_type) or media_type == "image/svg+xml":
         return None
     try:
-        with open_image(path) as im:
+        with open_image(source) as im:
             if im.format == "PNG" and "exif" not in im.info:
                 # Pillow would decode the whole image to look for an eXIf chunk after the pixels;
                 # cameras write it before them, so a missing early chunk means no EXIF worth the cost.

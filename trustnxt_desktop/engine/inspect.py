@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +22,8 @@ from .trust import TrustConfig
 
 _REMOTE_URL = re.compile(r"(https?://\S+)")
 _HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="trustnxt-sha256")
+# Files up to this size are read into memory once (the worker's memory cap is far above it).
+IN_MEMORY_BYTES = 64 * 1024 ** 2
 
 
 @lru_cache(maxsize=1)
@@ -37,24 +41,54 @@ def engine_info(trust: TrustConfig) -> EngineInfo:
 
 
 def inspect_file(path: Path, trust: TrustConfig) -> InspectionReport:
-    """Never raises for a problem with the file itself: the report's verdict says what happened."""
+    """Never raises for a problem with the file itself: the report's verdict says what happened.
+
+    A file up to IN_MEMORY_BYTES is read once: its hash, its EXIF and the validator all work on those
+    bytes. A bigger one is streamed from disk, hashed on another thread while c2pa validates.
+    """
     engine = engine_info(trust)
+    info = FileInfo(path=str(path), name=path.name, size=0, sha256="", media_type=None)
     try:
-        size = path.stat().st_size
-        media_type = sniff(path)
-        # Hash on another thread while c2pa validates: hashlib releases the GIL, so the file's
-        # sha256 costs almost no extra latency.
-        digest = _HASHER.submit(sha256_file, path)
-        info = FileInfo(path=str(path), name=path.name, size=size, sha256="", media_type=media_type)
-    except OSError as e:
-        info = FileInfo(path=str(path), name=path.name, size=0, sha256="", media_type=None)
-        return _no_manifest(info, engine, Verdict.ERROR, f"could not read the file: {e.strerror or e}")
-    report = _inspect(path, info, engine, trust)
-    try:
-        info.sha256 = digest.result()
+        info.size = path.stat().st_size
+        info.media_type = sniff(path)
+        data = _read_whole(path, info.size)
+        if data is None:
+            # hashlib releases the GIL, so the hash of a big file costs almost no extra latency.
+            digest = _HASHER.submit(sha256_file, path)
+        else:
+            info.size = len(data)  # what was hashed and validated, should the file change meanwhile
+            info.sha256 = hashlib.sha256(data).hexdigest()
     except OSError as e:
         return _no_manifest(info, engine, Verdict.ERROR, f"could not read the file: {e.strerror or e}")
+    report = _inspect(_Source(path, data), info, engine, trust)
+    if data is None:
+        try:
+            info.sha256 = digest.result()
+        except OSError as e:
+            return _no_manifest(info, engine, Verdict.ERROR, f"could not read the file: {e.strerror or e}")
     return report
+
+
+def _read_whole(path: Path, size: int) -> bytes | None:
+    if size > IN_MEMORY_BYTES:
+        return None
+    with open(path, "rb") as f:
+        data = f.read(IN_MEMORY_BYTES + 1)
+    return None if len(data) > IN_MEMORY_BYTES else data  # grew since stat(): stream it after all
+
+
+class _Source:
+    """The file being inspected: its bytes when they were read into memory, else its path."""
+
+    def __init__(self, path: Path, data: bytes | None) -> None:
+        self.path = path
+        self.data = data
+
+    def open(self) -> BinaryIO:
+        return io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")  # noqa: SIM115
+
+    def for_pillow(self) -> Path | io.BytesIO:
+        return io.BytesIO(self.data) if self.data is not None else self.path
 
 
 def failed_report(path: Path, trust: TrustConfig, reason: str) -> InspectionReport:
@@ -70,35 +104,37 @@ def failed_report(path: Path, trust: TrustConfig, reason: str) -> InspectionRepo
     return _no_manifest(info, engine_info(trust), Verdict.ERROR, reason)
 
 
-def _inspect(path: Path, info: FileInfo, engine: EngineInfo, trust: TrustConfig) -> InspectionReport:
+def _inspect(source: _Source, info: FileInfo, engine: EngineInfo, trust: TrustConfig) -> InspectionReport:
     if info.size == 0:
         return _no_manifest(info, engine, Verdict.ERROR, "the file is empty")
     if info.media_type is None or info.media_type not in readable_types():
         return _no_manifest(info, engine, Verdict.UNSUPPORTED, None)
-    unsigned = read_capture(path, info.media_type)
+    unsigned = read_capture(source.for_pillow(), info.media_type)
     try:
-        with open(path, "rb") as f:
-            store, results, state = _read(f, info.media_type, trust.context())
-            source = None
-            if state == "Trusted":
-                source = trust.which_source_trusts(lambda ctx: _state(path, info.media_type, ctx))
+        with source.open() as f:
+            store = _read(f, info.media_type, trust.context())
+        state = store.get("validation_state")
+        trust_source = None
+        if state == "Trusted":
+            trust_source = trust.which_source_trusts(lambda ctx: _state(source, info.media_type, ctx))
     except c2pa.C2paError as e:
         report = _from_error(info, engine, e)
     else:
-        report = _from_store(info, engine, store, results, state, source)
+        report = _from_store(info, engine, store, store.get("validation_results"), state, trust_source)
     report.capture_unsigned = unsigned
     return report
 
 
-def _read(f: BinaryIO, media_type: str | None, context: c2pa.Context) -> tuple[dict, dict | None, str | None]:
+def _read(f: BinaryIO, media_type: str | None, context: c2pa.Context) -> dict:
+    """The manifest store; c2pa puts validation_state and validation_results in it (its own
+    get_validation_state()/get_validation_results() parse the same JSON again to get them)."""
     with c2pa.Reader(media_type, f, context=context) as reader:
-        store = json.loads(reader.json())
-        return store, reader.get_validation_results(), reader.get_validation_state()
+        return json.loads(reader.json())
 
 
-def _state(path: Path, media_type: str | None, context: c2pa.Context) -> str | None:
-    with open(path, "rb") as f, c2pa.Reader(media_type, f, context=context) as reader:
-        return reader.get_validation_state()
+def _state(source: _Source, media_type: str | None, context: c2pa.Context) -> str | None:
+    with source.open() as f:
+        return _read(f, media_type, context).get("validation_state")
 
 
 def extract_resource(path: Path, identifier: str, dest: BinaryIO, trust: TrustConfig | None = None) -> int:

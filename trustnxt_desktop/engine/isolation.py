@@ -3,7 +3,10 @@
 Why not concurrent.futures.ProcessPoolExecutor: once one of its workers dies the whole executor is
 broken (BrokenProcessPool) and every queued call fails. Here each call borrows one worker over its own
 pipe; if that worker dies, overruns its time limit or runs out of memory, only that call fails
-(WorkerFailure), the worker is killed and a fresh one is started for the next call.
+(WorkerFailure), the worker is killed and a fresh one is started for the next call. For batches,
+imap() keeps a couple of calls queued on each worker's pipe, so a worker goes straight on to its next
+file instead of waiting for the caller to take an answer and send the next call; the per-call limits
+and the one-call-per-failure rule stay the same.
 
 - Workers start with "forkserver" on Linux (a clean, single-threaded server that has already imported
   c2pa and Pillow forks them in milliseconds) and "spawn" elsewhere; never a fork of the caller, which
@@ -34,15 +37,18 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from queue import SimpleQueue
 from typing import Any
 
 FAULT_ENV = "TRUSTNXT_TEST_WORKER_FAULT"
 DEFAULT_MEMORY_BYTES = 2 * 1024 ** 3
 DEFAULT_SECONDS = 30.0
 _MAX_SHARED = 8  # shared values (e.g. trust configurations) a worker keeps
+PIPELINE_DEPTH = 2  # calls imap() keeps queued on each worker
 _WORKER_NAME = "trustnxt-parser"
 
 
@@ -53,6 +59,10 @@ class WorkerFailure(Exception):
         super().__init__(detail)
         self.kind = kind  # "crash" | "timeout" | "memory"
         self.detail = detail
+
+
+class TaskError(RuntimeError):
+    """The task raised an ordinary exception (its text is the message); the worker is fine."""
 
 
 class PoolClosedError(RuntimeError):
@@ -130,45 +140,175 @@ class IsolatedPool:
         """Run TASKS[task](*args) in a worker; with `shared=(key, value)` the worker first receives
         value once (it keeps a few) and the task is called as TASKS[task](prepared_value, *args).
 
-        Raises WorkerFailure for a crash, a hang or memory exhaustion; re-raises (as RuntimeError with
-        the original text) an ordinary exception the task raised.
+        Raises WorkerFailure for a crash, a hang or memory exhaustion; raises TaskError (a RuntimeError
+        with the original text) for an ordinary exception the task raised.
         """
+        seconds = seconds or self.limits.seconds
+        deadline = time.monotonic() + seconds
         worker = self._acquire()
         healthy = False
         try:
-            result, healthy = self._run(worker, task, args, shared, seconds or self.limits.seconds)
+            try:
+                self._send(worker, task, args, shared, seconds)
+                result = self._receive(worker, deadline, seconds)
+            except TaskError:
+                healthy = True  # the task failed, the worker is fine
+                raise
+            healthy = True
             return result
+        except (EOFError, OSError) as e:  # the worker was gone before it got the call
+            raise self._crashed(worker, e) from None
+        finally:
+            self._release(worker, healthy and worker.calls < self.limits.max_calls)
+
+    def imap(self, task: str, calls: Sequence[tuple[Any, ...]], *, shared: tuple[str, Any] | None = None,
+             seconds: Callable[[tuple[Any, ...]], float] | None = None, slots: int | None = None,
+             depth: int = PIPELINE_DEPTH, gather: float = 0.0) -> Iterator[list[tuple[int, Any]]]:
+        """TASKS[task](*args) for every args in `calls`, on up to `slots` workers at once (default: the
+        pool's size). Yields lists of (index into calls, result) as calls complete: everything that
+        completed since the previous yield, so a caller can handle results in groups. A call that
+        failed has a WorkerFailure or TaskError as its result. With `gather` (seconds), a group also
+        collects whatever completes within that long after its first result (fewer, bigger groups).
+
+        Each worker is sent up to `depth` calls ahead, so it starts the next file while the caller is
+        still busy with the last answer. The guarantees of call() hold for every call: its own time
+        limit (`seconds(args)`, counted from when its worker starts it), the memory cap, and a crash,
+        hang or blow-up costs only the call that caused it; the calls queued behind it are handed to
+        a fresh worker. Closing the iterator early lets the calls already sent finish, sends no more.
+        """
+        todo = deque(enumerate(calls))
+        done: SimpleQueue[tuple[int, Any] | BaseException | None] = SimpleQueue()
+        stop = threading.Event()
+        lock = threading.Lock()
+        limit = seconds or (lambda _args: self.limits.seconds)
+
+        def take() -> tuple[int, tuple[Any, ...]] | None:
+            with lock:
+                return todo.popleft() if todo and not stop.is_set() else None
+
+        def give_back(items: list[tuple[int, tuple[Any, ...]]]) -> None:
+            with lock:
+                todo.extendleft(reversed(items))
+
+        def slot() -> None:
+            try:
+                while not stop.is_set():
+                    with lock:
+                        if not todo:
+                            return
+                    self._pipeline(self._acquire(), task, shared, limit, depth, take, give_back, done.put)
+            except BaseException as e:  # noqa: BLE001 - e.g. PoolClosedError: handed to the caller
+                done.put(e)
+            finally:
+                done.put(None)
+
+        count = max(1, min(slots or self.size, self.size, len(calls)))
+        threads = [threading.Thread(target=slot, name="trustnxt-pipeline", daemon=True) for _ in range(count)]
+        for t in threads:
+            t.start()
+        running = count
+        try:
+            while running:
+                group = []
+                item = done.get()
+                if gather:
+                    time.sleep(gather)  # not woken per result: the slots just queue theirs meanwhile
+                while True:
+                    if item is None:
+                        running -= 1
+                    elif isinstance(item, BaseException):
+                        raise item
+                    else:
+                        group.append(item)
+                    if done.empty():
+                        break
+                    item = done.get()
+                if group:
+                    yield group
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+
+    def _pipeline(self, worker: _Worker, task: str, shared: tuple[str, Any] | None,
+                  limit: Callable[[tuple[Any, ...]], float], depth: int,
+                  take: Callable[[], tuple[int, tuple[Any, ...]] | None],
+                  give_back: Callable[[list[tuple[int, tuple[Any, ...]]]], None],
+                  put: Callable[[tuple[int, Any]], None]) -> None:
+        """Keep up to `depth` calls queued on one worker until there is nothing left to take."""
+        sent: deque[tuple[int, tuple[Any, ...], float, float]] = deque()  # index, args, seconds, sent at
+        healthy = False
+        last_answer = 0.0
+        try:
+            while True:
+                while len(sent) < depth and worker.calls + len(sent) < self.limits.max_calls:
+                    item = take()
+                    if item is None:
+                        break
+                    seconds = limit(item[1])
+                    try:
+                        self._send(worker, task, item[1], shared, seconds)
+                    except (EOFError, OSError) as e:
+                        if sent:  # the worker died on an earlier call: that one is reported below
+                            give_back([item])
+                            break
+                        put((item[0], self._crashed(worker, e)))
+                        return
+                    sent.append((*item, seconds, time.monotonic()))
+                if not sent:
+                    healthy = worker.calls < self.limits.max_calls
+                    return
+                index, args, seconds, sent_at = sent[0]
+                # A worker takes its calls in order: this one started when the previous answer came.
+                deadline = max(sent_at, last_answer) + seconds
+                try:
+                    result = self._receive(worker, deadline, seconds)
+                except TaskError as e:
+                    result = e
+                except WorkerFailure as e:  # the worker is dead; the calls behind this one never started
+                    sent.popleft()
+                    give_back([(i, a) for i, a, _, _ in sent])
+                    put((index, e))
+                    return
+                last_answer = time.monotonic()
+                sent.popleft()
+                put((index, result))
         finally:
             self._release(worker, healthy)
 
-    def _run(self, worker: _Worker, task: str, args: tuple[Any, ...], shared: tuple[str, Any] | None,
-             seconds: float) -> tuple[Any, bool]:
-        deadline = time.monotonic() + seconds
+    def _send(self, worker: _Worker, task: str, args: tuple[Any, ...], shared: tuple[str, Any] | None,
+              seconds: float) -> None:
         key = None
+        if shared is not None:
+            key = shared[0]
+            if key not in worker.shared:
+                worker.conn.send(("share", key, shared[1]))
+                worker.shared.append(key)
+                del worker.shared[:-_MAX_SHARED]
+        worker.conn.send(("call", task, args, key, seconds))
+
+    def _receive(self, worker: _Worker, deadline: float, seconds: float) -> Any:
+        """The answer to the oldest call sent to `worker`, waiting until `deadline` (time.monotonic)."""
         try:
-            if shared is not None:
-                key = shared[0]
-                if key not in worker.shared:
-                    worker.conn.send(("share", key, shared[1]))
-                    worker.shared.append(key)
-                    del worker.shared[:-_MAX_SHARED]
-            worker.conn.send(("call", task, args, key, seconds))
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 raise self._failure(worker, "timeout", f"did not finish within {seconds:g} s")
             status, payload, rss = worker.conn.recv()
         except (EOFError, OSError) as e:
-            if self._closed:
-                raise PoolClosedError("the worker pool was shut down") from e
-            raise self._failure(worker, "crash", self._death(worker)) from None
+            raise self._crashed(worker, e) from None
         self.stats.calls += 1
         self.stats.peak_rss_bytes = max(self.stats.peak_rss_bytes, rss)
         worker.calls += 1
         if status == "ok":
-            return payload, worker.calls < self.limits.max_calls
+            return payload
         if status == "memory":
             raise self._failure(worker, "memory", f"needed more than the {_size(self.limits.memory_bytes)} "
                                                   "of memory a parser may use")
-        raise RuntimeError(payload)  # an ordinary exception inside the task: the worker is fine
+        raise TaskError(payload)  # an ordinary exception inside the task: the worker is fine
+
+    def _crashed(self, worker: _Worker, cause: BaseException) -> BaseException:
+        if self._closed:
+            return PoolClosedError("the worker pool was shut down")
+        return self._failure(worker, "crash", self._death(worker))
 
     def _failure(self, worker: _Worker, kind: str, detail: str) -> WorkerFailure:
         worker.kill()

@@ -15,7 +15,7 @@ import os
 import pickle
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,11 +85,28 @@ def _shared_trust(trust: TrustConfig) -> tuple[str, dict[str, Any]]:
 
 def inspect_isolated(pool: IsolatedPool, path: Path, trust: TrustConfig) -> InspectionReport:
     try:
-        return pool.call("inspect", str(path), shared=_shared_trust(trust), seconds=time_limit(pool, path))
-    except WorkerFailure as e:
-        return engine_inspect.failed_report(path, trust, f"{CRASH_SUMMARY}: the parser {_what(e)}")
-    except RuntimeError as e:  # inspect_file never raises for the file; this is a bug, still not fatal
-        return engine_inspect.failed_report(path, trust, f"the validator failed ({e})")
+        result = pool.call("inspect", str(path), shared=_shared_trust(trust), seconds=time_limit(pool, path))
+    except (WorkerFailure, RuntimeError) as e:  # RuntimeError: TaskError, or the pool was shut down
+        result = e
+    return _report(path, trust, result)
+
+
+def inspect_many_isolated(pool: IsolatedPool, paths: Sequence[Path], trust: TrustConfig, slots: int | None = None,
+                          gather: float = 0.0) -> Iterator[list[tuple[int, InspectionReport]]]:
+    """Inspect a batch with calls queued ahead on each worker (IsolatedPool.imap); yields groups of
+    (index into paths, report) as they land. Same reports, limits and failure handling as inspect_isolated."""
+    calls = [(str(p),) for p in paths]
+    for group in pool.imap("inspect", calls, shared=_shared_trust(trust), slots=slots, gather=gather,
+                           seconds=lambda args: time_limit(pool, Path(args[0]))):
+        yield [(i, _report(paths[i], trust, result)) for i, result in group]
+
+
+def _report(path: Path, trust: TrustConfig, result: InspectionReport | BaseException) -> InspectionReport:
+    if isinstance(result, WorkerFailure):
+        return engine_inspect.failed_report(path, trust, f"{CRASH_SUMMARY}: the parser {_what(result)}")
+    if isinstance(result, BaseException):  # inspect_file never raises for the file; a bug, still not fatal
+        return engine_inspect.failed_report(path, trust, f"the validator failed ({result})")
+    return result
 
 
 def thumbnail_isolated(pool: IsolatedPool, path: Path, edge: int, media_type: str | None = None) -> bytes | None:
@@ -135,4 +152,4 @@ def shared_pool() -> IsolatedPool:
         return _shared_pool
 
 
-__all__ = ["CRASH_SUMMARY", "inspect_isolated", "resource_isolated", "shared_pool", "thumbnail_isolated"]
+__all__ = ["CRASH_SUMMARY", "inspect_isolated", "inspect_many_isolated", "resource_isolated", "shared_pool", "thumbnail_isolated"]

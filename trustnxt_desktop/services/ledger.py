@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..domain.usage import DailyUsage, UsageSnapshot, month_bounds
@@ -39,10 +40,24 @@ class UsageLedger:
         self._db.executescript(_SCHEMA)
 
     def record(self, kind: str, backend: str, ok: bool = True, at: dt.datetime | None = None) -> None:
+        self.record_many(kind, backend, [ok], at)
+
+    def record_many(self, kind: str, backend: str, oks: Sequence[bool], at: dt.datetime | None = None) -> None:
+        """One call per entry of `oks`, written in one transaction."""
         when = (at or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+        rows = [(when, kind, backend, int(ok)) for ok in oks]
         with self._lock:
-            self._db.execute("INSERT INTO calls (at, kind, backend, ok) VALUES (?, ?, ?, ?)",
-                             (when, kind, backend, int(ok)))
+            if len(rows) <= 1:  # autocommit: one statement is its own transaction
+                self._db.executemany("INSERT INTO calls (at, kind, backend, ok) VALUES (?, ?, ?, ?)", rows)
+                return
+            self._db.execute("BEGIN")
+            try:
+                self._db.executemany("INSERT INTO calls (at, kind, backend, ok) VALUES (?, ?, ?, ?)", rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
 
     def snapshot(self, today: dt.date | None = None, backend: str | None = None) -> UsageSnapshot:
         start, end = month_bounds(today or dt.datetime.now(dt.timezone.utc).date())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,19 @@ class RecordingBackend:
         except Exception:  # noqa: BLE001 - the report matters more than its log line; say so loudly
             log.exception("could not write %s to the verification log", src.name)
         return report
+
+    async def inspect_stream(self, paths: Sequence[Path], jobs: int | None = None
+                             ) -> AsyncIterator[list[tuple[int, InspectionReport]]]:
+        """The inner backend's batch inspection; each group of reports is logged in one transaction
+        (on the inner backend's worker thread) before it is yielded."""
+        async for group in self.inner.inspect_stream(paths, jobs, also=self._log_group):
+            yield group
+
+    def _log_group(self, reports: list[InspectionReport]) -> None:
+        try:
+            self.log.append_many(reports)
+        except Exception:  # noqa: BLE001 - as in inspect()
+            log.exception("could not write %d reports to the verification log", len(reports))
 
     async def usage(self) -> UsageSnapshot:
         return await self.inner.usage()

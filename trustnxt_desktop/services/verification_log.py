@@ -20,7 +20,7 @@ import json
 import sqlite3
 import threading
 from contextlib import closing
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,8 +104,15 @@ class VerificationLog:
 
     def append(self, report: InspectionReport, at: dt.datetime | None = None) -> LogEntry:
         """Blocking (sqlite): call it from a worker thread. Safe across threads and processes."""
+        return self.append_many([report], at)[0]
+
+    def append_many(self, reports: Sequence[InspectionReport], at: dt.datetime | None = None) -> list[LogEntry]:
+        """Append several reports, in order, in one transaction (one commit for a group of results that
+        landed together): all of them are in the log afterwards, or, after a crash, none of them."""
         when = (at or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")
-        engine = " ".join(p for p in (report.engine.name, report.engine.version) if p)
+        added: list[LogEntry] = []
+        if not reports:
+            return added
         with self._lock:
             if self._writer is None:
                 self._writer = self._connect()
@@ -113,21 +120,28 @@ class VerificationLog:
             try:
                 db.execute("BEGIN IMMEDIATE")  # one writer at a time, also across processes (CLI + GUI)
                 row = db.execute("SELECT seq, hash FROM head WHERE id = 1").fetchone()
-                seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
-                body = {"seq": seq, "time": when, "sha256": report.file.sha256, "file": report.file.name,
-                        "verdict": report.verdict.value, "engine": engine, "trust_lists": list(report.engine.trust_lists)}
-                text = canonical(body)
-                digest = chain_hash(prev, text)
-                db.execute("INSERT INTO entries (seq, body, prev_hash, hash) VALUES (?, ?, ?, ?)",
-                           (seq, text, prev, digest))
+                seq, prev = row if row else (0, GENESIS)
+                rows = []
+                for report in reports:
+                    seq += 1
+                    body = {"seq": seq, "time": when, "sha256": report.file.sha256, "file": report.file.name,
+                            "verdict": report.verdict.value,
+                            "engine": " ".join(p for p in (report.engine.name, report.engine.version) if p),
+                            "trust_lists": list(report.engine.trust_lists)}
+                    text = canonical(body)
+                    digest = chain_hash(prev, text)
+                    rows.append((seq, text, prev, digest))
+                    added.append(LogEntry(prev_hash=prev, hash=digest, **body))
+                    prev = digest
+                db.executemany("INSERT INTO entries (seq, body, prev_hash, hash) VALUES (?, ?, ?, ?)", rows)
                 db.execute("INSERT INTO head (id, seq, hash) VALUES (1, ?, ?) "
-                           "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash", (seq, digest))
+                           "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash", (seq, prev))
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
-        return LogEntry(prev_hash=prev, hash=digest, **body)
+        return added
 
     def head(self) -> tuple[int, str] | None:
         with closing(self._connect()) as db:
