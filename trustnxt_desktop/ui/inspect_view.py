@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.report import InspectionReport
 from ..services.backend import Backend
-from ..services.batch import run_batch
+from ..services.batch import inspect_batch
 from ..services.exports import write_csv, write_json
 from ..services.files import expand
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
@@ -168,7 +168,10 @@ class InspectView(ForwardsDrops, QWidget):
 
         rows = list(range(first, first + len(found)))
         try:
-            return await run_batch(rows, lambda row: self._backend().inspect(self.model.paths[row]), self._jobs, landed)
+            # The local engine takes the whole batch at once (files queued ahead on each isolated worker).
+            reports = await inspect_batch(self._backend(), [self.model.paths[r] for r in rows], self._jobs,
+                                          lambda i, _path, report: landed(i, rows[i], report))
+            return [r for r in reports if r is not None]
         finally:
             if self.model.rowCount() >= first + len(rows):  # not cleared meanwhile
                 self.model.mark_stopped(rows)
