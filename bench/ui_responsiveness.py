@@ -36,8 +36,10 @@ def percentile(values: list[float], q: float) -> float:
 
 async def protect_batch(work: Path) -> dict[str, float]:
     from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
     from trustnxt_desktop.services.app_context import AppContext
+    from trustnxt_desktop.ui.gc_guard import collect_on_gui_thread
     from trustnxt_desktop.ui.main_window import MainWindow
 
     folder = work / "batch"
@@ -46,6 +48,7 @@ async def protect_batch(work: Path) -> dict[str, float]:
         make_photo(folder / f"img{i:03d}.jpg", 4000, 3000, seed=i)
     os.environ["TRUSTNXT_HOME"] = str(work / "home")
     context = AppContext.create()
+    collect_on_gui_thread(QApplication.instance())  # as the app does (app.py)
     window = MainWindow(context)
     window.resize(1280, 800)
     window.show()

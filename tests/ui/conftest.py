@@ -18,14 +18,14 @@ def gui_thread_gc(qapp):  # type: ignore[no-untyped-def]
     """As the app does: garbage is collected on the GUI thread only (see ui/gc_guard.py)."""
     import gc
 
-    from trustnxt_desktop.ui.gc_guard import collect_on_gui_thread
+    from trustnxt_desktop.ui.gc_guard import collect_on_gui_thread, restore_automatic_gc
 
     timer = collect_on_gui_thread(qapp)
     yield
     timer.stop()
     timer.deleteLater()
+    restore_automatic_gc()
     gc.collect()
-    gc.enable()
 
 
 def pytest_asyncio_loop_factories(config, item):  # type: ignore[no-untyped-def]

@@ -34,3 +34,34 @@ def test_a_session_of_many_signals_exits_cleanly() -> None:
                           cwd=PROJECT)
     assert done.returncode == 0 and "alive" in done.stdout, done.stderr[-2000:]
     assert "bool_dealloc" not in done.stderr
+
+
+def test_old_cycles_are_freed_by_the_periodic_full_collection() -> None:
+    import gc
+    import weakref
+
+    from trustnxt_desktop.ui.gc_guard import _FULL_EVERY, _Collector, restore_automatic_gc
+
+    class Node:
+        pass
+
+    collect = _Collector()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        collect()  # the first tick freezes what exists now
+        node = Node()
+        node.self = node  # type: ignore[attr-defined]
+        alive = weakref.ref(node)
+        gc.collect(1)
+        gc.collect(1)  # survived twice: now in the old generation
+        del node
+        while collect.ticks % _FULL_EVERY:
+            assert alive() is not None, "a young collection must not reach the old generation"
+            collect()
+        collect()  # the full collection
+        assert alive() is None
+    finally:
+        restore_automatic_gc()
+        if not was_enabled:
+            gc.disable()

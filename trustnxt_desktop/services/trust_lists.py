@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -431,6 +432,16 @@ async def _fetch(client: httpx.AsyncClient, spec: ListFile, url: str) -> tuple[b
         raise TrustListError(f"{spec.name}: could not reach {httpx.URL(url).host} ({type(e).__name__})") from e
 
 
+def _new_client(base: str | None) -> httpx.AsyncClient:
+    """Built in a worker thread: loading the system's CA certificates and httpx's lazy imports (the
+    asyncio backend is imported at the first request) would otherwise stall the app's event loop."""
+    with contextlib.suppress(ImportError):
+        importlib.import_module("anyio._backends._asyncio")
+    loopback = base is not None and is_loopback(urlsplit(base).hostname or "")
+    return httpx.AsyncClient(verify=tls_context(), timeout=_timeouts(), follow_redirects=True,
+                             trust_env=not loopback, headers={"User-Agent": f"TrustNXT-Desktop/{__version__}"})
+
+
 class TrustLists:
     """The GUI and the CLI use this facade. Every method but `update` is fast local file work.
 
@@ -485,9 +496,7 @@ class TrustLists:
         base = mirror_base(self.settings, self.environ)  # a bad mirror setting is a ConfigurationError
         own = client is None
         if client is None:
-            loopback = base is not None and is_loopback(urlsplit(base).hostname or "")
-            client = httpx.AsyncClient(verify=tls_context(), timeout=_timeouts(), follow_redirects=True,
-                                       trust_env=not loopback, headers={"User-Agent": f"TrustNXT-Desktop/{__version__}"})
+            client = await asyncio.to_thread(_new_client, base)
         try:
             results = [await self._update_one(spec, client, force) for spec in CATALOGUE]
         finally:

@@ -24,6 +24,7 @@ import sys
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 _INTERVAL_MS = 500
+_FULL_EVERY = 120  # a full collection once a minute
 _PROBES = 64
 _RESERVE = 1 << 40  # references: more emits than any session makes
 _offset: bool | None = None  # None: not measured yet
@@ -62,12 +63,36 @@ def offset_emit_leak() -> bool:
     return _offset
 
 
+class _Collector:
+    """Young generations every tick; the old one every _FULL_EVERY ticks, so cycles that lived a while
+    are freed too. What exists at the first tick (modules, the window) is frozen out of every later
+    collection, which keeps the full ones short (they run on the GUI thread)."""
+
+    def __init__(self) -> None:
+        self.ticks = 0
+
+    def __call__(self) -> None:
+        if self.ticks == 0:
+            gc.collect()
+            gc.freeze()
+        elif self.ticks % _FULL_EVERY == 0:
+            gc.collect()
+        else:
+            gc.collect(1)
+        self.ticks += 1
+
+
+def restore_automatic_gc() -> None:
+    gc.unfreeze()
+    gc.enable()
+
+
 def collect_on_gui_thread(app: QCoreApplication) -> QTimer:
     offset_emit_leak()
     gc.disable()
     timer = QTimer(app)
     timer.setInterval(_INTERVAL_MS)
-    timer.timeout.connect(lambda: gc.collect(1))
+    timer.timeout.connect(_Collector())
     timer.start()
-    app.aboutToQuit.connect(gc.enable)
+    app.aboutToQuit.connect(restore_automatic_gc)
     return timer
