@@ -155,10 +155,11 @@ class LocalBackend:
 
     async def inspect(self, src: Path) -> InspectionReport:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._inspect_one, src, self.trust())
+        return await loop.run_in_executor(self._executor, self._inspect_one, src)
 
-    def _inspect_one(self, src: Path, trust: TrustConfig) -> InspectionReport:
-        report = inspect_isolated(self.pool, src, trust)
+    def _inspect_one(self, src: Path) -> InspectionReport:
+        # trust() reads anchors and hashes trust-list snapshots when it was reloaded: never on the caller's loop
+        report = inspect_isolated(self.pool, src, self.trust())
         self.ledger.record("inspect", self.ledger_name, report.verdict is not Verdict.ERROR)
         return report
 
@@ -175,13 +176,12 @@ class LocalBackend:
         already sent finish first.
         """
         loop = asyncio.get_running_loop()
-        trust = self.trust()
         landed: asyncio.Queue[list[tuple[int, InspectionReport]] | BaseException | None] = asyncio.Queue()
         stop = threading.Event()
 
         def produce() -> None:
             try:
-                for group in inspect_many_isolated(self.pool, paths, trust, slots=jobs or self.settings.jobs,
+                for group in inspect_many_isolated(self.pool, paths, self.trust(), slots=jobs or self.settings.jobs,
                                                    gather=GATHER_SECONDS):
                     reports = [r for _, r in group]
                     self.ledger.record_many("inspect", self.ledger_name,
