@@ -49,11 +49,14 @@ async def window(qtbot, context) -> AsyncIterator[object]:  # type: ignore[no-un
     from trustnxt_desktop.ui.main_window import MainWindow
 
     w = MainWindow(context)
-    qtbot.addWidget(w)
     w.resize(1200, 760)
     w.show()
     yield w
+    # Not qtbot.addWidget: pytest-qt closes and deletes its widgets before async fixtures are torn down,
+    # and the window must stop its work (aclose) while its widgets still exist, as the app does.
     await w.aclose()
+    w.close()
+    w.deleteLater()
 
 
 async def until(condition: Callable[[], bool], timeout: float = 60) -> None:
