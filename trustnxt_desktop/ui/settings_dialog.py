@@ -37,6 +37,7 @@ from ..services.backends import make_backend
 from ..services.credentials import CredentialStore
 from ..services.keyring_store import fix_hint
 from ..services.settings import Settings
+from .layout import button_row
 from .tasks import TaskOwner
 from .trust_page import TrustPage
 
@@ -123,10 +124,7 @@ class SettingsDialog(QDialog):
         form.addRow("API key", self.api_key)
         form.addRow("API secret", self.api_secret)
         form.addRow("", self.key_status)
-        keys = QHBoxLayout()
-        for b in (self.save_key_button, self.forget_key_button, self.test_button):
-            keys.addWidget(b)
-        keys.addStretch(1)
+        keys = button_row(self.save_key_button, self.forget_key_button, self.test_button)
         account = QGroupBox("TrustNXT account")
         account_layout = QVBoxLayout(account)
         account_layout.addLayout(form)
@@ -167,10 +165,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow("Name on new certificates", self.display_name)
         form.addRow("Organisation", self.organisation)
-        create_row = QHBoxLayout()
-        create_row.addWidget(self.create_button)
-        create_row.addWidget(self.export_button)
-        create_row.addStretch(1)
+        create_row = button_row(self.create_button, self.export_button)
         imp = QGroupBox("Use a certificate issued to you")
         imp_form = QFormLayout(imp)
         cert_row, key_row = QHBoxLayout(), QHBoxLayout()

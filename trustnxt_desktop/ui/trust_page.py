@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -34,6 +33,7 @@ from ..domain.errors import TrustNXTError
 from ..services.settings import Settings
 from ..services.trust_lists import BASE_URL_ENV, UpdateReport
 from ..services.trust_service import TrustOverview, TrustService
+from .layout import button_row
 from .tasks import TaskOwner
 
 _OK_STYLE = "background: #e8f5e9; color: #1b5e20; padding: 8px; border-radius: 6px;"
@@ -119,10 +119,7 @@ class TrustPage(QWidget):
                              f"ITL-store.cfg. The environment variable {BASE_URL_ENV} overrides this field.</small>")
         mirror_note.setWordWrap(True)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.update_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.update_button, self.cancel_button)
         self.lists_table.setMinimumHeight(_rows_height(self.lists_table, 3))
         published = QGroupBox("Published trust lists")
         pub_layout = QVBoxLayout(published)
@@ -144,10 +141,7 @@ class TrustPage(QWidget):
         self.remove_button.clicked.connect(self._remove_selected)
         self.anchors_table.itemSelectionChanged.connect(
             lambda: self.remove_button.setEnabled(bool(self.anchors_table.selectedItems())))
-        anchor_buttons = QHBoxLayout()
-        anchor_buttons.addWidget(self.add_button)
-        anchor_buttons.addWidget(self.remove_button)
-        anchor_buttons.addStretch(1)
+        anchor_buttons = button_row(self.add_button, self.remove_button)
         own = QGroupBox("Certificates you trust")
         own_layout = QVBoxLayout(own)
         own_note = QLabel("<small>Files signed under these are shown as trusted, named after the anchor. Your own "
