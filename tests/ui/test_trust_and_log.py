@@ -18,6 +18,7 @@ from tests.conftest import CORPUS, SHARED
 from tests.trust_server import TrustMirror, trust_mirror
 from tests.ui.conftest import until
 from trustnxt_desktop.services.verification_log import FILE_NAME
+from trustnxt_desktop.ui.settings_dialog import SettingsDialog
 from trustnxt_desktop.ui import main_window as main_window_module
 
 ADOBE_PDF = CORPUS / "c2pa" / "adobe-20240110-single_manifest_store.pdf"
@@ -35,8 +36,12 @@ async def test_update_now_from_the_mirror_field_makes_the_adobe_pdf_trusted(  # 
     monkeypatch.delenv("TRUSTNXT_TRUST_BASE_URL")
     (before,) = await window.inspect.open_paths_async([ADOBE_PDF])
     assert before.verdict.value == "valid" and before.engine.trust_lists == []
+    hint = window.inspect.trust_hint
+    await until(lambda: not hint.isHidden())  # the Inspect view says why nobody shows as trusted
+    assert "No published trust list is downloaded yet" in hint.text()
 
-    dialog = window.open_trust_settings()
+    hint.linkActivated.emit("trust")  # its link opens the Trust page
+    dialog = window.findChildren(SettingsDialog)[-1]
     page = dialog.trust_page
     assert dialog.tabs.currentWidget() is page
     await until(lambda: page.overview is not None)
@@ -56,6 +61,7 @@ async def test_update_now_from_the_mirror_field_makes_the_adobe_pdf_trusted(  # 
     assert SNAPSHOT_NAME.search(page.summary.text())
     assert page.lists_table.item(0, 5).toolTip() == f"{mirror.url}/C2PA-TRUST-LIST.pem"
 
+    await until(lambda: hint.isHidden())
     dialog._save()  # the mirror and the automatic check are settings
     assert context.settings.trust_mirror_url == mirror.url and context.settings.trust_auto_update
 
@@ -113,7 +119,9 @@ async def test_window_checks_for_trust_lists_once_it_is_shown(qtbot, context, mi
     qtbot.addWidget(w)
     w.show()
     try:
+        await until(lambda: not w.inspect.trust_hint.isHidden())
         await until(lambda: "Trust lists updated" in w.statusBar().currentMessage(), timeout=30)
+        assert w.inspect.trust_hint.isHidden()
         assert context.trust.lists().status().lists[1].snapshot is not None
         assert w._trust_timer.interval() == main_window_module.TRUST_RECHECK_MS
         (report,) = await w.inspect.open_paths_async([ADOBE_PDF])

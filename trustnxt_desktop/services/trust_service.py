@@ -47,6 +47,15 @@ def describe_anchor(name: str, path: Path) -> AnchorInfo:
     return AnchorInfo(name, _subject(first), first.not_valid_after_utc.date().isoformat(), len(found))
 
 
+def missing_lists_hint(overview: TrustOverview) -> str | None:
+    """Why signers cannot show as trusted, when no published signer list is in use; else None."""
+    if any(s.snapshot for s in overview.lists.lists if s.spec.kind == "signer"):
+        return None
+    why = f" The last download failed: {overview.lists.last_error}" if overview.lists.last_error else ""
+    return ("No published trust list is downloaded yet, so signed files can show as intact but not as trusted "
+            f"(except your own and certificates you trust).{why}")
+
+
 class TrustService:
     def __init__(self, root: Path, settings: Callable[[], Settings]) -> None:
         self.root = root

@@ -40,6 +40,7 @@ class InspectView(ForwardsDrops, QWidget):
     call_finished = Signal()  # a billable call happened
     report_ready = Signal(object)  # InspectionReport, for status messages
     exported = Signal(str)  # path of a written evidence file
+    trust_settings_requested = Signal()  # the trust hint's link
 
     def __init__(self, backend: Callable[[], Backend], jobs: int, on_error: Callable[[str], None],
                  parent: QWidget | None = None, root: Path | None = None) -> None:
@@ -100,6 +101,15 @@ class InspectView(ForwardsDrops, QWidget):
         self.filter_choice.currentIndexChanged.connect(self._filter_changed)
         self.search.textChanged.connect(self._search_changed)
 
+        # Says why nobody shows as trusted on a machine that has not downloaded any trust list yet.
+        self.trust_hint = QLabel()
+        self.trust_hint.setObjectName("trustHint")
+        self.trust_hint.setWordWrap(True)
+        self.trust_hint.setStyleSheet("#trustHint { background: #fff3e0; color: #8a4b00; padding: 6px;"
+                                      " border-radius: 6px; }")
+        self.trust_hint.setAccessibleName("Trust lists")
+        self.trust_hint.linkActivated.connect(lambda _link: self.trust_settings_requested.emit())
+        self.trust_hint.setVisible(False)
         self.report = ReportView(on_error)
         self.placeholder = QLabel("Open or drop files to see who signed them, whether they were changed, "
                                   "how they were made, and whether AI was involved.")
@@ -128,9 +138,14 @@ class InspectView(ForwardsDrops, QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.drop)
         layout.addLayout(bar)
+        layout.addWidget(self.trust_hint)
         layout.addWidget(self.splitter, 1)
         self.setAcceptDrops(True)
         self._update_busy()
+
+    def set_trust_hint(self, text: str | None) -> None:
+        self.trust_hint.setText(text or "")
+        self.trust_hint.setVisible(bool(text))
 
     # -- opening ------------------------------------------------------------------------------
     def pick_files(self) -> None:

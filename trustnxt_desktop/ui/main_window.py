@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -22,6 +23,7 @@ from .. import APP_NAME
 from ..domain.report import InspectionReport
 from ..services.app_context import AppContext
 from ..services.paths import captures_dir
+from ..services.trust_service import missing_lists_hint
 from .about_dialog import AboutDialog
 from .capture_view import CaptureView
 from .icons import app_icon, badge
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         self.capture.call_finished.connect(self._refresh_usage_soon)
         self.inspect.report_ready.connect(self._announce)
         self.inspect.exported.connect(lambda path: self.statusBar().showMessage(f"Saved {path}", 10000))
+        self.inspect.trust_settings_requested.connect(self.open_trust_settings)
         self._usage_timer = QTimer(self)
         self._usage_timer.setSingleShot(True)
         self._usage_timer.setInterval(400)  # a batch finishing 50 files refreshes once, not 50 times
@@ -177,6 +180,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.context, self)
         dialog.accepted.connect(self._settings_changed)
+        dialog.trust_page.trust_changed.connect(self._refresh_trust_hint)
         dialog.open()  # never exec() from async code: open() returns at once
         return dialog
 
@@ -198,6 +202,18 @@ class MainWindow(QMainWindow):
     def _settings_changed(self) -> None:
         self._show_engine()
         self.usage.refresh()
+        self._refresh_trust_hint()
+
+    def _refresh_trust_hint(self) -> None:
+        self._tasks.spawn(self.refresh_trust_hint_async())
+
+    async def refresh_trust_hint_async(self) -> str | None:
+        """The Inspect view says why nobody shows as trusted while no trust list is downloaded (local engine)."""
+        hint = None
+        if self.context.settings.backend == "local":
+            hint = missing_lists_hint(await self.context.trust.overview())
+        self.inspect.set_trust_hint(f'{html.escape(hint)} <a href="trust">Download the trust lists…</a>' if hint else None)
+        return hint
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 15000)
@@ -235,6 +251,7 @@ class MainWindow(QMainWindow):
         elif not report.ok:
             self.statusBar().showMessage("Could not check for new trust lists; the lists in use stay in force "
                                          "(see Settings › Trust).", 10000)
+        await self.refresh_trust_hint_async()
 
     def _announce(self, report: InspectionReport) -> None:
         self.statusBar().showMessage(f"{report.file.name}: {VERDICTS[report.verdict].title}", 6000)
@@ -243,6 +260,7 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)
         QTimer.singleShot(0, self.usage.refresh)
+        QTimer.singleShot(0, self._refresh_trust_hint)
         if not self._trust_timer.isActive() and not self._closing:
             self._trust_timer.start()
 
