@@ -34,6 +34,7 @@ def mirror(tmp_path: Path):  # type: ignore[no-untyped-def]
 async def test_update_now_from_the_mirror_field_makes_the_adobe_pdf_trusted(  # type: ignore[no-untyped-def]
         window, context, mirror: TrustMirror, monkeypatch) -> None:
     monkeypatch.delenv("TRUSTNXT_TRUST_BASE_URL")
+    context.settings.trust_auto_update = False  # no start-up check against the published addresses
     (before,) = await window.inspect.open_paths_async([ADOBE_PDF])
     assert before.verdict.value == "valid" and before.engine.trust_lists == []
     hint = window.inspect.trust_hint
@@ -63,7 +64,7 @@ async def test_update_now_from_the_mirror_field_makes_the_adobe_pdf_trusted(  # 
 
     await until(lambda: hint.isHidden())
     dialog._save()  # the mirror and the automatic check are settings
-    assert context.settings.trust_mirror_url == mirror.url and context.settings.trust_auto_update
+    assert context.settings.trust_mirror_url == mirror.url and not context.settings.trust_auto_update
 
     (after,) = await window.inspect.open_paths_async([ADOBE_PDF])  # the engine reloaded its trust
     assert after.verdict.value == "trusted"

@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self._tasks = TaskOwner(self.show_error)
         self._closing = False
+        self._hint_request = 0
 
         self.protect = ProtectView(lambda: self.context.backend, self.context.protect_options,
                                    self.context.settings.jobs, self.show_error, store=self.context.jobs)
@@ -209,9 +210,12 @@ class MainWindow(QMainWindow):
 
     async def refresh_trust_hint_async(self) -> str | None:
         """The Inspect view says why nobody shows as trusted while no trust list is downloaded (local engine)."""
-        hint = None
+        self._hint_request += 1
+        request, hint = self._hint_request, None
         if self.context.settings.backend == "local":
             hint = missing_lists_hint(await self.context.trust.overview())
+        if request != self._hint_request:
+            return hint  # a later refresh (e.g. after a download) started meanwhile: its answer wins
         self.inspect.set_trust_hint(f'{html.escape(hint)} <a href="trust">Download the trust lists…</a>' if hint else None)
         return hint
 
