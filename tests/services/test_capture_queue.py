@@ -3,12 +3,14 @@ finished at the next start with exactly one protected copy, and the raw file sta
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pytest
 
 from tests.conftest import PROJECT
 from tests.media_tools import make_jpeg
-from trustnxt_desktop.domain.protect import DIGITAL_CAPTURE, ProtectOptions, ProtectResult
+from trustnxt_desktop.domain.protect import DIGITAL_CAPTURE, ProtectOptions, ProtectResult, ProtectStatus
 from trustnxt_desktop.engine.output import PARTIAL_SUFFIX
 from trustnxt_desktop.services.backend import LocalBackend
 from trustnxt_desktop.services.capture_queue import CAPTURE, CaptureProtector, CaptureState
@@ -69,7 +71,7 @@ async def queued_then_stopped(captures: CaptureStore, jobs: JobStore, backend) -
     """A capture whose job is stored, and an app that died before its protection ran."""
     first = protector(captures, jobs, backend)
     pending = capture(captures)
-    item = first.submit(pending)
+    item = await first.submit(pending)
     await first.aclose()
     return pending, item.job_id
 
@@ -87,7 +89,7 @@ async def test_a_capture_interrupted_mid_protect_is_finished_once_at_the_next_st
     assert pending.raw.is_file(), "the raw capture waits in the private folder"
 
     second = protector(captures, jobs, backend)  # the next start
-    (resumed,) = second.resume()
+    (resumed,) = await second.resume()
     assert resumed.job_id == job_id and resumed.pending.info.device == "Test camera"
     await second.wait_idle()
     assert resumed.state is CaptureState.PROTECTED, resumed.error
@@ -101,7 +103,7 @@ async def test_a_capture_interrupted_mid_protect_is_finished_once_at_the_next_st
     assert report.actions[0].when == pending.info.captured_at
 
     third = protector(captures, jobs, backend)  # and nothing is done again after that
-    assert third.resume() == [] and backend.calls == 1
+    assert await third.resume() == [] and backend.calls == 1
     await second.aclose()
     await third.aclose()
 
@@ -115,7 +117,7 @@ async def test_a_crash_after_publishing_removes_the_raw_file_without_a_second_co
     assert result.output is not None and pending.raw.is_file()
 
     second = protector(captures, jobs, backend)
-    assert second.resume() == []
+    assert await second.resume() == []
     assert outputs(captures.folder) == [result.output] and backend.calls == 1
     assert not pending.raw.exists() and not pending.sidecar.exists()
 
@@ -123,13 +125,13 @@ async def test_a_crash_after_publishing_removes_the_raw_file_without_a_second_co
 async def test_a_capture_that_never_became_a_job_is_queued_and_a_busy_batch_left_alone(  # type: ignore[no-untyped-def]
         setup) -> None:
     captures, jobs, backend = setup
-    orphan = capture(captures, seed=1)  # the app died between saving the photo and queueing it
+    orphan = capture(CaptureStore(captures.folder), seed=1)  # an app died between saving and queueing it
     other = protector(captures, jobs, backend)  # another running instance holds its own batch
-    other_item = other.submit(capture(captures, seed=2))
+    other_item = await other.submit(capture(captures, seed=2))
     other._worker.cancel()  # type: ignore[union-attr] - it is busy elsewhere; keep its job where it is
 
-    mine = protector(captures, jobs, backend)
-    (item,) = mine.resume()
+    mine = protector(CaptureStore(captures.folder), jobs, backend)
+    (item,) = await mine.resume()
     assert item.pending.raw == orphan.raw, "the other instance's capture is not taken over"
     await mine.wait_idle()
     assert item.state is CaptureState.PROTECTED, item.error
@@ -138,12 +140,146 @@ async def test_a_capture_that_never_became_a_job_is_queued_and_a_busy_batch_left
         [{JobState.DONE: 1}]
     await other.aclose()
     await mine.aclose()
-    later = protector(captures, jobs, backend)  # once the other instance is gone, its capture is finished
-    (taken,) = later.resume()
+    later = protector(CaptureStore(captures.folder), jobs, backend)  # the other instance is gone: its capture
+    (taken,) = await later.resume()
     assert taken.job_id == other_item.job_id
     await later.wait_idle()
     assert len(outputs(captures.folder)) == 2 and not captures.pending()
     await later.aclose()
+
+
+class Gate:
+    """A backend whose protect calls wait until the test opens the gate, then fail or go through."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner, self.open, self.fail = inner, asyncio.Event(), True
+
+    async def protect(self, src: Path, options: ProtectOptions, *, idempotency_key: str | None = None) -> ProtectResult:
+        await self.open.wait()
+        if self.fail:
+            return ProtectResult(src, ProtectStatus.FAILED, error="no keyring")
+        return await self.inner.protect(src, options, idempotency_key=idempotency_key)
+
+
+class WatchedJobStore(JobStore):
+    """Notes every database access and batch lock made on the event loop's (the GUI's) thread."""
+
+    def __init__(self, root: Path) -> None:
+        self.loop_thread, self.on_loop, self.elsewhere = threading.get_ident(), [], 0
+        super().__init__(root)
+
+    def _note(self, what: str) -> None:
+        if threading.get_ident() == self.loop_thread:
+            self.on_loop.append(what)
+        else:
+            self.elsewhere += 1
+
+    def _query(self, sql, args=()):  # type: ignore[no-untyped-def]
+        self._note(sql.split()[0])
+        return super()._query(sql, args)
+
+    def _tx(self):  # type: ignore[no-untyped-def]
+        self._note("transaction")
+        return super()._tx()
+
+    def lock_batch(self, batch_id: int):  # type: ignore[no-untyped-def]
+        self._note("lock")
+        return super().lock_batch(batch_id)
+
+
+async def test_resume_submit_and_retry_do_their_store_work_off_the_event_loop_thread(  # type: ignore[no-untyped-def]
+        home: Path, secret_store, tmp_path: Path) -> None:
+    captures = CaptureStore(tmp_path / "captures")
+    jobs = WatchedJobStore(home)
+    earlier = jobs.create_batch(CAPTURE, CAPTURE)  # an earlier run: one capture failed, one never became a job
+    (failed,) = jobs.add_jobs(earlier.id, [(capture(CaptureStore(captures.folder), seed=1).raw, captures.folder)])
+    jobs.finish(failed.id, JobState.FAILED, error="no keyring")
+    orphan = capture(CaptureStore(captures.folder), seed=2)
+    gate = Gate(LocalBackend(home, secret_store, Settings()))
+    queue = protector(captures, jobs, gate)
+    jobs.on_loop.clear()
+
+    resumed = await queue.resume()
+    assert [i.job_id for i in resumed][0] == failed.id and resumed[1].pending.raw == orphan.raw
+    new = await queue.submit(capture(captures, seed=3))
+    assert [i.job_id for i in queue.items] == [failed.id, resumed[1].job_id, new.job_id], "in order"
+    assert jobs.on_loop == [] and jobs.elsewhere, "the store was only used from worker threads"
+
+    gate.open.set()  # all three fail (the runner records a result on the loop's thread: not checked here)
+    await queue.wait_idle()
+    assert queue.counts() == (0, 0, 3)
+    gate.open.clear()
+    gate.fail = False
+    jobs.on_loop.clear()
+    assert await queue.retry_failed() == 3
+    assert jobs.on_loop == [] and queue.counts() == (3, 0, 0)
+    assert {j.state for j in jobs.jobs()} <= {JobState.WAITING, JobState.PROTECTING}
+    gate.open.set()
+    await queue.wait_idle()
+    assert queue.counts() == (0, 3, 0) and len(outputs(captures.folder)) == 3
+    assert await queue.retry_failed() == 0
+    await queue.aclose()
+
+
+async def test_a_submit_cancelled_while_the_store_writes_keeps_the_capture_for_the_next_start(  # type: ignore[no-untyped-def]
+        setup) -> None:
+    captures, jobs, backend = setup
+    first = protector(captures, jobs, backend)
+    pending = capture(captures)
+    submitting = asyncio.ensure_future(first.submit(pending))
+    await asyncio.sleep(0)  # the job is being written in a worker thread
+    submitting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await submitting
+    (job,) = jobs.jobs()  # the cancelled caller waited for the store write to end: the job is recorded
+    assert job.source == pending.raw and pending.raw.is_file() and first.items == []
+    await first.aclose()
+    assert backend.calls == 0
+
+    second = protector(CaptureStore(captures.folder), jobs, backend)  # the next start
+    (resumed,) = await second.resume()
+    assert resumed.job_id == job.id, "the recorded job is taken up, not a second one for the raw file"
+    await second.wait_idle()
+    assert resumed.state is CaptureState.PROTECTED, resumed.error
+    assert len(outputs(captures.folder)) == 1 and backend.calls == 1 and len(jobs.jobs()) == 1
+    await second.aclose()
+
+
+async def test_a_capture_still_being_made_is_not_taken_for_a_crashed_one(setup) -> None:  # type: ignore[no-untyped-def]
+    captures, jobs, backend = setup
+    queue = protector(captures, jobs, backend)
+    recording = captures.reserve("audio", ".wav", "Test microphone")
+    recording.raw.write_bytes(b"RIFF and some sound so far")  # the recorder is still writing it
+    assert await queue.resume() == [] and jobs.jobs() == []
+    assert CaptureStore(captures.folder).in_progress(recording.raw) is False, "only this run's own"
+    await queue.aclose()
+
+
+async def test_a_relative_capture_folder_is_resumed_from_another_working_directory(  # type: ignore[no-untyped-def]
+        setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, jobs, backend = setup
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    relative = CaptureStore(Path("captures"))
+    assert relative.pending_dir == tmp_path / "a" / "captures" / ".pending"
+    pending = capture(relative)
+    assert pending.raw.is_absolute()
+    first = protector(relative, jobs, backend)
+    item = await first.submit(pending)
+    await first.aclose()
+    stored = jobs.job(item.job_id)
+    assert stored is not None and stored.source == tmp_path / "a" / "captures" / ".pending" / pending.raw.name
+
+    monkeypatch.chdir(tmp_path / "b")  # the next start, from elsewhere
+    second = protector(CaptureStore(Path("captures")), jobs, backend)
+    (resumed,) = await second.resume()
+    assert resumed.job_id == item.job_id
+    await second.wait_idle()
+    assert resumed.state is CaptureState.PROTECTED, resumed.error
+    assert resumed.output is not None and resumed.output.parent == tmp_path / "a" / "captures"
+    assert len(jobs.jobs()) == 1 and not (tmp_path / "b" / "captures").exists()
+    await second.aclose()
 
 
 _CAPTURING = textwrap.dedent("""
@@ -163,13 +299,13 @@ _CAPTURING = textwrap.dedent("""
         captures, jobs = CaptureStore(folder), JobStore(home)
         backend = LocalBackend(home, KeyringSecretStore(), Settings())
         protector = CaptureProtector(captures, jobs, lambda: backend, ProtectOptions)
-        protector.resume()
+        await protector.resume()
         for i in range(count):
             pending = captures.reserve("photo", ".jpg", "Test camera")
             make_jpeg(folder / f"shot{i}.tmp", 2400, 1600, seed=i)
             captures.write_raw(pending, (folder / f"shot{i}.tmp").read_bytes())
             (folder / f"shot{i}.tmp").unlink()
-            protector.submit(pending)
+            await protector.submit(pending)
             print("captured", flush=True)
             await asyncio.sleep(0)
         await protector.wait_idle()

@@ -175,14 +175,20 @@ def test_append_many_continues_one_chain_in_one_transaction(tmp_path: Path) -> N
 
 def test_a_group_that_fails_to_commit_leaves_no_entry(tmp_path: Path) -> None:
     log = VerificationLog(tmp_path)
-    log.append(report(1))
-    broken = report(3)
-    broken.engine.trust_lists = [object()]  # type: ignore[list-item]  # not JSON: fails half-way through
-    with pytest.raises(TypeError):
-        log.append_many([report(2), broken])
-    assert [e.seq for e in log.entries()] == [1] and log.verify().ok
-    log.append(report(2))
-    assert log.verify().ok and log.head()[0] == 2  # type: ignore[index]
+    first = log.append(report(1))
+    db = sqlite3.connect(tmp_path / FILE_NAME, isolation_level=None)
+    # The database refuses the group's third row, and only once its second row is already in: the insert
+    # fails half-way through the group.
+    db.execute("CREATE TRIGGER refuse BEFORE INSERT ON entries WHEN NEW.seq = 3 AND EXISTS "
+               "(SELECT 1 FROM entries WHERE seq = 2) BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
+    with pytest.raises(sqlite3.DatabaseError, match="disk trouble"):
+        log.append_many([report(2), report(3), report(4)])
+    assert [e.seq for e in log.entries()] == [1], "nothing of the group remains"
+    assert log.head() == (1, first.hash) and log.verify().ok
+    db.execute("DROP TRIGGER refuse")
+    db.close()
+    assert [e.seq for e in log.append_many([report(2), report(3)])] == [2, 3]
+    assert log.verify().ok and log.head()[0] == 3  # type: ignore[index]
 
 
 async def test_batch_inspection_logs_every_report(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+import threading
 import wave
 from pathlib import Path
 
 from tests.conftest import PROJECT
+from tests.media_tools import make_jpeg
 from trustnxt_desktop.domain.protect import DIGITAL_CAPTURE
 from trustnxt_desktop.domain.report import Verdict
-from trustnxt_desktop.services.capture_queue import CaptureState
+from trustnxt_desktop.services.capture_queue import CAPTURE, CaptureState
+from trustnxt_desktop.services.capture_store import CaptureStore
 from trustnxt_desktop.services.job_store import JobState
 from trustnxt_desktop.ui.capture_view import CaptureView
 from trustnxt_desktop.ui.frame_source import SyntheticFrameSource
@@ -86,6 +90,7 @@ async def test_stopping_protection_mid_queue_loses_no_capture(context, tmp_path:
     survivor = capture_view(context, folder)  # the next start finds what is left and protects it
     qtbot.addWidget(survivor)
     survivor.activate()
+    await survivor.resuming
     await survivor.protector.wait_idle()
     assert not list((folder / ".pending").glob("*.jpg"))
     protected = sorted(folder.glob("*.protected*.jpg"))
@@ -97,18 +102,99 @@ async def test_stopping_protection_mid_queue_loses_no_capture(context, tmp_path:
     await survivor.aclose()
 
 
+def watch_store_threads(jobs, monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """The job store methods capture calls, noted whenever one runs on the GUI thread."""
+    gui, on_gui = threading.get_ident(), []
+    for name in ("batches", "jobs", "lock_batch", "requeue", "create_batch", "add_jobs", "delete_batch"):
+        def watched(*args, _name=name, _real=getattr(jobs, name), **kwargs):  # type: ignore[no-untyped-def]
+            if threading.get_ident() == gui:
+                on_gui.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(jobs, name, watched)
+    return on_gui
+
+
+async def test_opening_the_view_and_taking_photos_leave_the_store_to_worker_threads(  # type: ignore[no-untyped-def]
+        context, tmp_path: Path, qtbot, monkeypatch) -> None:
+    folder = tmp_path / "captures"
+    left = CaptureStore(folder).reserve("photo", ".jpg", "Test camera")  # an earlier run saved it, then died
+    CaptureStore(folder).write_raw(left, b"\xff\xd8 not really a photo")
+    on_gui = watch_store_threads(context.jobs, monkeypatch)
+    view = capture_view(context, folder)
+    qtbot.addWidget(view)
+    view.activate()
+    assert view.resuming is not None and not view.resuming.done(), "activate() does not wait for the store"
+    assert view.captures.count() == 0
+    (resumed,) = await view.resuming
+    assert resumed.pending.raw == left.raw and view.captures.count() == 1
+    view.activate()  # opened again: nothing new to resume, nothing shown twice
+    assert await view.resuming == [] and view.captures.count() == 1
+    view.use_frame_source(SyntheticFrameSource(size=(640, 360)))
+    item = await view.take_photo_async()
+    assert view.captures.count() == 2 and [i.job_id for i in view.protector.items][-1] == item.job_id
+    assert on_gui == [], f"job store calls on the GUI thread: {on_gui}"
+    await view.protector.wait_idle()
+    assert item.state is CaptureState.PROTECTED, item.error
+    assert resumed.state is CaptureState.FAILED, "a broken raw file fails and can be retried"
+    view.retry_failed()  # the slot: the store work runs in a task of the view
+    await view._tasks.wait()  # noqa: SLF001
+    assert on_gui == [], f"job store calls on the GUI thread: {on_gui}"
+    await view.protector.wait_idle()
+    assert resumed.state is CaptureState.FAILED and view.retry_button.isEnabled()
+    assert context.jobs.job(resumed.job_id).attempts == 2  # type: ignore[union-attr]
+    await view.aclose()
+
+
+async def test_closing_the_view_while_it_resumes_loses_nothing(context, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "captures"
+    dead = CaptureStore(folder)  # an earlier run: one capture recorded as a job, one that never became a job
+    raws = []
+    for seed in (1, 2):
+        pending = dead.reserve("photo", ".jpg", "Test camera")
+        make_jpeg(tmp_path / "shot.jpg", 320, 200, seed=seed)
+        dead.write_raw(pending, (tmp_path / "shot.jpg").read_bytes())
+        raws.append(pending.raw)
+    batch = context.jobs.create_batch(CAPTURE, CAPTURE)
+    (job,) = context.jobs.add_jobs(batch.id, [(raws[0], folder)])
+
+    closing = capture_view(context, folder)
+    qtbot.addWidget(closing)
+    closing.activate()
+    await asyncio.sleep(0)  # the store work of opening it has started in a worker thread
+    await closing.aclose()  # and the view is closed at once
+    assert closing.resuming is not None and closing.resuming.done()
+
+    again = capture_view(context, folder)  # the batch lock was released: the next view takes everything up
+    qtbot.addWidget(again)
+    again.activate()
+    await again.resuming
+    await again.protector.wait_idle()
+    items = again.protector.items
+    assert sorted(i.pending.raw for i in items) == raws and job.id in {i.job_id for i in items}
+    assert all(i.state is CaptureState.PROTECTED for i in items), [i.error for i in items]
+    assert len(list(folder.glob("*.protected*.jpg"))) == 2 and not list((folder / ".pending").glob("*.jpg"))
+    assert len(context.jobs.jobs()) == 2 and {j.state for j in context.jobs.jobs()} == {JobState.DONE}
+    await again.aclose()
+
+
 def test_no_microphone_state_without_a_sound_server(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
+        "import qasync\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
         "from trustnxt_desktop.services.job_store import JobStore\n"
         "from trustnxt_desktop.ui.capture_view import CaptureView\n"
-        "view = CaptureView(Path(sys.argv[1]), lambda: None, lambda: None, print, jobs=JobStore(Path(sys.argv[1])))\n"
-        "view.activate()\n"
-        "print('MIC:', view.mic_state.text()); print('CAM:', view.camera_state.text())\n"
-        "print('RECORD ENABLED:', view.record_button.isEnabled())\n"
+        "async def main():\n"
+        "    view = CaptureView(Path(sys.argv[1]), lambda: None, lambda: None, print, jobs=JobStore(Path(sys.argv[1])))\n"
+        "    view.activate()\n"
+        "    await view.resuming\n"
+        "    print('MIC:', view.mic_state.text()); print('CAM:', view.camera_state.text())\n"
+        "    print('RECORD ENABLED:', view.record_button.isEnabled())\n"
+        "    await view.aclose()\n"
+        "qasync.run(main())\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PULSE_SERVER": "unix:/nonexistent/pulse"}
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, env=env,

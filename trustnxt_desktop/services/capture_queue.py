@@ -5,17 +5,24 @@ the persistent job store (batches of kind and origin "capture", `<data root>/job
 through services.job_runner like any protect job: staged privately, published under its final name
 only when complete, journalled so that a crash or `kill -9` at any instant neither loses the capture
 nor makes a second copy. The raw file stays in the private pending folder until its protected copy is
-published; `resume()` at the next start finishes whatever an earlier run left.
+published; `resume()` when the Capture view opens finishes whatever an earlier run left.
+
+The job store is sqlite with fsync'd commits, and resuming stats, fingerprints and removes files: all of
+that runs in worker threads (`resume`, `submit` and `retry_failed` are coroutines), one call at a time
+and in the order asked, so the GUI thread never waits on the disk. Queueing and `on_change` stay on the
+event loop's thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..domain.protect import ProtectOptions, ProtectStatus
 from .backend import Backend
@@ -26,6 +33,7 @@ from .job_store import UNFINISHED, BatchLock, Fingerprint, JobRecord, JobState, 
 CAPTURE = "capture"  # the job store's batch kind and origin for captures
 KEEP_FINISHED_BATCHES = 20  # older finished capture batches are forgotten at start (outputs stay)
 _RETRYABLE = (JobState.FAILED, JobState.CANCELLED)
+_T = TypeVar("_T")
 
 
 class CaptureState(str, Enum):
@@ -59,38 +67,52 @@ class CaptureProtector:
         self._idle.set()
         self._batch_id: int | None = None
         self._locks: list[BatchLock] = []
+        self._serial = asyncio.Lock()  # store work one call at a time, in the order it was asked for
+        self._busy: set[asyncio.Future[Any]] = set()  # store work running in worker threads
+        self._closed = False
 
-    def resume(self) -> list[CaptureItem]:
+    async def resume(self) -> list[CaptureItem]:
         """Queue every capture an earlier run left unprotected (crash, quit, failure): its unfinished and
         failed jobs, and raw files in the pending folder that never became a job. A raw file whose job is
         done (the crash fell after publishing) is only removed. Batches another running app holds are
-        left alone."""
-        known = {item.job_id for item in self.items}
+        left alone. The store and file work runs in a worker thread, never on the GUI thread."""
+        async with self._serial:
+            known = {item.job_id for item in self.items}
+            found, orphans = await self._off_loop(self._scan, known, self._batch_id, self.store)
+            resumed = [self._queue(CaptureItem(pending, job_id)) for job_id, pending in found]
+            records = await self._off_loop(self._record, orphans) if orphans else []
+            return resumed + [self._queue(CaptureItem(p, r.id)) for p, r in zip(orphans, records)]
+
+    def _scan(self, known: set[int], own_batch: int | None,
+              store: CaptureStore) -> tuple[list[tuple[int, PendingCapture]], list[PendingCapture]]:
+        """(worker thread) The earlier runs' captures to queue again, as (job id, capture), and the raw
+        files that never became a job."""
         queued: set[tuple[Path, Fingerprint | None]] = set()  # raw files the store knows, as queued
-        resumed: list[CaptureItem] = []
+        found: list[tuple[int, PendingCapture]] = []
         finished = []
         for summary in reversed(self.jobs.batches(kind=CAPTURE, origin=CAPTURE)):
             records = self.jobs.jobs(summary.batch.id)
             queued.update((r.source, r.fingerprint) for r in records)
-            if summary.batch.id == self._batch_id:
+            if summary.batch.id == own_batch:
                 continue
             lock = self.jobs.lock_batch(summary.batch.id)
             if lock is None:
                 continue
-            self._locks.append(lock)
+            self._locks.append(lock)  # released by aclose(), which waits for this thread first
             live = [r for r in records if r.id not in known and self._take_up(r)]
             for record in self.jobs.requeue([r.id for r in live if r.state in _RETRYABLE]) + \
                     [r for r in live if r.state in UNFINISHED]:
-                resumed.append(self._queue(CaptureItem(CaptureStore.load(record.source), record.id)))
+                found.append((record.id, CaptureStore.load(record.source)))
             if not live and all(not r.source.exists() for r in records):
                 finished.append(summary.batch.id)
         for batch_id in sorted(finished, reverse=True)[KEEP_FINISHED_BATCHES:]:
             self.jobs.delete_batch(batch_id)
-        orphans = [p for p in self.store.pending() if (p.raw, Fingerprint.of(p.raw)) not in queued]
-        return resumed + [self.submit(p) for p in orphans]
+        orphans = [p for p in store.pending()
+                   if not store.in_progress(p.raw) and (p.raw, Fingerprint.of(p.raw)) not in queued]
+        return found, orphans
 
     def _take_up(self, record: JobRecord) -> bool:
-        """Whether an earlier run's job still needs protecting (else it is settled here)."""
+        """(worker thread) Whether an earlier run's job still needs protecting (else it is settled here)."""
         if not record.source.is_file():
             if not record.state.finished:  # e.g. the folder was deleted: nothing left to protect
                 self.jobs.finish(record.id, JobState.FAILED, error="The capture is no longer in its folder.")
@@ -101,10 +123,18 @@ class CaptureProtector:
             return False
         return record.state is not JobState.SKIPPED
 
-    def submit(self, pending: PendingCapture) -> CaptureItem:
-        """A complete raw capture: recorded in the store (durably) before its protection starts."""
-        (record,) = self.jobs.add_jobs(self._own_batch(), [(pending.raw, pending.raw.parent.parent)])
-        return self._queue(CaptureItem(pending, record.id))
+    async def submit(self, pending: PendingCapture) -> CaptureItem:
+        """A complete raw capture: recorded in the store (durably, off the GUI thread) before its protection
+        starts. Captures are recorded and queued in the order they were submitted. A caller cancelled while
+        the store writes (the view is closing) still waits for the write to end; the job is then recorded but
+        not queued, and a later run protects it (the raw file waits in the pending folder)."""
+        async with self._serial:
+            (record,) = await self._off_loop(self._record, [pending])
+            return self._queue(CaptureItem(pending, record.id))
+
+    def _record(self, pendings: list[PendingCapture]) -> list[JobRecord]:
+        """(worker thread) One job per raw capture, in this run's own capture batch."""
+        return self.jobs.add_jobs(self._own_batch(), [(p.raw, p.raw.parent.parent) for p in pendings])
 
     def _own_batch(self) -> int:
         if self._batch_id is None:
@@ -115,13 +145,36 @@ class CaptureProtector:
             self._batch_id = batch.id
         return self._batch_id
 
-    def retry_failed(self) -> int:
-        failed = [i for i in self.items if i.state is CaptureState.FAILED]
-        self.jobs.requeue([i.job_id for i in failed])  # jobs that stopped early (no keyring) still wait
-        for item in failed:
-            item.error = None
-            self._enqueue(item)
-        return len(failed)
+    async def retry_failed(self) -> int:
+        async with self._serial:
+            failed = [i for i in self.items if i.state is CaptureState.FAILED]
+            if not failed:
+                return 0
+            # Jobs that stopped early (no keyring) are still waiting and are simply not requeued.
+            await self._off_loop(self.jobs.requeue, [i.job_id for i in failed])
+            for item in failed:
+                if item.state is CaptureState.FAILED:
+                    item.error = None
+                    self._enqueue(item)
+            return len(failed)
+
+    async def _off_loop(self, fn: Callable[..., _T], *args: Any) -> _T:
+        """Run blocking store and file work in a worker thread. A thread cannot be interrupted: a caller
+        cancelled meanwhile still waits for the work to end (so the next call never overlaps it) and then
+        stops; aclose() also waits for any work still running before it releases the batch locks."""
+        work = asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args))
+        self._busy.add(work)
+        work.add_done_callback(self._settled)
+        try:
+            return await asyncio.shield(work)
+        except asyncio.CancelledError:
+            await asyncio.wait([work])
+            raise
+
+    def _settled(self, work: asyncio.Future[Any]) -> None:
+        self._busy.discard(work)
+        if not work.cancelled():
+            work.exception()  # retrieved here too: a caller that was cancelled never looks at it
 
     def counts(self) -> tuple[int, int, int]:
         """(pending, protected, failed)"""
@@ -134,11 +187,14 @@ class CaptureProtector:
 
     async def aclose(self) -> None:
         """Stop protecting; whatever was not finished stays queued in the store for the next start."""
+        self._closed = True
         if self._worker is not None:
             self._worker.cancel()
             await asyncio.gather(self._worker, return_exceptions=True)
             self._worker = None
         self._todo.clear()
+        while self._busy:  # store work still running in a thread may yet take a batch lock
+            await asyncio.gather(*list(self._busy), return_exceptions=True)
         for lock in self._locks:
             lock.close()
         self._locks.clear()
@@ -151,8 +207,10 @@ class CaptureProtector:
 
     def _enqueue(self, item: CaptureItem) -> None:
         item.state = CaptureState.WAITING
-        self._todo.append(item)
         self._on_change(item)
+        if self._closed:  # after aclose(): the job waits in the store for a later run
+            return
+        self._todo.append(item)
         self._idle.clear()
         if self._worker is None or self._worker.done():
             self._worker = asyncio.ensure_future(self._run())

@@ -4,7 +4,7 @@ A raw photo or recording is written into <capture folder>/.pending/ (private: ne
 result) with a small JSON sidecar (device, time, kind) *before* protection starts. Its protection is
 then a job in the persistent job store (services/capture_queue.py), published crash-safely next to the
 pending folder. The raw file is deleted only after its protected copy is published; a crash, a failed
-protection or a quit leaves it there, and the next start finishes it.
+protection or a quit leaves it there, and the Capture view finishes it when it next opens.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -41,8 +42,12 @@ class PendingCapture:
 
 class CaptureStore:
     def __init__(self, folder: Path) -> None:
-        self.folder = Path(os.path.abspath(folder))  # jobs in the store name their raw file by this path
-        self.pending_dir = folder / PENDING
+        # Resolved once, and everything derives from it: jobs in the store name their raw file by this path,
+        # which must still be right when the app next starts from another working directory.
+        self.folder = Path(os.path.abspath(folder))
+        self.pending_dir = self.folder / PENDING
+        self._reserved: set[str] = set()  # names this store handed out: captures still being made here
+        self._reserved_lock = threading.Lock()  # reserve() and in_progress() run in worker threads
 
     def reserve(self, kind: str, extension: str, device: str, now: dt.datetime | None = None) -> PendingCapture:
         """Reserve a fresh raw file name (never an existing file) and record device and time beside it,
@@ -58,6 +63,8 @@ class CaptureStore:
                 os.close(os.open(raw, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
             except FileExistsError:
                 continue
+            with self._reserved_lock:
+                self._reserved.add(raw.name)
             pending = PendingCapture(raw, CaptureInfo(kind, device, now.isoformat(timespec="seconds")))
             with output.atomic_output(self.pending_dir, pending.sidecar.name) as (f, tmp):
                 f.write(json.dumps(asdict(pending.info)).encode())
@@ -78,6 +85,13 @@ class CaptureStore:
                 continue
             found.append(self.load(raw))
         return found
+
+    def in_progress(self, raw: Path) -> bool:
+        """Whether this raw file was reserved by this store in this run: a photo still being saved or a
+        recording still being made (a recorder may add to the name) is never taken for one a crash left."""
+        with self._reserved_lock:
+            names = list(self._reserved)
+        return raw.parent == self.pending_dir and any(raw.name.startswith(name) for name in names)
 
     @staticmethod
     def load(raw: Path) -> PendingCapture:

@@ -73,6 +73,7 @@ class CaptureView(QWidget):
         self.recorder: AudioRecorder | None = None
         self._recorders: dict[bytes, AudioRecorder] = {}
         self._active = False
+        self.resuming: asyncio.Future[list[CaptureItem]] | None = None  # the latest resume_async(), if any
         self.devices = QMediaDevices(self)
         self.devices.videoInputsChanged.connect(self._cameras_changed)
         self.devices.audioInputsChanged.connect(self._microphones_changed)
@@ -170,12 +171,19 @@ class CaptureView(QWidget):
     # -- lifecycle: devices run only while the view is shown ---------------------------------------
     def activate(self) -> None:
         self._active = True
-        for item in self.protector.resume():  # captures an earlier run could not finish
-            self._add_row(item)
+        if self.resuming is None or self.resuming.done():  # the store work runs off the GUI thread
+            self.resuming = self._tasks.spawn(self.resume_async())
         if self.source is None:
             self._start_selected_camera()
         if self.recorder is None:
             self._use_selected_microphone()
+
+    async def resume_async(self) -> list[CaptureItem]:
+        """Show and protect the captures an earlier run could not finish."""
+        resumed = await self.protector.resume()
+        for item in resumed:
+            self._add_row(item)
+        return resumed
 
     def deactivate(self) -> None:
         self._active = False
@@ -291,7 +299,7 @@ class CaptureView(QWidget):
                 await asyncio.to_thread(self.store.abandon, pending)
                 raise _capture_error("photo", e) from e
             self._thumbs[pending.raw] = QPixmap.fromImage(image.scaled(128, 128, Qt.AspectRatioMode.KeepAspectRatio))
-            item = self.protector.submit(pending)
+            item = await self.protector.submit(pending)  # recorded as a job (off the GUI thread) first
             self._add_row(item)
             return item
         finally:
@@ -381,7 +389,7 @@ class CaptureView(QWidget):
             self._mic_state("error", f"The recording could not be saved: {e}")
             return None
         self._mic_state("ready", recorder.description)
-        item = self.protector.submit(pending)
+        item = await self.protector.submit(pending)
         self._add_row(item)
         if not self._active:
             self._stop_microphone()
@@ -423,7 +431,7 @@ class CaptureView(QWidget):
         self.retry_button.setEnabled(failed > 0)
 
     def retry_failed(self) -> None:
-        self.protector.retry_failed()
+        self._tasks.spawn(self.protector.retry_failed())
 
     def _show_folder(self) -> None:
         self.folder_label.setText(f"Saving into {self.store.folder}")
