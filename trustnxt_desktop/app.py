@@ -98,6 +98,9 @@ async def _quit_later(window, seconds: float) -> None:  # type: ignore[no-untype
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
+    from .ui.gc_guard import offset_emit_leak
+
+    offset_emit_leak()  # every Qt path of this program emits signals, not only the window (see gc_guard)
     if args.smoke_test:
         from .ui.smoke import run_smoke_test
 

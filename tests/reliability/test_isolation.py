@@ -301,3 +301,25 @@ def test_imap_answers_every_call_once_and_task_errors_keep_the_worker() -> None:
         failing = {i: r for group in pool.imap("no-such-task", [()] * 3) for i, r in group}
         assert all(isinstance(r, TaskError) and "KeyError" in str(r) for r in failing.values())
         assert pool.stats.started == 1, "an ordinary exception in a task leaves the worker in service"
+
+
+def test_a_stop_event_sends_no_more_calls_and_a_preview_need_not_wait_for_the_batch(tmp_path: Path) -> None:
+    """The batch path holds its workers for the whole batch: a single call (a preview of the file
+    someone just selected) gets a worker of its own, and setting `stop` ends the batch at once."""
+    import threading
+
+    picture = tmp_path / "picture.jpg"
+    shutil.copy(CORPUS / "c2pa" / "adobe-20220124-C.jpg", picture)
+    calls = [(str(CORPUS / "c2pa" / "boxhash.jpg"),)] * 400
+    stop = threading.Event()
+    with IsolatedPool(TASKS, size=1, limits=Limits(seconds=10)) as pool:
+        batch = pool.imap("inspect", calls, shared=("none", {}), stop=stop)
+        first = next(batch)  # the batch holds the pool's only worker now
+        started = time.perf_counter()
+        preview = pool.call("thumbnail", str(picture), "image/jpeg", 128)
+        waited = time.perf_counter() - started
+        assert preview and preview[:2] == b"\xff\xd8", "a JPEG preview"
+        stop.set()
+        answered = len(first) + sum(len(group) for group in batch)
+    assert answered < 50, f"{answered} of {len(calls)} calls were answered after stop"
+    assert waited < 2.5, f"the preview waited {waited:.1f} s for the batch (about 4 s long)"

@@ -175,3 +175,27 @@ async def test_log_window_lists_verifies_and_names_an_edited_entry(window, conte
     assert [dialog.proxy.index(i.row(), 0).data() for i in selected] == [3]
     assert not dialog.copy_button.isEnabled()
     dialog.reject()
+
+
+async def test_closing_settings_during_an_update_stops_it_cleanly(window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import socket
+    import sys
+
+    silent = socket.socket()  # accepts connections and never answers: the download hangs
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    monkeypatch.setenv("TRUSTNXT_TRUST_BASE_URL", f"http://127.0.0.1:{silent.getsockname()[1]}")
+    crashes: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda kind, error, tb: crashes.append(error))
+    try:
+        dialog = window.open_trust_settings()
+        page = dialog.trust_page
+        page.start_update()
+        await until(lambda: "Downloading" in page.update_status.text())
+        gone: list[bool] = []
+        dialog.destroyed.connect(lambda *_: gone.append(True))
+        dialog.reject()
+        await until(lambda: bool(gone), timeout=10)  # deleted once its work has unwound
+    finally:
+        silent.close()
+    assert crashes == []

@@ -49,6 +49,9 @@ DEFAULT_MEMORY_BYTES = 2 * 1024 ** 3
 DEFAULT_SECONDS = 30.0
 _MAX_SHARED = 8  # shared values (e.g. trust configurations) a worker keeps
 PIPELINE_DEPTH = 2  # calls imap() keeps queued on each worker
+# Single calls (previews, thumbnails) may use one worker more than the pool's size: a batch holding
+# every worker through imap() must not leave the picture of the file someone just selected waiting.
+INTERACTIVE_EXTRA = 1
 _WORKER_NAME = "trustnxt-parser"
 
 
@@ -145,7 +148,7 @@ class IsolatedPool:
         """
         seconds = seconds or self.limits.seconds
         deadline = time.monotonic() + seconds
-        worker = self._acquire()
+        worker = self._acquire(extra=INTERACTIVE_EXTRA)
         healthy = False
         try:
             try:
@@ -163,7 +166,8 @@ class IsolatedPool:
 
     def imap(self, task: str, calls: Sequence[tuple[Any, ...]], *, shared: tuple[str, Any] | None = None,
              seconds: Callable[[tuple[Any, ...]], float] | None = None, slots: int | None = None,
-             depth: int = PIPELINE_DEPTH, gather: float = 0.0) -> Iterator[list[tuple[int, Any]]]:
+             depth: int = PIPELINE_DEPTH, gather: float = 0.0,
+             stop: threading.Event | None = None) -> Iterator[list[tuple[int, Any]]]:
         """TASKS[task](*args) for every args in `calls`, on up to `slots` workers at once (default: the
         pool's size). Yields lists of (index into calls, result) as calls complete: everything that
         completed since the previous yield, so a caller can handle results in groups. A call that
@@ -174,11 +178,12 @@ class IsolatedPool:
         still busy with the last answer. The guarantees of call() hold for every call: its own time
         limit (`seconds(args)`, counted from when its worker starts it), the memory cap, and a crash,
         hang or blow-up costs only the call that caused it; the calls queued behind it are handed to
-        a fresh worker. Closing the iterator early lets the calls already sent finish, sends no more.
+        a fresh worker. Closing the iterator early, or setting `stop`, lets the calls already sent
+        finish and sends no more.
         """
         todo = deque(enumerate(calls))
         done: SimpleQueue[tuple[int, Any] | BaseException | None] = SimpleQueue()
-        stop = threading.Event()
+        stop = stop or threading.Event()  # a caller's own event stops sending at once, from any thread
         lock = threading.Lock()
         limit = seconds or (lambda _args: self.limits.seconds)
 
@@ -328,7 +333,8 @@ class IsolatedPool:
         return f"exited unexpectedly (code {code})" if code is not None else "stopped answering"
 
     # -- workers ----------------------------------------------------------------------------------
-    def _acquire(self) -> _Worker:
+    def _acquire(self, extra: int = 0) -> _Worker:
+        """A worker, waiting while `size + extra` are busy."""
         with self._cond:
             while True:
                 if self._closed:
@@ -339,7 +345,7 @@ class IsolatedPool:
                         self._busy += 1
                         return worker
                     worker.kill()  # died while idle (killed from outside): replace it quietly
-                if self._busy < self.size:
+                if self._busy < self.size + extra:
                     self._busy += 1
                     break
                 self._cond.wait()

@@ -92,12 +92,14 @@ def inspect_isolated(pool: IsolatedPool, path: Path, trust: TrustConfig) -> Insp
 
 
 def inspect_many_isolated(pool: IsolatedPool, paths: Sequence[Path], trust: TrustConfig, slots: int | None = None,
-                          gather: float = 0.0) -> Iterator[list[tuple[int, InspectionReport]]]:
+                          gather: float = 0.0, stop: threading.Event | None = None
+                          ) -> Iterator[list[tuple[int, InspectionReport]]]:
     """Inspect a batch with calls queued ahead on each worker (IsolatedPool.imap); yields groups of
-    (index into paths, report) as they land. Same reports, limits and failure handling as inspect_isolated."""
+    (index into paths, report) as they land. Same reports, limits and failure handling as inspect_isolated.
+    Setting `stop` sends no further file to any worker."""
     calls = [(str(p),) for p in paths]
     for group in pool.imap("inspect", calls, shared=_shared_trust(trust), slots=slots, gather=gather,
-                           seconds=lambda args: time_limit(pool, Path(args[0]))):
+                           seconds=lambda args: time_limit(pool, Path(args[0])), stop=stop):
         yield [(i, _report(paths[i], trust, result)) for i, result in group]
 
 

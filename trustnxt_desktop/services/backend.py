@@ -182,7 +182,7 @@ class LocalBackend:
         def produce() -> None:
             try:
                 for group in inspect_many_isolated(self.pool, paths, self.trust(), slots=jobs or self.settings.jobs,
-                                                   gather=GATHER_SECONDS):
+                                                   gather=GATHER_SECONDS, stop=stop):
                     reports = [r for _, r in group]
                     self.ledger.record_many("inspect", self.ledger_name,
                                             [r.verdict is not Verdict.ERROR for r in reports])
@@ -196,6 +196,8 @@ class LocalBackend:
                 loop.call_soon_threadsafe(landed.put_nowait, e)
 
         producer = loop.run_in_executor(self._executor, produce)
+        # An executor shut down before produce() started never runs it: end the stream all the same.
+        producer.add_done_callback(lambda f: landed.put_nowait(None) if f.cancelled() else None)
         try:
             while (item := await landed.get()) is not None:
                 if isinstance(item, BaseException):

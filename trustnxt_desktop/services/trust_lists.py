@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ _INTERIM_CONFIG = "https://contentcredentials.org/trust/store.cfg"
 _PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----\r?\n.*?-----END CERTIFICATE-----", re.DOTALL)
 _OID = re.compile(r"^[0-2](\.\d+)+$")
 _SNAPSHOT_FILE = "snapshot.json"
+_INSTALL_LOCK = threading.Lock()
 _STATE_FILE = "state.json"
 
 
@@ -322,7 +324,15 @@ class SnapshotStore:
 
     def install(self, spec: ListSpec, contents: dict[str, bytes], records: list[FileRecord],
                 when: dt.datetime) -> tuple[Snapshot, bool]:
-        """Store a validated download; returns (snapshot in use, whether it is new content)."""
+        """Store a validated download; returns (snapshot in use, whether it is new content).
+
+        One install at a time in this process: the window's weekly check and "Update now" may run
+        together, and the second must find the first's snapshot rather than race it."""
+        with _INSTALL_LOCK:
+            return self._install(spec, contents, records, when)
+
+    def _install(self, spec: ListSpec, contents: dict[str, bytes], records: list[FileRecord],
+                 when: dt.datetime) -> tuple[Snapshot, bool]:
         digest = _combined_sha256(records)
         current, _ = self.current(spec)
         if current is not None and current.sha256 == digest:

@@ -30,7 +30,7 @@ from ..services.exports import write_text
 from ..services.verification_log import LogEntry, VerificationLog, VerifyResult
 from .icons import verdict_icon
 from .table_model import INDEX, ColumnsModel
-from .tasks import TaskOwner
+from .tasks import TaskOwner, delete_when_idle
 from .theme import VERDICTS
 
 COLUMNS = ("#", "Time (UTC)", "File", "Verdict", "SHA-256", "Engine", "Trust lists")
@@ -179,8 +179,7 @@ class VerificationLogDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        self.finished.connect(lambda _r: self._tasks.cancel_all())
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.finished.connect(lambda _r: delete_when_idle(self, self._tasks))
         self._tasks.spawn(self.load_async())
 
     async def load_async(self) -> VerifyResult:

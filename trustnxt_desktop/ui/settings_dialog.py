@@ -38,7 +38,7 @@ from ..services.credentials import CredentialStore
 from ..services.keyring_store import fix_hint
 from ..services.settings import Settings
 from .layout import button_row
-from .tasks import TaskOwner
+from .tasks import TaskOwner, delete_when_idle
 from .trust_page import TrustPage
 
 _THUMB_NAMES = {0: "Off", 256: "Small (256 px)", 512: "Medium (512 px)", 1024: "Large (1024 px)"}
@@ -86,8 +86,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         # Work still running when the dialog closes must not touch its deleted widgets.
-        self.finished.connect(self._stop_tasks)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.finished.connect(lambda _result: delete_when_idle(self, self._tasks, self.trust_page.tasks))
         self._tasks.spawn(self.refresh_async())
 
     # -- tabs ---------------------------------------------------------------------------------
@@ -348,10 +347,6 @@ class SettingsDialog(QDialog):
             trust_mirror_url=self.trust_page.mirror.text().strip(),
             trust_auto_update=self.trust_page.auto_update.isChecked(),
         )
-
-    def _stop_tasks(self, _result: int = 0) -> None:
-        self._tasks.cancel_all()
-        self.trust_page.close_tasks()
 
     def _save(self) -> None:
         if self.api_key.text().strip():

@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol
 
 from ..domain.errors import TrustNXTError
 
 log = logging.getLogger(__name__)
+_closing: set[asyncio.Future[Any]] = set()  # asyncio keeps only weak references to tasks
+
+
+class Deletable(Protocol):
+    def deleteLater(self) -> None: ...
 
 
 class TaskOwner:
@@ -64,3 +69,17 @@ class TaskOwner:
         self._closed = True
         self.cancel_all()
         await self.wait()
+
+
+def delete_when_idle(widget: Deletable, *owners: TaskOwner) -> None:
+    """For a closed dialog: cancel its work, let that unwind (it may still touch the dialog's widgets),
+    then delete the dialog. Instead of WA_DeleteOnClose, which deletes the widgets first."""
+
+    async def run() -> None:
+        for owner in owners:
+            await owner.aclose()
+        widget.deleteLater()
+
+    task = asyncio.ensure_future(run())
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)

@@ -92,7 +92,7 @@ class TrustPage(QWidget):
         super().__init__(parent)
         self.service = TrustService(root, pending_settings)
         self._say = say
-        self._tasks = TaskOwner(say)
+        self.tasks = TaskOwner(say)
         self._update_task = None
         self.overview: TrustOverview | None = None
 
@@ -156,7 +156,7 @@ class TrustPage(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(published)
         layout.addWidget(own, 1)
-        self._tasks.spawn(self.refresh_async())
+        self.tasks.spawn(self.refresh_async())
 
     # -- reading ------------------------------------------------------------------------------
     async def refresh_async(self) -> TrustOverview:
@@ -206,7 +206,7 @@ class TrustPage(QWidget):
 
     def start_update(self) -> None:
         if not self._updating:
-            self._update_task = self._tasks.spawn(self.update_async())
+            self._update_task = self.tasks.spawn(self.update_async())
 
     def cancel_update(self) -> None:
         if self._updating:
@@ -222,7 +222,10 @@ class TrustPage(QWidget):
         except TrustNXTError as e:
             self.update_status.setText(f"✗ {e}")
         except BaseException:
-            self.update_status.setText("Update cancelled; the lists in use are unchanged.")
+            # A list whose files were already being stored may have been replaced: reload to be sure.
+            self.update_status.setText("Update stopped. A list that had finished downloading may be in use already.")
+            self.trust_changed.emit()
+            self.tasks.spawn(self.refresh_async())
             raise
         finally:
             self.update_button.setEnabled(True)
@@ -244,7 +247,7 @@ class TrustPage(QWidget):
             return
         label, ok = QInputDialog.getText(self, "Name this anchor", "Name shown in reports:", text=Path(name).stem)
         if ok and label.strip():
-            self._tasks.spawn(self.add_anchor_async(label.strip(), Path(name)))
+            self.tasks.spawn(self.add_anchor_async(label.strip(), Path(name)))
 
     async def add_anchor_async(self, name: str, pem_file: Path) -> None:
         info = await self.service.add_anchor(name, pem_file)
@@ -255,16 +258,13 @@ class TrustPage(QWidget):
     def _remove_selected(self) -> None:
         rows = {i.row() for i in self.anchors_table.selectedItems()}
         if rows and self.overview is not None:
-            self._tasks.spawn(self.remove_anchor_async(self.overview.anchors[rows.pop()].name))
+            self.tasks.spawn(self.remove_anchor_async(self.overview.anchors[rows.pop()].name))
 
     async def remove_anchor_async(self, name: str) -> None:
         await self.service.remove_anchor(name)
         self._say(f"“{name}” is no longer trusted.")
         self.trust_changed.emit()
         await self.refresh_async()
-
-    def close_tasks(self) -> None:
-        self._tasks.cancel_all()
 
 
 def update_text(report: UpdateReport) -> str:
