@@ -205,18 +205,21 @@ async def test_resume_submit_and_retry_do_their_store_work_off_the_event_loop_th
     assert [i.job_id for i in queue.items] == [failed.id, resumed[1].job_id, new.job_id], "in order"
     assert jobs.on_loop == [] and jobs.elsewhere, "the store was only used from worker threads"
 
-    gate.open.set()  # all three fail (the runner records a result on the loop's thread: not checked here)
+    gate.open.set()  # all three fail; the runner records each result from a worker thread too
     await queue.wait_idle()
     assert queue.counts() == (0, 0, 3)
+    assert jobs.on_loop == [], "results were recorded off the event loop's thread"
     gate.open.clear()
     gate.fail = False
     jobs.on_loop.clear()
     assert await queue.retry_failed() == 3
     assert jobs.on_loop == [] and queue.counts() == (3, 0, 0)
     assert {j.state for j in jobs.jobs()} <= {JobState.WAITING, JobState.PROTECTING}
-    gate.open.set()
+    jobs.on_loop.clear()  # (that check itself read the store here)
+    gate.open.set()  # this time they are protected and published
     await queue.wait_idle()
     assert queue.counts() == (0, 3, 0) and len(outputs(captures.folder)) == 3
+    assert jobs.on_loop == [], "publishing and recording happened off the event loop's thread"
     assert await queue.retry_failed() == 0
     await queue.aclose()
 

@@ -21,6 +21,7 @@ import shutil
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..cloud.errors import CloudQuotaError
 from ..domain.errors import ConfigurationError, IdentityError
@@ -37,6 +38,7 @@ STAGING_PREFIX = ".trustnxt-job-"
 STOPS_BATCH: tuple[type[BaseException], ...] = (ConfigurationError, IdentityError, CloudQuotaError)
 
 _NO_SPACE = os.strerror(errno.ENOSPC)
+T = TypeVar("T")
 
 STATE_OF = {
     ProtectStatus.DONE: JobState.DONE,
@@ -69,36 +71,51 @@ async def run_protect_job(store: JobStore, backend: Backend, job: JobRecord, opt
     started = time.perf_counter()
     job = await asyncio.to_thread(store.start, job.id)
     try:
-        recovered = await asyncio.to_thread(_recover, store, job)
+        recovered = await _settled(_recover, store, job)
         if recovered is not None:
             return recovered
         if problem := await asyncio.to_thread(_source_problem, job):
-            return _finish(store, job, ProtectResult(job.source, ProtectStatus.FAILED, error=problem), started)
+            return await _settled(_finish, store, job, ProtectResult(job.source, ProtectStatus.FAILED, error=problem),
+                                  started)
         staging = staging_dir(job)
         await asyncio.to_thread(store.set_staging, job.id, staging)
         try:
             await asyncio.to_thread(_make_folder, staging)
         except OSError as e:
-            return _finish(store, job, ProtectResult(job.source, ProtectStatus.FAILED,
-                                                     error=_write_problem(e, job.out_dir or job.source.parent)), started)
+            failed = ProtectResult(job.source, ProtectStatus.FAILED, error=_write_problem(e, job.out_dir or job.source.parent))
+            return await _settled(_finish, store, job, failed, started)
         key = {"idempotency_key": job.idempotency_key}
         result = await backend.protect(job.source, dataclasses.replace(options, out_dir=staging), **key)
         if result.status is not ProtectStatus.DONE or result.output is None:
             result.output = None
-            return _finish(store, job, result, started)
+            return await _settled(_finish, store, job, result, started)
         digest = await asyncio.to_thread(sha256_file, result.output)
-        # From here until "done" is recorded nothing awaits, so a cancel cannot fall in between.
-        return _publish(store, job, result.output, digest, result, started)
+        return await _settled(_publish, store, job, result.output, digest, result, started)
     except STOPS_BATCH:
-        await asyncio.shield(asyncio.to_thread(_back_to_waiting, store, job))
+        await _settled(_back_to_waiting, store, job)
         raise
     except asyncio.CancelledError:
-        _back_to_waiting(store, job)
+        await _settled(_back_to_waiting, store, job)  # a job already recorded as done stays done
         raise
     except Exception as e:  # noqa: BLE001 - one job's unexpected failure is its own, not the batch's
-        _sweep(staging_dir(job))
-        return _finish(store, job, ProtectResult(job.source, ProtectStatus.FAILED, error=str(e) or type(e).__name__),
-                       started)
+        failed = ProtectResult(job.source, ProtectStatus.FAILED, error=str(e) or type(e).__name__)
+        return await _settled(_finish, store, job, failed, started)
+
+
+async def _settled(fn: Callable[..., T], *args: Any) -> T:
+    """Blocking store and file work in a worker thread, always carried to its end: a cancel that
+    arrives meanwhile is re-raised once the work is done, so a publish is never left half-recorded
+    (and never raced by the clean-up of a cancelled job), and the event loop never waits on the disk."""
+    work = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+    interrupted = False
+    while not work.done():
+        try:
+            await asyncio.wait({work})
+        except asyncio.CancelledError:
+            interrupted = True
+    if interrupted:
+        raise asyncio.CancelledError
+    return work.result()
 
 
 async def run_jobs(store: JobStore, backend: Backend, jobs: Sequence[JobRecord],
