@@ -117,3 +117,23 @@ async def test_export_the_filtered_batch(window, tmp_path) -> None:  # type: ign
     assert {next(v for k, v in r.items() if k.lower().startswith("file")) for r in rows} == shown
     assert {r["file"]["name"] for r in json.loads((tmp_path / "out.json").read_text())} == shown
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
+
+
+async def test_text_from_a_file_is_never_read_as_markup(window) -> None:  # type: ignore[no-untyped-def]
+    """Names and summaries come from files made by strangers: shown as text, never as Qt rich text."""
+    import dataclasses
+
+    from PySide6.QtCore import Qt
+
+    (report,) = await window.inspect.open_paths_async([CORPUS / "c2pa" / "truepic-20230212-camera.jpg"])
+    signer = dataclasses.replace(report.signer, organisation="O'Brien & Sons <b>Ltd</b>")
+    hostile = dataclasses.replace(report, summary="<img src='/etc/passwd'><a href='file:///'>click</a>",
+                                  signer=signer)
+    view = window.inspect.report
+    view.show_report(hostile)
+    assert view.banner.summary.textFormat() == Qt.TextFormat.PlainText
+    assert view.banner.summary.text() == hostile.summary
+    (organisation,) = [w for w in view.overview.findChildren(QLabel) if w.accessibleName() == "Organisation"]
+    # Escaped and shown as rich text: the reader sees O'Brien & Sons <b>Ltd</b>, not markup and not "&#x27;".
+    assert organisation.textFormat() == Qt.TextFormat.RichText
+    assert organisation.text() == "O&#x27;Brien &amp; Sons &lt;b&gt;Ltd&lt;/b&gt;"

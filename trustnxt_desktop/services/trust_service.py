@@ -51,7 +51,7 @@ def missing_lists_hint(overview: TrustOverview) -> str | None:
     """Why signers cannot show as trusted, when no published signer list is in use; else None."""
     if any(s.snapshot for s in overview.lists.lists if s.spec.kind == "signer"):
         return None
-    why = f" The last download failed: {overview.lists.last_error}" if overview.lists.last_error else ""
+    why = " The last attempt to download them failed (details in Settings › Trust)." if overview.lists.last_error else ""
     return ("No published trust list is downloaded yet, so signed files can show as intact but not as trusted "
             f"(except your own and certificates you trust).{why}")
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import APP_NAME, __version__
@@ -43,5 +44,6 @@ class CrashHandler:
                               "Something went wrong inside TrustNXT Desktop. Your files are safe: originals are "
                               "never changed and unfinished copies are discarded.\n\n"
                               f"Details were saved to {self.last_log} (without any secrets).")
+            box.setTextFormat(Qt.TextFormat.PlainText)
             box.finished.connect(lambda _r: setattr(self, "_showing", False))
             box.open()

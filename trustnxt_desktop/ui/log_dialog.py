@@ -7,6 +7,7 @@ moved entry turns the banner red and selects the first bad entry.
 from __future__ import annotations
 
 import asyncio
+import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -113,7 +114,7 @@ def result_text(result: VerifyResult) -> str:
             return "The log is empty: nothing has been inspected on this computer yet."
         return (f"<b>Intact.</b> All {result.entries} entries check out: none was edited, removed or moved. "
                 f"Head hash <code>{result.head}</code> — note it in your case file to prove the log later.")
-    return (f"<b>Altered at entry {result.first_bad}:</b> {result.problem}. Entries from there on cannot be relied on; "
+    return (f"<b>Altered at entry {result.first_bad}:</b> {html.escape(result.problem)}. Entries from there on cannot be relied on; "
             "keep this file as it is and compare it with an earlier export.")
 
 

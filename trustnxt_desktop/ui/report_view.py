@@ -40,6 +40,14 @@ def _esc(text: object) -> str:
     return html.escape(str(text))
 
 
+def _html(text: str) -> QLabel:
+    """A label for text that is already HTML (escaped with _esc): never guessed to be plain text, which
+    would show an escaped apostrophe as "&#x27;"."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    return label
+
+
 def _section(title: str) -> QLabel:
     label = QLabel(title)
     font = label.font()
@@ -56,8 +64,8 @@ def _rows(pairs: list[tuple[str, str]]) -> QWidget:
     grid.setContentsMargins(0, 0, 0, 0)
     grid.setColumnStretch(1, 1)
     for row, (key, value) in enumerate(pairs):
-        k = QLabel(f"<span style='color:palette(mid)'>{_esc(key)}</span>")
-        v = QLabel(value)
+        k = _html(f"<span style='color:palette(mid)'>{_esc(key)}</span>")
+        v = _html(value)
         v.setWordWrap(True)
         v.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         v.setOpenExternalLinks(True)
@@ -88,6 +96,7 @@ class Banner(QFrame):
         self.title = QLabel()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # it quotes names from the file: never markup
         self.meta = QLabel()
         self.meta.setWordWrap(True)
         font = self.title.font()
@@ -270,7 +279,7 @@ class ReportView(QWidget):
             for a in r.actions:
                 extra = source_type_label(a.digital_source_type)
                 lines.append(f"• {_esc(action_label(a.action))}" + (f" — {_esc(extra)}" if extra else ""))
-            history = QLabel("<br>".join(lines))
+            history = _html("<br>".join(lines))
             history.setWordWrap(True)
             add(history)
         if r.remote_url:
@@ -287,8 +296,8 @@ class ReportView(QWidget):
         for row, check in enumerate(r.checks):
             icon = QLabel()
             icon.setPixmap(check_icon(check.status).pixmap(20, 20))
-            name = QLabel(f"<b>{_esc(CHECK_NAMES.get(check.id, check.id))}</b>")
-            detail = QLabel(_esc(check.detail))
+            name = _html(f"<b>{_esc(CHECK_NAMES.get(check.id, check.id))}</b>")
+            detail = _html(_esc(check.detail))
             detail.setWordWrap(True)
             name.setAccessibleName(f"{CHECK_NAMES.get(check.id, check.id)}: {check.status.value}")
             grid.addWidget(icon, row, 0)

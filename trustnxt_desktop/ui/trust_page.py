@@ -99,6 +99,7 @@ class TrustPage(QWidget):
         self.summary = QLabel("Reading the trust lists…")
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Trust summary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.lists_table = _table(LIST_COLUMNS, "Published trust lists")
         self.update_button = QPushButton("&Update now")
         self.update_button.setToolTip("Download the published lists now (a list that fails keeps its snapshot)")
@@ -107,6 +108,7 @@ class TrustPage(QWidget):
         self.update_status = QLabel()
         self.update_status.setWordWrap(True)
         self.update_status.setAccessibleName("Trust list update status")
+        self.update_status.setTextFormat(Qt.TextFormat.PlainText)  # quotes what servers sent: never markup
         self.update_button.clicked.connect(self.start_update)
         self.cancel_button.clicked.connect(self.cancel_update)
         self.auto_update = QCheckBox("Check for new lists automatically (at most once a &week, when online)")
