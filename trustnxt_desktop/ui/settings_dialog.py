@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -83,6 +84,7 @@ class SettingsDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Settings message")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # it quotes names from certificates
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         # Work still running when the dialog closes must not touch its deleted widgets.
@@ -247,10 +249,11 @@ class SettingsDialog(QDialog):
             self.identity_details.setText("No signing identity yet: one is created the first time you protect.")
             self.export_button.setEnabled(False)
             return
-        org = f", {info.organisation}" if info.organisation else ""
+        esc = html.escape
+        org = f", {esc(info.organisation)}" if info.organisation else ""
         self.identity_details.setText(
-            f"<b>{info.display_name}</b>{org} — {'made on this computer' if info.kind == 'local' else 'imported'}<br>"
-            f"Issuer: {info.issuer}<br>Algorithm: {info.algorithm} · valid {info.not_before[:10]} to "
+            f"<b>{esc(info.display_name)}</b>{org} — {'made on this computer' if info.kind == 'local' else 'imported'}<br>"
+            f"Issuer: {esc(info.issuer)}<br>Algorithm: {info.algorithm} · valid {info.not_before[:10]} to "
             f"{info.not_after[:10]}<br>Fingerprint: <code>{info.fingerprint[:32]}…</code>")
         self.export_button.setEnabled(info.kind == "local")
 
