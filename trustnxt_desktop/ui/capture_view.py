@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
@@ -55,6 +56,15 @@ def _encode_jpeg(image: QImage, quality: int = 92) -> bytes:
         raise RuntimeError("the photo could not be encoded")
     return bytes(data.data())
 
+
+
+def _fill_devices(choice: QComboBox, devices: list[Any], default: Any) -> list[Any]:
+    """Camera or microphone list: every device by name, the system's default selected."""
+    choice.clear()
+    for device in devices:
+        choice.addItem(device.description(), device)
+    choice.setCurrentIndex(next((i for i, d in enumerate(devices) if d.id() == default.id()), 0))
+    return devices
 
 class CaptureView(QWidget):
     call_finished = Signal()  # a capture was protected (or failed): usage changed
@@ -202,13 +212,7 @@ class CaptureView(QWidget):
 
     # -- camera ---------------------------------------------------------------------------------
     def _fill_cameras(self) -> None:
-        self.camera_choice.clear()
-        cameras = QMediaDevices.videoInputs()
-        for device in cameras:
-            self.camera_choice.addItem(device.description(), device)
-        default = QMediaDevices.defaultVideoInput()
-        index = next((i for i, d in enumerate(cameras) if d.id() == default.id()), 0)
-        self.camera_choice.setCurrentIndex(index)
+        cameras = _fill_devices(self.camera_choice, QMediaDevices.videoInputs(), QMediaDevices.defaultVideoInput())
         if not cameras and self.source is None:
             self._camera_state("no-device", "No camera detected. Connect one, or protect photos you already have "
                                "in the Protect view.")
@@ -307,13 +311,7 @@ class CaptureView(QWidget):
 
     # -- microphone -----------------------------------------------------------------------------
     def _fill_microphones(self) -> None:
-        self.mic_choice.clear()
-        inputs = QMediaDevices.audioInputs()
-        for device in inputs:
-            self.mic_choice.addItem(device.description(), device)
-        default = QMediaDevices.defaultAudioInput()
-        index = next((i for i, d in enumerate(inputs) if d.id() == default.id()), 0)
-        self.mic_choice.setCurrentIndex(index)
+        inputs = _fill_devices(self.mic_choice, QMediaDevices.audioInputs(), QMediaDevices.defaultAudioInput())
         if not inputs and self.recorder is None:
             self._mic_state("no-device", "No microphone detected. Connect one to record.")
 
