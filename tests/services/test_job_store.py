@@ -13,7 +13,7 @@ from trustnxt_desktop.domain.protect import ProtectOptions, ProtectResult, Prote
 from trustnxt_desktop.engine.output import PARTIAL_SUFFIX
 from trustnxt_desktop.services.backend import LocalBackend
 from trustnxt_desktop.services.job_runner import STAGING_PREFIX, run_protect_job, staging_dir
-from trustnxt_desktop.services.job_store import JobState, JobStore, options_from_json, options_to_json
+from trustnxt_desktop.services.job_store import JobRecord, JobState, JobStore, options_from_json, options_to_json
 from trustnxt_desktop.services.protect_queue import ProtectQueue
 from trustnxt_desktop.services.settings import Settings
 
@@ -41,6 +41,17 @@ def photos(folder: Path, n: int) -> list[Path]:
         out.append(folder / f"p{i}.jpg")
         shutil.copy(CORPUS / "media" / "trustnxt-icon.jpg", out[-1])
     return out
+
+
+def interrupted_job(store: JobStore, tmp_path: Path) -> tuple[Path, Path, JobRecord, Path]:
+    """One job, started and given its staging folder, as a crash would leave it: (source, out, job, staging)."""
+    (src,) = photos(tmp_path / "in", 1)
+    out = tmp_path / "out"
+    (job,) = store.add_jobs(store.create_batch().id, [(src, out)])
+    store.start(job.id)
+    staging = staging_dir(job)
+    store.set_staging(job.id, staging)
+    return src, out, job, staging
 
 
 def everything(folder: Path) -> list[str]:
@@ -73,12 +84,7 @@ async def test_a_crash_after_staging_publishes_the_staged_copy(home: Path, secre
     store = JobStore(home)
     local = LocalBackend(home, secret_store, Settings())
     backend = Counting(local)
-    (src,) = photos(tmp_path / "in", 1)
-    out = tmp_path / "out"
-    (job,) = store.add_jobs(store.create_batch().id, [(src, out)])
-    store.start(job.id)
-    staging = staging_dir(job)
-    store.set_staging(job.id, staging)
+    src, out, job, staging = interrupted_job(store, tmp_path)
     staged = (await local.protect(src, ProtectOptions(out_dir=staging))).output
     assert staged is not None
     digest = sha(staged)
@@ -94,12 +100,7 @@ async def test_a_crash_after_staging_publishes_the_staged_copy(home: Path, secre
 async def test_an_interrupted_attempt_is_swept_and_redone(home: Path, secret_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     store = JobStore(home)
     backend = Counting(LocalBackend(home, secret_store, Settings()))
-    (src,) = photos(tmp_path / "in", 1)
-    out = tmp_path / "out"
-    (job,) = store.add_jobs(store.create_batch().id, [(src, out)])
-    store.start(job.id)
-    staging = staging_dir(job)
-    store.set_staging(job.id, staging)
+    src, out, job, staging = interrupted_job(store, tmp_path)
     staging.mkdir(parents=True)
     (staging / f".p0.jpg.1234{PARTIAL_SUFFIX}").write_bytes(b"half a file")  # killed mid-write
     result = await run_protect_job(store, backend, store.job(job.id), ProtectOptions())  # type: ignore[arg-type]
