@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from tests.certs import newsroom_chain
 from tests.conftest import CORPUS, EXPECTED, SHARED
 from tests.trust_server import TrustMirror, trust_mirror
 from trustnxt_desktop.domain.errors import ConfigurationError
@@ -258,27 +258,8 @@ def test_all_lists_loaded_change_no_other_corpus_verdict(home: Path, mirror: Tru
 
 def _newsroom_signed(tmp_path: Path) -> tuple[bytes, Path]:
     """A CA of the user's choosing and a file signed by a certificate it issued (EKU emailProtection)."""
-    now = dt.datetime.now(dt.timezone.utc)
-    ca_key, leaf_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Newsroom CA"),
-                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "The Newsroom")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-          .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-          .not_valid_after(now + dt.timedelta(days=400))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-          .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-          .sign(ca_key, hashes.SHA256()))
-    leaf = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Staff Photographer"),
-                                     x509.NameAttribute(NameOID.ORGANIZATION_NAME, "The Newsroom")]))
-            .issuer_name(ca_name).public_key(leaf_key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=300))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    leaf_key = ec.generate_private_key(ec.SECP256R1())
+    leaf, ca = newsroom_chain(ec.generate_private_key(ec.SECP256R1()), leaf_key)
     pem = lambda c: c.public_bytes(serialization.Encoding.PEM)  # noqa: E731
     key = leaf_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                  serialization.NoEncryption())
