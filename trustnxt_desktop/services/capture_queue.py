@@ -16,7 +16,6 @@ event loop's thread.
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from .backend import Backend
 from .capture_store import CaptureStore, PendingCapture
 from .job_runner import run_protect_job
 from .job_store import UNFINISHED, BatchLock, Fingerprint, JobRecord, JobState, JobStore
+from .threads import run_to_end
 
 CAPTURE = "capture"  # the job store's batch kind and origin for captures
 KEEP_FINISHED_BATCHES = 20  # older finished capture batches are forgotten at start (outputs stay)
@@ -159,22 +159,9 @@ class CaptureProtector:
             return len(failed)
 
     async def _off_loop(self, fn: Callable[..., _T], *args: Any) -> _T:
-        """Run blocking store and file work in a worker thread. A thread cannot be interrupted: a caller
-        cancelled meanwhile still waits for the work to end (so the next call never overlaps it) and then
-        stops; aclose() also waits for any work still running before it releases the batch locks."""
-        work = asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args))
-        self._busy.add(work)
-        work.add_done_callback(self._settled)
-        try:
-            return await asyncio.shield(work)
-        except asyncio.CancelledError:
-            await asyncio.wait([work])
-            raise
-
-    def _settled(self, work: asyncio.Future[Any]) -> None:
-        self._busy.discard(work)
-        if not work.cancelled():
-            work.exception()  # retrieved here too: a caller that was cancelled never looks at it
+        """Store and file work in a worker thread, finished before a cancel takes effect (so the next call
+        never overlaps it); aclose() waits for any still running before it releases the batch locks."""
+        return await run_to_end(fn, *args, running=self._busy)
 
     def counts(self) -> tuple[int, int, int]:
         """(pending, protected, failed)"""

@@ -21,7 +21,6 @@ import shutil
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
 
 from ..cloud.errors import CloudQuotaError
 from ..domain.errors import ConfigurationError, IdentityError
@@ -31,6 +30,7 @@ from ..engine.media import sha256_file
 from .backend import Backend
 from .batch import run_batch
 from .job_store import Fingerprint, JobRecord, JobState, JobStore
+from .threads import run_to_end
 
 STAGING_PREFIX = ".trustnxt-job-"
 # Problems every other file would hit too (no keyring, no or refused key, quota used up): the batch
@@ -38,7 +38,6 @@ STAGING_PREFIX = ".trustnxt-job-"
 STOPS_BATCH: tuple[type[BaseException], ...] = (ConfigurationError, IdentityError, CloudQuotaError)
 
 _NO_SPACE = os.strerror(errno.ENOSPC)
-T = TypeVar("T")
 
 STATE_OF = {
     ProtectStatus.DONE: JobState.DONE,
@@ -71,11 +70,11 @@ async def run_protect_job(store: JobStore, backend: Backend, job: JobRecord, opt
     started = time.perf_counter()
     job = await asyncio.to_thread(store.start, job.id)
     try:
-        recovered = await _settled(_recover, store, job)
+        recovered = await run_to_end(_recover, store, job)
         if recovered is not None:
             return recovered
         if problem := await asyncio.to_thread(_source_problem, job):
-            return await _settled(_finish, store, job, ProtectResult(job.source, ProtectStatus.FAILED, error=problem),
+            return await run_to_end(_finish, store, job, ProtectResult(job.source, ProtectStatus.FAILED, error=problem),
                                   started)
         staging = staging_dir(job)
         await asyncio.to_thread(store.set_staging, job.id, staging)
@@ -83,39 +82,23 @@ async def run_protect_job(store: JobStore, backend: Backend, job: JobRecord, opt
             await asyncio.to_thread(_make_folder, staging)
         except OSError as e:
             failed = ProtectResult(job.source, ProtectStatus.FAILED, error=_write_problem(e, job.out_dir or job.source.parent))
-            return await _settled(_finish, store, job, failed, started)
+            return await run_to_end(_finish, store, job, failed, started)
         key = {"idempotency_key": job.idempotency_key}
         result = await backend.protect(job.source, dataclasses.replace(options, out_dir=staging), **key)
         if result.status is not ProtectStatus.DONE or result.output is None:
             result.output = None
-            return await _settled(_finish, store, job, result, started)
+            return await run_to_end(_finish, store, job, result, started)
         digest = await asyncio.to_thread(sha256_file, result.output)
-        return await _settled(_publish, store, job, result.output, digest, result, started)
+        return await run_to_end(_publish, store, job, result.output, digest, result, started)
     except STOPS_BATCH:
-        await _settled(_back_to_waiting, store, job)
+        await run_to_end(_back_to_waiting, store, job)
         raise
     except asyncio.CancelledError:
-        await _settled(_back_to_waiting, store, job)  # a job already recorded as done stays done
+        await run_to_end(_back_to_waiting, store, job)  # a job already recorded as done stays done
         raise
     except Exception as e:  # noqa: BLE001 - one job's unexpected failure is its own, not the batch's
         failed = ProtectResult(job.source, ProtectStatus.FAILED, error=str(e) or type(e).__name__)
-        return await _settled(_finish, store, job, failed, started)
-
-
-async def _settled(fn: Callable[..., T], *args: Any) -> T:
-    """Blocking store and file work in a worker thread, always carried to its end: a cancel that
-    arrives meanwhile is re-raised once the work is done, so a publish is never left half-recorded
-    (and never raced by the clean-up of a cancelled job), and the event loop never waits on the disk."""
-    work = asyncio.ensure_future(asyncio.to_thread(fn, *args))
-    interrupted = False
-    while not work.done():
-        try:
-            await asyncio.wait({work})
-        except asyncio.CancelledError:
-            interrupted = True
-    if interrupted:
-        raise asyncio.CancelledError
-    return work.result()
+        return await run_to_end(_finish, store, job, failed, started)
 
 
 async def run_jobs(store: JobStore, backend: Backend, jobs: Sequence[JobRecord],

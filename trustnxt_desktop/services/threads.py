@@ -1,0 +1,32 @@
+"""Blocking work (sqlite, files) in a worker thread, carried to its end even when the caller is cancelled."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+async def run_to_end(fn: Callable[..., T], *args: Any, running: set[asyncio.Future[Any]] | None = None) -> T:
+    """fn(*args) in a worker thread. A thread cannot be interrupted, so a cancel that arrives meanwhile
+    is re-raised only once fn has returned: a record is never left half-written, and clean-up after the
+    cancel never races the work. `running` holds the thread's future while it runs (for a close that
+    must wait for it)."""
+    work = asyncio.get_running_loop().run_in_executor(None, functools.partial(fn, *args))
+    if running is not None:
+        running.add(work)
+        work.add_done_callback(running.discard)
+    interrupted = False
+    while not work.done():
+        try:
+            await asyncio.wait({work})
+        except asyncio.CancelledError:
+            interrupted = True
+    if interrupted:
+        if not work.cancelled():
+            work.exception()  # looked at, so asyncio does not report it as never retrieved
+        raise asyncio.CancelledError
+    return work.result()
