@@ -27,6 +27,8 @@ TrustNXT Desktop. Bundles Qt (LGPLv3, via PySide6), c2pa-rs (MIT/Apache-2.0), Pi
 libheif via pillow-heif (LGPLv3), cryptography (Apache-2.0/BSD), and the Python runtime (PSF).
 TXT
 INSTALLED_KB="$(du -sk "$STAGE/opt" | cut -f1)"
+# Qt's system libraries, from the one table the setup scripts and the launcher use too.
+DEPENDS="$("$PY" trustnxt_desktop/linux_runtime.py depends)"
 cat > "$STAGE/DEBIAN/control" <<TXT
 Package: trustnxt-desktop
 Version: $VERSION
@@ -35,8 +37,8 @@ Maintainer: TrustNXT Desktop <desktop@trustnxt.com>
 Installed-Size: $INSTALLED_KB
 Section: graphics
 Priority: optional
-Depends: libgl1, libegl1, libxkbcommon0, libxkbcommon-x11-0, libfontconfig1, fonts-dejavu-core | fonts-liberation, libdbus-1-3, libglib2.0-0, libpulse0, libxrandr2, libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1, libxcb-shape0, libxcb-randr0, libxcb-render-util0, libxcb-image0
-Recommends: gnome-keyring | kwalletmanager
+Depends: $DEPENDS
+Recommends: gnome-keyring | kwalletmanager, dbus
 Homepage: https://www.trustnxt.com
 Description: protect and inspect media with Content Credentials (C2PA)
  Photographers give their photos, audio and video a signed Trust Label; journalists check

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, PROJECT
+from tests.xvfb import launch_and_look, virtual_screen
 
 pytestmark = [
     pytest.mark.packaging,
@@ -48,6 +49,11 @@ def test_deb_installs_runs_and_removes_cleanly(tmp_path: Path) -> None:
         desktop = Path("/usr/share/applications/trustnxt-desktop.desktop").read_text()
         assert "Exec=trustnxt-desktop %F" in desktop and "image/jpeg;" in desktop and "video/mp4;" in desktop
         assert Path("/usr/share/icons/hicolor/256x256/apps/trustnxt-desktop.png").is_file()
+        # The installed program opens a real window through Qt's X11 platform: its Depends brought every library.
+        with virtual_screen() as display:
+            launch_and_look(Path("/usr/bin/trustnxt-desktop"), tmp_path / "x11-home", tmp_path / "deb-x11.png", display)
+        control = sh("dpkg-query", "-W", "-f=${Depends}", "trustnxt-desktop").stdout
+        assert "libxcb-icccm4" in control and "libxcb-keysyms1" in control
         start = time.perf_counter()  # cold start of the installed app, to its first painted window
         cold = sh("/usr/bin/trustnxt-desktop", "--quit-after", "0.5", env={**env, "QT_QPA_PLATFORM": "offscreen"},
                   timeout=120)
