@@ -36,9 +36,11 @@ def backend_problem() -> str | None:
         return "No OS keyring was found."
     for b in chain:
         module = type(b).__module__
+        if module.startswith("keyrings.alt"):
+            return (f"The only keyring available keeps secrets in a plaintext file ({type(b).__name__}), "
+                    "which cannot keep them safe.")
         if module.startswith(_REFUSED_MODULES):
-            name = "a plaintext file" if module.startswith("keyrings.alt") else "no keyring"
-            return f"The only keyring available is {name} ({type(b).__name__}), which cannot keep secrets safe."
+            return "No keyring service (such as GNOME Keyring, KWallet or the macOS Keychain) is running."
     return None
 
 
