@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import platform
-from importlib import metadata
-
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from .. import APP_NAME, __version__
+from ..services import versions
 from .icons import app_icon
 
-COMPONENTS = ("c2pa-python", "pillow", "pillow-heif", "httpx", "keyring", "qasync", "cryptography")
+
+def qt_versions() -> list[tuple[str, str]]:
+    return [("Qt", qVersion()), ("PySide6", pyside_version)]
 
 
 def component_versions() -> list[tuple[str, str]]:
-    rows = [("Python", platform.python_version()), ("Qt", qVersion()), ("PySide6", pyside_version)]
-    for name in COMPONENTS:
-        try:
-            rows.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            rows.append((name, "not installed"))
-    return rows
+    return [*qt_versions(), *versions.component_versions()]
 
 
 class AboutDialog(QDialog):
@@ -36,7 +30,7 @@ class AboutDialog(QDialog):
             f"<h2>{APP_NAME} {__version__}</h2>"
             "<p>Protect your media with a signed Trust Label (C2PA Content Credentials) and inspect the media "
             "you receive. Works offline; uses the TrustNXT APIs when you have an account.</p>"
-            f"<table>{rows}</table><p><small>{platform.platform()}</small></p>")
+            f"<table>{rows}</table><p><small>{versions.operating_system()}</small></p>")
         text.setWordWrap(True)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
