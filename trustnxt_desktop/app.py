@@ -37,12 +37,16 @@ async def run_window(args: argparse.Namespace) -> int:
 
     app = QApplication.instance()
     assert app is not None
+    # The event loop must outlive the window: its shutdown closes network connections and workers, which
+    # needs a running loop. The window says when it is gone (MainWindow.closeEvent); we end the loop then.
+    app.setQuitOnLastWindowClosed(False)
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)
     root = data_root()
     CrashHandler(root / "logs").install()  # first, so even a failing start-up is logged and explained
     context = AppContext.create(root)
     window = MainWindow(context)
+    window.closed.connect(quit_event.set)
     _open_files_from_the_system(app, window)
     if args.quit_after is not None:
         _report_first_paint(window)
@@ -52,7 +56,7 @@ async def run_window(args: argparse.Namespace) -> int:
     if args.quit_after is not None:
         asyncio.ensure_future(_quit_later(window, args.quit_after))
     await quit_event.wait()
-    await window.aclose()
+    await window.aclose()  # already done when the window closed; not when the quit came another way
     await context.aclose()  # closes the shared HTTP client and the engine's workers
     if args.quit_after is not None:
         print(f"inspected {len(window.inspect.reports())} file(s)", flush=True)
@@ -93,7 +97,9 @@ def _report_first_paint(window: object) -> None:
 async def _quit_later(window, seconds: float) -> None:  # type: ignore[no-untyped-def]
     await asyncio.sleep(seconds)
     await window.inspect.wait_idle()
-    window.close()
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.quit()  # as the OS asks (Dock, session end): Qt closes the window first, then quits
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -132,3 +132,42 @@ def test_identity_and_trust_commands(tmp_path: Path, home: Path, secret_store) -
     ad_hoc = json.loads(run("inspect", output, "--json", "--no-default-trust", home=other_home).stdout)[0]
     assert ad_hoc["verdict"] == "valid"
     assert run("trust", "remove", "Ada's studio", home=other_home).returncode == 0
+
+
+def test_the_engine_in_use_is_said_on_stderr(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    from tests.cloud.failing_servers import closed_port_url
+    from tests.sandbox.process import KEY, start_sandbox
+
+    photo = str(CORPUS / "media" / "trustnxt-icon.jpg")
+    local = run("inspect", photo, "--json", home=home)
+    assert local.returncode == 0, local.stderr
+    assert "engine: local (offline)" in local.stderr.splitlines()
+    assert json.loads(local.stdout)[0]["file"]["name"] == "trustnxt-icon.jpg", "stdout stays clean for --json"
+
+    server = start_sandbox(tmp_path / "sandbox")
+    try:
+        env = {"TRUSTNXT_API_URL": server.url}
+        assert run("credentials", "set", home=home, stdin=f"{KEY}\n\n").returncode == 0
+        billed = f"engine: TrustNXT cloud at {server.url} — calls are billed"
+        cloud = run("inspect", "--backend", "cloud", photo, "--json", home=home, env=env)
+        assert cloud.returncode == 0, cloud.stderr
+        assert billed in cloud.stderr.splitlines() and json.loads(cloud.stdout)[0]["verdict"] == "none"
+        protect = run("protect", "--backend", "cloud", photo, "--out", str(tmp_path / "out"), "-q", home=home,
+                      env=env)
+        assert protect.returncode == 0 and billed in protect.stderr.splitlines(), protect.stderr
+        usage = run("usage", "--backend", "cloud", "--json", home=home, env=env)
+        assert billed in usage.stderr.splitlines() and json.loads(usage.stdout)["source"] == "TrustNXT usage API"
+        # The local engine stays one flag away, whatever the settings say.
+        (home / "settings.json").write_text(json.dumps({"backend": "cloud"}))
+        back = run("inspect", "--backend", "local", photo, "--json", home=home, env=env)
+        assert "engine: local (offline)" in back.stderr.splitlines() and billed not in back.stderr
+        # Usage from a service that cannot be reached: this computer's counts, and a warning that says so.
+        offline = run("usage", "--backend", "cloud", "--json", home=home, env={"TRUSTNXT_API_URL": closed_port_url()})
+        assert offline.returncode == 0, offline.stderr
+        assert "the connection was refused" in offline.stderr and "counted on this computer" in offline.stderr
+        snapshot = json.loads(offline.stdout)
+        assert snapshot["source"] == "local ledger" and "refused" in snapshot["note"]
+    finally:
+        server.stop()
+        run("credentials", "clear", home=home)
+    assert not any(KEY in line for line in (local.stderr, cloud.stderr, protect.stderr, usage.stderr))

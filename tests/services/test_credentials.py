@@ -128,3 +128,41 @@ def test_in_process_store_refuses_a_fail_backend(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
     with pytest.raises(KeyringUnavailableError):
         CredentialStore(KeyringSecretStore(), environ={}).load()
+
+
+def test_update_stores_what_was_typed_and_never_erases_a_secret(secret_store: KeyringSecretStore) -> None:
+    """Settings' Save: an empty field keeps what is stored; a secret alone joins the stored key."""
+    store = CredentialStore(secret_store, "update", environ={})
+    with pytest.raises(ConfigurationError, match="Type the API key too"):
+        store.update("", SECRET)
+    assert store.load() is None, "a secret without a key was not stored"
+    assert store.update("", "") == [] and store.load() is None
+    assert store.update(KEY, SECRET) == []
+    other = "tnxt_live_ffffffffffffffffffffffffffff0000"
+    store.update(other, "")  # a new key, secret field left empty: the stored secret stays
+    loaded = store.load()
+    assert loaded is not None and (loaded.key, loaded.secret) == (other, SECRET)
+    replacement = "tnxt_secret_11111111111111111111111111111111"
+    store.update(None, replacement)
+    loaded = store.load()
+    assert loaded is not None and (loaded.key, loaded.secret) == (other, replacement)
+    store.clear()
+
+
+def test_candidate_is_what_save_would_store_and_stores_nothing(secret_store: KeyringSecretStore) -> None:
+    store = CredentialStore(secret_store, "candidate", environ={})
+    assert store.candidate("", "") is None
+    typed = store.candidate(f" {KEY} ", "")
+    assert typed is not None and (typed.key, typed.secret) == (KEY, None) and store.load() is None
+    store.set(KEY, SECRET)
+    other = "tnxt_live_ffffffffffffffffffffffffffff0000"
+    for key, secret, expected in (("", "", (KEY, SECRET)), (other, "", (other, SECRET)),
+                                  ("", "tnxt_secret_typed", (KEY, "tnxt_secret_typed"))):
+        candidate = store.candidate(key, secret)
+        assert candidate is not None and (candidate.key, candidate.secret) == expected
+    loaded = store.load()
+    assert loaded is not None and (loaded.key, loaded.secret) == (KEY, SECRET), "nothing was stored"
+    env_store = CredentialStore(secret_store, "candidate", environ={KEY_ENV: "tnxt_live_from-the-environment-0000"})
+    from_env = env_store.candidate("", "")
+    assert from_env is not None and from_env.key == "tnxt_live_from-the-environment-0000"  # as the engine would
+    store.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit
 
+from tests.sandbox.process import sandbox  # noqa: F401 - fixture
 from tests.ui.conftest import until
 from trustnxt_desktop.services.credentials import CredentialStore
 
@@ -68,4 +69,94 @@ async def test_identity_page_creates_and_exports(window, context, tmp_path) -> N
     target = tmp_path / "root.pem"
     await dialog._export(target)
     assert target.read_text().startswith("-----BEGIN CERTIFICATE-----")
+    dialog.reject()
+
+
+# -- Test connection and Save (the TrustNXT account) ----------------------------------------------
+
+def _stored(context):  # type: ignore[no-untyped-def]
+    loaded = CredentialStore(context.secrets).load()
+    return (loaded.key, loaded.secret) if loaded else None
+
+
+async def test_test_connection_tries_typed_values_and_stores_nothing(window, context, sandbox) -> None:  # type: ignore[no-untyped-def]
+    from tests.sandbox.process import SECRET as SANDBOX_SECRET, SECRET_KEY as SANDBOX_KEY
+
+    CredentialStore(context.secrets).set(SANDBOX_KEY, SANDBOX_SECRET)
+    settings_file = context.settings_store.path
+    before = settings_file.read_bytes() if settings_file.exists() else None
+    dialog = window.open_settings()
+    await until(lambda: "Stored:" in dialog.key_status.text())
+    assert "leave empty to keep it" in dialog.api_secret.placeholderText()
+    dialog.cloud_radio.setChecked(True)
+    dialog.api_url.setText(sandbox.url)
+
+    dialog.api_key.setText("tnxt_live_typed-but-unknown-to-the-service00")
+    refused = await dialog.test_connection_async()
+    assert refused.startswith("✗ Not connected — key refused."), refused
+    assert "Connected" not in refused.replace("Not connected", "") and "Nothing was stored" in refused
+    assert "usage is counted on this computer" in refused
+    assert dialog.test_result.text() == refused
+    assert _stored(context) == (SANDBOX_KEY, SANDBOX_SECRET), "the typed key was not stored"
+
+    # The stored key typed again, secret field empty: the stored secret goes with it (the sandbox needs it).
+    dialog.api_key.setText(SANDBOX_KEY)
+    connected = await dialog.test_connection_async()
+    assert connected.startswith(f"✓ Connected to {sandbox.url}"), connected
+    assert "tnxt_live_…4b3a" in connected and "This month:" in connected
+    assert _stored(context) == (SANDBOX_KEY, SANDBOX_SECRET)
+    assert dialog.api_key.text() == SANDBOX_KEY, "the typed key stays in its field until Save"
+    assert context.settings.backend == "local" and context.settings.api_url == ""
+    assert (settings_file.read_bytes() if settings_file.exists() else None) == before, "no setting was saved"
+
+    await dialog.save_async()  # Save stores the typed key; the empty secret field keeps the stored secret
+    assert _stored(context) == (SANDBOX_KEY, SANDBOX_SECRET)
+    assert context.settings.backend == "cloud" and context.settings.api_url == sandbox.url
+    assert not dialog.isVisible()
+
+
+async def test_save_stores_typed_credentials_and_never_erases_a_secret(window, context) -> None:  # type: ignore[no-untyped-def]
+    dialog = window.open_settings()
+    await until(lambda: "No API key stored" in dialog.key_status.text())
+    dialog.api_secret.setText(SECRET)
+    dialog._save()  # a secret alone cannot be stored: it belongs to a key
+    await until(lambda: "Type the API key too" in dialog.message.text())
+    assert dialog.isVisible() and dialog.isEnabled()
+    assert _stored(context) is None and dialog.api_secret.text() == SECRET
+
+    dialog.api_key.setText(KEY)
+    saved: list[int] = []
+    dialog.accepted.connect(lambda: saved.append(1))
+    dialog._save()  # the Save button: the keyring is written off the GUI thread, then the dialog closes
+    await until(lambda: bool(saved))
+    assert _stored(context) == (KEY, SECRET)
+
+    again = window.open_settings()
+    await until(lambda: "with a secret" in again.key_status.text())
+    again.api_key.setText("tnxt_live_0a1b2c3d4e5f60718293a4b5c6d7e8f90000")  # a new key, secret field empty
+    await again.save_async()
+    assert _stored(context) == ("tnxt_live_0a1b2c3d4e5f60718293a4b5c6d7e8f90000", SECRET), "the secret was kept"
+
+    third = window.open_settings()
+    await until(lambda: "with a secret" in third.key_status.text())
+    third.api_secret.setText("tnxt_secret_replacement000000000000000000000")  # only the secret is replaced
+    await third.save_async()
+    assert _stored(context) == ("tnxt_live_0a1b2c3d4e5f60718293a4b5c6d7e8f90000",
+                                "tnxt_secret_replacement000000000000000000000")
+
+
+async def test_a_failed_connection_says_what_failed(window, context, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.cloud.failing_servers import closed_port_url
+
+    dialog = window.open_settings()
+    dialog.tabs.setCurrentIndex(0)
+    dialog.cloud_radio.setChecked(True)
+    dialog.api_url.setText(closed_port_url())
+    dialog.api_key.setText(KEY)
+    text = await dialog.test_connection_async()
+    assert text.startswith("✗ Not connected — connection refused.\nThe TrustNXT service at http://127.0.0.1:"), text
+    assert "usage is counted on this computer" in text and "Nothing was stored" in text
+    assert KEY not in text and _stored(context) is None
+    assert dialog.test_button.isEnabled()
+    dialog.grab().save(str(tmp_path / "settings-refused.png"))
     dialog.reject()

@@ -40,6 +40,8 @@ async def usage(args: argparse.Namespace) -> int:
         snapshot = await backend.usage()
     finally:
         await backend.aclose()
+    if snapshot.note:  # the service did not give its figures: say why these are this computer's counts
+        print(f"trustnxt: warning: {snapshot.note} Showing the calls counted on this computer.", file=sys.stderr)
     if args.json:
         print(json.dumps(snapshot.to_dict(), indent=2))
         return EXIT_OK

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..services.backend import Backend
-from ..services.backends import make_backend
+from ..services.backends import describe_engine, make_backend
 from ..services.credentials import DEFAULT_PROFILE
 from ..services.keyring_store import KeyringSecretStore
 from ..services.paths import data_root
@@ -53,11 +53,15 @@ def add_backend_options(p: argparse.ArgumentParser) -> None:
 
 
 def open_backend(args: argparse.Namespace) -> Backend:
+    """The engine chosen by --backend (else the settings), announced on stderr."""
     root = data_root()
     settings = SettingsStore(root).load()
     if getattr(args, "jobs", None):
         settings.jobs = args.jobs
     if getattr(args, "fetch_remote", False):
         settings.remote_manifest_fetch = True
-    return make_backend(root, settings, KeyringSecretStore(), getattr(args, "backend", None),
-                        profile=getattr(args, "profile", None) or DEFAULT_PROFILE)
+    backend = make_backend(root, settings, KeyringSecretStore(), getattr(args, "backend", None),
+                           profile=getattr(args, "profile", None) or DEFAULT_PROFILE)
+    # Always said, on stderr (stdout stays clean for --json): the cloud engine bills every call.
+    print(f"engine: {describe_engine(backend)}", file=sys.stderr, flush=True)
+    return backend

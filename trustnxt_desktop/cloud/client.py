@@ -16,6 +16,7 @@ import dataclasses
 import ipaddress
 import json
 import logging
+import socket
 import ssl
 import uuid
 from collections.abc import Awaitable, Callable
@@ -37,9 +38,12 @@ from .errors import (
     CloudAuthError,
     CloudConfigError,
     CloudError,
+    CloudNameNotFoundError,
     CloudNetworkError,
+    CloudNotTrustNXTError,
     CloudQuotaError,
     CloudRateLimitedError,
+    CloudRefusedError,
     CloudRequestError,
     CloudServerError,
     CloudTimeoutError,
@@ -58,6 +62,8 @@ USAGE_SOURCE = "TrustNXT usage API"
 _MAX_ERROR_BODY = 64 * 1024
 _MAX_JSON_BODY = 64 * 1024 * 1024  # a report with a large manifest store; a hostile server gets no more
 _MAX_MESSAGE = 300
+# getaddrinfo's "this name does not exist" answers; others (EAI_AGAIN, EAI_FAIL) mean no resolver answered.
+_NAME_UNKNOWN = {getattr(socket, n) for n in ("EAI_NONAME", "EAI_NODATA", "EAI_ADDRFAMILY") if hasattr(socket, n)}
 
 
 @dataclass(frozen=True)
@@ -193,7 +199,9 @@ class CloudClient:
                 return contract.usage_from_wire(json.loads(await _read_limited(response, _MAX_ERROR_BODY)),
                                                 USAGE_SOURCE)
             except ValueError as e:
-                raise CloudServerError("The TrustNXT service sent usage figures we could not read.") from e
+                raise CloudNotTrustNXTError(
+                    f"The server at {self.base_url} answered, but not with TrustNXT usage figures: it is probably "
+                    "not a TrustNXT service. Check the service address.") from e
 
         return await self._call("GET", contract.USAGE_PATH, receive, headers={"Accept": "application/json"},
                                 retry=self.usage_retry)
@@ -261,10 +269,18 @@ class CloudClient:
 
     def _timeout(self, e: httpx.TimeoutException) -> CloudError:
         if isinstance(e, (httpx.ConnectTimeout, httpx.PoolTimeout)):
-            return CloudNetworkError(f"The TrustNXT service at {self.base_url} could not be reached in time.")
-        return CloudTimeoutError("The TrustNXT service stopped responding during the transfer; try again later.")
+            error = CloudTimeoutError(f"The TrustNXT service at {self.base_url} could not be reached in time (no "
+                                      f"connection within {self.timeouts.connect:g} s). Check your internet "
+                                      "connection.")
+            error.retryable = True  # nothing was sent yet
+            return error
+        seconds = self.timeouts.read if isinstance(e, httpx.ReadTimeout) else self.timeouts.write
+        return CloudTimeoutError(f"The TrustNXT service at {self.base_url} stopped responding (nothing for "
+                                 f"{seconds:g} s); try again later.")
 
     def _connect_error(self, e: httpx.ConnectError) -> CloudError:
+        """The first cause that names what failed: TLS verification, DNS, or a refused connection."""
+        host = urlsplit(self.base_url).hostname or self.base_url
         cause: BaseException | None = e
         while cause is not None:
             if isinstance(cause, ssl.SSLError):
@@ -272,6 +288,19 @@ class CloudClient:
                     f"The secure connection to {self.base_url} could not be verified ({_tls_reason(cause)}). "
                     "Nothing was sent. If you are behind a company proxy, ask IT to install its certificate "
                     "in your operating system.")
+            if isinstance(cause, socket.gaierror):
+                if cause.errno in _NAME_UNKNOWN:
+                    unknown = CloudNameNotFoundError(f"The TrustNXT service at {self.base_url} could not be reached: "
+                                                     f"the name {host} was not found (DNS). Check the service address.")
+                    unknown.retryable = False  # the name does not exist: asking again gives the same answer
+                    return unknown
+                return CloudNameNotFoundError(f"The TrustNXT service at {self.base_url} could not be reached: the "
+                                              f"name {host} could not be looked up (DNS). Check your internet "
+                                              "connection.")
+            if isinstance(cause, ConnectionRefusedError):
+                return CloudRefusedError(f"The TrustNXT service at {self.base_url} could not be reached: the "
+                                         "connection was refused (nothing accepts connections at that address "
+                                         "and port). Check the service address.")
             cause = cause.__cause__ or cause.__context__
         return CloudNetworkError(f"The TrustNXT service at {self.base_url} could not be reached. "
                                  "Check your internet connection.")

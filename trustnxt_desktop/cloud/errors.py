@@ -64,14 +64,29 @@ class CloudUnavailableError(CloudServerError):
     retryable = True
 
 
+class CloudNotTrustNXTError(CloudServerError):
+    """The address answered, but not as a TrustNXT service does (an HTML page, a captive portal, another
+    API): the service address is probably wrong. Never retried."""
+
+
 class CloudNetworkError(CloudError):
     """The service could not be reached, or the connection broke."""
 
     retryable = True
 
 
+class CloudNameNotFoundError(CloudNetworkError):
+    """DNS: the host name of the service address could not be resolved. A name that does not exist is not
+    retried (the instance says so); a resolver that did not answer (no network) may answer next time."""
+
+
+class CloudRefusedError(CloudNetworkError):
+    """The host was reached but nothing accepts connections on that port (TCP RST, ECONNREFUSED)."""
+
+
 class CloudTimeoutError(CloudNetworkError):
-    """The service took too long to answer. A slow transfer is not retried (it would be slow again)."""
+    """The service took too long to answer. A slow transfer is not retried (it would be slow again);
+    a connection that could not be opened in time is (the instance sets retryable)."""
 
     retryable = False
 

@@ -31,6 +31,9 @@ class UsageSnapshot:
     protect_limit: int | None = None
     inspect_limit: int | None = None
     per_day: list[DailyUsage] = field(default_factory=list)
+    # Why these figures come from `source` and not from the service the engine uses (the service could
+    # not be reached, refused the key, …); None when they come from where they should.
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cloud.errors import CloudError
 from ..domain.protect import ProtectOptions
 from ..domain.secrets import SecretStore
 from ..domain.usage import UsageSnapshot
@@ -72,7 +74,16 @@ class AppContext:
         self.backend = make_backend(self.root, settings, self.secrets)
 
     async def usage(self) -> UsageSnapshot:
-        return await self.backend.usage()
+        """This month's calls for the usage panel. When the service refuses or fails (key refused, not a
+        TrustNXT answer, …) the calls counted on this computer, with `note` saying what failed; the CLI's
+        `trustnxt usage` stays strict instead. No key or no keyring still raises: nothing to count with."""
+        try:
+            return await self.backend.usage()
+        except CloudError as e:
+            inner = unwrap(self.backend)
+            snapshot = await asyncio.to_thread(self.ledger.snapshot, None, getattr(inner, "ledger_name", None))
+            snapshot.note = str(e)
+            return snapshot
 
     async def aclose(self) -> None:
         for backend in [*self._retired, self.backend]:

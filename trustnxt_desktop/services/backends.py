@@ -12,7 +12,7 @@ from ..domain.secrets import SecretStore
 from .backend import Backend, LocalBackend
 from .cloud_backend import CloudBackend
 from .credentials import DEFAULT_PROFILE, CredentialStore
-from .recording import RecordingBackend
+from .recording import RecordingBackend, unwrap
 from .settings import BACKENDS, Settings
 from .verification_log import VerificationLog
 
@@ -29,3 +29,12 @@ def make_backend(root: Path, settings: Settings, secrets: SecretStore, kind: str
     else:
         raise ConfigurationError(f"Unknown backend {chosen!r}; choose one of {', '.join(BACKENDS)}.")
     return RecordingBackend(inner, VerificationLog(root)) if record else inner
+
+
+def describe_engine(backend: Backend) -> str:
+    """Which engine does the work, for people: "local (offline)" or "TrustNXT cloud at <url> — calls are
+    billed" (the service bills every Protect and Inspect call)."""
+    inner = unwrap(backend)
+    if isinstance(inner, CloudBackend):
+        return f"TrustNXT cloud at {inner.base_url} — calls are billed"
+    return "local (offline)"

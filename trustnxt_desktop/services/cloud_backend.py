@@ -166,7 +166,9 @@ class CloudBackend:
     # -- usage ---------------------------------------------------------------------------------
 
     async def usage(self) -> UsageSnapshot:
-        """The service's figures; the local ledger's when the service has no usage endpoint or is unreachable."""
+        """The service's figures; the local ledger's when the service has no usage endpoint or cannot be
+        reached (DNS, refused, timeout, TLS), with `note` saying why. Other service errors (key refused, an
+        answer that is not TrustNXT's) raise CloudError: they need the person to act."""
         client = await self.prepare()
         try:
             return await client.usage()
@@ -174,9 +176,13 @@ class CloudBackend:
             if e.status != 404:
                 raise
             log.info("the TrustNXT service has no usage endpoint; showing the local ledger")
+            note = f"The TrustNXT service at {self.base_url} does not report usage."
         except CloudNetworkError as e:
             log.info("usage: %s; showing the local ledger", type(e).__name__)
-        return await asyncio.to_thread(self.ledger.snapshot, None, self.ledger_name)
+            note = str(e)
+        snapshot = await asyncio.to_thread(self.ledger.snapshot, None, self.ledger_name)
+        snapshot.note = note
+        return snapshot
 
     async def aclose(self) -> None:
         async with self._client_lock:

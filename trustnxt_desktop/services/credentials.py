@@ -88,7 +88,8 @@ class CredentialStore:
         return key, self._environ.get(SECRET_ENV, "").strip() or None
 
     def set(self, key: str, secret: str | None = None) -> list[str]:
-        """Store key (and secret, or remove a stored one). Returns format warnings."""
+        """Store key and secret as a pair: no secret removes a stored one (`trustnxt credentials set` asks
+        for both). Returns format warnings. Raises ConfigurationError for an empty key."""
         key = key.strip()
         secret = secret.strip() if secret else None
         if not key:
@@ -100,6 +101,38 @@ class CredentialStore:
         else:
             self._secrets.delete(self.secret_name)
         return warnings
+
+    def update(self, key: str | None, secret: str | None) -> list[str]:
+        """Settings' Save: store what was typed; an empty field keeps what is stored (an empty secret field
+        never erases a stored secret). A secret alone joins the stored key. Returns format warnings.
+
+        Raises ConfigurationError when only a secret is typed and no key is stored."""
+        key = (key or "").strip()
+        secret = (secret or "").strip() or None
+        if not key and not secret:
+            return []
+        if not key:
+            stored = self._secrets.get(self.key_name)
+            if not stored:
+                raise ConfigurationError("Type the API key too: a secret is stored together with its key.")
+            self._secrets.set(self.secret_name, secret)  # type: ignore[arg-type]
+            return format_warnings(None, secret)
+        self._secrets.set(self.key_name, key)
+        if secret:
+            self._secrets.set(self.secret_name, secret)
+        return format_warnings(key, secret)
+
+    def candidate(self, key: str | None, secret: str | None) -> ApiCredentials | None:
+        """The credentials the app would use after update(key, secret), without storing anything (for
+        Settings' Test connection). None: no key typed and none configured."""
+        key = (key or "").strip()
+        secret = (secret or "").strip() or None
+        if not key:
+            current = self.load()
+            if current is None:
+                return None
+            return ApiCredentials(current.key, secret or current.secret)
+        return ApiCredentials(key, secret or self._secrets.get(self.secret_name))
 
     def clear(self) -> None:
         self._secrets.delete(self.key_name)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -42,6 +44,8 @@ TRUST_RECHECK_MS = 6 * 3600 * 1000  # an app left open for weeks still picks up 
 
 
 class MainWindow(QMainWindow):
+    closed = Signal()  # the window's work has stopped and the window is gone: the app may end
+
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
@@ -50,6 +54,8 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self._tasks = TaskOwner(self.show_error)
         self._closing = False
+        self._stopped = False  # aclose() finished: the next close is accepted
+        self._stopping: asyncio.Future[None] | None = None
         self._hint_request = 0
 
         self.protect = ProtectView(lambda: self.context.backend, self.context.protect_options,
@@ -270,9 +276,30 @@ class MainWindow(QMainWindow):
             self._trust_timer.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Stop our own work; the composition root awaits aclose() after the window is gone.
+        """Quit, the close button and QApplication.quit() all arrive here. The first close is refused: the
+        window stops its work while the event loop still runs (closing a network connection needs the
+        loop), then closes for real. The refusal also cancels a QApplication.quit() in progress, so the
+        event loop cannot end under that work; the composition root ends it afterwards. The window stays
+        visible meanwhile: Qt takes a hidden window for a closed one and would quit at once."""
         self._closing = True
-        super().closeEvent(event)
+        if self._stopped:
+            super().closeEvent(event)
+            self.closed.emit()
+            return
+        event.ignore()
+        if self._stopping is None:
+            self.centralWidget().setEnabled(False)
+            self.statusBar().showMessage("Closing…")
+            self._stopping = asyncio.ensure_future(self._stop_then_close())
+
+    async def _stop_then_close(self) -> None:
+        try:
+            await self.aclose()
+        except Exception as e:  # a bug: logged and explained by the crash handler, and the app still ends
+            sys.excepthook(type(e), e, e.__traceback__)
+        finally:
+            self._stopped = True  # even after a failed clean-up the window must close, or the app never ends
+            QTimer.singleShot(0, self.close)  # from the Qt loop, not inside this task (see FIELD-NOTES, qasync)
 
     async def aclose(self) -> None:
         self._trust_timer.stop()
@@ -282,3 +309,4 @@ class MainWindow(QMainWindow):
         await self.inspect.aclose()
         await self.capture.aclose()
         await self.usage.aclose()
+        self._stopped = True

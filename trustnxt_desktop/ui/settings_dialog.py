@@ -1,7 +1,8 @@
 """Settings: engine and account, signing identity, protect defaults, privacy.
 
-Secrets go straight to the OS keyring and are never shown back: the key field stays empty and says
-which key is stored (masked). Every keyring, network and crypto call runs off the GUI thread.
+Secrets go to the OS keyring on Save, and only there, and are never shown back: the key field stays
+empty and says which key is stored (masked); an empty field keeps what is stored. Test connection
+tries the typed values and stores nothing. Every keyring, network and crypto call runs off the GUI thread.
 """
 
 from __future__ import annotations
@@ -33,16 +34,47 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import TrustNXTError
 from ..domain.protect import THUMBNAIL_EDGES
+from ..domain.report import CheckStatus
 from ..services.app_context import AppContext
-from ..services.backends import make_backend
+from ..services.connection_check import ConnectionCheck, Failure, check_connection
 from ..services.credentials import CredentialStore
 from ..services.keyring_store import fix_hint
 from ..services.settings import Settings
 from .layout import button_row
 from .tasks import TaskOwner, delete_when_idle
+from .theme import text_colour
 from .trust_page import TrustPage
 
 _THUMB_NAMES = {0: "Off", 256: "Small (256 px)", 512: "Medium (512 px)", 1024: "Large (1024 px)"}
+_FAILURES = {  # what failed, in a few words, before the full sentence
+    Failure.ADDRESS: "the service address cannot be used",
+    Failure.NO_KEY: "no API key",
+    Failure.DNS: "name not found (DNS)",
+    Failure.REFUSED: "connection refused",
+    Failure.TIMEOUT: "no answer in time",
+    Failure.TLS: "certificate problem (TLS)",
+    Failure.NETWORK: "the connection failed",
+    Failure.AUTH: "key refused",
+    Failure.NOT_TRUSTNXT: "not a TrustNXT service",
+    Failure.QUOTA: "plan used up",
+    Failure.SERVICE: "the service failed",
+}
+# Failures after which the usage panel shows the calls counted on this computer (AppContext.usage); with no
+# key it says that instead.
+_COUNTED_HERE = set(Failure) - {Failure.NO_KEY}
+
+
+def connection_text(check: ConnectionCheck) -> str:
+    """The Test connection result as the dialog shows it: never "Connected" unless the key was accepted."""
+    if check.ok:
+        usage = check.usage
+        figures = (f" This month: {usage.protect_calls} protect and {usage.inspect_calls} inspect calls."
+                   if usage else "")
+        return f"✓ {check.message}{figures}\nNothing was stored: Save to use these settings."
+    text = f"✗ Not connected — {_FAILURES[check.failure]}.\n{check.message}\nNothing was stored."  # type: ignore[index]
+    if check.failure in _COUNTED_HERE:
+        text += " With these settings, usage is counted on this computer until the service answers."
+    return text
 
 
 class SettingsDialog(QDialog):
@@ -111,13 +143,13 @@ class SettingsDialog(QDialog):
         self.api_secret.setAccessibleName("API secret")
         self.key_status = QLabel("Checking the keyring…")
         self.key_status.setWordWrap(True)
-        self.save_key_button = QPushButton("Store in keyring")
         self.forget_key_button = QPushButton("Forget stored key")
         self.test_button = QPushButton("&Test connection")
+        self.test_button.setToolTip("Try the address, key and secret typed here. Nothing is stored until you Save.")
         self.test_result = QLabel()
         self.test_result.setWordWrap(True)
+        self.test_result.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the service's own words
         self.test_result.setAccessibleName("Connection test result")
-        self.save_key_button.clicked.connect(lambda: self._tasks.spawn(self.store_key_async()))
         self.forget_key_button.clicked.connect(lambda: self._tasks.spawn(self.forget_key_async()))
         self.test_button.clicked.connect(lambda: self._tasks.spawn(self.test_connection_async()))
         form = QFormLayout()
@@ -125,7 +157,7 @@ class SettingsDialog(QDialog):
         form.addRow("API key", self.api_key)
         form.addRow("API secret", self.api_secret)
         form.addRow("", self.key_status)
-        keys = button_row(self.save_key_button, self.forget_key_button, self.test_button)
+        keys = button_row(self.forget_key_button, self.test_button)
         account = QGroupBox("TrustNXT account")
         account_layout = QVBoxLayout(account)
         account_layout.addLayout(form)
@@ -243,6 +275,8 @@ class SettingsDialog(QDialog):
             else:
                 self.key_status.setText("No API key stored.")
                 self.api_key.setPlaceholderText("tnxt_live_…")
+            self.api_secret.setPlaceholderText("a secret is stored; leave empty to keep it" if status.secret_set
+                                               else "tnxt_secret_… (if your key has one)")
             self.forget_key_button.setEnabled(status.configured and status.key_source == "keyring")
         info = await self.context.identity.info()
         if info is None:
@@ -258,11 +292,11 @@ class SettingsDialog(QDialog):
         self.export_button.setEnabled(info.kind == "local")
 
     async def store_key_async(self) -> None:
+        """Store the typed key and secret (Save does this first). An empty field keeps what is stored."""
         key, secret = self.api_key.text(), self.api_secret.text()
-        if not key.strip():
-            self._say("Type the API key first.")
+        if not key.strip() and not secret.strip():
             return
-        warnings = await asyncio.to_thread(self.credentials.set, key, secret or None)
+        warnings = await asyncio.to_thread(self.credentials.update, key, secret)
         self.api_key.clear()
         self.api_secret.clear()
         self._say("Stored in the OS keyring." + ("".join(f" {w}" for w in warnings)))
@@ -274,23 +308,25 @@ class SettingsDialog(QDialog):
         await self.refresh_async()
 
     async def test_connection_async(self) -> str:
+        """Try the address, key and secret as typed (an empty field: what is stored). Stores nothing."""
         self.test_button.setEnabled(False)
-        self.test_result.setText("Connecting…")
-        if self.api_key.text().strip():
-            await self.store_key_async()
-        probe = make_backend(self.context.root, self._collect(), self.context.secrets, "cloud")
+        self._show_result("Connecting…", None)
         try:
-            usage = await probe.usage()
-        except TrustNXTError as e:
-            text = f"✗ {e}"
+            check = await check_connection(self.api_url.text().strip(), self.api_key.text(), self.api_secret.text(),
+                                           self.credentials)
+        except TrustNXTError as e:  # the keyring could not be read
+            text, ok = f"✗ Not tested: {e}", False
         else:
-            text = (f"✓ Connected. This month: {usage.protect_calls} protect and {usage.inspect_calls} inspect calls "
-                    f"({usage.source}).")
+            text, ok = connection_text(check), check.ok
         finally:
-            await probe.aclose()
             self.test_button.setEnabled(True)
-        self.test_result.setText(text)
+        self._show_result(text, ok)
         return text
+
+    def _show_result(self, text: str, ok: bool | None) -> None:
+        colour = "" if ok is None else text_colour(CheckStatus.PASS if ok else CheckStatus.FAIL)
+        self.test_result.setStyleSheet(f"color: {colour};" if colour else "")
+        self.test_result.setText(text)
 
     async def create_identity_async(self) -> None:
         info = await self.context.identity.create(self.display_name.text().strip(), self.organisation.text().strip(),
@@ -352,9 +388,20 @@ class SettingsDialog(QDialog):
         )
 
     def _save(self) -> None:
-        if self.api_key.text().strip():
-            self._say("Store the typed API key in the keyring (or clear the field) before saving.")
+        if self.api_key.text().strip() or self.api_secret.text().strip():
+            self._tasks.spawn(self.save_async())  # the keyring is written off the GUI thread first
             return
+        self.context.apply_settings(self._collect())
+        self.accept()
+
+    async def save_async(self) -> None:
+        """Save: typed credentials go to the keyring (an empty secret field keeps the stored secret), then
+        the settings are applied and the dialog closes. If the keyring refuses, the dialog stays open."""
+        self.setEnabled(False)
+        try:
+            await self.store_key_async()
+        finally:
+            self.setEnabled(True)
         self.context.apply_settings(self._collect())
         self.accept()
 

@@ -49,6 +49,14 @@ JOB_COLOURS = {"waiting": "#757575", "protecting": "#1565c0", "done": "#2e7d32",
                "skipped": "#757575", "cancelled": "#757575"}
 
 
+_DARK_TEXT = {CheckStatus.PASS: "#81c784", CheckStatus.FAIL: "#ef9a9a", CheckStatus.WARN: "#ffb74d"}
+
+
+def text_colour(status: CheckStatus) -> str:
+    """A check status's colour for text on the window's background: lighter shades on a dark palette."""
+    return _DARK_TEXT.get(status, CHECK_STATUS[status][1]) if is_dark() else CHECK_STATUS[status][1]
+
+
 def is_dark() -> bool:
     """The system's scheme; TRUSTNXT_COLOR_SCHEME=dark|light overrides it (screenshots, odd desktops)."""
     forced = os.environ.get("TRUSTNXT_COLOR_SCHEME", "").lower()

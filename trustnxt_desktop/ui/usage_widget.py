@@ -10,8 +10,10 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from ..domain.errors import TrustNXTError
+from ..domain.report import CheckStatus
 from ..domain.usage import UsageSnapshot
 from .tasks import TaskOwner
+from .theme import text_colour
 
 PROTECT_COLOUR = QColor("#1565c0")
 INSPECT_COLOUR = QColor("#2e7d32")
@@ -90,6 +92,10 @@ class UsageWidget(QFrame):
         self.chart = DailyChart()
         self.source = QLabel()
         self.source.setWordWrap(True)
+        self.source.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the service's messages: never markup
+        small = self.source.font()
+        small.setPointSizeF(small.pointSizeF() * 0.85)
+        self.source.setFont(small)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setAccessibleName("Refresh usage")
         self.refresh_button.clicked.connect(self.refresh)
@@ -110,8 +116,8 @@ class UsageWidget(QFrame):
         try:
             snapshot = await self._load()
         except TrustNXTError as e:
-            # Usage is a side panel: a missing key or an unreachable service is said here, not in a dialog.
-            self.source.setText(f"<small>Usage unavailable: {e}</small>")
+            # Usage is a side panel: no key, no keyring or an unusable address is said here, not in a dialog.
+            self._say_source(f"Usage unavailable: {e}", problem=True)
             return None
         finally:
             self.refresh_button.setEnabled(True)
@@ -133,7 +139,13 @@ class UsageWidget(QFrame):
                 bar.setMaximum(limit)
                 bar.setValue(min(count, limit))
         self.chart.set_snapshot(s)
-        self.source.setText(f"<small>Counted by: {s.source} · cycle {s.period_start} – {s.period_end}</small>")
+        counted = f"Counted by: {s.source} · cycle {s.period_start} – {s.period_end}"
+        # A fallback is never shown as the service's answer: it says why these are this computer's counts.
+        self._say_source(f"Counted on this computer: {s.note}\n{counted}" if s.note else counted, problem=bool(s.note))
+
+    def _say_source(self, text: str, *, problem: bool) -> None:
+        self.source.setStyleSheet(f"color: {text_colour(CheckStatus.WARN)};" if problem else "")
+        self.source.setText(text)
 
     async def aclose(self) -> None:
         await self._tasks.aclose()
