@@ -8,14 +8,19 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import CORPUS
+from tests.damaged_files import SQLITE_DAMAGE, damage_sqlite, set_aside_copies
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectResult, ProtectStatus
 from trustnxt_desktop.engine.output import PARTIAL_SUFFIX
 from trustnxt_desktop.services.backend import LocalBackend
 from trustnxt_desktop.services.job_runner import STAGING_PREFIX, run_protect_job, staging_dir
-from trustnxt_desktop.services.job_store import JobRecord, JobState, JobStore, options_from_json, options_to_json
+from trustnxt_desktop.services.job_store import (DB_NAME, JobRecord, JobState, JobStore, options_from_json,
+                                                 options_to_json)
 from trustnxt_desktop.services.protect_queue import ProtectQueue
 from trustnxt_desktop.services.settings import Settings
+from trustnxt_desktop.services.store_health import take_notices
 
 
 class Counting:
@@ -213,3 +218,26 @@ async def test_persistent_queue_survives_a_restart(home: Path, secret_store, tmp
     await queue.aclose()
     await backend.aclose()
     store.close()
+
+
+@pytest.mark.parametrize("kind", SQLITE_DAMAGE)
+def test_a_damaged_job_store_is_set_aside_and_a_new_one_started(tmp_path: Path, kind: str) -> None:
+    take_notices()
+    store = JobStore(tmp_path)
+    store.add_jobs(store.create_batch().id, [(tmp_path / f"p{i}.jpg", None) for i in range(400)])
+    store.close()
+    damage_sqlite(tmp_path / DB_NAME, kind)
+
+    store = JobStore(tmp_path)  # before: sqlite3.DatabaseError, or "unable to open database file"
+    try:
+        batch = store.create_batch()
+        assert [b.batch.id for b in store.batches()] == [batch.id]
+    finally:
+        store.close()
+    notices = take_notices()
+    if kind == "zero length":
+        assert notices == [] and set_aside_copies(tmp_path / DB_NAME) == []
+        return
+    (aside,) = set_aside_copies(tmp_path / DB_NAME)
+    (notice,) = notices
+    assert notice.store == "job queue" and notice.damaged == aside and "cannot be resumed" in notice.text

@@ -3,8 +3,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
+from tests.damaged_files import SQLITE_DAMAGE, damage_sqlite, set_aside_copies
 from trustnxt_desktop.domain.usage import month_bounds
 from trustnxt_desktop.services.ledger import UsageLedger
+from trustnxt_desktop.services.store_health import take_notices
 
 
 def test_counts_this_month_by_day_and_kind(tmp_path: Path) -> None:
@@ -40,3 +44,24 @@ def test_record_many_counts_each_call(tmp_path: Path) -> None:
     ledger.record_many("inspect", "local", [])
     ledger.record("inspect", "local")
     assert ledger.snapshot().inspect_calls == 4
+
+
+@pytest.mark.parametrize("kind", SQLITE_DAMAGE)
+def test_a_damaged_ledger_is_set_aside_and_counting_starts_again(tmp_path: Path, kind: str) -> None:
+    take_notices()
+    ledger = UsageLedger(tmp_path)
+    ledger.record_many("inspect", "local", [True] * 3000)
+    ledger.close()
+    damage_sqlite(tmp_path / "usage.sqlite3", kind)
+
+    ledger = UsageLedger(tmp_path)  # before: sqlite3.DatabaseError, or "unable to open database file"
+    ledger.record("protect", "local")
+    assert (ledger.snapshot().protect_calls, ledger.snapshot().inspect_calls) == (1, 0)
+    ledger.close()
+    notices = take_notices()
+    if kind == "zero length":
+        assert notices == [] and set_aside_copies(tmp_path / "usage.sqlite3") == []
+        return
+    (aside,) = set_aside_copies(tmp_path / "usage.sqlite3")
+    (notice,) = notices
+    assert notice.store == "usage ledger" and notice.damaged == aside and str(aside) in notice.text

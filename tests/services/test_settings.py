@@ -3,7 +3,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from tests.damaged_files import set_aside_copies
 from trustnxt_desktop.services.settings import Settings, SettingsStore
+from trustnxt_desktop.services.store_health import take_notices
 
 
 def test_round_trip_keeps_unknown_keys_and_repairs_bad_values(tmp_path: Path) -> None:
@@ -22,8 +26,13 @@ def test_round_trip_keeps_unknown_keys_and_repairs_bad_values(tmp_path: Path) ->
     assert (repaired.thumbnail_edge, repaired.backend, repaired.jobs) == (512, "local", 16)
 
 
-def test_damaged_file_is_kept_aside_not_fatal(tmp_path: Path) -> None:
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"jobs": "many"}'])
+def test_damaged_file_is_kept_aside_not_fatal(tmp_path: Path, content: str) -> None:
+    take_notices()
     store = SettingsStore(tmp_path)
-    store.path.write_text("{not json")
-    assert store.load() == Settings()
-    assert (tmp_path / "settings.damaged.json").read_text() == "{not json"
+    store.path.write_text(content)
+    assert store.load() == Settings()  # before: a list or a wrong type ended every command in a traceback
+    (aside,) = set_aside_copies(store.path)
+    assert aside.read_text() == content
+    (notice,) = take_notices()
+    assert notice.store == "settings file" and "reset to the defaults" in notice.text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 import sqlite3
 import threading
 from pathlib import Path
@@ -10,12 +12,16 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS
+from tests.damaged_files import SQLITE_DAMAGE, damage_sqlite
+from trustnxt_desktop.domain.errors import KeyringUnavailableError
 from trustnxt_desktop.domain.report import EngineInfo, FileInfo, InspectionReport, Verdict
 from trustnxt_desktop.services.backend import LocalBackend
 from trustnxt_desktop.services.backends import make_backend
 from trustnxt_desktop.services.recording import RecordingBackend, unwrap
 from trustnxt_desktop.services.settings import Settings
-from trustnxt_desktop.services.verification_log import FILE_NAME, GENESIS, VerificationLog, chain_hash
+from trustnxt_desktop.services.log_anchor import CHECKPOINT_FILE, KeyringAnchor
+from trustnxt_desktop.services.store_health import take_notices
+from trustnxt_desktop.services.verification_log import FILE_NAME, GENESIS, VerificationLog, canonical, chain_hash
 
 
 def report(i: int, verdict: Verdict = Verdict.VALID) -> InspectionReport:
@@ -205,3 +211,209 @@ async def test_batch_inspection_logs_every_report(tmp_path: Path, home: Path, se
     assert log.verify().ok
     assert sorted(e.sha256 for e in log.entries()) == sorted(r.file.sha256 for r in reports)
     assert UsageLedger(home).snapshot().inspect_calls == sum(r.verdict is not Verdict.ERROR for r in reports)
+
+
+# -- the anchor: truncation, deletion and rewriting ------------------------------------------------------
+
+def anchored(home: Path, secrets, n: int = 50) -> VerificationLog:  # type: ignore[no-untyped-def]
+    """A log of n entries whose head is in the keyring (and signed, when an identity exists), closed."""
+    log = VerificationLog(home, secrets)
+    log.append_many([report(i, Verdict.TRUSTED if i % 3 else Verdict.INVALID) for i in range(1, n + 1)])
+    log.close()
+    return VerificationLog(home, secrets)
+
+
+def shorten(path: Path, keep: int) -> None:
+    """Remove the newest entries and make the head agree: a chain that is intact, only shorter."""
+    with sqlite3.connect(path, isolation_level=None) as c:
+        c.execute("DELETE FROM entries WHERE seq > ?", (keep,))
+        (digest,) = c.execute("SELECT hash FROM entries WHERE seq = ?", (keep,)).fetchone()
+        c.execute("UPDATE head SET seq = ?, hash = ? WHERE id = 1", (keep, digest))
+
+
+def rewrite(path: Path, seq: int, verdict: str) -> None:
+    """Change one entry and recompute every hash from there: a new, self-consistent chain with a new head."""
+    with sqlite3.connect(path, isolation_level=None) as c:
+        prev = GENESIS
+        for n, body in c.execute("SELECT seq, body FROM entries ORDER BY seq").fetchall():
+            data = json.loads(body)
+            if n == seq:
+                data["verdict"] = verdict
+            text = canonical(data)
+            digest = chain_hash(prev, text)
+            c.execute("UPDATE entries SET body = ?, prev_hash = ?, hash = ? WHERE seq = ?", (text, prev, digest, n))
+            prev = digest
+        c.execute("UPDATE head SET hash = ? WHERE id = 1", (prev,))
+
+
+def test_an_anchored_log_verifies_against_its_anchor(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    log = anchored(home, secret_store)
+    result = log.verify()
+    assert result.ok and result.entries == 50 and result.notes == ()
+    anchor = KeyringAnchor(home, secret_store).read()
+    assert anchor is not None and (anchor.volume, anchor.entries, anchor.head) == (1, 50, result.head)
+
+
+def test_a_shortened_log_is_found(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    log = anchored(home, secret_store)
+    shorten(log.path, 40)
+    result = log.verify()  # before: "intact: 40 entries"
+    assert not result.ok and result.first_bad is None
+    assert "ends at entry 40, but 50 entries were anchored" in result.problem and "41 to 50 were removed" in result.problem
+
+
+def test_a_deleted_log_is_found(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    anchored(home, secret_store)
+    for suffix in ("", "-wal", "-shm"):
+        (home / f"{FILE_NAME}{suffix}").unlink(missing_ok=True)
+    result = VerificationLog(home, secret_store).verify()  # a fresh, empty log where the old one was
+    assert not result.ok and "replaced by another log file" in result.problem
+
+
+def test_a_rewritten_log_with_a_new_head_is_found(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    log = anchored(home, secret_store)
+    rewrite(log.path, 17, "invalid")  # entry 17 said "trusted"
+    result = log.verify()
+    assert not result.ok and "entry 50 that is not the one anchored" in result.problem and "rewritten" in result.problem
+
+
+def test_the_signed_checkpoint_alone_finds_a_rewrite(home: Path, secret_store, identity) -> None:  # type: ignore[no-untyped-def]
+    log = anchored(home, secret_store)
+    assert (home / CHECKPOINT_FILE).is_file()
+    secret_store.delete(KeyringAnchor(home, secret_store).name)  # the keyring anchor is gone
+    assert log.verify().ok
+    rewrite(log.path, 3, "trusted")
+    result = log.verify()
+    assert not result.ok and "does not match its signed checkpoint" in result.problem
+    assert any("no anchor in the OS keyring" in n for n in result.notes)
+
+
+def test_an_altered_checkpoint_is_found(home: Path, secret_store, identity) -> None:  # type: ignore[no-untyped-def]
+    log = anchored(home, secret_store)
+    data = json.loads((home / CHECKPOINT_FILE).read_text())
+    data["signed"]["entries"] = 10
+    (home / CHECKPOINT_FILE).write_text(json.dumps(data))
+    result = log.verify()
+    assert not result.ok and "signature does not verify" in result.problem
+
+
+@pytest.mark.parametrize("kind", [k for k in SQLITE_DAMAGE if k != "zero length"])
+def test_a_damaged_log_stays_in_place_and_a_new_volume_records_it(home: Path, secret_store, kind: str) -> None:  # type: ignore[no-untyped-def]
+    take_notices()
+    anchored(home, secret_store).close()
+    first = home / FILE_NAME
+    damage_sqlite(first, kind)
+    evidence = first.read_bytes() if first.is_file() else None
+
+    log = VerificationLog(home, secret_store)  # before: sqlite3.DatabaseError, or "unable to open database file"
+    assert log.path == home / "verification-log.2.sqlite3" and first.exists()
+    (incident,) = log.entries()
+    assert incident.verdict == "incident" and incident.file == FILE_NAME and incident.incident["kind"] == "damaged"
+    assert incident.sha256 == (hashlib.sha256(evidence).hexdigest() if evidence is not None else "")
+    (notice,) = take_notices()
+    assert notice.damaged == first and notice.replaced_by == log.path and "left where it is" in notice.text
+    log.append(report(51))
+    log.close()
+
+    result = VerificationLog(home, secret_store).verify()
+    assert not result.ok and f"{first} is damaged" in result.problem
+    if evidence is not None:
+        assert first.read_bytes() == evidence, "the damaged log is kept exactly as it was found"
+    assert KeyringAnchor(home, secret_store).read().volume == 2  # type: ignore[union-attr]
+    shutil.move(str(first), str(home.parent / "kept-as-evidence"))
+    result = VerificationLog(home, secret_store).verify()
+    assert result.ok and result.entries == 2 and any("Earlier incident on record" in n for n in result.notes)
+
+
+def test_an_emptied_log_is_found_by_its_anchor(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    anchored(home, secret_store).close()
+    damage_sqlite(home / FILE_NAME, "zero length")  # an empty database to sqlite: only the anchor can tell
+    result = VerificationLog(home, secret_store).verify()
+    assert not result.ok and "replaced by another log file" in result.problem
+
+
+def test_a_shortened_log_is_set_aside_before_the_next_entry(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    take_notices()
+    log = anchored(home, secret_store)
+    shorten(log.path, 40)
+    evidence = hashlib.sha256(log.path.read_bytes()).hexdigest()
+    log.append(report(99))  # the app goes on inspecting; the first append checks the anchor
+    log.close()
+
+    (notice,) = take_notices()
+    assert "does not match its anchor" in notice.text and notice.damaged == home / FILE_NAME
+    second = VerificationLog(home, secret_store)
+    assert second.path.name == "verification-log.2.sqlite3"
+    incident, logged = second.entries()  # checked before the first append: the new entry is in the new volume
+    assert incident.incident["kind"] == "anchor" and incident.incident["anchor"]["entries"] == 50
+    assert incident.incident["found"]["entries"] == 40 and incident.sha256 == evidence and logged.file == "99.jpg"
+    result = second.verify()
+    assert not result.ok and "did not match its anchor" in result.problem
+    assert "ends at entry 40, but 50 entries were anchored" in result.problem
+    assert KeyringAnchor(home, secret_store).read().volume == 2  # type: ignore[union-attr]
+
+
+def test_a_missing_newest_volume_is_found(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    log = anchored(home, secret_store)
+    shorten(log.path, 40)
+    log.anchor_now()  # sets volume 1 aside and anchors a new volume 2
+    log.close()
+    (home / "verification-log.2.sqlite3").unlink()
+    result = VerificationLog(home, secret_store).verify()
+    assert not result.ok and "verification-log.2.sqlite3, the newest part of the log" in result.problem
+
+
+def test_a_new_volume_in_place_of_a_deleted_one_is_found(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    anchored(home, secret_store).close()
+    damage_sqlite(home / FILE_NAME, "random bytes")
+    log = VerificationLog(home, secret_store)
+    log.anchor_now()
+    log.close()
+    (home / "verification-log.2.sqlite3").unlink()
+    result = VerificationLog(home, secret_store).verify()
+    # Opening the log found volume 1 damaged and started a new volume 2: not the one the anchor names.
+    assert not result.ok and "verification-log.2.sqlite3 was replaced by another log file" in result.problem
+
+
+class CountingSecrets:
+    """The real keyring, counting anchor writes and noting which thread made them."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner, self.writes = inner, []  # type: ignore[var-annotated]
+
+    def get(self, name: str) -> str | None:
+        return self.inner.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        self.writes.append(threading.current_thread().name)
+        self.inner.set(name, value)
+
+    def delete(self, name: str) -> None:
+        self.inner.delete(name)
+
+
+def test_anchor_writes_are_batched_and_never_on_the_appending_thread(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    secrets = CountingSecrets(secret_store)
+    log = VerificationLog(home, secrets, anchor_interval=0.5)  # type: ignore[arg-type]
+    for i in range(1, 301):
+        log.append(report(i))
+    during = list(secrets.writes)
+    assert threading.current_thread().name not in during and len(during) <= 3, during
+    log.close()
+    anchor = KeyringAnchor(home, secret_store).read()
+    assert anchor is not None and anchor.entries == 300 and len(secrets.writes) <= 4
+
+
+class NoKeyring:
+    def get(self, name: str) -> str | None:
+        raise KeyringUnavailableError("No keyring service is running.")
+
+    set = delete = get  # type: ignore[assignment]
+
+
+def test_without_a_keyring_the_log_works_and_says_it_is_not_anchored(home: Path) -> None:
+    log = VerificationLog(home, NoKeyring())  # type: ignore[arg-type]
+    log.append(report(1))
+    log.close()
+    result = VerificationLog(home, NoKeyring()).verify()  # type: ignore[arg-type]
+    assert result.ok and any("Not checked against its anchor in the OS keyring" in n for n in result.notes)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import inspect
+import sqlite3
 import sys
 
 from .. import APP_NAME, __version__
 from ..domain.errors import ConfigurationError, IdentityError, TrustNXTError
 from . import account_cmd, identity_cmd, inspect_cmd, jobs_cmd, log_cmd, protect_cmd, trust_cmd
-from .common import EXIT_CONFIG, EXIT_FAILED, EXIT_USAGE, Parser, UsageError
+from .common import EXIT_CONFIG, EXIT_FAILED, EXIT_USAGE, Parser, UsageError, say_store_notices
 
 COMMANDS = (protect_cmd, inspect_cmd, account_cmd, identity_cmd, trust_cmd, jobs_cmd, log_cmd)
 
@@ -34,6 +35,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    say_store_notices()
     try:
         outcome = args.handler(args)
         return asyncio.run(outcome) if inspect.iscoroutine(outcome) else outcome
@@ -49,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as e:
         print(f"trustnxt: no such file: {e.filename}", file=sys.stderr)
         return EXIT_USAGE
+    except sqlite3.DatabaseError as e:
+        # Damage that the check on opening (PRAGMA quick_check) cannot see, met in the middle of a command.
+        print(f"trustnxt: a local database in the TrustNXT data folder is damaged ({e}); the command stopped. "
+              "Move the damaged file out of the data folder and run it again.", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("trustnxt: interrupted", file=sys.stderr)
         return 130

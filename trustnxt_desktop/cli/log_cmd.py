@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..domain.display import plural
 from ..services.exports import write_text
+from ..services.keyring_store import KeyringSecretStore
 from ..services.paths import data_root
 from ..services.verification_log import VerificationLog
 from .common import EXIT_FAILED, EXIT_OK, Parser
@@ -20,20 +22,27 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     fmt.add_argument("--json", action="store_const", dest="format", const="json", help="JSON (the default)")
     fmt.add_argument("--csv", action="store_const", dest="format", const="csv", help="CSV, one row per entry")
     export.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
-    ls.add_parser("verify", help="check that no entry was edited, removed or moved (exit 4 if one was)")
+    ls.add_parser("verify", help="check that no entry was edited, removed or moved and that the log matches its "
+                  "anchor in the OS keyring and its signed checkpoint (exit 4 if not)")
     lp.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    log = VerificationLog(data_root())
+    log = VerificationLog(data_root(), KeyringSecretStore())
     if args.log_cmd == "verify":
-        result = log.verify()
+        try:
+            result = log.verify()
+        finally:
+            log.close()
         if result.ok:
             head = f"; head {result.head}" if result.head else ""
-            print(f"Verification log intact: {result.entries} entries{head}")
-            return EXIT_OK
-        print(f"Verification log damaged at entry {result.first_bad}: {result.problem}", file=sys.stderr)
-        return EXIT_FAILED
+            print(f"Verification log intact: {plural(result.entries, 'entry', 'entries')}{head}")
+        else:
+            where = f" at entry {result.first_bad}" if result.first_bad is not None else ""
+            print(f"Verification log damaged{where}: {result.problem}", file=sys.stderr)
+        for note in result.notes:
+            print(f"note: {note}", file=sys.stderr)
+        return EXIT_OK if result.ok else EXIT_FAILED
     text = log.export_csv() if args.format == "csv" else log.export_json()
     if args.out:
         write_text(Path(args.out), text)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .c2pa_loader import c2pa
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -100,6 +101,17 @@ class IdentityStore:
         """The local root CA to trust; None for imported identities (their CA is someone else's)."""
         path = self.dir / "root.pem"
         return path.read_text("ascii") if path.is_file() else None
+
+    def certificate_fingerprints(self) -> set[str]:
+        """sha256 fingerprints of the signing certificate in use and of every retired one."""
+        found = {info.fingerprint} if (info := self.info()) is not None else set()
+        retired = self.dir / "retired"
+        for chain in sorted(retired.glob("*/chain.pem")) if retired.is_dir() else ():
+            try:
+                found.add(certs.fingerprint(certs.load_pem_chain(chain.read_bytes())[0]))
+            except (OSError, ValueError):
+                continue
+        return found
 
     def retired_root_pems(self) -> list[str]:
         retired = self.dir / "retired"
@@ -220,6 +232,30 @@ class IdentityStore:
         (self.dir / "key.pem").unlink(missing_ok=True)
         if old is not None:
             self._secrets.delete(old.secret_name)
+
+
+def verify_signature(certificate: x509.Certificate, algorithm: str, data: bytes, signature: bytes) -> bool:
+    """Whether `signature` is `certificate`'s key's signature of `data` in the form SigningIdentity.sign
+    makes (ECDSA as r||s, RSA-PSS with SHA-256, Ed25519; `algorithm` as in IdentityInfo)."""
+    key = certificate.public_key()
+    try:
+        if isinstance(key, ec.EllipticCurvePublicKey) and algorithm in _ALGS and algorithm.startswith("ES"):
+            size = (key.curve.key_size + 7) // 8
+            if len(signature) != 2 * size:
+                return False
+            der = utils.encode_dss_signature(int.from_bytes(signature[:size], "big"),
+                                             int.from_bytes(signature[size:], "big"))
+            key.verify(der, data, ec.ECDSA(_ALGS[algorithm][1]()))  # type: ignore[misc]
+        elif isinstance(key, rsa.RSAPublicKey) and algorithm == "PS256":
+            key.verify(signature, data, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
+                       hashes.SHA256())
+        elif isinstance(key, ed25519.Ed25519PublicKey) and algorithm == "ED25519":
+            key.verify(signature, data)
+        else:
+            return False
+    except InvalidSignature:
+        return False
+    return True
 
 
 def _write_private(path: Path, data: bytes) -> None:

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..domain.protect import ProtectOptions
+from .private_files import create_private_file
+from .store_health import check_sqlite
 
 DB_NAME = "jobs.sqlite3"
 LOCK_DIR = "jobs.locks"
@@ -214,6 +216,8 @@ class JobStore:
         self.root = root
         self.path = root / DB_NAME
         self._lock = threading.RLock()
+        check_sqlite(self.path, "job queue", "Batches that were unfinished in it cannot be resumed; copies "
+                     "already protected are where they were written.")
         self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -276,6 +280,7 @@ class JobStore:
         folder = self.root / LOCK_DIR
         folder.mkdir(exist_ok=True)
         path = folder / f"batch-{batch_id}.lock"
+        create_private_file(path)
         handle = open(path, "a+b")  # noqa: SIM115 - owned by the BatchLock
         if not _try_lock(handle):
             handle.close()

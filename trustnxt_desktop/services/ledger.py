@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..domain.usage import DailyUsage, UsageSnapshot, month_bounds
+from .store_health import check_sqlite
 
 LEDGER_SOURCE = "local ledger"
 _SCHEMA = """
@@ -32,12 +33,18 @@ class UsageLedger:
         root.mkdir(parents=True, exist_ok=True)
         self.path = root / "usage.sqlite3"
         self._lock = threading.Lock()
+        check_sqlite(self.path, "usage ledger", "This month's usage counted on this computer starts again from "
+                     "zero; the TrustNXT service keeps its own count.")
         # One connection, write-ahead log, normal sync: a usage count does not need a full disk flush
         # per call (that cost ~3 ms per inspected file), and WAL keeps it safe across crashes.
         self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
     def record(self, kind: str, backend: str, ok: bool = True, at: dt.datetime | None = None) -> None:
         self.record_many(kind, backend, [ok], at)

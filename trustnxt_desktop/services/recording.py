@@ -74,7 +74,7 @@ class RecordingBackend:
         try:
             await self.inner.aclose()
         finally:
-            self.log.close()
+            await asyncio.to_thread(self.log.close)  # its last anchor update is keyring and signing work
 
 
 def unwrap(backend: Any) -> Any:

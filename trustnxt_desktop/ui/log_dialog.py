@@ -109,13 +109,18 @@ class LogFilter(QSortFilterProxyModel):
 
 
 def result_text(result: VerifyResult) -> str:
+    notes = "".join(f"<br><small>{html.escape(note)}</small>" for note in result.notes)
     if result.ok:
         if not result.entries:
-            return "The log is empty: nothing has been inspected on this computer yet."
-        return (f"<b>Intact.</b> All {result.entries} entries check out: none was edited, removed or moved. "
-                f"Head hash <code>{result.head}</code> — note it in your case file to prove the log later.")
-    return (f"<b>Altered at entry {result.first_bad}:</b> {html.escape(result.problem)}. Entries from there on cannot be relied on; "
-            "keep this file as it is and compare it with an earlier export.")
+            return "The log is empty: nothing has been inspected on this computer yet." + notes
+        checked = "The only entry checks out" if result.entries == 1 else f"All {result.entries:,} entries check out"
+        return (f"<b>Intact.</b> {checked}: none was edited, removed or moved. "
+                f"Head hash <code>{result.head}</code> — note it in your case file to prove the log later." + notes)
+    if result.first_bad is None:  # the log as a whole: shortened, replaced, or an earlier part damaged
+        return (f"<b>Not intact:</b> {html.escape(result.problem)} Keep the log's files as they are and compare "
+                "them with an earlier export." + notes)
+    return (f"<b>Altered at entry {result.first_bad}:</b> {html.escape(result.problem)} Entries from there on cannot "
+            "be relied on; keep the log's files as they are and compare them with an earlier export." + notes)
 
 
 class VerificationLogDialog(QDialog):
