@@ -16,8 +16,8 @@ mkdir -p "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" "$STAGE/usr/share/applica
 cp -a dist/trustnxt-desktop "$STAGE/opt/trustnxt-desktop"
 ln -s /opt/trustnxt-desktop/trustnxt-desktop "$STAGE/usr/bin/trustnxt-desktop"
 ln -s /opt/trustnxt-desktop/trustnxt "$STAGE/usr/bin/trustnxt"
-sed "s|@MIME_TYPES@|$("$PY" packaging/formats.py mime)|" resources/trustnxt-desktop.desktop.in \
-  > "$STAGE/usr/share/applications/trustnxt-desktop.desktop"
+"$PY" packaging/formats.py desktop resources/trustnxt-desktop.desktop.in \
+  > "$STAGE/usr/share/applications/trustnxt-desktop.desktop"  # MimeType: every format the engine inspects
 for size in 16 24 32 48 64 128 256 512; do
   install -D -m 644 "build/icons/trustnxt-desktop-$size.png" \
     "$STAGE/usr/share/icons/hicolor/${size}x${size}/apps/trustnxt-desktop.png"

@@ -1,6 +1,7 @@
 ; Inno Setup script for TrustNXT Desktop (Windows). Built by .github/workflows/build.yml:
 ;   iscc /DAppVersion=0.1.0 /DSourceDir=..\..\dist\trustnxt-desktop packaging\windows\trustnxt-desktop.iss
-; Per-user install by default (no admin prompt); "Open with" associations for every format we inspect.
+; Per-user install by default (no admin prompt); "Open with" associations for every format we inspect
+; (build\file-associations.iss, made by packaging\formats.py iss).
 #ifndef AppVersion
   #define AppVersion "0.1.0"
 #endif
@@ -44,28 +45,9 @@ Name: "addtopath"; Description: "Add the trustnxt command to PATH"; Flags: unche
 Root: HKA; Subkey: "Software\Classes\TrustNXT.Media"; ValueType: string; ValueData: "Media (TrustNXT Desktop)"; Flags: uninsdeletekey
 Root: HKA; Subkey: "Software\Classes\TrustNXT.Media\DefaultIcon"; ValueType: string; ValueData: "{app}\trustnxt-desktop.exe,0"
 Root: HKA; Subkey: "Software\Classes\TrustNXT.Media\shell\open\command"; ValueType: string; ValueData: """{app}\trustnxt-desktop.exe"" ""%1"""
-#define Ext(E) 'Root: HKA; Subkey: "Software\Classes\.' + E + '\OpenWithProgids"; ValueType: string; ValueName: "TrustNXT.Media"; ValueData: ""; Flags: uninsdeletevalue'
-#emit Ext("jpg")
-#emit Ext("jpeg")
-#emit Ext("png")
-#emit Ext("webp")
-#emit Ext("tif")
-#emit Ext("tiff")
-#emit Ext("gif")
-#emit Ext("avif")
-#emit Ext("heic")
-#emit Ext("heif")
-#emit Ext("jxl")
-#emit Ext("dng")
-#emit Ext("svg")
-#emit Ext("wav")
-#emit Ext("mp3")
-#emit Ext("m4a")
-#emit Ext("flac")
-#emit Ext("mp4")
-#emit Ext("mov")
-#emit Ext("avi")
-#emit Ext("pdf")
+; One OpenWithProgids value per extension the app inspects, generated from the engine's format table:
+;   python packaging\formats.py iss > build\file-associations.iss   (the build workflow does this first)
+#include "..\..\build\file-associations.iss"
 Root: HKCU; Subkey: "Environment"; ValueType: expandsz; ValueName: "Path"; ValueData: "{olddata};{app}"; Tasks: addtopath; Check: NeedsAddPath(ExpandConstant('{app}'))
 
 [Run]

@@ -46,6 +46,12 @@ def test_deb_installs_runs_and_removes_cleanly(tmp_path: Path) -> None:
         assert inspected.returncode == 0, inspected.stderr
         (report,) = json.loads(inspected.stdout)
         assert report["verdict"] == "valid" and len(report["ingredients"]) == 2
+        # A fresh installation that never downloaded a list trusts the Adobe PDF through the shipped interim list.
+        shipped = sh("/usr/bin/trustnxt", "inspect", "--json",
+                     str(CORPUS / "c2pa" / "adobe-20240110-single_manifest_store.pdf"), env=env, cwd=tmp_path)
+        (pdf,) = json.loads(shipped.stdout)
+        assert pdf["verdict"] == "trusted" and pdf["signer"]["trust_source"] == "Interim trust list (2025-08-28)"
+        assert {t["origin"] for t in pdf["engine"]["trust_snapshots"]} == {"bundled"}
         desktop = Path("/usr/share/applications/trustnxt-desktop.desktop").read_text()
         assert "Exec=trustnxt-desktop %F" in desktop and "image/jpeg;" in desktop and "video/mp4;" in desktop
         assert Path("/usr/share/icons/hicolor/256x256/apps/trustnxt-desktop.png").is_file()

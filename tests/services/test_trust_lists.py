@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.certs import newsroom_chain
 from tests.conftest import CORPUS, EXPECTED, SHARED
+from tests.damaged_files import JSON_DAMAGE, damage_json, set_aside_copies
 from tests.trust_server import TrustMirror, trust_mirror
 from trustnxt_desktop.domain.errors import ConfigurationError
 from trustnxt_desktop.domain.protect import ProtectOptions
@@ -24,11 +26,14 @@ from trustnxt_desktop.engine.c2pa_loader import c2pa
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.trust import TSA_KIND, TrustConfig, TrustSource
 from trustnxt_desktop.services.backend import LocalBackend
+from trustnxt_desktop.services import trust_lists
 from trustnxt_desktop.services.settings import Settings
+from trustnxt_desktop.services.store_health import take_notices
 from trustnxt_desktop.services.trust_lists import (
     BASE_URL_ENV,
     CATALOGUE,
     ListFile,
+    SnapshotStore,
     TrustListError,
     TrustLists,
     list_sources,
@@ -68,8 +73,10 @@ def by_key(report):  # type: ignore[no-untyped-def]
 async def test_download_keeps_snapshots_with_source_date_and_hash(home: Path, mirror: TrustMirror) -> None:
     clock = Clock(DAY)
     lists = lists_for(home, mirror, clock)
-    assert [s.snapshot for s in lists.status().lists] == [None, None, None]
-    assert "No trust lists downloaded yet" in lists.status().summary()
+    shipped = lists.status()  # nothing downloaded: the snapshots shipped with the app are in force
+    assert [(s.snapshot.date, s.snapshot.origin) for s in shipped.lists] == [  # type: ignore[union-attr]
+        ("2026-08-21", "bundled"), ("2025-08-28", "bundled"), ("2026-08-21", "bundled")]
+    assert shipped.summary().startswith("Trust lists in use: C2PA trust list (2026-08-21), shipped with the app;")
     report = await lists.update()
     assert report.ok and {r.outcome for r in report.results} == {"updated"}
 
@@ -88,6 +95,7 @@ async def test_download_keeps_snapshots_with_source_date_and_hash(home: Path, mi
     names = [(s.name, s.kind) for s in lists.sources()]
     assert names == [("C2PA trust list (2026-08-21)", "trust-list"), ("Interim trust list (2026-08-21)", "trust-list"),
                      ("C2PA TSA trust list (2026-08-21)", TSA_KIND)]
+    assert {s.provenance.origin for s in lists.sources()} == {"downloaded"}, "downloaded later than shipped: they win"  # type: ignore[union-attr]
     status = lists.status()
     assert status.last_success and not status.due and status.mirror == mirror.url
     assert "C2PA trust list (2026-08-21)" in status.summary()
@@ -222,7 +230,9 @@ async def test_damaged_snapshot_on_disk_falls_back_to_an_older_one(home: Path, m
 
 # -- what the lists do to verdicts --------------------------------------------------------------------
 
-async def test_interim_list_trusts_the_adobe_pdf_and_names_it(home: Path, secret_store, mirror: TrustMirror) -> None:  # type: ignore[no-untyped-def]
+async def test_interim_list_trusts_the_adobe_pdf_and_names_it(  # type: ignore[no-untyped-def]
+        home: Path, secret_store, mirror: TrustMirror, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(trust_lists, "BUNDLED_DIR", tmp_path / "nothing-shipped")  # only downloads count here
     fresh = LocalBackend(home, secret_store, Settings())
     try:
         none = await fresh.inspect(PDF)
@@ -304,3 +314,175 @@ def test_trust_config_keeps_tsa_sources_out_of_signer_trust() -> None:
     report = inspect_file(PDF, only_tsa)
     assert report.verdict is Verdict.VALID and report.engine.trust_lists == ["TSA list (x)"]
     assert only_tsa.which_source_trusts(lambda ctx: "Trusted") is None
+
+
+# -- the snapshot shipped with the app ----------------------------------------------------------------
+
+SHIPPED = {"c2pa": "2026-08-21", "interim": "2025-08-28", "c2pa-tsa": "2026-08-21"}  # ../shared/trust/README.md
+
+
+def test_the_shipped_snapshot_is_the_published_files_with_their_provenance() -> None:
+    provenance = json.loads((trust_lists.BUNDLED_DIR / trust_lists.PROVENANCE_FILE).read_text())
+    by_key = {entry["list_key"]: entry for entry in provenance["lists"]}
+    assert {k: v["date"] for k, v in by_key.items()} == SHIPPED
+    for spec in CATALOGUE:
+        entry = by_key[spec.key]
+        assert entry["origin"] == "bundled" and entry["downloaded_at"] == f"{SHIPPED[spec.key]}T00:00:00+00:00"
+        for published, recorded in zip(spec.files, entry["files"], strict=True):
+            data = (trust_lists.BUNDLED_DIR / published.name).read_bytes()
+            assert data == (SHARED / "trust" / published.name).read_bytes()
+            assert recorded == {"name": published.name, "url": published.url, "sha256": hashlib.sha256(data).hexdigest(),
+                                "size": len(data), "certificates": validate_file(published, data), "last_modified": None}
+
+
+def test_the_shipped_snapshot_is_package_data_for_setuptools_and_pyinstaller() -> None:
+    import tomllib
+
+    package = trust_lists.BUNDLED_DIR.parents[1]
+    config = tomllib.loads((package.parent / "pyproject.toml").read_text())
+    globs = config["tool"]["setuptools"]["package-data"]["trustnxt_desktop"]
+    packaged = {p for g in globs for p in package.glob(g) if p.parent == trust_lists.BUNDLED_DIR}
+    assert packaged == set(trust_lists.BUNDLED_DIR.iterdir()) and len(packaged) == 6
+    spec = (package.parent / "packaging" / "trustnxt-desktop.spec").read_text()
+    assert '(str(ROOT / "trustnxt_desktop" / "resources" / "trust"), "trustnxt_desktop/resources/trust")' in spec
+
+
+async def test_a_fresh_offline_machine_trusts_the_adobe_pdf_from_the_shipped_interim_list(  # type: ignore[no-untyped-def]
+        home: Path, secret_store) -> None:
+    backend = LocalBackend(home, secret_store, Settings())  # empty TRUSTNXT_HOME, nothing downloaded
+    try:
+        report = await backend.inspect(PDF)
+    finally:
+        await backend.aclose()
+    assert report.verdict is Verdict.TRUSTED and report.signer is not None
+    assert report.signer.trust_source == "Interim trust list (2025-08-28)"
+    assert "Interim trust list (2025-08-28)" in report.summary
+    shipped = {t["name"]: t for t in report.engine.trust_snapshots}
+    assert list(shipped) == report.engine.trust_lists == [
+        "C2PA trust list (2026-08-21)", "Interim trust list (2025-08-28)", "C2PA TSA trust list (2026-08-21)"]
+    interim = shipped["Interim trust list (2025-08-28)"]
+    lines = "".join(f"{hashlib.sha256((SHARED / 'trust' / n).read_bytes()).hexdigest()}  {n}\n"
+                    for n in ("ITL-allowed.pem", "ITL-anchors.pem", "ITL-store.cfg"))
+    assert interim["sha256"] == hashlib.sha256(lines.encode()).hexdigest() and interim["origin"] == "bundled"
+    assert interim["source"] == ", ".join(f.url for f in CATALOGUE[1].files)
+    assert "frozen on 2026-01-01" in interim["note"] and "days old" in interim["note"]
+    assert not (home / "trust" / "lists").exists(), "nothing was downloaded or written"
+
+
+def test_old_snapshots_are_named_with_a_plain_note(home: Path) -> None:
+    lists = TrustLists(home, Settings(), environ={}, clock=Clock(dt.datetime(2026, 11, 29, 12, tzinfo=dt.timezone.utc)))
+    status = lists.status()
+    notes = {s.spec.key: s.note(status.now) for s in status.lists}
+    assert notes["interim"] == (
+        "Interim trust list (2025-08-28) is 458 days old (more than 90). The list was frozen on 2026-01-01; this copy "
+        "is from before that and may lack its last changes: update the lists when online to get its final version.")
+    assert notes["c2pa"] is not None and notes["c2pa"].startswith("C2PA trust list (2026-08-21) is 100 days old")
+    assert "Time-stamp authorities" in notes["c2pa-tsa"]  # type: ignore[operator]
+    assert "Older than 90 days: C2PA trust list (100 days), Interim trust list (458 days; frozen since 2026-01-01)" \
+        in status.summary()
+    early = TrustLists(home, Settings(), environ={}, clock=Clock(dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc)))
+    assert [s.note(early.clock()) is None for s in early.status().lists] == [True, False, True]
+
+
+async def test_a_newer_download_takes_precedence_and_an_older_one_does_not(tmp_path: Path, mirror: TrustMirror) -> None:
+    old_home, new_home = tmp_path / "old", tmp_path / "new"
+    before = lists_for(old_home, mirror, Clock(dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)))
+    report = await before.update()  # a machine whose clock says the download predates the shipped lists
+    assert report.ok and not report.changed
+    assert {r.outcome for r in report.results} == {"unchanged"} and "older than the snapshot shipped" in report.results[0].detail
+    assert by_key(report)["interim"].describe() == "unchanged, snapshot of 2025-08-28 shipped with the app"
+    assert [s.provenance.origin for s in before.sources()] == ["bundled"] * 3  # type: ignore[union-attr]
+
+    after = lists_for(new_home, mirror, Clock(DAY))
+    (mirror.folder / "C2PA-TRUST-LIST.pem").write_bytes(  # the published list changed since the shipped copy
+        (SHARED / "trust" / "C2PA-TRUST-LIST.pem").read_bytes().rsplit(b"-----BEGIN CERTIFICATE-----", 1)[0])
+    assert (await after.update()).changed
+    sources = after.sources()
+    assert [(s.name, s.provenance.origin) for s in sources] == [  # type: ignore[union-attr]
+        ("C2PA trust list (2026-08-21)", "downloaded"), ("Interim trust list (2026-08-21)", "downloaded"),
+        ("C2PA TSA trust list (2026-08-21)", "downloaded")]
+    assert sources[0].anchors_pem.count("BEGIN CERTIFICATE") == 29, "the downloaded content is what is in force"
+
+
+def test_a_damaged_or_missing_shipped_list_is_never_used(tmp_path: Path, home: Path) -> None:
+    shipped = tmp_path / "shipped"
+    shutil.copytree(trust_lists.BUNDLED_DIR, shipped)
+    with (shipped / "ITL-allowed.pem").open("ab") as f:
+        f.write(b"\n")  # one byte more than the provenance records
+    store = SnapshotStore(home, bundled=shipped)
+    snap, problem = store.current(CATALOGUE[1])
+    assert snap is None and "missing or damaged" in (problem or "")
+    assert [s.name for s in list_sources(store)] == ["C2PA trust list (2026-08-21)", "C2PA TSA trust list (2026-08-21)"]
+    (shipped / trust_lists.PROVENANCE_FILE).unlink()
+    assert list_sources(SnapshotStore(home, bundled=shipped)) == []
+    status = TrustLists(home, Settings(), environ={}).status()
+    assert status.lists[0].snapshot is not None, "the real shipped copy is unaffected"
+
+
+def test_make_trust_snapshot_from_a_folder_reproduces_what_ships(tmp_path: Path) -> None:
+    out = tmp_path / "trust"
+    made = _snapshot_script("--from", str(SHARED / "trust"), "--as-of", "2026-08-21", "--as-of", "interim=2025-08-28",
+                            "--out", str(out))
+    assert made.returncode == 0, made.stderr
+    assert "Interim trust list (2025-08-28): 104 certificates" in made.stdout
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in trust_lists.BUNDLED_DIR.iterdir())
+    for p in out.iterdir():
+        if p.name != trust_lists.PROVENANCE_FILE:
+            assert p.read_bytes() == (trust_lists.BUNDLED_DIR / p.name).read_bytes(), p.name
+    ours = json.loads((trust_lists.BUNDLED_DIR / trust_lists.PROVENANCE_FILE).read_text())
+    theirs = json.loads((out / trust_lists.PROVENANCE_FILE).read_text())
+    assert theirs["lists"] == ours["lists"] and "--from" in theirs["obtained"]
+    missing = _snapshot_script("--from", str(SHARED / "trust"), "--as-of", "interim=2025-08-28", "--out", str(out))
+    assert missing.returncode != 0 and "no date for c2pa, c2pa-tsa" in missing.stderr
+
+
+def test_make_trust_snapshot_downloads_and_dates_today(tmp_path: Path, mirror: TrustMirror) -> None:
+    out = tmp_path / "trust"
+    made = _snapshot_script("--out", str(out), env={BASE_URL_ENV: mirror.url})
+    assert made.returncode == 0, made.stderr
+    provenance = json.loads((out / trust_lists.PROVENANCE_FILE).read_text())
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    assert {e["date"] for e in provenance["lists"]} == {today} and provenance["obtained"].endswith(mirror.url)
+    assert provenance["lists"][1]["files"][0]["url"] == f"{mirror.url}/ITL-anchors.pem"
+    offline = _snapshot_script("--out", str(tmp_path / "x"), env={BASE_URL_ENV: "http://127.0.0.1:9"})
+    assert offline.returncode == 1 and "could not reach 127.0.0.1" in offline.stderr
+
+
+def _snapshot_script(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    script = trust_lists.BUNDLED_DIR.parents[2] / "packaging" / "make_trust_snapshot.py"
+    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.mark.parametrize("kind", JSON_DAMAGE)
+async def test_a_damaged_update_record_is_set_aside_and_the_lists_update_again(
+        home: Path, mirror: TrustMirror, kind: str) -> None:
+    take_notices()
+    clock = Clock(DAY)
+    lists = lists_for(home, mirror, clock)
+    await lists.update()
+    state = home / "trust" / "lists" / "state.json"
+    damage_json(state, kind)
+
+    # Before: a folder there ended `trust update` with IsADirectoryError, a list with AttributeError.
+    assert lists.due(), "nothing is known about the last check any more: check again"
+    (aside,) = set_aside_copies(state)
+    (notice,) = take_notices()
+    assert notice.damaged == aside and str(aside) in notice.text and "lists in use are unchanged" in notice.text
+    assert [s.snapshot.origin for s in lists.status().lists] == ["downloaded"] * 3  # type: ignore[union-attr]
+    report = await lists.update()
+    assert report.ok and not lists.due() and state.is_file()
+
+
+def test_a_folder_where_the_current_pointer_should_be_is_set_aside(home: Path) -> None:
+    take_notices()
+    pointer = home / "trust" / "lists" / "c2pa" / "current"
+    pointer.mkdir(parents=True)
+    snap, _ = SnapshotStore(home).current(CATALOGUE[0])
+    assert snap is not None and snap.bundled and pointer.parent.joinpath("current").exists() is False
+    (notice,) = take_notices()
+    assert "C2PA trust list" in notice.store and notice.damaged.is_dir()

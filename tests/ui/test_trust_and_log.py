@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from tests.conftest import CORPUS, SHARED
 from tests.trust_server import TrustMirror, trust_mirror
 from tests.ui.conftest import until
+from trustnxt_desktop.services import trust_lists
 from trustnxt_desktop.services.verification_log import FILE_NAME
 from trustnxt_desktop.ui.settings_dialog import SettingsDialog
 from trustnxt_desktop.ui import main_window as main_window_module
@@ -31,23 +32,27 @@ def mirror(tmp_path: Path):  # type: ignore[no-untyped-def]
         yield m
 
 
-async def test_update_now_from_the_mirror_field_makes_the_adobe_pdf_trusted(  # type: ignore[no-untyped-def]
+async def test_update_now_from_the_mirror_field_replaces_the_shipped_lists(  # type: ignore[no-untyped-def]
         window, context, mirror: TrustMirror, monkeypatch) -> None:
     monkeypatch.delenv("TRUSTNXT_TRUST_BASE_URL")
     context.settings.trust_auto_update = False  # no start-up check against the published addresses
-    (before,) = await window.inspect.open_paths_async([ADOBE_PDF])
-    assert before.verdict.value == "valid" and before.engine.trust_lists == []
-    hint = window.inspect.trust_hint
-    await until(lambda: not hint.isHidden())  # the Inspect view says why nobody shows as trusted
-    assert "No published trust list is downloaded yet" in hint.text()
+    (before,) = await window.inspect.open_paths_async([ADOBE_PDF])  # nothing downloaded: the shipped lists decide
+    assert before.verdict.value == "trusted" and before.signer.trust_source == "Interim trust list (2025-08-28)"
+    assert await window.refresh_trust_hint_async() is None and window.inspect.trust_hint.isHidden()
+    meta = window.inspect.report.banner.meta  # the report names the lists, their origin, hash and age
+    assert "Interim trust list (2025-08-28)" in meta.text() and "older than 90 days" in meta.text()
+    assert "Interim trust list (2025-08-28): shipped with the app, sha256 db4267b746deb303" in meta.toolTip()
+    assert "frozen on 2026-01-01" in meta.toolTip()
 
-    hint.linkActivated.emit("trust")  # its link opens the Trust page
-    dialog = window.findChildren(SettingsDialog)[-1]
+    dialog = window.open_trust_settings()
     page = dialog.trust_page
-    assert dialog.tabs.currentWidget() is page
     await until(lambda: page.overview is not None)
-    assert "No trust lists downloaded yet" in page.summary.text()
-    assert page.lists_table.item(0, 1).text() == "not downloaded"
+    assert "Interim trust list (2025-08-28), shipped with the app" in page.summary.text()
+    assert "Older than 90 days" in page.summary.text() and "frozen since 2026-01-01" in page.summary.text()
+    assert page.lists_table.item(1, 1).text() == "2025-08-28 (shipped with the app)"
+    assert page.lists_table.item(1, 2).text().endswith("⚠")
+    assert "frozen on 2026-01-01" in page.lists_table.item(1, 2).toolTip()
+    assert page.lists_table.item(1, 5).toolTip().startswith("https://raw.githubusercontent.com/contentauth/verify-site")
 
     page.mirror.setText(mirror.url)  # typed, not yet saved: "Update now" uses it
     page.update_button.click()
@@ -59,16 +64,48 @@ async def test_update_now_from_the_mirror_field_makes_the_adobe_pdf_trusted(  # 
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page.lists_table.item(row, 1).text())
         assert page.lists_table.item(row, 2).text() == "today"
         assert len(page.lists_table.item(row, 4).toolTip()) == 64  # the full sha256
-    assert SNAPSHOT_NAME.search(page.summary.text())
+    assert SNAPSHOT_NAME.search(page.summary.text()) and "Older than" not in page.summary.text()
     assert page.lists_table.item(0, 5).toolTip() == f"{mirror.url}/C2PA-TRUST-LIST.pem"
 
-    await until(lambda: hint.isHidden())
     dialog._save()  # the mirror and the automatic check are settings
     assert context.settings.trust_mirror_url == mirror.url and not context.settings.trust_auto_update
 
     (after,) = await window.inspect.open_paths_async([ADOBE_PDF])  # the engine reloaded its trust
     assert after.verdict.value == "trusted"
     assert after.signer is not None and SNAPSHOT_NAME.fullmatch(after.signer.trust_source or "")
+    assert after.signer.trust_source != "Interim trust list (2025-08-28)", "the newer download takes precedence"
+    window.inspect.select_row(1)
+    await until(lambda: window.inspect.report.report is after)
+    assert "older than 90 days" not in meta.text() and ": downloaded, sha256" in meta.toolTip()
+
+
+async def test_the_hint_appears_only_when_no_list_at_all_is_available(  # type: ignore[no-untyped-def]
+        window, context, mirror: TrustMirror, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(trust_lists, "BUNDLED_DIR", tmp_path / "shipped-lists-missing")
+    monkeypatch.delenv("TRUSTNXT_TRUST_BASE_URL")  # the page's mirror field is what "Update now" uses
+    context.settings.trust_auto_update = False
+    context.trust_changed()
+    (before,) = await window.inspect.open_paths_async([ADOBE_PDF])
+    assert before.verdict.value == "valid" and before.engine.trust_lists == []
+    hint = window.inspect.trust_hint
+    await window.refresh_trust_hint_async()
+    assert not hint.isHidden()  # the Inspect view says why nobody shows as trusted
+    assert "No published trust list is available" in hint.text()
+
+    hint.linkActivated.emit("trust")  # its link opens the Trust page
+    dialog = window.findChildren(SettingsDialog)[-1]
+    page = dialog.trust_page
+    assert dialog.tabs.currentWidget() is page
+    await until(lambda: page.overview is not None)
+    assert "No trust list is available" in page.summary.text()
+    assert page.lists_table.item(0, 1).text() == "none"
+
+    page.mirror.setText(mirror.url)
+    await page.update_async()
+    await until(lambda: hint.isHidden())
+    (after,) = await window.inspect.open_paths_async([ADOBE_PDF])
+    assert after.verdict.value == "trusted" and SNAPSHOT_NAME.fullmatch(after.signer.trust_source or "")
+    dialog.reject()
 
 
 async def test_a_broken_mirror_keeps_the_lists_in_use_and_says_why(  # type: ignore[no-untyped-def]
@@ -121,7 +158,7 @@ async def test_window_checks_for_trust_lists_once_it_is_shown(qtbot, context, mi
     w.show()
     try:
         await until(lambda: "Trust lists updated" in w.statusBar().currentMessage(), timeout=30)
-        assert w.inspect.trust_hint.isHidden()  # (shown before the download, when no list was there)
+        assert w.inspect.trust_hint.isHidden()  # the shipped lists, then the downloaded ones
         assert context.trust.lists().status().lists[1].snapshot is not None
         assert w._trust_timer.interval() == main_window_module.TRUST_RECHECK_MS
         (report,) = await w.inspect.open_paths_async([ADOBE_PDF])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
+from ..domain.display import plural
 from ..engine import certs
 from ..services.paths import data_root
 from ..services.settings import SettingsStore
@@ -20,7 +20,8 @@ from .common import EXIT_FAILED, EXIT_OK, Parser
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     tp = sub.add_parser("trust", help="trust lists and the certificates you trust besides your own identity")
     ts = tp.add_subparsers(dest="trust_cmd", required=True, parser_class=Parser)
-    status = ts.add_parser("status", help="every trust list in use (source, snapshot date, sha256, age) and your anchors")
+    status = ts.add_parser("status", help="every trust list in use (source, snapshot date, sha256, age, shipped "
+                                          "with the app or downloaded) and your anchors")
     status.add_argument("--json", action="store_true")
     update = ts.add_parser("update", help="download the published trust lists now")
     update.add_argument("--force", action="store_true",
@@ -70,11 +71,11 @@ async def _update(root: Path, force: bool) -> int:
 def _age(days: int | None) -> str:
     if days is None:
         return ""
-    return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} old"
+    return "today" if days == 0 else f"{plural(days, 'day')} old"
 
 
 def _print_status(status: TrustListsStatus) -> None:
-    now = dt.datetime.now(dt.timezone.utc)
+    now = status.now
     print(status.summary())
     if status.mirror:
         print(f"Mirror: {status.mirror}")
@@ -84,6 +85,9 @@ def _print_status(status: TrustListsStatus) -> None:
             continue
         snap = s.snapshot
         print(f"\n{s.source_name}  [{_age(s.age_days(now))}, sha256 {snap.sha256[:16]}…]")
+        print(f"  {snap.origin_text()}; list sha256 {snap.sha256}")
+        if note := s.note(now):
+            print(f"  note: {note}")
         if s.problem:
             print(f"  note: {s.problem}")
         for f in snap.files:
@@ -107,7 +111,8 @@ def _print_anchors(anchors: AnchorStore) -> None:
 def _status_json(status: TrustListsStatus, anchors: AnchorStore) -> dict[str, object]:
     return {
         "lists": [{"list": s.spec.key, "title": s.spec.title, "kind": s.spec.kind, "name": s.source_name,
-                   "snapshot": s.snapshot.to_json() if s.snapshot else None, "problem": s.problem}
+                   "snapshot": s.snapshot.to_json() if s.snapshot else None, "problem": s.problem,
+                   "note": s.note(status.now)}
                   for s in status.lists],
         "last_attempt": status.last_attempt, "last_success": status.last_success,
         "last_error": status.last_error, "due": status.due, "mirror": status.mirror,

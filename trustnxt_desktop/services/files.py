@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.protect import PROTECTED_SUFFIX
+from ..engine.formats import supported_formats
 from ..engine.output import PARTIAL_SUFFIX
 
 _OUR_OUTPUT = re.compile(re.escape(PROTECTED_SUFFIX) + r"( \(\d+\))?\.[^.]+$")
@@ -47,3 +48,29 @@ def expand(paths: list[Path], *, skip_protected_copies: bool = False) -> list[Fo
             seen.add(given)
             found.append(FoundFile(given, Path("."), False))
     return found
+
+
+_KIND_TITLES = (("image", "Images"), ("audio", "Audio"), ("video", "Video"), ("document", "Documents"))
+
+
+def file_dialog_filters(action: str) -> str:
+    """Name filters for the "Add files…" / "Open files…" dialogs, from the engine's format table.
+
+    `action` is "protect" (formats the engine can sign) or "inspect" (formats it can read). First every
+    such extension, then one filter per kind, then all files: the engine goes by content, not by name.
+    Each pattern is given in lower and upper case (cameras write .JPG; some file dialogs match case).
+    """
+    rows = [f for f in supported_formats() if (f.writable if action == "protect" else f.readable)]
+
+    def patterns(exts: list[str]) -> str:
+        return " ".join(f"*.{e} *.{e.upper()}" for e in exts)
+
+    every = [e for f in rows for e in f.extensions]
+    title = "Files that can be protected" if action == "protect" else "Files that can be inspected"
+    parts = [f"{title} ({patterns(every)})"]
+    for kind, name in _KIND_TITLES:
+        exts = [e for f in rows if f.kind == kind for e in f.extensions]
+        if exts:
+            parts.append(f"{name} ({patterns(exts)})")
+    parts.append("All files (*)")
+    return ";;".join(parts)

@@ -1,11 +1,16 @@
 """Published trust lists: the official C2PA list, the C2PA TSA list and the interim list of the Verify site.
 
-Each list is kept as snapshots under <data root>/trust/lists/<list>/<snapshot>/: the files exactly as
+The app ships a dated snapshot of every list (trustnxt_desktop/resources/trust/, with provenance.json
+recording each file's published address, the snapshot date and sha256; made by
+packaging/make_trust_snapshot.py), so a fresh offline machine trusts the signers on them.
+
+Downloads are kept as snapshots under <data root>/trust/lists/<list>/<snapshot>/: the files exactly as
 downloaded plus snapshot.json (source URL, download time, sha256 and size of every file). The file
 `current` next to them names the snapshot in use and is replaced atomically. A download replaces
 nothing until every file of the list has been checked (PEM certificates that parse, or lines of OIDs;
-not a web page; within size limits; not much smaller than the list in use). Offline, the last good
-snapshot stays in use; with none at all, signers simply are not trusted by any list.
+not a web page; within size limits; not much smaller than the list in use). The newer of the shipped
+snapshot and the downloaded one is used; offline, the last good snapshot stays in use. A snapshot older
+than STALE_AFTER_DAYS carries a note saying so wherever the list is named.
 
 Nothing here touches the network unless `update` is awaited; `due()` says whether the weekly
 automatic check should run. See docs/trust-lists.md for where the URLs come from.
@@ -36,8 +41,10 @@ from cryptography import x509
 from .. import __version__
 from ..cloud.client import is_loopback, tls_context
 from ..domain.errors import ConfigurationError
-from ..engine.trust import TSA_KIND, TrustSource
+from ..domain.display import plural
+from ..engine.trust import TSA_KIND, ListProvenance, TrustSource
 from .settings import Settings
+from .store_health import read_index
 
 BASE_URL_ENV = "TRUSTNXT_TRUST_BASE_URL"
 UPDATE_INTERVAL = dt.timedelta(days=7)
@@ -55,6 +62,10 @@ _OID = re.compile(r"^[0-2](\.\d+)+$")
 _SNAPSHOT_FILE = "snapshot.json"
 _INSTALL_LOCK = threading.Lock()
 _STATE_FILE = "state.json"
+# The snapshot shipped inside the package (setuptools package data, and the PyInstaller bundle's datas).
+BUNDLED_DIR = Path(__file__).resolve().parents[1] / "resources" / "trust"
+PROVENANCE_FILE = "provenance.json"
+STALE_AFTER_DAYS = 90
 
 
 class TrustListError(Exception):
@@ -80,6 +91,7 @@ class ListSpec:
     kind: str  # "signer" | "tsa"
     files: tuple[ListFile, ...]
     note: str = ""
+    frozen_since: str = ""  # YYYY-MM-DD after which the publisher no longer changes the list
 
 
 CATALOGUE: tuple[ListSpec, ...] = (
@@ -90,7 +102,8 @@ CATALOGUE: tuple[ListSpec, ...] = (
              (ListFile("ITL-anchors.pem", f"{_VERIFY_SITE}/anchors.pem", "anchors"),
               ListFile("ITL-allowed.pem", f"{_VERIFY_SITE}/allowed.pem", "allowed"),
               ListFile("ITL-store.cfg", _INTERIM_CONFIG, "config", max_bytes=64 * 1024)),
-             "the Verify site's list, frozen since 2026-01-01; still signs much existing content"),
+             "the Verify site's list, frozen since 2026-01-01; still signs much existing content",
+             frozen_since="2026-01-01"),
     ListSpec("c2pa-tsa", "C2PA TSA trust list", "tsa",
              (ListFile("C2PA-TSA-TRUST-LIST.pem", f"{_CONFORMANCE}/C2PA-TSA-TRUST-LIST.pem", "anchors"),),
              "time-stamp authorities"),
@@ -115,10 +128,25 @@ class Snapshot:
     downloaded_at: str  # ISO 8601, UTC
     sha256: str  # single file: its sha256; several: sha256 of their `sha256sum` lines
     files: list[FileRecord]
+    origin: str = "downloaded"  # "downloaded" | "bundled" (shipped with the app; downloaded_at: its as-of date)
     path: Path = field(default=Path(), compare=False)
 
     def source_name(self, spec: ListSpec) -> str:
         return f"{spec.title} ({self.date})"
+
+    @property
+    def bundled(self) -> bool:
+        return self.origin == "bundled"
+
+    def origin_text(self) -> str:
+        return f"shipped with TrustNXT Desktop {__version__}" if self.bundled else "downloaded"
+
+    def sources(self) -> str:
+        """The published addresses of its files (or the mirror's, when it came from one)."""
+        return ", ".join(dict.fromkeys(f.url for f in self.files))
+
+    def taken_at(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.downloaded_at)
 
     def certificates(self) -> int:
         return sum(f.certificates for f in self.files if f.name.endswith(".pem"))
@@ -132,7 +160,30 @@ class Snapshot:
     def from_json(cls, data: dict[str, Any], path: Path) -> Snapshot:
         files = [FileRecord(**f) for f in data["files"]]
         return cls(list_key=data["list_key"], id=data["id"], date=data["date"], downloaded_at=data["downloaded_at"],
-                   sha256=data["sha256"], files=files, path=path)
+                   sha256=data["sha256"], files=files, origin=data.get("origin", "downloaded"), path=path)
+
+
+def stale_note(spec: ListSpec, snap: Snapshot, now: dt.datetime, checked_at: str | None = None) -> str | None:
+    """A plain sentence when the snapshot is older than STALE_AFTER_DAYS, else None.
+
+    `checked_at`: when a download last found this (downloaded) content still current; that counts as fresh.
+    """
+    latest = snap.taken_at()
+    if checked_at and not snap.bundled:
+        latest = max(latest, dt.datetime.fromisoformat(checked_at))
+    age = (now - latest).days
+    if age <= STALE_AFTER_DAYS:
+        return None
+    text = f"{snap.source_name(spec)} is {plural(age, 'day')} old (more than {STALE_AFTER_DAYS})."
+    if spec.frozen_since and snap.date < spec.frozen_since:
+        return (f"{text} The list was frozen on {spec.frozen_since}; this copy is from before that and may lack "
+                "its last changes: update the lists when online to get its final version.")
+    if spec.frozen_since:
+        return f"{text} The list is frozen since {spec.frozen_since}, so there is no newer version."
+    if spec.kind == "tsa":
+        return f"{text} Time-stamp authorities added since then are not recognised: update the lists when online."
+    return (f"{text} Signers added since then show as valid, not trusted, and a signer removed since may still "
+            "show as trusted: update the lists when online.")
 
 
 @dataclass
@@ -140,6 +191,7 @@ class ListStatus:
     spec: ListSpec
     snapshot: Snapshot | None
     problem: str | None = None  # why there is no usable snapshot, or what went wrong with the newest
+    checked_at: str | None = None  # when a download last found the downloaded snapshot still current
 
     @property
     def source_name(self) -> str | None:
@@ -148,7 +200,11 @@ class ListStatus:
     def age_days(self, now: dt.datetime) -> int | None:
         if self.snapshot is None:
             return None
-        return (now - dt.datetime.fromisoformat(self.snapshot.downloaded_at)).days
+        return (now - self.snapshot.taken_at()).days
+
+    def note(self, now: dt.datetime) -> str | None:
+        """That the snapshot in use is older than STALE_AFTER_DAYS, in words; else None."""
+        return stale_note(self.spec, self.snapshot, now, self.checked_at) if self.snapshot else None
 
 
 @dataclass
@@ -159,15 +215,25 @@ class TrustListsStatus:
     last_error: str | None
     due: bool
     mirror: str | None  # base URL used instead of the published locations, when set
+    now: dt.datetime = field(default_factory=lambda: _now())
 
     def summary(self) -> str:
-        """One sentence for a status bar."""
-        loaded = [s.source_name for s in self.lists if s.source_name]
+        """What is in force, in a sentence or three: the lists with their dates and origin, old ones named."""
+        loaded = [s for s in self.lists if s.snapshot]
         if not loaded:
-            why = f" (last attempt failed: {self.last_error})" if self.last_error else ""
-            return ("No trust lists downloaded yet: signers are shown as valid, not trusted, unless you trust "
-                    f"them yourself{why}.")
-        return "Trust lists in use: " + ", ".join(loaded) + "."
+            why = f" (last attempt to download them failed: {self.last_error})" if self.last_error else ""
+            return ("No trust list is available: none has been downloaded and the lists shipped with the app are "
+                    "missing or damaged, so signers are shown as valid, not trusted, unless you trust them "
+                    f"yourself{why}.")
+        names = [f"{s.source_name}, shipped with the app" if s.snapshot.bundled else s.source_name  # type: ignore[union-attr]
+                 for s in loaded]
+        text = "Trust lists in use: " + "; ".join(names) + "."
+        old = [f"{s.spec.title} ({plural(s.age_days(self.now) or 0, 'day')}"
+               + (f"; frozen since {s.spec.frozen_since})" if s.spec.frozen_since else ")")
+               for s in loaded if s.note(self.now)]
+        if old:
+            text += f" Older than {STALE_AFTER_DAYS} days: {', '.join(old)}. Update the lists when online."
+        return text
 
 
 @dataclass
@@ -180,6 +246,8 @@ class ListUpdate:
     def describe(self) -> str:
         """What the update did to this list, in words: "updated, snapshot of 2026-11-27"."""
         date = self.snapshot.date if self.snapshot else "?"
+        if self.snapshot is not None and self.snapshot.bundled:
+            date += " shipped with the app"
         return {"updated": f"updated, snapshot of {date}", "unchanged": f"unchanged, snapshot of {date}"}.get(
             self.outcome, f"failed: {self.detail}")
 
@@ -269,18 +337,50 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _combined_sha256(records: list[FileRecord]) -> str:
+def combined_sha256(records: list[FileRecord]) -> str:
     if len(records) == 1:
         return records[0].sha256
     lines = "".join(f"{r.sha256}  {r.name}\n" for r in sorted(records, key=lambda r: r.name))
     return hashlib.sha256(lines.encode()).hexdigest()
 
 
-class SnapshotStore:
-    """The snapshots on disk. Thread-safe enough for one writer per list at a time (atomic renames)."""
+def _parse_state(data: bytes) -> dict[str, Any]:
+    """state.json as SnapshotStore.save_state writes it; ValueError for anything else."""
+    state = json.loads(data)
+    if not isinstance(state, dict):
+        raise ValueError("not a JSON object")
+    checked = state.get("checked", {})
+    if not isinstance(checked, dict):
+        raise ValueError("'checked' is not a table of times")
+    for value in [state.get("last_attempt"), state.get("last_success"), *checked.values()]:
+        if value is not None and dt.datetime.fromisoformat(value).tzinfo is None:  # TypeError for a non-text
+            raise ValueError(f"{value!r} is not a time with its zone")
+    if state.get("last_error") is not None and not isinstance(state["last_error"], str):
+        raise ValueError("'last_error' is not text")
+    return state
 
-    def __init__(self, root: Path) -> None:
+
+def read_provenance(folder: Path) -> list[Snapshot]:
+    """The snapshots described by folder/provenance.json (the shipped lists), unchecked; [] when absent."""
+    try:
+        data = json.loads((folder / PROVENANCE_FILE).read_text("utf-8"))
+        found = [Snapshot.from_json(entry, folder) for entry in data["lists"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    for snap in found:
+        snap.origin = "bundled"
+    return found
+
+
+class SnapshotStore:
+    """The snapshots on disk. Thread-safe enough for one writer per list at a time (atomic renames).
+
+    `bundled`: the folder of the snapshot shipped with the app (BUNDLED_DIR unless given).
+    """
+
+    def __init__(self, root: Path, bundled: Path | None = None) -> None:
         self.dir = root / "trust" / "lists"
+        self.bundled_dir = bundled if bundled is not None else BUNDLED_DIR
 
     def _list_dir(self, spec: ListSpec) -> Path:
         return self.dir / spec.key
@@ -294,13 +394,31 @@ class SnapshotStore:
                 found.append(Snapshot.from_json(json.loads(meta.read_text("utf-8")), meta.parent))
         return sorted(found, key=lambda s: (s.downloaded_at, s.id), reverse=True)
 
+    def bundled(self, spec: ListSpec) -> Snapshot | None:
+        """The snapshot of this list shipped with the app, when present and intact."""
+        snap = next((s for s in read_provenance(self.bundled_dir) if s.list_key == spec.key), None)
+        return snap if snap is not None and self.intact(snap) else None
+
     def current(self, spec: ListSpec) -> tuple[Snapshot | None, str | None]:
-        """The snapshot in use, its files checked against their recorded hashes; else the newest intact one."""
+        """The snapshot in use: the newer of the downloaded one and the one shipped with the app."""
+        downloaded, problem = self.downloaded(spec)
+        shipped = self.bundled(spec)
+        if shipped is None:
+            if downloaded is None:
+                problem = f"{problem}; the copy shipped with the app is missing or damaged"
+            return downloaded, problem
+        if downloaded is None or shipped.taken_at() > downloaded.taken_at():
+            kept = problem if downloaded is not None or problem != "not downloaded yet" else None
+            return shipped, kept
+        return downloaded, problem
+
+    def downloaded(self, spec: ListSpec) -> tuple[Snapshot | None, str | None]:
+        """The downloaded snapshot in use, its files checked against their recorded hashes; else the newest
+        intact one; (None, why) when there is none."""
         pointer = self._list_dir(spec) / "current"
-        try:
-            wanted = pointer.read_text("utf-8").strip()
-        except OSError:
-            wanted = ""
+        wanted = read_index(pointer, f"pointer to the {spec.title} in use",
+                            lambda data: data.decode("utf-8").strip(),
+                            "The newest intact snapshot of the list is used.") or ""
         candidates = self.snapshots(spec)
         candidates.sort(key=lambda s: s.id != wanted)  # the pointed-to snapshot first, then newest first
         problem = None
@@ -333,8 +451,8 @@ class SnapshotStore:
 
     def _install(self, spec: ListSpec, contents: dict[str, bytes], records: list[FileRecord],
                  when: dt.datetime) -> tuple[Snapshot, bool]:
-        digest = _combined_sha256(records)
-        current, _ = self.current(spec)
+        digest = combined_sha256(records)
+        current, _ = self.downloaded(spec)  # the shipped copy is not replaced: a download of it is stored
         if current is not None and current.sha256 == digest:
             return current, False
         existing = next((s for s in self.snapshots(spec) if s.sha256 == digest and self.intact(s)), None)
@@ -345,7 +463,7 @@ class SnapshotStore:
             try:
                 for name, data in contents.items():
                     (staging / name).write_bytes(data)
-                existing = Snapshot(spec.key, snap_id, when.date().isoformat(), _iso(when), digest, records, final)
+                existing = Snapshot(spec.key, snap_id, when.date().isoformat(), _iso(when), digest, records, path=final)
                 (staging / _SNAPSHOT_FILE).write_text(json.dumps(existing.to_json(), indent=2), "utf-8")
                 for p in staging.iterdir():
                     with open(p, "rb") as f:
@@ -369,22 +487,26 @@ class SnapshotStore:
             shutil.rmtree(snap.path, ignore_errors=True)
 
     def state(self) -> dict[str, Any]:
-        try:
-            return json.loads((self.dir / _STATE_FILE).read_text("utf-8"))
-        except (OSError, ValueError):
-            return {}
+        """When lists were last checked; a damaged state file is set aside and said (services/store_health.py)."""
+        return read_index(self.dir / _STATE_FILE, "trust list update record", _parse_state,
+                          "The lists in use are unchanged.") or {}
 
     def save_state(self, state: dict[str, Any]) -> None:
         _write_atomic(self.dir / _STATE_FILE, json.dumps(state, indent=2, sort_keys=True).encode())
 
 
-def list_sources(store: SnapshotStore) -> list[TrustSource]:
-    """TrustSources for the engine, named with their snapshot dates; lists never downloaded are left out."""
+def list_sources(store: SnapshotStore, now: dt.datetime | None = None) -> list[TrustSource]:
+    """TrustSources for the engine, named with their snapshot dates and carrying their provenance (date,
+    sha256, addresses, shipped or downloaded, a note when old); lists with no usable snapshot are left out."""
+    now = now or _now()
+    checked = store.state().get("checked", {})
     found = []
     for spec in CATALOGUE:
         snap, _ = store.current(spec)
         if snap is None:
             continue
+        provenance = ListProvenance(date=snap.date, sha256=snap.sha256, source=snap.sources(), origin=snap.origin,
+                                    note=stale_note(spec, snap, now, checked.get(spec.key)) or "")
         try:
             found.append(TrustSource(
                 snap.source_name(spec),
@@ -392,6 +514,7 @@ def list_sources(store: SnapshotStore) -> list[TrustSource]:
                 allowed_pem=store.read(snap, "allowed", spec),
                 trust_config=store.read(snap, "config", spec),
                 kind=TSA_KIND if spec.kind == "tsa" else "trust-list",
+                provenance=provenance,
             ))
         except (OSError, UnicodeDecodeError):
             continue  # removed or damaged since the hash check: the list is simply not loaded
@@ -442,7 +565,7 @@ async def _fetch(client: httpx.AsyncClient, spec: ListFile, url: str) -> tuple[b
         raise TrustListError(f"{spec.name}: could not reach {httpx.URL(url).host} ({type(e).__name__})") from e
 
 
-def _new_client(base: str | None) -> httpx.AsyncClient:
+def new_client(base: str | None = None) -> httpx.AsyncClient:
     """Built in a worker thread: loading the system's CA certificates and httpx's lazy imports (the
     asyncio backend is imported at the first request) would otherwise stall the app's event loop."""
     with contextlib.suppress(ImportError):
@@ -450,6 +573,21 @@ def _new_client(base: str | None) -> httpx.AsyncClient:
     loopback = base is not None and is_loopback(urlsplit(base).hostname or "")
     return httpx.AsyncClient(verify=tls_context(), timeout=_timeouts(), follow_redirects=True,
                              trust_env=not loopback, headers={"User-Agent": f"TrustNXT-Desktop/{__version__}"})
+
+
+async def download_list(client: httpx.AsyncClient, spec: ListSpec,
+                        url_for: Callable[[ListFile], str]) -> tuple[dict[str, bytes], list[FileRecord]]:
+    """Every file of one list, fetched and checked (validate_file); raises TrustListError naming the first
+    that fails. Used by "Update now", the weekly check and packaging/make_trust_snapshot.py."""
+    contents: dict[str, bytes] = {}
+    records: list[FileRecord] = []
+    for f in spec.files:
+        url = url_for(f)
+        data, modified = await _fetch(client, f, url)
+        count = await asyncio.to_thread(validate_file, f, data)
+        contents[f.name] = data
+        records.append(FileRecord(f.name, url, hashlib.sha256(data).hexdigest(), len(data), count, modified))
+    return contents, records
 
 
 class TrustLists:
@@ -474,14 +612,15 @@ class TrustLists:
 
     def status(self) -> TrustListsStatus:
         state = self.store.state()
-        lists = [ListStatus(spec, *self.store.current(spec)) for spec in CATALOGUE]
+        checked = state.get("checked", {})
+        lists = [ListStatus(spec, *self.store.current(spec), checked_at=checked.get(spec.key)) for spec in CATALOGUE]
         try:
             mirror = mirror_base(self.settings, self.environ)
         except ConfigurationError as e:
             mirror, state["last_error"] = None, str(e)
         return TrustListsStatus(lists=lists, last_attempt=state.get("last_attempt"),
                                 last_success=state.get("last_success"), last_error=state.get("last_error"),
-                                due=self.due(), mirror=mirror)
+                                due=self.due(), mirror=mirror, now=self.clock())
 
     def due(self) -> bool:
         """Whether the weekly automatic update should run now (a failed attempt waits an hour)."""
@@ -493,7 +632,7 @@ class TrustLists:
         return success is None or now - dt.datetime.fromisoformat(success) >= UPDATE_INTERVAL
 
     def sources(self) -> list[TrustSource]:
-        return list_sources(self.store)
+        return list_sources(self.store, self.clock())
 
     # -- updating
 
@@ -506,7 +645,7 @@ class TrustLists:
         base = mirror_base(self.settings, self.environ)  # a bad mirror setting is a ConfigurationError
         own = client is None
         if client is None:
-            client = await asyncio.to_thread(_new_client, base)
+            client = await asyncio.to_thread(new_client, base)
         try:
             results = [await self._update_one(spec, client, force) for spec in CATALOGUE]
         finally:
@@ -520,20 +659,18 @@ class TrustLists:
         return await self.update(client=client) if self.due() else None
 
     async def _update_one(self, spec: ListSpec, client: httpx.AsyncClient, force: bool) -> ListUpdate:
-        contents: dict[str, bytes] = {}
-        records: list[FileRecord] = []
         try:
-            for f in spec.files:
-                url = self.url_for(spec, f)
-                data, modified = await _fetch(client, f, url)
-                count = await asyncio.to_thread(validate_file, f, data)
-                contents[f.name] = data
-                records.append(FileRecord(f.name, url, hashlib.sha256(data).hexdigest(), len(data), count, modified))
+            contents, records = await download_list(client, spec, lambda f: self.url_for(spec, f))
             snap, new = await asyncio.to_thread(self._install, spec, contents, records, force)
         except TrustListError as e:
             current, _ = await asyncio.to_thread(self.store.current, spec)
-            kept = f"; still using {current.source_name(spec)}" if current else ""
+            shipped = " (shipped with the app)" if current is not None and current.bundled else ""
+            kept = f"; still using {current.source_name(spec)}{shipped}" if current else ""
             return ListUpdate(spec, "failed", current, f"{e}{kept}")
+        in_use, _ = await asyncio.to_thread(self.store.current, spec)
+        if in_use is not None and in_use.bundled:  # the download is older than the copy shipped with the app
+            return ListUpdate(spec, "unchanged", in_use,
+                              "the download is older than the snapshot shipped with the app")
         return ListUpdate(spec, "updated" if new else "unchanged", snap)
 
     def _install(self, spec: ListSpec, contents: dict[str, bytes], records: list[FileRecord],
@@ -549,6 +686,10 @@ class TrustLists:
     def _record_attempt(self, started: dt.datetime, report: UpdateReport) -> None:
         state = self.store.state()
         state["last_attempt"] = _iso(started)
+        checked = state.setdefault("checked", {})  # per list: when a download last confirmed what is in use
+        for r in report.results:
+            if r.outcome != "failed":
+                checked[r.spec.key] = state["last_attempt"]
         if report.ok:
             state["last_success"] = state["last_attempt"]
             state.pop("last_error", None)

@@ -8,6 +8,8 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QVBoxLayout, QWidget
 
+from ..services.files import file_dialog_filters
+
 
 def local_paths(mime: QMimeData) -> list[Path]:
     if not mime.hasUrls():
@@ -82,9 +84,10 @@ class ForwardsDrops:
 
 
 def ask_for_paths(parent: QWidget, verb: str, folder: bool) -> list[Path]:
-    """The file dialog behind "Add files…" / "Open a folder…": the chosen paths, or [] if cancelled."""
+    """The file dialog behind "Add files…" / "Open a folder…": the chosen paths, or [] if cancelled.
+    `verb` ("protect" or "inspect") chooses the formats its filter offers first."""
     if folder:
         chosen = QFileDialog.getExistingDirectory(parent, f"Choose a folder to {verb}")
         return [Path(chosen)] if chosen else []
-    files, _ = QFileDialog.getOpenFileNames(parent, f"Choose files to {verb}")
+    files, _ = QFileDialog.getOpenFileNames(parent, f"Choose files to {verb}", "", file_dialog_filters(verb))
     return [Path(f) for f in files]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.display import plural
 from ..domain.errors import TrustNXTError
 from ..services.settings import Settings
 from ..services.trust_lists import BASE_URL_ENV, UpdateReport
@@ -45,7 +46,7 @@ ANCHOR_COLUMNS = ("Name", "Certificate", "Valid until")
 def age_text(days: int | None) -> str:
     if days is None:
         return "—"
-    return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''}"
+    return "today" if days == 0 else plural(days, "day")
 
 
 def when_text(iso: str | None, now: dt.datetime) -> str:
@@ -63,8 +64,30 @@ def _item(text: str, tip: str = "") -> QTableWidgetItem:
     return item
 
 
-def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
+class _Table(QTableWidget):
+    """A table that asks for room for its header and `rows` rows, no more and never less.
+
+    The page's word-wrapped labels make its layouts height-for-width, and Qt then treats each group's
+    preferred height as its minimum: a table asking for Qt's default (about six rows) made the page
+    "need" more than the dialog has, and the layout squeezed the buttons on top of the tables."""
+
+    def __init__(self, columns: int, rows: int) -> None:
+        super().__init__(0, columns)
+        self._rows = rows
+
+    def _height(self) -> int:
+        return (self.horizontalHeader().sizeHint().height() + self._rows * self.verticalHeader().defaultSectionSize()
+                + 2 * self.frameWidth())
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._height())
+
+
+def _table(columns: tuple[str, ...], name: str, rows: int) -> QTableWidget:
+    table = _Table(len(columns), rows)
     table.setHorizontalHeaderLabels(list(columns))
     table.setAccessibleName(name)
     table.verticalHeader().setVisible(False)
@@ -75,11 +98,6 @@ def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
     table.horizontalHeader().setStretchLastSection(True)
     return table
 
-
-def _rows_height(table: QTableWidget, rows: int) -> int:
-    """Room for the header and `rows` rows, so the table never collapses to its header."""
-    return (table.horizontalHeader().sizeHint().height() + rows * table.verticalHeader().defaultSectionSize()
-            + 2 * table.frameWidth() + 2)
 
 
 class TrustPage(QWidget):
@@ -100,7 +118,7 @@ class TrustPage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Trust summary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.lists_table = _table(LIST_COLUMNS, "Published trust lists")
+        self.lists_table = _table(LIST_COLUMNS, "Published trust lists", 3)
         self.update_button = QPushButton("&Update now")
         self.update_button.setToolTip("Download the published lists now (a list that fails keeps its snapshot)")
         self.cancel_button = QPushButton("Cancel")
@@ -122,7 +140,6 @@ class TrustPage(QWidget):
         mirror_note.setWordWrap(True)
 
         buttons = button_row(self.update_button, self.cancel_button)
-        self.lists_table.setMinimumHeight(_rows_height(self.lists_table, 3))
         published = QGroupBox("Published trust lists")
         pub_layout = QVBoxLayout(published)
         pub_layout.addWidget(self.lists_table)
@@ -134,7 +151,7 @@ class TrustPage(QWidget):
         pub_layout.addLayout(mirror_form)
         pub_layout.addWidget(mirror_note)
 
-        self.anchors_table = _table(ANCHOR_COLUMNS, "Your trust anchors")
+        self.anchors_table = _table(ANCHOR_COLUMNS, "Your trust anchors", 2)
         self.add_button = QPushButton("&Add certificate…")
         self.add_button.setToolTip("Trust a CA certificate (PEM), e.g. your newsroom's own CA")
         self.remove_button = QPushButton("&Remove")
@@ -150,7 +167,6 @@ class TrustPage(QWidget):
                           "signing identity is always trusted on this computer.</small>")
         own_note.setWordWrap(True)
         own_layout.addWidget(own_note)
-        self.anchors_table.setMinimumHeight(_rows_height(self.anchors_table, 2))
         own_layout.addWidget(self.anchors_table)
         own_layout.addLayout(anchor_buttons)
 
@@ -170,16 +186,22 @@ class TrustPage(QWidget):
     def _show(self, overview: TrustOverview) -> None:
         status, now = overview.lists, overview.checked_at
         loaded = any(s.snapshot for s in status.lists)
+        stale = any(s.note(now) for s in status.lists)
         self.summary.setText(status.summary())
-        self.summary.setStyleSheet(_OK_STYLE if loaded else _WARN_STYLE)
+        self.summary.setStyleSheet(_OK_STYLE if loaded and not stale else _WARN_STYLE)
         self.lists_table.setRowCount(len(status.lists))
         for row, s in enumerate(status.lists):
             snap = s.snapshot
             urls = [f"{status.mirror}/{f.name}" for f in s.spec.files] if status.mirror else [f.url for f in s.spec.files]
+            if snap is not None and snap.bundled:  # the addresses it was published at, not the mirror's
+                urls = [f.url for f in snap.files]
+            note = s.note(now)
+            snapshot_text = (f"{snap.date} (shipped with the app)" if snap.bundled else snap.date) if snap else "none"
+            snapshot_tip = "\n".join(t for t in (snap.origin_text().capitalize() if snap else "", s.problem or "") if t)
             cells = [
                 _item(s.spec.title, s.spec.note),
-                _item(snap.date if snap else "not downloaded", s.problem or ""),
-                _item(age_text(s.age_days(now))),
+                _item(snapshot_text, snapshot_tip),
+                _item(age_text(s.age_days(now)) + (" ⚠" if note else ""), note or ""),
                 _item(str(snap.certificates()) if snap else "—",
                       "certificates in the list (store.cfg's OIDs not counted)"),
                 _item(snap.sha256[:16] + "…" if snap else "—", snap.sha256 if snap else ""),
@@ -267,6 +289,20 @@ class TrustPage(QWidget):
         self._say(f"“{name}” is no longer trusted.")
         self.trust_changed.emit()
         await self.refresh_async()
+
+
+def check_failed_text(report: UpdateReport) -> str:
+    """One status-bar line for an automatic check that failed. It speaks of lists in use only when some
+    are, and says where those come from (shipped with the app, or downloaded before)."""
+    in_use = [r.snapshot for r in report.results if r.snapshot is not None]
+    if not in_use:
+        return ("Could not download the trust lists, and none is available: signed files show as intact, not as "
+                "trusted, until they are downloaded (see Settings › Trust).")
+    failed = [r.spec.title for r in report.results if r.outcome == "failed"]
+    which = "" if len(failed) == len(report.results) else f" ({', '.join(failed)})"
+    origin = ("shipped with the app" if all(s.bundled for s in in_use) else
+              "downloaded before" if not any(s.bundled for s in in_use) else "you have")
+    return f"Could not check for newer trust lists{which}; the lists {origin} stay in use (see Settings › Trust)."
 
 
 def update_text(report: UpdateReport) -> str:
