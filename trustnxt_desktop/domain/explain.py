@@ -1,13 +1,24 @@
-"""Plain-language words for C2PA validation codes and verdicts, for people who are not C2PA experts."""
+"""Plain-language words for C2PA validation codes and verdicts, for people who are not C2PA experts.
+
+Some codes mean different things depending on what else the validator found (c2pa-rs 0.91, checked
+against its source): `claimSignature.insideValidity` is logged whenever the signature verifies, and
+`signingCredential.expired` compares the certificate with the time of a *trusted* timestamp when
+there is one and with today's date when there is none. So each sentence is chosen from the code
+together with the Evidence (timestamp, manifest stores) of the same manifest.
+"""
 
 from __future__ import annotations
 
-from .report import Verdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .ai import AiKind, words
+from .report import CheckStatus, InspectionReport, Verdict
 
 _CODES: dict[str, str] = {
     # Signature and signer
     "claimSignature.validated": "The signature over the Content Credentials is mathematically correct.",
-    "claimSignature.insideValidity": "The file was signed while the signer's certificate was valid.",
+    "claimSignature.insideValidity": "The signer's certificate is valid today; no trusted timestamp records when the file was signed.",
     "claimSignature.mismatch": "The signature does not match the Content Credentials: they were altered after signing.",
     "claimSignature.missing": "The Content Credentials carry no signature.",
     "claimSignature.outsideValidity": "The file was signed outside the validity period of the signer's certificate.",
@@ -15,7 +26,7 @@ _CODES: dict[str, str] = {
     "signingCredential.untrusted": "The signer's certificate is not on any trust list you use, so who signed cannot be confirmed.",
     "signingCredential.invalid": "The signer's certificate is malformed or not allowed to sign Content Credentials.",
     "signingCredential.revoked": "The signer's certificate was revoked by its issuer.",
-    "signingCredential.expired": "The signer's certificate had expired when the file was signed.",
+    "signingCredential.expired": "The signer's certificate has expired; nothing proves the file was signed while it was still valid (no trusted timestamp).",
     "signingCredential.ocsp.skipped": "Revocation of the signer's certificate was not checked (online checks are off).",
     "signingCredential.ocsp.notRevoked": "The certificate issuer confirmed the signer's certificate is not revoked.",
     "signingCredential.ocsp.revoked": "The certificate issuer reports the signer's certificate as revoked.",
@@ -50,6 +61,7 @@ _CODES: dict[str, str] = {
     "assertion.cbor.invalid": "A statement in the Content Credentials is damaged.",
     "assertion.action.ingredientMismatch": "An edit refers to a source file that is not recorded.",
     "assertion.action.malformed": "The edit history is malformed.",
+    "assertion.ingredient.malformed": "The record of a source file is malformed.",
     "claim.missing": "The Content Credentials have no claim.",
     "claim.multiple": "The Content Credentials contain more than one claim.",
     "claim.hardBindings.missing": "The Content Credentials are not bound to the media, so changes would go unnoticed.",
@@ -72,6 +84,12 @@ _CODES: dict[str, str] = {
     # CAWG identity assertions
     "cawg.x509.credential.untrusted": "A creator identity in the file is signed by a certificate not on any trust list you use.",
     "cawg.identity.well-formed": "A creator identity statement is well formed.",
+    "cawg.x509.signature.validated": "The certificate signature on a creator identity statement is correct.",
+    "cawg.ica.credential_valid": "An identity service's statement about the creator's accounts is intact.",
+    "cawg.ica.untrusted_issuer": "The identity service that verified the creator's accounts is not one you trust.",
+    "cawg.ica.did_unavailable": "The key of the identity service that verified the creator's accounts was not "
+                                "fetched from its web site (no network call is made unless fetching from other "
+                                "servers is on) or could not be, so those accounts could not be checked.",
     "general.error": "The validator met an unexpected problem.",
 }
 
@@ -86,8 +104,66 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
 )
 
 
-def explain_code(code: str, detail: str = "") -> str:
-    """A sentence a journalist can read aloud; falls back to the family of the code."""
+TRUSTED_TIME = "trusted"  # timeStamp.validated and timeStamp.trusted: an authority on your lists
+UNTRUSTED_TIME = "untrusted"  # timeStamp.validated by an authority not on your lists: c2pa-rs ignores its time
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What else was found about the same manifest, which changes what some codes mean.
+
+    `timestamp`: TRUSTED_TIME, UNTRUSTED_TIME or None (no valid timestamp). `expired`: the validator
+    reported signingCredential.expired. `manifest_stores`: embedded manifest stores counted in the
+    file (None when not counted); the C2PA specification (2.x, "Embedding manifests") allows one.
+    """
+
+    timestamp: str | None = None
+    expired: bool = False
+    manifest_stores: int | None = None
+
+    @classmethod
+    def from_codes(cls, codes: Iterable[str], manifest_stores: int | None = None) -> Evidence:
+        found = set(codes)
+        timestamp = None
+        if "timeStamp.validated" in found:
+            timestamp = TRUSTED_TIME if "timeStamp.trusted" in found and "timeStamp.untrusted" not in found \
+                else UNTRUSTED_TIME
+        return cls(timestamp=timestamp, expired="signingCredential.expired" in found, manifest_stores=manifest_stores)
+
+
+def _in_context(code: str, e: Evidence) -> str | None:
+    if code == "signingCredential.expired":
+        if e.timestamp == TRUSTED_TIME:
+            return ("A trusted timestamp shows the signer's certificate was not valid (expired or not yet valid) "
+                    "when the file was signed.")
+        if e.timestamp == UNTRUSTED_TIME:
+            return ("The signer's certificate has expired; only a timestamp authority that is not on a trust list "
+                    "you use says when the file was signed, so nothing you trust proves it was signed while valid.")
+        return None  # the default sentence: expired, no timestamp
+    if code == "claimSignature.insideValidity":
+        if e.expired:
+            return "The signature itself is mathematically correct (the certificate's validity is judged separately)."
+        if e.timestamp == TRUSTED_TIME:
+            return "A trusted timestamp shows the file was signed while the signer's certificate was valid."
+        return None
+    if code == "timeStamp.validated" and e.timestamp == UNTRUSTED_TIME:
+        return ("A timestamp authority vouches for when the file was signed, but it is not on a trust list you use, "
+                "so its time is not relied on.")
+    if code == "assertion.dataHash.mismatch" and (e.manifest_stores or 0) > 1:
+        return (f"This file holds {e.manifest_stores} separate Content Credentials stores where the standard allows "
+                "one: the bytes of the extra store are not covered by the signature, so the file no longer matches "
+                "what was signed. Another tool probably added its credentials without replacing the old ones.")
+    return None
+
+
+def explain_code(code: str, detail: str = "", evidence: Evidence | None = None) -> str:
+    """A sentence a journalist can read aloud; falls back to the family of the code.
+
+    `evidence` (the other codes and findings of the same manifest) picks the sentence for codes whose
+    meaning depends on them; without it the sentence assumes no trusted timestamp and one store.
+    """
+    if evidence is not None and (sentence := _in_context(code, evidence)):
+        return sentence
     if code in _CODES:
         return _CODES[code]
     for prefix, sentence in _PREFIXES:
@@ -96,86 +172,49 @@ def explain_code(code: str, detail: str = "") -> str:
     return detail or f"Validator code {code}."
 
 
+def signer_trust_words(report: InspectionReport) -> str:
+    """What to say about trust in a signer when the report names no trust source: the words of the
+    signer_trust check (it failed, passed for a manifest that failed elsewhere, or could not be done),
+    or, when the check only warns, that the signer is on none of your lists."""
+    check = report.check("signer_trust")
+    if check is not None and check.status not in (CheckStatus.WARN, CheckStatus.NOT_APPLICABLE):
+        return check.detail
+    return "Not on any trust list you use"
+
+
+def fetched_from(url: str) -> str:
+    """The sentence for Content Credentials that were not in the file but fetched from `url`."""
+    return f"Its Content Credentials are not inside the file: they were fetched from {url}."
+
+
 def summarise(verdict: Verdict, *, signer: str | None = None, trust_source: str | None = None,
-              signed_at: str | None = None, ai_generated: bool | None = None, reason: str | None = None) -> str:
-    """One plain sentence (two at most) saying what the verdict means for this file."""
+              signed_at: str | None = None, ai: AiKind | None = None, reason: str | None = None,
+              remote_url: str | None = None, ingredient_problem: str | None = None) -> str:
+    """A few plain sentences saying what the verdict means for this file.
+
+    `ai` is the file's AI disclosure (domain.ai); `remote_url` where its manifest store is kept when
+    not in the file (fetched for trusted/valid/invalid, only referenced for unverified);
+    `ingredient_problem` a sentence about a source file whose credentials failed.
+    """
     who = f" by {signer}" if signer else ""
     when = f" on {signed_at[:10]}" if signed_at else ""
-    ai = " It says it was made with generative AI." if ai_generated else ""
+    extra = "".join(f" {s}" for s in (words(ai).sentence, ingredient_problem,
+                                        fetched_from(remote_url) if remote_url else "") if s)
     if verdict is Verdict.TRUSTED:
         source = f" ({trust_source})" if trust_source else ""
-        return f"Intact and signed{who}{when}, a signer you trust{source}.{ai}"
+        return f"Intact and signed{who}{when}, a signer you trust{source}.{extra}"
     if verdict is Verdict.VALID:
-        return f"Intact and signed{who}{when}, but the signer is not on any trust list you use.{ai}"
+        return f"Intact and signed{who}{when}, but the signer is not on any trust list you use.{extra}"
     if verdict is Verdict.INVALID:
         because = f" {reason}" if reason else ""
-        return f"Do not rely on these Content Credentials: they failed verification.{because}"
+        return f"Do not rely on these Content Credentials: they failed verification.{because}{extra}"
     if verdict is Verdict.NONE:
         return "This file carries no Content Credentials: nothing about its origin can be verified."
     if verdict is Verdict.UNVERIFIED:
+        where = f" at {remote_url}" if remote_url else " elsewhere"
         because = f" {reason}" if reason else ""
-        return f"This file points to Content Credentials stored elsewhere that were not checked.{because}"
+        return f"This file points to Content Credentials stored{where} that were not checked.{because}"
     if verdict is Verdict.UNSUPPORTED:
         return "This file type cannot carry Content Credentials, so it was not checked."
     because = f" ({reason})" if reason else ""
     return f"This file could not be read{because}; it may be damaged or crafted to break readers."
-
-
-_ACTIONS: dict[str, str] = {
-    "c2pa.created": "Created",
-    "c2pa.opened": "Opened an existing file",
-    "c2pa.edited": "Edited",
-    "c2pa.edited.metadata": "Metadata edited",
-    "c2pa.color_adjustments": "Colours adjusted",
-    "c2pa.cropped": "Cropped",
-    "c2pa.resized": "Resized",
-    "c2pa.orientation": "Rotated or flipped",
-    "c2pa.placed": "Another file placed into it",
-    "c2pa.removed": "Content removed",
-    "c2pa.drawing": "Drawn on",
-    "c2pa.filtered": "Filter applied",
-    "c2pa.converted": "Converted to another format",
-    "c2pa.transcoded": "Transcoded",
-    "c2pa.repackaged": "Repackaged",
-    "c2pa.published": "Published",
-    "c2pa.redacted": "Redacted",
-    "c2pa.watermarked": "Watermarked",
-    "c2pa.enhanced": "Enhanced",
-    "c2pa.unknown": "Unspecified changes",
-}
-
-_SOURCE_TYPES: dict[str, str] = {
-    "digitalCapture": "Captured by a camera or recorder",
-    "negativeFilm": "Scanned from a film negative",
-    "positiveFilm": "Scanned from a slide",
-    "print": "Scanned from a print",
-    "minorHumanEdits": "Captured, with minor edits by a person",
-    "compositeCapture": "Combined from several captures",
-    "algorithmicallyEnhanced": "Enhanced by an algorithm",
-    "dataDrivenMedia": "Made from data",
-    "digitalArt": "Digital art made by a person",
-    "digitalCreation": "Made with software by a person",
-    "virtualRecording": "Recorded from a virtual scene",
-    "screenCapture": "Screen capture",
-    "composite": "Combined from several sources",
-    "trainedAlgorithmicMedia": "Generated by AI",
-    "compositeWithTrainedAlgorithmicMedia": "Includes AI-generated content",
-    "algorithmicMedia": "Made by an algorithm",
-    "compositeSynthetic": "Includes synthetic content",
-    "trainedAlgorithmicData": "Generated by AI",
-}
-
-
-def action_label(action: str) -> str:
-    """'c2pa.color_adjustments' -> 'Colours adjusted'; unknown vendor actions keep a readable form."""
-    if action in _ACTIONS:
-        return _ACTIONS[action]
-    tail = action.rsplit(".", 1)[-1].replace("_", " ")
-    return tail[:1].upper() + tail[1:]
-
-
-def source_type_label(uri: str | None) -> str | None:
-    if not uri:
-        return None
-    key = uri.rstrip("/").rsplit("/", 1)[-1]
-    return _SOURCE_TYPES.get(key, key)

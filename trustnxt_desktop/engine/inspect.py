@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -13,14 +14,16 @@ from typing import BinaryIO
 
 from .c2pa_loader import c2pa
 
+from ..domain.ai import is_generative
 from ..domain.explain import summarise
-from ..domain.report import EngineInfo, FileInfo, InspectionReport, Verdict
-from . import interpret
+from ..domain.report import CheckStatus, EngineInfo, FileInfo, InspectionReport, Validation, ValidationCode, Verdict
+from . import attribution, interpret, locate
 from .exif import read_capture
+from .formats import c2pa_name, can_inspect
 from .media import sha256_file, sniff
-from .trust import TrustConfig
+from .pictures import picture_shape
+from .trust import TrustConfig, offline_core
 
-_REMOTE_URL = re.compile(r"(https?://\S+)")
 _HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="trustnxt-sha256")
 # Files up to this size are read into memory once (the worker's memory cap is far above it).
 IN_MEMORY_BYTES = 64 * 1024 ** 2
@@ -31,13 +34,9 @@ def engine_version() -> str:
     return f"c2pa-python {c2pa.__version__} (c2pa-rs {c2pa.sdk_version()})"
 
 
-@lru_cache(maxsize=1)
-def readable_types() -> frozenset[str]:
-    return frozenset(c2pa.Reader.get_supported_mime_types())
-
-
 def engine_info(trust: TrustConfig) -> EngineInfo:
-    return EngineInfo(name="TrustNXT Desktop local validator", version=engine_version(), trust_lists=trust.names())
+    return EngineInfo(name="TrustNXT Desktop local validator", version=engine_version(), trust_lists=trust.names(),
+                      trust_snapshots=trust.snapshots())
 
 
 def inspect_file(path: Path, trust: TrustConfig) -> InspectionReport:
@@ -107,46 +106,97 @@ def failed_report(path: Path, trust: TrustConfig, reason: str) -> InspectionRepo
 def _inspect(source: _Source, info: FileInfo, engine: EngineInfo, trust: TrustConfig) -> InspectionReport:
     if info.size == 0:
         return _no_manifest(info, engine, Verdict.ERROR, "the file is empty")
-    if info.media_type is None or info.media_type not in readable_types():
+    if not can_inspect(info.media_type):
         return _no_manifest(info, engine, Verdict.UNSUPPORTED, None)
     unsigned = read_capture(source.for_pillow(), info.media_type)
+    thumbnail = io.BytesIO()
+    # Built before reading: a trust configuration c2pa refuses is no fault of this file, and must not
+    # send it down the path for manifests that c2pa rejected (_from_error).
+    context = trust.context()
     try:
         with source.open() as f:
-            store = _read(f, info.media_type, trust.context())
-        state = store.get("validation_state")
+            store, remote_url = _read(f, info.media_type, context, thumbnail)
+        state = interpret.validation_state(store)
         trust_source = None
         if state == "Trusted":
             trust_source = trust.which_source_trusts(lambda ctx: _state(source, info.media_type, ctx))
     except c2pa.C2paError as e:
-        report = _from_error(info, engine, e)
+        report = _from_error(info, engine, e, source)
     else:
-        report = _from_store(info, engine, store, store.get("validation_results"), state, trust_source)
+        report = _from_store(info, engine, store, store.get("validation_results"), state, trust_source,
+                             remote_url=remote_url, stores=lambda: locate.count_stores(source.data, source.path),
+                             network=trust.remote_manifest_fetch)
     report.capture_unsigned = unsigned
+    if info.media_type == "application/c2pa":
+        _sidecar_alone(report)
+    report.picture = picture_shape(source.for_pillow(), info.media_type)
+    if thumbnail.getbuffer().nbytes:
+        thumbnail.seek(0)
+        report.thumbnail_shape = picture_shape(thumbnail)
     return report
 
 
-def _read(f: BinaryIO, media_type: str | None, context: c2pa.Context) -> dict:
-    """The manifest store; c2pa puts validation_state and validation_results in it (its own
-    get_validation_state()/get_validation_results() parse the same JSON again to get them)."""
-    with c2pa.Reader(media_type, f, context=context) as reader:
-        return json.loads(reader.json())
+# Hard-binding failures: a manifest store read without its media always has one (C2PA 2.x, 15.12 and 18.7).
+_HARD_BINDINGS = {"assertion.dataHash.mismatch", "assertion.boxesHash.mismatch", "assertion.bmffHash.mismatch",
+                  "assertion.collectionHash.mismatch"}
+
+
+def _sidecar_alone(report: InspectionReport) -> None:
+    """A .c2pa sidecar inspected by itself: the media its hard binding covers is not there, so a mismatch
+    says nothing about any media. When that is the only failure the report is `unverified`, not `invalid`."""
+    codes = set(report.validation.failure_codes()) - {interpret.UNTRUSTED}
+    if not codes or not codes <= _HARD_BINDINGS:
+        return
+    missing = "The media this manifest store describes is not part of it, so it was not checked."
+    for code in report.validation.failure:
+        if code.code in _HARD_BINDINGS:
+            code.explanation = missing
+    for check in report.checks:
+        if check.id == "integrity":
+            check.status, check.detail = CheckStatus.UNKNOWN, missing
+    report.verdict = Verdict.UNVERIFIED
+    report.summary = ("This is a C2PA manifest store on its own (a .c2pa sidecar), without the media it describes: "
+                      "its signature and signer can be read, but whether that media is intact cannot be checked "
+                      "here.")
+
+
+def _read(f: BinaryIO, media_type: str | None, context: c2pa.Context,
+          thumbnail: BinaryIO | None = None) -> tuple[dict, str | None]:
+    """The manifest store, and the address it was fetched from when it is not embedded in the file.
+
+    c2pa puts validation_state and validation_results in the store (its own get_validation_state()/
+    get_validation_results() parse the same JSON again to get them). The active manifest's thumbnail
+    is copied into `thumbnail` when one is given (same parse)."""
+    with c2pa.Reader(c2pa_name(media_type) if media_type else media_type, f, context=context) as reader:
+        store = json.loads(reader.json())
+        remote_url = None if reader.is_embedded() else reader.get_remote_url()
+        identifier = ((interpret.active_manifest(store) or {}).get("thumbnail") or {}).get("identifier")
+        if thumbnail is not None and identifier:
+            try:
+                reader.resource_to_stream(identifier, thumbnail)
+            except c2pa.C2paError:
+                thumbnail.seek(0)
+                thumbnail.truncate()  # an unreadable thumbnail: no shape to compare, the report stands
+        return store, remote_url
 
 
 def _state(source: _Source, media_type: str | None, context: c2pa.Context) -> str | None:
     with source.open() as f:
-        return _read(f, media_type, context).get("validation_state")
+        return interpret.validation_state(_read(f, media_type, context)[0])
 
 
 def extract_resource(path: Path, identifier: str, dest: BinaryIO, trust: TrustConfig | None = None) -> int:
     """Copy a manifest resource (a thumbnail) into dest; returns the number of bytes written."""
     trust = trust or TrustConfig()
-    with open(path, "rb") as f, c2pa.Reader(sniff(path), f, context=trust.context()) as reader:
+    media_type = sniff(path)
+    with open(path, "rb") as f, c2pa.Reader(c2pa_name(media_type) if media_type else media_type, f,
+                                            context=trust.context()) as reader:
         return reader.resource_to_stream(identifier, dest)
 
 
 def _no_manifest(info: FileInfo, engine: EngineInfo, verdict: Verdict, reason: str | None,
                  remote_url: str | None = None) -> InspectionReport:
-    summary = summarise(verdict, reason=reason)
+    summary = summarise(verdict, reason=reason, remote_url=remote_url)
     detail = {
         Verdict.NONE: "No Content Credentials in this file.",
         Verdict.UNSUPPORTED: "This file type is not supported.",
@@ -157,43 +207,171 @@ def _no_manifest(info: FileInfo, engine: EngineInfo, verdict: Verdict, reason: s
                             remote_url=remote_url)
 
 
-def _from_error(info: FileInfo, engine: EngineInfo, e: c2pa.C2paError) -> InspectionReport:
+def _from_error(info: FileInfo, engine: EngineInfo, e: c2pa.C2paError, source: _Source) -> InspectionReport:
     kind = type(e).__name__
     message = str(e).strip()
-    if "ManifestNotFound" in kind:
+    if "ManifestNotFound" in kind or "cannot contain C2PA manifests" in message:
+        # The second: a JPEG XL bare codestream, which has nowhere to keep a manifest (ISO/IEC 18181-2).
         return _no_manifest(info, engine, Verdict.NONE, None)
     if "NotSupported" in kind:
         return _no_manifest(info, engine, Verdict.UNSUPPORTED, None)
     if message.startswith("Remote:") or "RemoteManifest" in kind:
-        url_match = _REMOTE_URL.search(message)
-        url = url_match.group(1) if url_match else None
-        fetching = "must fetch" not in message
-        reason = ("Fetching it failed." if fetching else
-                  "Fetching remote Content Credentials is off (it tells the host you opened the file); "
-                  "turn it on in settings to check them.")
-        return _no_manifest(info, engine, Verdict.UNVERIFIED, reason, remote_url=url)
+        return _remote_not_checked(info, engine, message, source)
+    unloaded = _read_unverified(source, info.media_type)
+    if unloaded is not None:
+        return _from_unloaded(info, engine, unloaded, message)
     reason = message.split(":", 1)[1].strip() if ":" in message else message or kind
     return _no_manifest(info, engine, Verdict.ERROR, reason)
 
 
+# -- remote manifests -----------------------------------------------------------------------------
+
+def _remote_not_checked(info: FileInfo, engine: EngineInfo, message: str, source: _Source) -> InspectionReport:
+    """`unverified`: the file refers to a remote manifest store (XMP dcterms:provenance) that was not
+    fetched (fetching is off) or could not be fetched. The address comes from the file's XMP, the
+    reason from the kind of failure c2pa reports."""
+    found = locate.provenance_url(source.data, source.path)
+    url = found if found and found.lower().startswith(("http://", "https://")) else None
+    if "must fetch" in message:
+        reason = ("Fetching remote Content Credentials is off (fetching tells the host you opened the file); "
+                  "turn it on in settings to check them.")
+    else:
+        reason = f"Fetching them failed: {_fetch_failure(message)}."
+    return _no_manifest(info, engine, Verdict.UNVERIFIED, reason, remote_url=url)
+
+
+def _fetch_failure(message: str) -> str:
+    """Why c2pa-rs could not fetch a remote manifest, in words (from the kind of error it reports)."""
+    status = re.search(r"\bcode:\s*(\d{3})\b", message)
+    if status:
+        code = int(status.group(1))
+        return f"the server answered HTTP {code}" + {404: " (not found)", 403: " (forbidden)",
+                                                        410: " (gone)"}.get(code, "")
+    lower = message.lower()
+    if any(w in lower for w in ("error sending request", "connect", "dns", "resolve", "timed out", "timeout")):
+        return "nothing answered at that address"
+    return "the address did not give a manifest store"
+
+
+# -- a manifest c2pa found but would not load ---------------------------------------------------------
+
+# C2PA 2.x codes for an assertion of a known kind that does not decode, by label prefix, and what it holds.
+_MALFORMED = (("c2pa.actions", "assertion.action.malformed", " (its record of how the file was made and edited)"),
+              ("c2pa.ingredient", "assertion.ingredient.malformed", " (its record of a source file)"))
+
+
+def _read_unverified(source: _Source, media_type: str | None) -> dict | None:
+    """The manifest store as c2pa parses it without validating (`verify_after_reading` off), in its
+    detailed form (claim, assertion store, signature); None when even that fails or finds no claim.
+
+    Used only after a validating read failed: c2pa-rs 0.91 stops on an assertion it cannot decode
+    (e.g. an actions assertion without its `actions` list, c2pa-rs#1413) instead of reporting it, so
+    this is how the report can still name the signer, the generator and the failing assertion. Runs
+    in the same isolated worker as the first read. Nothing read this way is reported as verified.
+    """
+    context = c2pa.Context.from_dict({"verify": {"verify_after_reading": False, "verify_trust": False,
+                                                 "remote_manifest_fetch": False, "ocsp_fetch": False},
+                                      "core": offline_core()})
+    try:
+        with source.open() as f, c2pa.Reader(c2pa_name(media_type) if media_type else media_type, f,
+                                              context=context) as reader:
+            detailed = json.loads(reader.detailed_json())
+    except (c2pa.C2paError, ValueError):
+        return None
+    active = (detailed.get("manifests") or {}).get(detailed.get("active_manifest") or "")
+    return detailed if isinstance(active, dict) and isinstance(active.get("claim"), dict) else None
+
+
+def _failing_assertion(labels: list[str], message: str) -> str | None:
+    """The assertion the library's message names, among those the manifest really holds (the longest
+    match, so 'c2pa.actions.v2' wins over 'c2pa.actions')."""
+    named = [label for label in labels
+             if re.search(r"(?<![\w.])" + re.escape(label) + r"(?![\w.])", message)]
+    return max(named, key=len) if named else None
+
+
+def _from_unloaded(info: FileInfo, engine: EngineInfo, detailed: dict, message: str) -> InspectionReport:
+    """`invalid`: the manifest was found and parsed, but the validator rejected one of its assertions
+    and stopped. Signer, generator, title and the readable assertions come from the unvalidated parse."""
+    label = str(detailed["active_manifest"])
+    found = detailed["manifests"][label]
+    claim, store = found["claim"], found.get("assertion_store") or {}
+    info_ = claim.get("claim_generator_info")
+    manifest = {  # the shape of a reader manifest, so the same interpretation applies
+        "claim_generator_info": [info_] if isinstance(info_, dict) else info_ or [],
+        "claim_generator": claim.get("claim_generator"),
+        "title": claim.get("dc:title"),
+        "signature_info": found.get("signature") or {},
+        "assertions": [{"label": k, "data": v} for k, v in store.items() if isinstance(v, dict)],
+    }
+    words = message.split(":", 1)[1].strip() if ":" in message else message
+    assertion = _failing_assertion(list(store), message)
+    if assertion:
+        code, what = next(((c, w) for prefix, c, w in _MALFORMED if assertion.startswith(prefix)),
+                          ("assertion.json.invalid" if "application/json" in message else "assertion.cbor.invalid", ""))
+        explanation = (f"The statement “{assertion}”{what} in the Content Credentials is malformed, "
+                       "so the validator rejected the manifest before checking its signature.")
+        url = f"self#jumbf=/c2pa/{label}/c2pa.assertions/{assertion}"
+    else:
+        code, url = "general.error", f"self#jumbf=/c2pa/{label}"
+        explanation = f"The validator rejected the Content Credentials before checking their signature: {words}"
+    failure = ValidationCode(code=code, explanation=explanation, detail=words, url=url)
+    validation = Validation(failure=[failure])
+    signer = interpret.signer(manifest)
+    actions = interpret.actions(manifest)
+    ai = interpret.manifest_ai_kind(manifest)
+    stopped = (f"the validator stopped at the malformed statement “{assertion}”." if assertion
+               else "the validator stopped before checking it.")
+    return InspectionReport(
+        file=info,
+        verdict=Verdict.INVALID,
+        summary=summarise(Verdict.INVALID, reason=explanation, ai=ai),
+        engine=engine,
+        checks=interpret.checks(Verdict.INVALID, validation, [], trust_source=None, trust_lists=engine.trust_lists,
+                                signed_time=None, stopped=stopped),
+        signer=signer,
+        claim_generator=interpret.claim_generator(manifest),
+        title=manifest["title"],
+        capture=interpret.capture(manifest),
+        actions=actions,
+        ai_generated=is_generative(ai),
+        ai_disclosure=ai.value,
+        validation=validation,
+        manifests=len(detailed.get("manifests") or {}),
+        raw=detailed,
+        authors=attribution.authors(manifest),
+        training_mining=attribution.training_mining(manifest),
+    )
+
+
+# -- a manifest c2pa validated -----------------------------------------------------------------------
+
+_HARD_BINDING_MISMATCH = ("assertion.dataHash.mismatch", "assertion.boxesHash.mismatch", "assertion.bmffHash.mismatch")
+
+
 def _from_store(info: FileInfo, engine: EngineInfo, store: dict, results: dict | None, state: str | None,
-                trust_source: str | None) -> InspectionReport:
+                trust_source: str | None, *, remote_url: str | None = None,
+                stores: Callable[[], int] | None = None, network: bool = False) -> InspectionReport:
     verdict = {"Trusted": Verdict.TRUSTED, "Valid": Verdict.VALID}.get(state or "", Verdict.INVALID)
     manifest = interpret.active_manifest(store) or {}
     signer = interpret.signer(manifest)
     if signer and verdict is Verdict.TRUSTED:
         signer.trust_source = trust_source
-    validation = interpret.validation(store, results)
+    failures = {c.get("code") for c in ((results or {}).get("activeManifest") or {}).get("failure") or []}
+    # Counted only when it can explain a hard-binding mismatch (it reads the whole file again).
+    manifest_stores = stores() if stores is not None and failures & set(_HARD_BINDING_MISMATCH) else None
+    validation = interpret.validation(store, results, manifest_stores)
     ingredients = interpret.ingredients(store, results)
     actions = interpret.actions(manifest)
-    ai = interpret.ai_generated(store)
+    ai = interpret.file_ai_kind(manifest, ingredients)
     when = interpret.signed_at(manifest)
-    reason = next((c.explanation for c in validation.failure if c.code != interpret.UNTRUSTED), None)
+    reason = next((c.explanation for c in validation.failure if not interpret.tolerated(c.code)), None)
     return InspectionReport(
         file=info,
         verdict=verdict,
         summary=summarise(verdict, signer=signer.common_name if signer else None, trust_source=trust_source,
-                          signed_at=when, ai_generated=ai, reason=reason),
+                          signed_at=when, ai=ai, reason=reason, remote_url=remote_url,
+                          ingredient_problem=interpret.ingredient_summary(ingredients)),
         engine=engine,
         checks=interpret.checks(verdict, validation, ingredients, trust_source=trust_source,
                                 trust_lists=engine.trust_lists, signed_time=when),
@@ -203,10 +381,16 @@ def _from_store(info: FileInfo, engine: EngineInfo, store: dict, results: dict |
         title=manifest.get("title"),
         capture=interpret.capture(manifest),
         actions=actions,
-        ai_generated=ai,
+        ai_generated=is_generative(ai),
+        ai_disclosure=ai.value,
         ingredients=ingredients,
         validation=validation,
         manifests=len(store.get("manifests", {})),
         thumbnail=(manifest.get("thumbnail") or {}).get("identifier"),
+        remote_url=remote_url,
+        manifest_stores=manifest_stores,
         raw=store,
+        authors=attribution.authors(manifest),
+        training_mining=attribution.training_mining(manifest),
+        identity=attribution.identities(manifest, results, network=network),
     )

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..domain.explain import explain_code
-from ..domain.protect import AI_SOURCE_TYPES
+from ..domain.display import plural
+from ..domain.ai import AiKind, file_ai, manifest_ai
+from ..domain.explain import TRUSTED_TIME, UNTRUSTED_TIME, Evidence, explain_code
 from ..domain.report import (
     CHECK_IDS,
     Action,
@@ -82,31 +83,24 @@ def actions(manifest: dict[str, Any]) -> list[Action]:
                 action=str(a["action"]),
                 when=a.get("when"),
                 software_agent=agent or None,
-                digital_source_type=a.get("digitalSourceType") or params.get("digitalSourceType"),
-                description=a.get("description") or params.get("description"),
+                # Adobe keeps a third-party model's source type (and the model's name) in `parameters`.
+                digital_source_type=(a.get("digitalSourceType") or params.get("digitalSourceType")
+                                     or params.get("com.adobe.digitalSourceType")),
+                description=a.get("description") or params.get("description") or params.get("com.adobe.details"),
             ))
     return found
 
 
-def is_ai(action_list: list[Action]) -> bool:
-    return any(a.digital_source_type in AI_SOURCE_TYPES for a in action_list)
+def manifest_ai_kind(manifest: dict[str, Any]) -> AiKind:
+    """AI declared by this manifest alone (domain.ai decides what the source types mean)."""
+    legacy = any(str(a.get("label", "")).startswith("com.adobe.generative-ai") for a in manifest.get("assertions", []))
+    return manifest_ai((a.digital_source_type for a in actions(manifest)), generative_ai_assertion=legacy)
 
 
-def ai_generated(store: dict[str, Any]) -> bool:
-    """True when the active manifest or any manifest it was made from declares AI-generated media."""
-    manifests = store.get("manifests", {})
-    seen: set[str] = set()
-    todo = [store.get("active_manifest")]
-    while todo:
-        label = todo.pop()
-        if not label or label in seen or label not in manifests:
-            continue
-        seen.add(label)
-        manifest = manifests[label]
-        if is_ai(actions(manifest)):
-            return True
-        todo.extend(i.get("active_manifest") for i in manifest.get("ingredients", []) or [])
-    return False
+def file_ai_kind(manifest: dict[str, Any], ingredient_nodes: list[Ingredient]) -> AiKind:
+    """The active manifest's declaration, or AI-generated material anywhere in what the file was made from."""
+    return file_ai(manifest_ai_kind(manifest),
+                   (AiKind(n.ai_disclosure) for n in ingredient_nodes if n.ai_disclosure))
 
 
 # -- capture data -----------------------------------------------------------------------------
@@ -168,38 +162,131 @@ def _coordinate(value: Any, ref: Any = None) -> float | None:
 
 # -- validation codes -----------------------------------------------------------------------------
 
-def _codes(entries: list[dict[str, Any]] | None) -> list[ValidationCode]:
+# Codes c2pa-rs does not count against a manifest (ValidationResults::validation_state, c2pa-rs 0.91.3,
+# as observed): an untrusted signer, and the CAWG X.509 and cawg.identity.* codes, which concern one
+# identity assertion (its own status says what they mean: engine.attribution). Also tolerated here: an
+# identity service's key that was not fetched (cawg.ica.did_unavailable), which c2pa-rs does count.
+# It says nothing about the file, and inspection refuses the network (engine.trust.offline_core), so
+# every identity verified by a did:web service ends there.
+DID_UNAVAILABLE = "cawg.ica.did_unavailable"
+
+
+def tolerated(code: str) -> bool:
+    return code == UNTRUSTED or code.startswith(("cawg.x509.", "cawg.identity.")) or code == DID_UNAVAILABLE
+
+
+def validation_state(store: dict[str, Any]) -> str | None:
+    """The store's validation_state ("Invalid" | "Valid" | "Trusted", or None), judged without the codes
+    that concern only a CAWG identity assertion.
+
+    c2pa-rs 0.91.3 lowers a manifest whose signer is trusted to "Valid" when an X.509 identity
+    assertion's certificate is reported untrusted (which it reports for every one, c2pa-rs#2599), and
+    to "Invalid" when an identity service's key was not fetched. When such codes are the only failures
+    (active manifest and ingredient deltas all `tolerated`), the state is c2pa-rs's own rule without
+    them (C2PA 2.2 "valid manifest" / "trusted manifest"): "Valid" when the claim signature was
+    validated within its validity, "Trusted" when its signing credential was trusted as well.
+    """
+    state = store.get("validation_state")
+    results = store.get("validation_results") or {}
+    active = results.get("activeManifest") or {}
+
+    def codes(entries: Any) -> list[str]:
+        return [str(e.get("code")) for e in entries or [] if isinstance(e, dict)]
+
+    failures = codes(active.get("failure"))
+    for delta in results.get("ingredientDeltas") or []:
+        failures += codes(((delta or {}).get("validationDeltas") or {}).get("failure"))
+    if state not in ("Valid", "Invalid") or not any(c.startswith("cawg.") for c in failures):
+        return state
+    success = set(codes(active.get("success")))
+    if not all(tolerated(c) for c in failures) or not {"claimSignature.validated",
+                                                         "claimSignature.insideValidity"} <= success:
+        return state
+    return "Trusted" if "signingCredential.trusted" in success and UNTRUSTED not in failures else "Valid"
+
+
+# For C2PA 1.x `validation_status` lists, which carry no kind: codes that are not failures.
+_SUCCESS_SUFFIXES = (".match", ".validated", ".trusted", ".insideValidity", ".notRevoked")
+_INFORMATIONAL = frozenset({"ingredient.unknownProvenance", "signingCredential.ocsp.skipped", "timeStamp.untrusted",
+                            "algorithm.deprecated", "assertion.bmffHash.additionalExclusionsPresent"})
+
+
+def _kind(code: str) -> str:
+    if code.endswith(_SUCCESS_SUFFIXES):
+        return "success"
+    return "informational" if code in _INFORMATIONAL else "failure"
+
+
+def _codes(entries: list[dict[str, Any]] | None, evidence: Evidence) -> list[ValidationCode]:
     return [
-        ValidationCode(code=e.get("code", "?"), explanation=explain_code(e.get("code", ""), e.get("explanation", "")),
+        ValidationCode(code=e.get("code", "?"),
+                       explanation=explain_code(e.get("code", ""), e.get("explanation", ""), evidence),
                        detail=e.get("explanation", ""), url=e.get("url"))
-        for e in entries or []
+        for e in entries or [] if isinstance(e, dict)
     ]
 
 
-def validation(store: dict[str, Any], results: dict[str, Any] | None) -> Validation:
+def validation(store: dict[str, Any], results: dict[str, Any] | None, manifest_stores: int | None = None) -> Validation:
+    """The active manifest's codes, each explained in the light of the others (domain.explain.Evidence)."""
     active = (results or {}).get("activeManifest")
     if active:
-        return Validation(failure=_codes(active.get("failure")), warning=_codes(active.get("informational")),
-                          success=_codes(active.get("success")))
-    # Older stores: only a flat list of problems.
-    return Validation(failure=_codes(store.get("validation_status")))
+        lists = {k: active.get(k) or [] for k in ("failure", "informational", "success")}
+    else:  # Older stores: only a flat list of problems.
+        lists = {"failure": store.get("validation_status") or [], "informational": [], "success": []}
+    evidence = Evidence.from_codes((e.get("code", "") for entries in lists.values() for e in entries
+                                    if isinstance(e, dict)), manifest_stores)
+    return Validation(failure=_codes(lists["failure"], evidence), warning=_codes(lists["informational"], evidence),
+                      success=_codes(lists["success"], evidence))
 
 
-def ingredient_failures(results: dict[str, Any] | None) -> dict[tuple[str, str], list[str]]:
-    """(manifest label, ingredient assertion label) -> failure codes reported for that ingredient."""
-    found: dict[tuple[str, str], list[str]] = {}
+_Statuses = dict[str, list[str]]  # "failure" | "informational" | "success" -> codes
+
+
+def _status_lists(codes: dict[str, Any] | None) -> _Statuses:
+    codes = codes if isinstance(codes, dict) else {}
+    return {k: [e.get("code", "?") for e in codes.get(k) or [] if isinstance(e, dict)]
+            for k in ("failure", "informational", "success")}
+
+
+def _deltas(results: dict[str, Any] | None, into: dict[tuple[str, str], _Statuses]) -> None:
+    """Add validation results' ingredientDeltas, keyed by (manifest label, ingredient assertion label)."""
     for delta in (results or {}).get("ingredientDeltas", []) or []:
-        match = _JUMBF_ASSERTION.search(delta.get("ingredientAssertionURI", ""))
+        match = _JUMBF_ASSERTION.search(str(delta.get("ingredientAssertionURI", "")))
         if not match:
             continue
-        failures = (delta.get("validationDeltas") or {}).get("failure", []) or []
-        found[(match["manifest"], match["label"])] = [f.get("code", "?") for f in failures]
+        found = into.setdefault((match["manifest"], match["label"]), {"failure": [], "informational": [], "success": []})
+        for kind, codes in _status_lists(delta.get("validationDeltas")).items():
+            found[kind] += [c for c in codes if c not in found[kind]]
+
+
+def _recorded(raw: dict[str, Any]) -> _Statuses:
+    """What the library recorded in the ingredient assertion when the ingredient was added: the
+    `validation_results` of a v3 ingredient (C2PA 2.x), else the v1/v2 `validation_status` list."""
+    results = raw.get("validation_results")
+    if isinstance(results, dict) and results.get("activeManifest"):
+        return _status_lists(results["activeManifest"])
+    found: _Statuses = {"failure": [], "informational": [], "success": []}
+    for entry in raw.get("validation_status") or []:
+        if isinstance(entry, dict) and entry.get("code"):
+            found[_kind(str(entry["code"]))].append(str(entry["code"]))
     return found
 
 
 def ingredients(store: dict[str, Any], results: dict[str, Any] | None) -> list[Ingredient]:
-    failures = ingredient_failures(results)
+    """The ingredient tree with each ingredient's own verdict, codes, signer and AI declaration.
+
+    An ingredient's codes are what the library recorded when it was added (a parent whose data hash
+    did not match then stays invalid: its bytes are not in this file to check again) plus what this
+    validation found about its manifest now (ingredientDeltas, which c2pa-rs reports only where they
+    differ from the recorded ones). It is `trusted` only when this validation trusts its signer.
+    """
+    deltas: dict[tuple[str, str], _Statuses] = {}
+    _deltas(results, deltas)
     manifests = store.get("manifests", {})
+    for manifest in manifests.values():  # what each ingredient recorded about its own ingredients
+        for raw in manifest.get("ingredients", []) or []:
+            if isinstance(raw.get("validation_results"), dict):
+                _deltas(raw["validation_results"], deltas)
 
     def build(manifest_label: str | None, depth: int, seen: frozenset[str]) -> list[Ingredient]:
         manifest = manifests.get(manifest_label) if manifest_label else None
@@ -208,39 +295,99 @@ def ingredients(store: dict[str, Any], results: dict[str, Any] | None) -> list[I
         nodes = []
         for raw in manifest.get("ingredients", []) or []:
             own = raw.get("active_manifest")
-            codes = list(failures.get((manifest_label, raw.get("label", "")), []))
-            codes += [s.get("code", "?") for s in raw.get("validation_status", []) or []
-                      if s.get("code") not in codes and not str(s.get("code", "")).endswith((".match", ".validated"))]
+            own_manifest = manifests.get(own) if own else None
+            now = deltas.get((manifest_label, str(raw.get("label", ""))), {"failure": [], "informational": [], "success": []})
+            verdict, codes = _ingredient_verdict(own_manifest is not None, _recorded(raw), now)
+            children = build(own, depth + 1, seen | {manifest_label}) if own and own not in seen else []
             nodes.append(Ingredient(
                 title=raw.get("title"),
                 relationship=raw.get("relationship"),
-                verdict=_ingredient_verdict(own, codes),
+                verdict=verdict,
                 format=raw.get("format"),
                 thumbnail=(raw.get("thumbnail") or {}).get("identifier"),
                 manifest=own,
                 failure_codes=codes,
-                ingredients=build(own, depth + 1, seen | {manifest_label}) if own and own not in seen else [],
+                ingredients=children,
+                signer=signer(own_manifest) if own_manifest else None,
+                ai_disclosure=file_ai_kind(own_manifest, children).value if own_manifest else None,
             ))
         return nodes
 
     return build(store.get("active_manifest"), 0, frozenset())
 
 
-def _ingredient_verdict(own_manifest: str | None, failure_codes: list[str]) -> Verdict:
-    if not own_manifest:
-        return Verdict.NONE
-    if any(c != UNTRUSTED and not c.startswith("ingredient.unknownProvenance") for c in failure_codes):
-        return Verdict.INVALID
-    return Verdict.VALID if UNTRUSTED in failure_codes else Verdict.TRUSTED
+def _ingredient_verdict(has_manifest: bool, recorded: _Statuses, now: _Statuses) -> tuple[Verdict, list[str]]:
+    """The rule of c2pa-rs's own validation_state, applied to one ingredient's recorded + current codes."""
+    trusted = "signingCredential.trusted" in now["success"] or (
+        "signingCredential.trusted" in recorded["success"] and UNTRUSTED not in now["failure"])
+    codes: list[str] = []
+    for code in recorded["failure"] + now["failure"]:
+        if code not in codes and not (trusted and code == UNTRUSTED):
+            codes.append(code)
+    broken = [c for c in codes if not tolerated(c)]
+    if broken:
+        # A manifest that could not be fetched (stored remotely) was not checked, not found wrong.
+        return (Verdict.UNVERIFIED if all(c == "manifest.inaccessible" for c in broken) else Verdict.INVALID), codes
+    if not has_manifest:
+        return Verdict.NONE, codes
+    return (Verdict.TRUSTED if trusted and not codes else Verdict.VALID), codes
+
+
+_PROBLEM_VERDICTS = (Verdict.INVALID, Verdict.ERROR, Verdict.UNVERIFIED)
 
 
 def count_ingredients(nodes: list[Ingredient], bad_only: bool = False) -> int:
     total = 0
     for n in nodes:
-        if not bad_only or n.verdict in (Verdict.INVALID, Verdict.ERROR):
+        if not bad_only or n.verdict in _PROBLEM_VERDICTS:
             total += 1
         total += count_ingredients(n.ingredients, bad_only)
     return total
+
+
+def problem_ingredients(nodes: list[Ingredient], parent: str | None = None) -> list[tuple[Ingredient, str | None]]:
+    """Every ingredient (at any depth) whose credentials failed or could not be checked, with the
+    title of the source it sits in (None at the top level)."""
+    found: list[tuple[Ingredient, str | None]] = []
+    for n in nodes:
+        if n.verdict in _PROBLEM_VERDICTS:
+            found.append((n, parent))
+        found += problem_ingredients(n.ingredients, n.title or "(untitled)")
+    return found
+
+
+def _what_went_wrong(problems: list[tuple[Ingredient, str | None]]) -> str:
+    unchecked = [n for n, _ in problems if n.verdict is Verdict.UNVERIFIED]
+    if not unchecked:
+        return "did not pass verification"
+    return "could not be checked" if len(unchecked) == len(problems) else "failed verification or could not be checked"
+
+
+def ingredient_summary(nodes: list[Ingredient]) -> str | None:
+    """The summary's sentence about source files whose credentials failed or could not be checked."""
+    problems = problem_ingredients(nodes)
+    if not problems:
+        return None
+    names = ", ".join(f"“{n.title or '(untitled)'}”" for n, _ in problems[:3])
+    files = "a file" if len(problems) == 1 else "files"
+    return f"It was made from {files} whose Content Credentials {_what_went_wrong(problems)} ({names})."
+
+
+def ingredient_problem_sentence(nodes: list[Ingredient]) -> str | None:
+    """Names each failing source file and why, for the `ingredients` check and the summary."""
+    problems = problem_ingredients(nodes)
+    if not problems:
+        return None
+    parts = []
+    for node, parent in problems[:3]:
+        where = f" (a source of \u201c{parent}\u201d)" if parent else ""
+        code = next((c for c in node.failure_codes if not tolerated(c)), None)
+        why = explain_code(code).rstrip(".") if code else "it could not be checked"
+        if node.verdict is Verdict.UNVERIFIED:
+            why = "its Content Credentials are stored elsewhere and were not checked"
+        parts.append(f"\u201c{node.title or '(untitled)'}\u201d{where}: {why[:1].lower() + why[1:]}")
+    more = f"; and {len(problems) - 3:,} more" if len(problems) > 3 else ""
+    return "; ".join(parts) + more + "."
 
 
 # -- the six checks -----------------------------------------------------------------------------
@@ -249,69 +396,132 @@ def _first(codes: list[ValidationCode], *prefixes: str, exclude: tuple[str, ...]
     return next((c for c in codes if c.code.startswith(prefixes) and c.code not in exclude), None)
 
 
+_TIME_OK = ("timeStamp.validated", "timeStamp.trusted", "timeStamp.untrusted")
+
+
+def checks_of_failure(code: str) -> tuple[str, ...]:
+    """The checks a failure code makes fail (every failure that is not tolerated fails at least one)."""
+    if tolerated(code) or code == "signingCredential.ocsp.skipped":
+        return ()
+    if code.startswith("timeStamp."):
+        return ("timestamp",)
+    if code.startswith(("claimSignature.", "algorithm.")):
+        return ("signature",)
+    if code in ("signingCredential.revoked", "signingCredential.ocsp.revoked"):
+        return ("signer_trust", "revocation")
+    if code == "signingCredential.invalid":
+        return ("signature", "signer_trust")
+    if code.startswith("signingCredential."):
+        return ("signer_trust",)
+    if code.startswith("ingredient."):
+        return ("ingredients",)
+    return ("integrity",)  # assertion., claim., manifest., general., and any code we do not know
+
+
 def checks(verdict: Verdict, v: Validation, ingredient_nodes: list[Ingredient], *, trust_source: str | None,
-           trust_lists: list[str], signed_time: str | None) -> list[Check]:
+           trust_lists: list[str], signed_time: str | None, stopped: str | None = None) -> list[Check]:
+    """The six checks of the report, from the codes (all three lists) and the ingredient tree.
+
+    `stopped`: why the validator stopped before checking everything (a manifest it could not load):
+    then a check without a code is "unknown", never "pass".
+    """
     fail, ok, info = v.failure, v.success, v.warning
+    everything = fail + info + ok
+    evidence = Evidence.from_codes(c.code for c in everything)
+    failing: dict[str, ValidationCode] = {}
+    for c in fail:
+        for check_id in checks_of_failure(c.code):
+            failing.setdefault(check_id, c)
+    not_checked = f"Not checked: {stopped}" if stopped else None
     out: list[Check] = []
 
-    bad = _first(fail, "assertion.", "claim.", "manifest.")
-    if bad:
+    if bad := failing.get("integrity"):
         out.append(Check("integrity", CheckStatus.FAIL, bad.explanation))
     elif _first(ok, *_HASH_MATCH):
         out.append(Check("integrity", CheckStatus.PASS, "The media is exactly what was signed."))
     else:
-        out.append(Check("integrity", CheckStatus.UNKNOWN, "The validator did not confirm the media's hash."))
+        out.append(Check("integrity", CheckStatus.UNKNOWN, not_checked or "The validator did not confirm the media's hash."))
 
-    bad = _first(fail, "claimSignature.", "algorithm.") or _first(fail, "signingCredential.invalid")
-    if bad:
+    if bad := failing.get("signature"):
         out.append(Check("signature", CheckStatus.FAIL, bad.explanation))
     elif _first(ok, "claimSignature.validated"):
         out.append(Check("signature", CheckStatus.PASS, "The signature is correct."))
     else:
-        out.append(Check("signature", CheckStatus.UNKNOWN, "The signature was not confirmed."))
+        out.append(Check("signature", CheckStatus.UNKNOWN, not_checked or "The signature was not confirmed."))
 
-    bad = _first(fail, "signingCredential.", exclude=(UNTRUSTED, "signingCredential.ocsp.skipped"))
     if verdict is Verdict.TRUSTED:
-        out.append(Check("signer_trust", CheckStatus.PASS, f"The signer is trusted via {trust_source or 'a trust list'}."))
-    elif bad:
+        vouched = ("; a trusted timestamp shows its certificate was valid when the file was signed"
+                   if evidence.timestamp == TRUSTED_TIME else "")
+        out.append(Check("signer_trust", CheckStatus.PASS, f"The signer is trusted via {trust_source or 'a trust list'}{vouched}."))
+    elif bad := failing.get("signer_trust"):
         out.append(Check("signer_trust", CheckStatus.FAIL, bad.explanation))
+    elif _first(ok, "signingCredential.trusted"):  # trusted signer, but the manifest failed elsewhere
+        out.append(Check("signer_trust", CheckStatus.PASS,
+                         "The signer's certificate chains to a trust list you use (the manifest failed another check)."))
     elif _first(fail, UNTRUSTED):
         lists = ", ".join(trust_lists) if trust_lists else "none are loaded"
         out.append(Check("signer_trust", CheckStatus.WARN,
                          f"The signer is not on any trust list you use (loaded: {lists})."))
     else:
-        out.append(Check("signer_trust", CheckStatus.UNKNOWN, "Trust in the signer was not evaluated."))
+        out.append(Check("signer_trust", CheckStatus.UNKNOWN, not_checked or "Trust in the signer was not evaluated."))
 
-    bad = _first(fail, "timeStamp.", exclude=("timeStamp.untrusted",))
-    if bad:
+    # Every timeStamp code counts, whichever list c2pa-rs put it in (it logs a mismatch as informational).
+    stamp = _first(ok + info, "timeStamp.validated")
+    authority = (stamp.detail.split(":", 1)[-1].strip() if stamp and ":" in stamp.detail else "a timestamp authority")
+    when = f" {signed_time}" if signed_time else ""
+    if bad := failing.get("timestamp") or _first(everything, "timeStamp.", exclude=_TIME_OK):
         out.append(Check("timestamp", CheckStatus.FAIL, bad.explanation))
-    elif _first(fail + info, "timeStamp.untrusted"):
-        out.append(Check("timestamp", CheckStatus.WARN, "The timestamp authority is not on a trust list you use."))
-    elif stamp := _first(ok, "timeStamp.validated"):
-        authority = stamp.detail.split(":", 1)[-1].strip() if ":" in stamp.detail else "a timestamp authority"
-        out.append(Check("timestamp", CheckStatus.PASS, f"Signing time {signed_time or ''} vouched for by {authority}.".replace("  ", " ")))
+    elif evidence.timestamp == TRUSTED_TIME:
+        valid = (", while the signer's certificate was valid" if _first(ok, "claimSignature.insideValidity")
+                 and not evidence.expired else "")
+        out.append(Check("timestamp", CheckStatus.PASS, f"Signed{when}{valid}, as {authority} vouches."))
+    elif evidence.timestamp == UNTRUSTED_TIME or _first(everything, "timeStamp.untrusted"):
+        out.append(Check("timestamp", CheckStatus.WARN,
+                         f"A timestamp from {authority} gives the signing time{when}, but that authority is not on a "
+                         "trust list you use, so the time is not relied on."))
     else:
-        out.append(Check("timestamp", CheckStatus.NOT_APPLICABLE,
-                         "No timestamp: the signing time, if any, is the signer's own claim."))
+        out.append(Check("timestamp", CheckStatus.UNKNOWN if stopped else CheckStatus.NOT_APPLICABLE,
+                         not_checked or "No timestamp: the signing time, if any, is the signer's own claim."))
 
-    total = count_ingredients(ingredient_nodes)
-    broken = count_ingredients(ingredient_nodes, bad_only=True)
-    if total == 0:
-        out.append(Check("ingredients", CheckStatus.NOT_APPLICABLE, "Made from no other recorded files."))
-    elif broken:
-        out.append(Check("ingredients", CheckStatus.WARN,
-                         f"{broken} of {total} source files have Content Credentials that failed verification."))
-    else:
-        out.append(Check("ingredients", CheckStatus.PASS, f"The Content Credentials of all {total} source files are intact."))
+    out.append(_ingredients_check(ingredient_nodes, failing.get("ingredients"), not_checked))
 
-    bad = _first(fail, "signingCredential.revoked", "signingCredential.ocsp.revoked")
-    if bad:
+    if bad := failing.get("revocation"):
         out.append(Check("revocation", CheckStatus.FAIL, bad.explanation))
     elif _first(ok, "signingCredential.ocsp.notRevoked"):
         out.append(Check("revocation", CheckStatus.PASS, "The certificate issuer confirmed it is not revoked."))
     else:
         out.append(Check("revocation", CheckStatus.UNKNOWN, "Revocation was not checked (online checks are off)."))
     return out
+
+
+def _ingredients_check(nodes: list[Ingredient], failed: ValidationCode | None, not_checked: str | None) -> Check:
+    total = count_ingredients(nodes)
+    broken = count_ingredients(nodes, bad_only=True)
+    if broken:
+        who = "Its source file" if total == 1 else f"{broken:,} of its {plural(total, 'source file')}"
+        what = _what_went_wrong(problem_ingredients(nodes))
+        return Check("ingredients", CheckStatus.WARN, f"{who} {what} — {ingredient_problem_sentence(nodes)}")
+    if failed:
+        return Check("ingredients", CheckStatus.WARN, failed.explanation)
+    if total == 0:
+        return Check("ingredients", CheckStatus.UNKNOWN if not_checked else CheckStatus.NOT_APPLICABLE,
+                     not_checked or "Made from no other recorded files.")
+    bare = sum(1 for n in _walk(nodes) if n.verdict is Verdict.NONE)
+    if bare == total:
+        return Check("ingredients", CheckStatus.UNKNOWN,
+                     "Its source file carries no Content Credentials of its own, so its history is unknown."
+                     if total == 1 else f"None of its {plural(total, 'source file')} carries Content Credentials "
+                     "of its own, so their history is unknown.")
+    if bare == 0:
+        which = "its source file" if total == 1 else f"all {plural(total, 'source file')}"
+        return Check("ingredients", CheckStatus.PASS, f"The Content Credentials of {which} are intact.")
+    rest = "1 other carries none of its own" if bare == 1 else f"{bare:,} others carry none of their own"
+    return Check("ingredients", CheckStatus.PASS,
+                 f"The Content Credentials of {plural(total - bare, 'source file')} are intact; {rest}.")
+
+
+def _walk(nodes: list[Ingredient]) -> list[Ingredient]:
+    return [m for n in nodes for m in (n, *_walk(n.ingredients))]
 
 
 def empty_checks(reason: str) -> list[Check]:

@@ -17,12 +17,34 @@ Two details of c2pa-rs 0.91 shape the settings built here (both checked against 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .c2pa_loader import c2pa
 
 TSA_KIND = "tsa-list"  # a TrustSource of time-stamp authorities: never trusts a signer
+
+
+def offline_core() -> dict[str, Any]:
+    """c2pa `core` settings under which its HTTP resolvers refuse every host (an empty allow-list).
+
+    Remote manifest fetching off is not enough: a CAWG identity verified by a web-hosted service (issuer
+    did:web, CAWG identity assertion 1.1 §8.1) makes c2pa-rs 0.91 fetch https://<host>/.well-known/did.json
+    while it validates, which tells that host the file was opened. Blocked, it reports
+    cawg.ica.did_unavailable instead.
+    """
+    return {"allowed_network_hosts": []}
+
+
+@dataclass(frozen=True)
+class ListProvenance:
+    """Where a published trust list's snapshot came from: shown wherever the list is named."""
+
+    date: str  # YYYY-MM-DD: the date the snapshot is of
+    sha256: str  # of the file, or of the `sha256sum` lines of a list of several files
+    source: str  # the published address(es) of its files
+    origin: str  # "bundled" (shipped with the app) | "downloaded"
+    note: str = ""  # e.g. that it is older than 90 days
 
 
 @dataclass(frozen=True)
@@ -32,6 +54,7 @@ class TrustSource:
     allowed_pem: str = ""  # end-entity certificates accepted as they are
     trust_config: str = ""  # accepted EKU OIDs, one per line (store.cfg)
     kind: str = "anchor"  # "local-identity", "user-anchor", "trust-list", "tsa-list"
+    provenance: ListProvenance | None = None  # published lists only
 
     @property
     def trusts_signers(self) -> bool:
@@ -46,6 +69,11 @@ class TrustConfig:
 
     def names(self) -> list[str]:
         return [s.name for s in self.sources]
+
+    def snapshots(self) -> list[dict[str, str]]:
+        """{name, date, sha256, source, origin, note} of each published list in force (InspectionReport
+        engine.trust_snapshots)."""
+        return [{"name": s.name, **asdict(s.provenance)} for s in self.sources if s.provenance is not None]
 
     def signer_sources(self) -> tuple[TrustSource, ...]:
         return tuple(s for s in self.sources if s.trusts_signers)
@@ -71,6 +99,8 @@ class TrustConfig:
         settings: dict[str, Any] = {
             "verify": {"verify_trust": True, "remote_manifest_fetch": self.remote_manifest_fetch, "ocsp_fetch": False},
         }
+        if not self.remote_manifest_fetch:
+            settings["core"] = offline_core()
         if trust:
             settings["trust"] = trust
         return settings

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 
+from ..domain.ai import disclosure
+from ..domain.display import device_name
 from ..domain.report import InspectionReport, Verdict
 from .icons import badge, verdict_icon
 from .table_model import INDEX, ColumnsModel
@@ -41,9 +43,9 @@ def _cell(report: InspectionReport | None, column: int, stopped: bool = False) -
         r.signer.common_name if r.signer and r.signer.common_name else "",
         r.signer.trust_source if r.signer and r.signer.trust_source else "",
         (r.signed_at or "")[:19].replace("T", " "),
-        " ".join(p for p in (capture.make, capture.model) if p) if capture else "",
+        device_name(capture.make, capture.model) if capture else "",
         f"{capture.gps.lat:.5f}, {capture.gps.lon:.5f}" if capture and capture.gps else "",
-        "yes" if r.ai_generated else ("no" if r.ai_generated is False else ""),
+        disclosure(r).label,
         str(r.manifests) if r.manifests else "",
         r.file.sha256,
     )
@@ -133,7 +135,7 @@ class ReportFilter(QSortFilterProxyModel):
                 return False
             keep = {
                 "problems": report.verdict in (Verdict.INVALID, Verdict.ERROR),
-                "ai": bool(report.ai_generated),
+                "ai": bool(disclosure(report).generated),
                 "trusted": report.verdict is Verdict.TRUSTED,
                 "untrusted": report.verdict is Verdict.VALID,
                 "none": report.verdict is Verdict.NONE,

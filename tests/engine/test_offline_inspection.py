@@ -1,0 +1,87 @@
+"""Inspecting a file makes no network call unless remote fetching is on (engine.trust.offline_core).
+
+The file that would make one: its CAWG identity was verified by a web-hosted service (issuer did:web,
+CAWG identity assertion 1.1 §8.1), so validating it means fetching https://<host>/.well-known/did.json,
+and before that a DNS lookup of the host. Without the empty allow-list of network hosts, c2pa-rs 0.91.3
+does both even with remote manifest fetching off. strace watches every process the inspection starts
+(the isolated worker pool's fork server and workers); any connect/sendto/sendmsg of an internet
+socket (AF_INET, AF_INET6) fails the test. The host name is under .invalid (RFC 6761), so even a
+regression would reach nothing but the DNS resolver.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cawg_identity import sign_with_ica
+from tests.conftest import CORPUS, PROJECT
+
+STRACE = shutil.which("strace")
+pytestmark = pytest.mark.skipif(STRACE is None, reason="strace is needed to watch the worker's system calls")
+DID_WEB = "did:web:accounts.trustnxt-test.invalid"
+
+INSPECT = """
+import json, sys
+from pathlib import Path
+from trustnxt_desktop.domain.report import Verdict
+from trustnxt_desktop.engine.isolation import IsolatedPool
+from trustnxt_desktop.engine.trust import TrustConfig
+from trustnxt_desktop.engine.untrusted import inspect_isolated, parent_isolated
+
+if __name__ == "__main__":
+    pool = IsolatedPool("trustnxt_desktop.engine.untrusted", size=1)
+    try:
+        report = inspect_isolated(pool, Path(sys.argv[1]), TrustConfig())
+        parent = parent_isolated(pool, Path(sys.argv[1]), "image/jpeg", "received.jpg", TrustConfig())
+    finally:
+        pool.close()
+    print(json.dumps({"verdict": report.verdict.value, "identity": report.to_dict()["identity"],
+                      "parent": parent.verdict.value}))
+"""
+
+# The same kind of process tree touching the network on purpose: proves strace sees a worker's sockets.
+TOUCH = """
+import multiprocessing, socket
+
+def touch():
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).connect(("127.0.0.1", 9))
+
+if __name__ == "__main__":
+    worker = multiprocessing.get_context("forkserver").Process(target=touch)
+    worker.start()
+    worker.join()
+"""
+
+
+def traced(script: str, folder: Path, *args: str) -> tuple[str, list[str]]:
+    """(stdout, the internet-socket calls) of `script` run under strace -f."""
+    path, log = folder / "script.py", folder / "strace.log"
+    path.write_text(script)
+    done = subprocess.run([STRACE, "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(log),  # type: ignore[list-item]
+                           sys.executable, str(path), *args], cwd=PROJECT, capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "PYTHONPATH": str(PROJECT)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout, [line for line in log.read_text().splitlines() if "AF_INET" in line]
+
+
+def test_strace_sees_a_worker_touch_the_network(tmp_path: Path) -> None:
+    _out, calls = traced(TOUCH, tmp_path)
+    assert any("127.0.0.1" in call for call in calls), calls
+
+
+def test_inspecting_a_did_web_identity_opens_no_socket(tmp_path: Path) -> None:
+    signed = sign_with_ica(CORPUS / "media" / "no_manifest.jpg", tmp_path / "received.jpg", issuer=DID_WEB)
+    out, calls = traced(INSPECT, tmp_path, str(signed))
+    assert calls == []
+    result = json.loads(out)
+    (identity,) = result["identity"]
+    # The validator got as far as wanting the service's key, and was refused it.
+    assert identity["issuer"] == DID_WEB and "cawg.ica.did_unavailable" in identity["codes"]
+    assert result["verdict"] == "valid" and result["parent"] == "valid"  # an unfetched key is not a broken file
