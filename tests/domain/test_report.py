@@ -23,7 +23,7 @@ def test_from_dict_rejects_other_schemas() -> None:
 
 
 def test_action_and_source_labels() -> None:
-    from trustnxt_desktop.domain.explain import action_label, source_type_label
+    from trustnxt_desktop.domain.display import action_label, source_type_label
 
     assert action_label("c2pa.color_adjustments") == "Colours adjusted"
     assert action_label("com.vendor.magic_wand") == "Magic wand"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ..services.backend import Backend
 from ..services.backends import describe_engine, make_backend
@@ -11,6 +12,7 @@ from ..services.credentials import DEFAULT_PROFILE
 from ..services.keyring_store import KeyringSecretStore
 from ..services.paths import data_root
 from ..services.settings import BACKENDS, SettingsStore
+from ..services.store_health import StoreNotice, listen
 
 EXIT_OK, EXIT_USAGE, EXIT_CONFIG, EXIT_FAILED = 0, 2, 3, 4
 
@@ -36,6 +38,26 @@ class Progress:
         self.done += 1
         if not self.quiet:
             print(f"[{self.done}/{self.total}] {text}", file=sys.stderr, flush=True)
+
+
+def say_store_notices() -> None:
+    """A damaged local store found while a command runs is said at once, on stderr (stdout stays clean for
+    --json): what happened and where the damaged file is now."""
+    listen(_print_notice)
+
+
+def _print_notice(notice: StoreNotice) -> None:
+    print(f"trustnxt: {notice.text}", file=sys.stderr, flush=True)
+
+
+def given_paths(texts: list[str]) -> list[Path]:
+    """The files and folders named on the command line. A mistyped one is a usage error (exit 2), found
+    before any work starts, so a run never half-happens because of a typo."""
+    paths = [Path(t) for t in texts]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError("no such file: " + ", ".join(missing))
+    return paths
 
 
 def jobs_arg(text: str) -> int:

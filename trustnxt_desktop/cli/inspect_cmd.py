@@ -20,7 +20,8 @@ from ..services.paths import data_root
 from ..services.recording import unwrap
 from ..services.text_report import render
 from ..services.trust_sources import build_trust_config
-from .common import EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, jobs_arg, open_backend
+from .common import (EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, given_paths, jobs_arg,
+                     open_backend)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -51,14 +52,27 @@ def _local_trust(args: argparse.Namespace, backend: LocalBackend) -> None:
                                              remote_manifest_fetch=backend.settings.remote_manifest_fetch, extra=extra))
 
 
+def _trust_notes(trust: TrustConfig, chosen_off: bool) -> None:
+    """On stderr: that no published list is available, or which lists in use are older than 90 days."""
+    lists = [s for s in trust.sources if s.provenance is not None]
+    if not lists and not chosen_off:
+        print("trustnxt: no published trust list available (the lists shipped with the app are missing or damaged; "
+              "run `trustnxt trust update`): signers can be valid, not trusted, unless you trust them yourself",
+              file=sys.stderr)
+    old = [s.name for s in lists if s.provenance and s.provenance.note]
+    if old:
+        print(f"trustnxt: note: trust lists older than 90 days in use: {', '.join(old)}; run `trustnxt trust update` "
+              "when online (details: `trustnxt trust status`)", file=sys.stderr)
+
+
 async def run(args: argparse.Namespace) -> int:
+    paths = given_paths(args.paths)
     backend = open_backend(args)
     engine = unwrap(backend)
     if isinstance(engine, LocalBackend):
         _local_trust(args, engine)
-        if not args.quiet and not args.json and not any(s.kind == "trust-list" for s in engine.trust().sources):
-            print("trustnxt: no published trust list loaded (run `trustnxt trust update`): signers can be valid, "
-                  "not trusted, unless you trust them yourself", file=sys.stderr)
+        if not args.quiet and not args.json:
+            _trust_notes(engine.trust(), args.no_default_trust)
     else:
         local_only = [flag for flag, given in (("--trust-anchor", args.trust_anchor), ("--no-default-trust",
                       args.no_default_trust), ("--fetch-remote", args.fetch_remote)) if given]
@@ -66,7 +80,7 @@ async def run(args: argparse.Namespace) -> int:
             await backend.aclose()
             raise UsageError(f"{', '.join(local_only)} work only with --backend local: the TrustNXT service "
                              "uses its own trust lists")
-    found = expand([Path(p) for p in args.paths])
+    found = expand(paths)
     progress = Progress(len(found), args.quiet or not args.json)
     service_failures = 0
 

@@ -99,6 +99,8 @@ class Ingredient:
     manifest: str | None = None  # label of the ingredient's own active manifest
     failure_codes: list[str] = field(default_factory=list)
     ingredients: list[Ingredient] = field(default_factory=list)
+    signer: SignerInfo | None = None  # who signed the ingredient's own manifest
+    ai_disclosure: str | None = None  # domain.ai.AiKind value for it and what it was made from
 
 
 @dataclass
@@ -124,6 +126,75 @@ class EngineInfo:
     name: str
     version: str
     trust_lists: list[str] = field(default_factory=list)
+    # Each published list among trust_lists: {name, date, sha256, source (its published addresses),
+    # origin ("bundled" with the app | "downloaded"), note (e.g. older than 90 days)}.
+    trust_snapshots: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Author:
+    """A person or organisation the signer names as the author (schema.org CreativeWork `author`, or
+    `dc:creator` of a c2pa.metadata / cawg.metadata / stds.iptc assertion). A claim of the signer, not
+    a verified identity: that is what `identity` holds."""
+
+    name: str
+    assertion: str  # label of the assertion it was read from
+    identifier: str | None = None  # a URL or other identifier given for the author
+
+
+@dataclass
+class TrainingChoice:
+    """One entry of a c2pa.training-mining / cawg.training-mining assertion (C2PA 2.1 §18.14, CAWG
+    training-and-data-mining assertion 1.1): whether the file may be used for `entry`."""
+
+    entry: str  # e.g. "c2pa.ai_generative_training", "cawg.data_mining"
+    use: str  # "allowed" | "notAllowed" | "constrained", as written
+    constraint_info: str | None = None  # the conditions when `use` is "constrained"
+
+
+@dataclass
+class VerifiedIdentity:
+    """One entry of `verifiedIdentities` in an identity claims aggregation credential (CAWG identity
+    assertion 1.1 §8.1.1.4): an account or attribute the aggregator checked."""
+
+    type: str  # cawg.social_media | cawg.document_verification | cawg.affiliation | cawg.crypto_wallet | cawg.web_site
+    name: str | None = None
+    username: str | None = None
+    uri: str | None = None
+    address: str | None = None  # crypto wallets
+    provider: str | None = None  # provider name, e.g. "behance"
+    provider_id: str | None = None  # provider URL
+    verified_at: str | None = None
+
+
+@dataclass
+class IdentityAssertion:
+    """A CAWG identity assertion (cawg.identity): someone other than, or besides, the C2PA signer who
+    vouches for the file, by an X.509 certificate (`cawg.x509.cose`) or through an identity claims
+    aggregator that verified accounts (`cawg.identity_claims_aggregation`)."""
+
+    label: str  # cawg.identity, cawg.identity__1, ...
+    sig_type: str
+    status: Verdict  # trusted | valid (signer or aggregator not trusted by you) | invalid | unverified
+    status_detail: str  # plain language, ours
+    signer: SignerInfo | None = None  # X.509: the certificate's subject
+    issuer: str | None = None  # identity claims aggregation: the aggregator (a DID)
+    verified_identities: list[VerifiedIdentity] = field(default_factory=list)
+    referenced_assertions: list[str] = field(default_factory=list)  # labels of what it vouches for
+    codes: list[str] = field(default_factory=list)  # the validator's codes about this assertion
+
+
+@dataclass
+class PictureShape:
+    """Pixel size of a picture as stored and its EXIF Orientation (EXIF 2.32 tag 0x0112: 1 upright,
+    2–4 mirrored or turned 180°, 5–8 turned by 90°, which swaps width and height when shown)."""
+
+    width: int
+    height: int
+    orientation: int = 1
+
+    def shown_size(self) -> tuple[int, int]:
+        return (self.height, self.width) if self.orientation in (5, 6, 7, 8) else (self.width, self.height)
 
 
 @dataclass
@@ -141,13 +212,20 @@ class InspectionReport:
     capture_unsigned: Capture | None = None  # from the file's own EXIF: anyone could have written it
     actions: list[Action] = field(default_factory=list)
     ai_generated: bool | None = None
+    ai_disclosure: str | None = None  # domain.ai.AiKind value; decides what every view says about AI
     ingredients: list[Ingredient] = field(default_factory=list)
     validation: Validation = field(default_factory=Validation)
     manifests: int = 0
     thumbnail: str | None = None  # the active manifest's thumbnail identifier
-    remote_url: str | None = None
+    remote_url: str | None = None  # where the manifest store is kept, when it is not in the file
+    manifest_stores: int | None = None  # embedded C2PA manifest stores found in the file's bytes
     error: str | None = None
     raw: dict[str, Any] | None = None
+    authors: list[Author] = field(default_factory=list)
+    training_mining: list[TrainingChoice] = field(default_factory=list)
+    identity: list[IdentityAssertion] = field(default_factory=list)
+    picture: PictureShape | None = None  # the file's own picture (still images)
+    thumbnail_shape: PictureShape | None = None  # the thumbnail signed into the active manifest
     schema: str = SCHEMA
 
     def check(self, check_id: str) -> Check | None:
@@ -177,6 +255,7 @@ class InspectionReport:
             capture_unsigned=_capture(data.get("capture_unsigned")),
             actions=[Action(**a) for a in data.get("actions", [])],
             ai_generated=data.get("ai_generated"),
+            ai_disclosure=data.get("ai_disclosure"),
             ingredients=[_ingredient(i) for i in data.get("ingredients", [])],
             validation=Validation(
                 **{k: [ValidationCode(**c) for c in validation.get(k, [])] for k in ("failure", "warning", "success")}
@@ -184,8 +263,15 @@ class InspectionReport:
             manifests=data.get("manifests", 0),
             thumbnail=data.get("thumbnail"),
             remote_url=data.get("remote_url"),
+            manifest_stores=data.get("manifest_stores"),
             error=data.get("error"),
             raw=data.get("raw"),
+            # Added within schema 1: reports written before them simply have none.
+            authors=[Author(**a) for a in data.get("authors", [])],
+            training_mining=[TrainingChoice(**t) for t in data.get("training_mining", [])],
+            identity=[_identity(i) for i in data.get("identity", [])],
+            picture=PictureShape(**data["picture"]) if data.get("picture") else None,
+            thumbnail_shape=PictureShape(**data["thumbnail_shape"]) if data.get("thumbnail_shape") else None,
         )
 
 
@@ -202,6 +288,21 @@ def _capture(data: dict[str, Any] | None) -> Capture | None:
     )
 
 
+def _identity(data: dict[str, Any]) -> IdentityAssertion:
+    signer = data.get("signer")
+    return IdentityAssertion(
+        label=data["label"],
+        sig_type=data.get("sig_type", ""),
+        status=Verdict(data["status"]),
+        status_detail=data.get("status_detail", ""),
+        signer=SignerInfo(**signer) if signer else None,
+        issuer=data.get("issuer"),
+        verified_identities=[VerifiedIdentity(**v) for v in data.get("verified_identities", [])],
+        referenced_assertions=list(data.get("referenced_assertions", [])),
+        codes=list(data.get("codes", [])),
+    )
+
+
 def _ingredient(data: dict[str, Any]) -> Ingredient:
     return Ingredient(
         title=data.get("title"),
@@ -212,6 +313,8 @@ def _ingredient(data: dict[str, Any]) -> Ingredient:
         manifest=data.get("manifest"),
         failure_codes=list(data.get("failure_codes", [])),
         ingredients=[_ingredient(i) for i in data.get("ingredients", [])],
+        signer=SignerInfo(**data["signer"]) if data.get("signer") else None,
+        ai_disclosure=data.get("ai_disclosure"),
     )
 
 

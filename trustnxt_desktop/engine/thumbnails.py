@@ -47,13 +47,17 @@ def make_thumbnail(source: Path | io.BytesIO, media_type: str | None, edge: int,
             im.draft("RGB", (max(1, int(w * scale)), max(1, int(h * scale))))
         elif getattr(im, "n_frames", 1) > 1:
             im.seek(0)  # animations: the first frame
-        im = ImageOps.exif_transpose(im)
-        if im.mode not in ("RGB", "L"):
-            im = _flatten(im)
-        im.thumbnail((edge, edge), Image.Resampling.BILINEAR, reducing_gap=2.0)
-        out = io.BytesIO()
-        im.convert("RGB").save(out, "JPEG", quality=quality, optimize=False)
-        return out.getvalue()
+        return encode_thumbnail(ImageOps.exif_transpose(im), edge, quality)
+
+
+def encode_thumbnail(im: Image.Image, edge: int, quality: int = 80) -> bytes:
+    """A decoded picture, already turned upright, as a JPEG whose long edge is at most `edge` pixels."""
+    if im.mode not in ("RGB", "L"):
+        im = _flatten(im)
+    im.thumbnail((edge, edge), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    out = io.BytesIO()
+    im.convert("RGB").save(out, "JPEG", quality=quality, optimize=False)
+    return out.getvalue()
 
 
 def _flatten(im: Image.Image) -> Image.Image:

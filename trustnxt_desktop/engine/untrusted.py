@@ -1,4 +1,5 @@
-"""Parsing files we did not make — inspection, previews, manifest thumbnails — in isolated workers.
+"""Parsing files we did not make — inspection, previews, manifest thumbnails, the credentials a file
+carries before we protect it — in isolated workers.
 
 The functions in TASKS run inside the worker processes of engine.isolation; the *_isolated helpers
 are what the rest of the app calls. They never raise for a problem with the file: a crash, hang or
@@ -19,10 +20,12 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..domain.report import InspectionReport
+from ..domain.report import InspectionReport, Verdict
 from . import inspect as engine_inspect
 from .isolation import IsolatedPool, Limits, WorkerFailure
-from .media import sniff
+from .media import sniff, sniff_bytes
+from .parent import ParentCredentials, examine_parent
+from .pictures import make_preview
 from .thumbnails import make_thumbnail, register_heif
 from .trust import TrustConfig
 
@@ -49,7 +52,7 @@ def _inspect(trust: TrustConfig, path: str) -> InspectionReport:
 
 def _thumbnail(path: str, media_type: str | None, edge: int) -> bytes | None:
     p = Path(path)
-    return make_thumbnail(p, media_type if media_type is not None else sniff(p), edge)
+    return make_preview(p, media_type if media_type is not None else sniff(p), edge)
 
 
 def _resource(trust: TrustConfig, path: str, identifier: str) -> bytes:
@@ -58,7 +61,18 @@ def _resource(trust: TrustConfig, path: str, identifier: str) -> bytes:
     return buf.getvalue()
 
 
-TASKS: dict[str, Callable[..., Any]] = {"inspect": _inspect, "thumbnail": _thumbnail, "resource": _resource}
+def _resource_picture(trust: TrustConfig, path: str, identifier: str, edge: int) -> bytes | None:
+    """A manifest thumbnail decoded here and re-encoded upright (EXIF orientation applied) at `edge`."""
+    data = _resource(trust, path, identifier)
+    return make_thumbnail(io.BytesIO(data), sniff_bytes(data[:64]), edge) if data else None
+
+
+def _parent(trust: TrustConfig, path: str, media_type: str, title: str) -> ParentCredentials:
+    return examine_parent(Path(path), media_type, title, trust)
+
+
+TASKS: dict[str, Callable[..., Any]] = {"inspect": _inspect, "thumbnail": _thumbnail, "resource": _resource,
+                                        "resource_picture": _resource_picture, "parent": _parent}
 
 register_heif()  # once in the fork server, not once per worker
 
@@ -121,6 +135,30 @@ def resource_isolated(pool: IsolatedPool, path: Path, identifier: str, trust: Tr
                      seconds=time_limit(pool, path))
 
 
+def resource_picture_isolated(pool: IsolatedPool, path: Path, identifier: str, edge: int,
+                              trust: TrustConfig | None = None) -> bytes | None:
+    """A manifest thumbnail as a JPEG turned upright, at most `edge` pixels; raises like thumbnail_isolated."""
+    return pool.call("resource_picture", str(path), identifier, edge, shared=_shared_trust(trust or TrustConfig()),
+                     seconds=time_limit(pool, path))
+
+
+def parent_isolated(pool: IsolatedPool, path: Path, media_type: str, title: str,
+                    trust: TrustConfig) -> ParentCredentials:
+    """The original's own credentials and its parent ingredient (engine.parent), read in a worker.
+
+    Never raises for the file: when the reader crashed, stalled or failed, the result says the
+    credentials could not be read (no archive), and protect records the original without them.
+    """
+    try:
+        return pool.call("parent", str(path), media_type, title, shared=_shared_trust(trust),
+                         seconds=time_limit(pool, path))
+    except WorkerFailure as e:
+        problem = f"{CRASH_SUMMARY}: the reader {_what(e)}"
+    except RuntimeError as e:  # TaskError, or the pool was shut down
+        problem = str(e)
+    return ParentCredentials(Verdict.ERROR, reason=problem, problem=problem)
+
+
 def time_limit(pool: IsolatedPool, path: Path) -> float:
     try:
         size = path.stat().st_size
@@ -154,4 +192,5 @@ def shared_pool() -> IsolatedPool:
         return _shared_pool
 
 
-__all__ = ["CRASH_SUMMARY", "inspect_isolated", "inspect_many_isolated", "resource_isolated", "shared_pool", "thumbnail_isolated"]
+__all__ = ["CRASH_SUMMARY", "inspect_isolated", "inspect_many_isolated", "parent_isolated", "resource_isolated",
+           "resource_picture_isolated", "shared_pool", "thumbnail_isolated"]

@@ -1,5 +1,5 @@
-"""Preview images for the GUI, made off the GUI thread and outside the app's process: of a file itself, or
-a manifest's thumbnail. Decoding runs in the isolated worker pool (engine.untrusted), so a crafted
+"""Preview images for the GUI and the PDF report, made off the GUI thread and outside the app's process: of
+a file itself (an image, a PDF's first page, a video frame), or a manifest's thumbnail. Decoding runs in the isolated worker pool (engine.untrusted), so a crafted
 picture that crashes, hangs or exhausts a decoder only costs its preview.
 """
 
@@ -10,13 +10,14 @@ import logging
 from pathlib import Path
 
 from ..engine.isolation import IsolatedPool, WorkerFailure
-from ..engine.untrusted import resource_isolated, shared_pool, thumbnail_isolated
+from ..engine.untrusted import resource_picture_isolated, shared_pool, thumbnail_isolated
 
 log = logging.getLogger(__name__)
 
 
 def file_preview(path: Path, edge: int, pool: IsolatedPool | None = None) -> bytes | None:
-    """A JPEG of the file's own picture, or None (not an image, unreadable, hostile)."""
+    """A JPEG of the file's own picture as people see it — a still image turned by its EXIF orientation,
+    a PDF's first page, a video frame — or None (no picture, unreadable, hostile)."""
     try:
         return thumbnail_isolated(pool or shared_pool(), path, edge)
     except WorkerFailure as e:
@@ -26,21 +27,21 @@ def file_preview(path: Path, edge: int, pool: IsolatedPool | None = None) -> byt
         return None
 
 
-def manifest_resource(path: Path, identifier: str, pool: IsolatedPool | None = None) -> bytes | None:
-    """A resource (thumbnail) stored inside the file's Content Credentials, or None."""
+def manifest_picture(path: Path, identifier: str, edge: int, pool: IsolatedPool | None = None) -> bytes | None:
+    """A thumbnail stored inside the file's Content Credentials, decoded in a worker and re-encoded as an
+    upright JPEG (its EXIF orientation applied) of at most `edge` pixels; None when there is none."""
     try:
-        data = resource_isolated(pool or shared_pool(), path, identifier)
+        return resource_picture_isolated(pool or shared_pool(), path, identifier, edge)
     except WorkerFailure as e:
-        log.warning("no manifest thumbnail for %s: the parser %s", path.name, e.detail)
+        log.warning("no manifest thumbnail for %s: the decoder %s", path.name, e.detail)
         return None
-    except Exception:  # noqa: BLE001 - c2pa raises its own error types; a missing thumbnail is not fatal
+    except Exception:  # noqa: BLE001 - c2pa and Pillow raise many kinds on crafted files; a thumbnail is optional
         return None
-    return data or None
+
+
+async def manifest_picture_async(path: Path, identifier: str, edge: int) -> bytes | None:
+    return await asyncio.to_thread(manifest_picture, path, identifier, edge)
 
 
 async def file_preview_async(path: Path, edge: int) -> bytes | None:
     return await asyncio.to_thread(file_preview, path, edge)
-
-
-async def manifest_resource_async(path: Path, identifier: str) -> bytes | None:
-    return await asyncio.to_thread(manifest_resource, path, identifier)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from ..domain.ai import disclosure
+from ..domain.attribution import identity_line, identity_status_label, identity_who, training_rows, training_summary
+from ..domain.display import action_label, device_name
+from ..domain.history import empty_history_reason
+from ..domain.pictures import thumbnail_note
 from ..domain.report import Capture, Ingredient, InspectionReport
 
 _MARK = {"pass": "✓", "fail": "✗", "warn": "!", "unknown": "?", "not_applicable": "-"}
@@ -12,7 +17,7 @@ def _capture_lines(label: str, c: Capture | None) -> list[str]:
         return []
     parts = []
     if c.make or c.model:
-        parts.append(" ".join(p for p in (c.make, c.model) if p))
+        parts.append(device_name(c.make, c.model))
     if c.gps:
         alt = f", {c.gps.alt:g} m" if c.gps.alt is not None else ""
         parts.append(f"at {c.gps.lat:.6f}, {c.gps.lon:.6f}{alt}")
@@ -24,8 +29,21 @@ def _capture_lines(label: str, c: Capture | None) -> list[str]:
 def _ingredient_lines(nodes: list[Ingredient], depth: int = 2) -> list[str]:
     lines = []
     for n in nodes:
-        lines.append(f"{'  ' * depth}- {n.title or '(untitled)'} [{n.relationship or '?'}] {n.verdict.value}")
+        signed = f", signed by {n.signer.common_name}" if n.signer and n.signer.common_name else ""
+        codes = f" ({', '.join(n.failure_codes)})" if n.failure_codes else ""
+        lines.append(f"{'  ' * depth}- {n.title or '(untitled)'} [{n.relationship or '?'}] {n.verdict.value}{signed}{codes}")
         lines.extend(_ingredient_lines(n.ingredients, depth + 1))
+    return lines
+
+
+def _attribution_lines(r: InspectionReport) -> list[str]:
+    lines = []
+    if summary := training_summary(r.training_mining):
+        lines.append(f"  AI training and data mining: {summary}")
+        lines += [f"    {what}: {permission}" for what, permission in training_rows(r.training_mining)]
+    for a in r.identity:
+        lines.append(f"  identity (CAWG): {identity_who(a)} — {identity_status_label(a.status)}: {a.status_detail}")
+        lines += [f"    {identity_line(v)}" for v in a.verified_identities]
     return lines
 
 
@@ -40,17 +58,25 @@ def render(report: InspectionReport) -> str:
         lines.append(f"  signed at: {r.signed_at}")
     if r.claim_generator:
         lines.append(f"  made with: {r.claim_generator}")
+    if r.authors:
+        lines.append("  author: " + ", ".join(a.name for a in r.authors))
+    lines += _attribution_lines(r)
     lines += _capture_lines("capture (signed)", r.capture)
     lines += _capture_lines("capture (unsigned EXIF, anyone could have written it)", r.capture_unsigned)
     if r.actions:
-        lines.append("  history: " + ", ".join(a.action.removeprefix("c2pa.") for a in r.actions))
-    if r.ai_generated:
-        lines.append("  AI-generated: yes (declared in the Content Credentials)")
+        lines.append("  history: " + ", ".join(action_label(a.action) for a in r.actions))
+    elif r.manifests:
+        lines.append(f"  history: none recorded — {empty_history_reason(r)}")
+    if (ai := disclosure(r)).sentence:
+        lines.append(f"  AI-generated: {'yes' if ai.generated else 'no'} — {ai.sentence}")
     if r.ingredients:
         lines.append("  made from:")
         lines += _ingredient_lines(r.ingredients)
     if r.remote_url:
-        lines.append(f"  remote Content Credentials: {r.remote_url}")
+        fetched = "fetched from" if r.verdict.value in ("trusted", "valid", "invalid") else "stored at, not fetched"
+        lines.append(f"  remote Content Credentials ({fetched}): {r.remote_url}")
+    if note := thumbnail_note(r.picture, r.thumbnail_shape):
+        lines.append(f"  thumbnail: {note}")
     if r.verdict.value in ("trusted", "valid", "invalid"):
         lines.append("  checks: " + "  ".join(f"{_MARK[c.status.value]} {c.id}" for c in r.checks))
     for code in r.validation.failure:

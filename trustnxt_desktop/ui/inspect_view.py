@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.display import plural
 from ..domain.report import InspectionReport
 from ..services.backend import Backend
 from ..services.batch import inspect_batch
@@ -101,7 +102,7 @@ class InspectView(ForwardsDrops, QWidget):
         self.filter_choice.currentIndexChanged.connect(self._filter_changed)
         self.search.textChanged.connect(self._search_changed)
 
-        # Says why nobody shows as trusted on a machine that has not downloaded any trust list yet.
+        # Says why nobody shows as trusted when no trust list is available (none shipped intact, none downloaded).
         self.trust_hint = QLabel()
         self.trust_hint.setObjectName("trustHint")
         self.trust_hint.setWordWrap(True)
@@ -162,8 +163,11 @@ class InspectView(ForwardsDrops, QWidget):
     async def open_paths_async(self, paths: list[Path]) -> list[InspectionReport]:
         found = await asyncio.to_thread(expand, paths)
         first = self.model.add([f.path for f in found])
-        if found and not self.table.selectionModel().hasSelection():
-            self.select_row(self.proxy.mapFromSource(self.model.index(first, 0)).row())
+        if found:  # what was just opened is what the person wants to read: its first file becomes current
+            shown = self.proxy.mapFromSource(self.model.index(first, 0))
+            if shown.isValid():
+                self.select_row(shown.row())
+                self.table.scrollTo(shown)
         if self._active_batches == 0:
             self.progress.setRange(0, 0)
             self.progress.setValue(0)
@@ -268,7 +272,7 @@ class InspectView(ForwardsDrops, QWidget):
 
     def _update_count(self) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
-        self.count_label.setText(f"{shown} of {total} files" if shown != total else f"{total} files")
+        self.count_label.setText(f"{shown:,} of {plural(total, 'file')}" if shown != total else plural(total, "file"))
 
     def _update_busy(self) -> None:
         busy = self._active_batches > 0

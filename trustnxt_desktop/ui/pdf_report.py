@@ -2,7 +2,9 @@
 
 A cover page (date, program and validator versions, the trust-list snapshots in force, a summary and
 an index of files) and one section per file (thumbnail, verdict, checks, signer, capture data, history,
-ingredients, validation codes, sha256). Every page carries a running header and "page x of y".
+ingredients, validation codes, sha256). Every page carries a running header and "page x of y". The HTML
+marks where it may be cut (pdf_pages): a table row, a heading with its first row, the last lines of a
+section are never split across pages; each file starts a page.
 
 Callers: the GUI awaits `export_pdf` (thumbnails are extracted in a worker thread, drawing happens on the
 calling thread); the CLI, which must not load Qt, runs `trustnxt-desktop --render-report REQUEST OUT`,
@@ -19,15 +21,23 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
-from PySide6.QtGui import (QColor, QFont, QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter,
-                           QTextDocument)
+from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from .. import APP_NAME
+from ..domain.ai import disclosure
+from ..domain.explain import fetched_from, signer_trust_words
+from ..domain.attribution import (identity_detail, identity_status_label, identity_type_label, identity_who,
+                                  short_issuer, training_rows, training_summary)
+from ..domain.display import action_label, device_name, plural, relationship_label, source_type_label
 from ..domain.errors import TrustNXTError
+from ..domain.history import empty_history_reason
+from ..domain.pictures import thumbnail_note
 from ..domain.report import Capture, Ingredient, InspectionReport, Verdict
 from ..services.exports import EvidenceRequest, evidence_request
-from ..services.previews import file_preview, manifest_resource
+from ..services.previews import file_preview, manifest_picture
+from .images import image_from_bytes
+from .pdf_pages import PAGE, ROW, SECTION, PageLayout
 from .theme import CHECK_NAMES, CHECK_STATUS, VERDICTS
 
 DPI = 300
@@ -55,12 +65,16 @@ def _px(value: float) -> int:
 # -- thumbnails (blocking; run off the GUI thread) --------------------------------------------------
 
 def collect_thumbnails(reports: Sequence[InspectionReport]) -> Thumbnails:
-    """The manifest's own thumbnail when there is one, else a preview of the picture itself."""
+    """The manifest's own thumbnail when there is one, else a preview of the file itself (a picture, a PDF's
+    first page, a video frame); both turned upright by their EXIF orientation. A thumbnail that cannot be
+    read is left out rather than replaced by the file's picture under its caption."""
     found: Thumbnails = {}
     for i, r in enumerate(reports):
         path = Path(r.file.path)
-        data = manifest_resource(path, r.thumbnail) if r.thumbnail and path.is_file() else None
-        if data is None and path.is_file() and r.verdict not in (Verdict.UNSUPPORTED, Verdict.ERROR):
+        data = None
+        if r.thumbnail and path.is_file():
+            data = manifest_picture(path, r.thumbnail, THUMB_EDGE)
+        elif path.is_file() and r.verdict not in (Verdict.UNSUPPORTED, Verdict.ERROR):
             data = file_preview(path, THUMB_EDGE)
         found[i] = data
     return found
@@ -74,15 +88,22 @@ def _badge(verdict: Verdict, size: float = 9) -> str:
             f"&nbsp;{html.escape(verdict.value.upper())}&nbsp;</span>")
 
 
+def _table(rows: Sequence[str], header: str = "") -> str:
+    """Table rows (`<tr>`s whose cells, all but the last, give their width, so every row lines up) as one
+    unit each: a row is never split across pages, and the header row stays with the first row."""
+    return ROW.join(f'<table width="100%" cellspacing="0" cellpadding="3">{header if i == 0 else ""}{row}</table>'
+                    for i, row in enumerate(rows))
+
+
 def _rows(pairs: Sequence[tuple[str, str]]) -> str:
-    body = "".join(f'<tr><td width="28%" style="color:{_MUTED}">{html.escape(k)}</td><td>{v}</td></tr>'
-                   for k, v in pairs)
-    return f'<table width="100%" cellspacing="0" cellpadding="3">{body}</table>'
+    return _table([f'<tr><td width="28%" style="color:{_MUTED}">{html.escape(k)}</td><td>{v}</td></tr>'
+                   for k, v in pairs])
 
 
 def _section(title: str, content: str) -> str:
-    return (f'<h3 style="font-size:10.5pt; color:{_INK}; margin-top:10px; margin-bottom:2px;">{html.escape(title)}</h3>'
-            f'<hr style="height:1px; background-color:{_RULE};"/>{content}')
+    """A heading, kept on one page with the first row of its content."""
+    return (f'{SECTION}<h3 style="font-size:10.5pt; color:{_INK}; margin-top:0; margin-bottom:2px;">'
+            f'{html.escape(title)}</h3><hr style="height:1px; background-color:{_RULE};"/>{content}')
 
 
 def _capture_text(c: Capture | None) -> list[tuple[str, str]]:
@@ -90,7 +111,7 @@ def _capture_text(c: Capture | None) -> list[tuple[str, str]]:
         return []
     rows = []
     if c.make or c.model:
-        rows.append(("Device", _e(" ".join(p for p in (c.make, c.model) if p))))
+        rows.append(("Device", _e(device_name(c.make, c.model))))
     if c.gps:
         alt = f", altitude {c.gps.alt:g} m" if c.gps.alt is not None else ""
         rows.append(("Location", _e(f"{c.gps.lat:.6f}, {c.gps.lon:.6f}{alt}")))
@@ -104,10 +125,31 @@ def _ingredient_rows(nodes: list[Ingredient], depth: int = 0) -> list[str]:
     for n in nodes:
         indent = "&nbsp;" * 4 * depth + ("↳ " if depth else "")
         codes = f' <span style="color:{_MUTED}">({html.escape(", ".join(n.failure_codes))})</span>' if n.failure_codes else ""
-        rows.append(f"<tr><td>{indent}{_e(n.title or '(untitled)')}</td><td>{_e(n.relationship)}</td>"
+        if n.signer and n.signer.common_name:
+            codes += f'<br/><span style="color:{_MUTED}">signed by {html.escape(n.signer.common_name)}</span>'
+        rows.append(f'<tr><td width="40%">{indent}{_e(n.title or "(untitled)")}</td>'
+                    f'<td width="30%">{_e(relationship_label(n.relationship))}</td>'
                     f"<td>{_badge(n.verdict, 7.5)}{codes}</td></tr>")
         rows.extend(_ingredient_rows(n.ingredients, depth + 1))
     return rows
+
+
+def _attribution_sections(r: InspectionReport) -> list[str]:
+    """CAWG identity assertions and training / data-mining choices, in the words the app uses."""
+    parts = []
+    for a in r.identity:
+        rows = [("Named", f"<b>{_e(identity_who(a))}</b>"),
+                ("Status", f"<b>{_e(identity_status_label(a.status))}</b> — {_e(a.status_detail)}")]
+        if a.signer and a.signer.issuer:
+            rows.append(("Certificate issuer", _e(a.signer.issuer)))
+        if a.issuer:  # a did:jwk is a whole key: shortened, as in the app (the JSON export keeps it whole)
+            rows.append(("Accounts verified by", _e(short_issuer(a.issuer))))
+        rows += [(identity_type_label(v.type), _e(identity_detail(v))) for v in a.verified_identities]
+        parts.append(_section("Identity (CAWG)", _rows(rows)))
+    if summary := training_summary(r.training_mining):
+        parts.append(_section("AI training and data mining", f"<p><b>{html.escape(summary)}</b></p>"
+                              + _rows([(what, _e(permission)) for what, permission in training_rows(r.training_mining)])))
+    return parts
 
 
 def _size(n: int) -> str:
@@ -120,7 +162,9 @@ def _size(n: int) -> str:
 
 def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
     style = VERDICTS[r.verdict]
-    thumb = (f'<img src="thumb:{index}" width="{_px(THUMB_MM)}"/>' if has_thumb else
+    caption = "Thumbnail signed into its Content Credentials" if r.thumbnail else "This file"
+    thumb = (f'<img src="thumb:{index}" width="{_px(THUMB_MM)}"/>'
+             f'<p style="font-size:7pt; color:{_MUTED}; margin-top:2px;">{caption}</p>' if has_thumb else
              f'<table width="100%" cellpadding="{_px(9)}" style="background-color:{_PANEL}"><tr>'
              f'<td align="center" style="color:{_MUTED}">no preview</td></tr></table>')
     head = (f'<table width="100%" cellspacing="0" cellpadding="0"><tr>'
@@ -131,29 +175,33 @@ def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
             f'<p style="margin-top:4px;">{_badge(r.verdict, 10)}&nbsp;&nbsp;'
             f'<span style="color:{style.colour}; font-weight:bold;">{html.escape(style.title)}</span></p>'
             f'<p style="margin-top:4px;">{html.escape(r.summary)}</p></td></tr></table>')
-    parts = [f'<div style="page-break-before:always;">{head}</div>']
+    parts = [PAGE + head]
+    if note := thumbnail_note(r.picture, r.thumbnail_shape):
+        parts.append(f'<p style="color:{_MUTED}; font-size:7.5pt;"><b>About the thumbnail:</b> {html.escape(note)}</p>')
     parts.append(_section("File", _rows([
         ("SHA-256", f'<span style="font-family:DejaVu Sans Mono, monospace; font-size:8pt;">{_e(r.file.sha256)}</span>'),
         ("Path", _e(r.file.path)), ("Size", _e(_size(r.file.size))), ("Media type", _e(r.file.media_type)),
-        ("Content Credentials", _e(f"{r.manifests} manifest(s)" if r.manifests else "none")),
+        ("Content Credentials", _e(plural(r.manifests, "manifest") if r.manifests else "none")),
     ])))
     if r.checks:
-        rows = "".join(
+        checks = [
             f'<tr><td width="4%" style="color:{CHECK_STATUS[c.status][1]}; font-weight:bold;">'
             f"{_MARK[CHECK_STATUS[c.status][0]]}</td>"
             f'<td width="24%">{html.escape(CHECK_NAMES.get(c.id, c.id))}</td>'
             f'<td width="14%" style="color:{CHECK_STATUS[c.status][1]}">{html.escape(c.status.value.replace("_", " "))}</td>'
-            f"<td>{_e(c.detail)}</td></tr>" for c in r.checks)
-        parts.append(_section("Checks", f'<table width="100%" cellspacing="0" cellpadding="3">{rows}</table>'))
+            f"<td>{_e(c.detail)}</td></tr>" for c in r.checks]
+        parts.append(_section("Checks", _table(checks)))
     if r.signer:
         s = r.signer
         trust = (f'<b style="color:{VERDICTS[Verdict.TRUSTED].colour}">{html.escape(s.trust_source)}</b>'
-                 if s.trust_source else "not on any trust list in use")
+                 if s.trust_source else html.escape(signer_trust_words(r)))
         parts.append(_section("Signer", _rows([
             ("Signed by", f"<b>{_e(s.common_name)}</b>"), ("Organisation", _e(s.organisation)),
             ("Issuer", _e(s.issuer)), ("Algorithm", _e(s.algorithm)), ("Serial", _e(s.serial)),
             ("Trusted via", trust), ("Signed at", _e(r.signed_at)), ("Made with", _e(r.claim_generator)),
-        ])))
+        ] + ([("Author", _e(", ".join(a.name for a in r.authors)) + f' <span style="color:{_MUTED}">(as the '
+               "signer states it)</span>")] if r.authors else []))))
+    parts += _attribution_sections(r)
     capture = _capture_text(r.capture)
     unsigned = _capture_text(r.capture_unsigned)
     if capture or unsigned:
@@ -161,33 +209,45 @@ def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
         if capture:
             blocks += "<p><b>Signed capture data</b> (covered by the signature)</p>" + _rows(capture)
         if unsigned:
-            blocks += (f'<p><b>Unsigned EXIF</b> <span style="color:{_MUTED}">(in the file, not signed: anyone '
+            blocks += (f'{SECTION if capture else ""}<p><b>Unsigned EXIF</b> <span style="color:{_MUTED}">(in the file, not signed: anyone '
                        "could have written it)</span></p>" + _rows(unsigned))
         parts.append(_section("Capture", blocks))
     if r.actions or r.ai_generated is not None:
-        rows = "".join(f"<tr><td>{_e(a.action.removeprefix('c2pa.'))}</td><td>{_e(a.when)}</td>"
-                       f"<td>{_e(a.software_agent)}</td><td>{_e((a.digital_source_type or '').rsplit('/', 1)[-1])}</td></tr>"
-                       for a in r.actions)
-        ai = {True: '<b style="color:#c62828">yes</b> (declared in the Content Credentials)', False: "no",
-              None: "unknown"}[r.ai_generated]
-        table = (f'<table width="100%" cellspacing="0" cellpadding="3"><tr style="color:{_MUTED}">'
-                 "<td>Action</td><td>When</td><td>Software</td><td>Source type</td></tr>" + rows + "</table>") if rows else ""
-        parts.append(_section("History", f"<p>AI-generated: {ai}</p>{table}"))
+        actions = [f'<tr><td width="30%">{_e(action_label(a.action))}</td><td width="22%">{_e(a.when)}</td>'
+                   f'<td width="22%">{_e(a.software_agent)}</td><td>{_e(source_type_label(a.digital_source_type))}</td></tr>'
+                   for a in r.actions]
+        said = disclosure(r)
+        ai = (f'<b style="color:#c62828">{html.escape(said.label)}</b> — {html.escape(said.sentence)}'
+              if said.sentence else {True: "yes", False: "no", None: "unknown"}[said.generated])
+        header = (f'<tr style="color:{_MUTED}"><td width="30%">What happened</td><td width="22%">When</td>'
+                  '<td width="22%">Software</td><td>Source type</td></tr>')
+        listed = _table(actions, header) if actions else f"<p>{_e(empty_history_reason(r))}</p>"
+        parts.append(_section("History", f"<p>AI: {ai}</p>{listed}"))
     if r.ingredients:
-        parts.append(_section("Made from", '<table width="100%" cellspacing="0" cellpadding="3">'
-                              + "".join(_ingredient_rows(r.ingredients)) + "</table>"))
+        parts.append(_section("Made from", _table(_ingredient_rows(r.ingredients))))
+    if r.remote_url:
+        fetched = r.verdict in (Verdict.TRUSTED, Verdict.VALID, Verdict.INVALID)
+        where = fetched_from(r.remote_url) if fetched else f"Stored at {r.remote_url}; not fetched."
+        parts.append(_section("Remote Content Credentials", f"<p>{html.escape(where)}</p>"))
     codes = [(c, "failure") for c in r.validation.failure] + [(c, "warning") for c in r.validation.warning]
     if codes or r.error:
-        rows = "".join(f'<tr><td width="32%" style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">'
-                       f'{html.escape(c.code)}</td><td width="10%" style="color:{"#c62828" if kind == "failure" else "#ef6c00"}">'
-                       f"{kind}</td><td>{_e(c.explanation)}</td></tr>" for c, kind in codes)
-        error = f"<p>{_e(r.error)}</p>" if r.error else ""
-        parts.append(_section("Problems found", error + f'<table width="100%" cellspacing="0" cellpadding="3">{rows}</table>'))
+        problems = [f'<tr><td width="32%" style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">'
+                    f'{html.escape(c.code)}</td><td width="10%" style="color:{"#c62828" if kind == "failure" else "#ef6c00"}">'
+                    f"{kind}</td><td>{_e(c.explanation)}</td></tr>" for c, kind in codes]
+        error = f"<p>{_e(r.error)}</p>" + (ROW if problems else "") if r.error else ""
+        parts.append(_section("Problems found", error + _table(problems)))
     engine = " ".join(p for p in (r.engine.name, r.engine.version) if p)
     lists = ", ".join(r.engine.trust_lists) or "none"
-    parts.append(f'<p style="color:{_MUTED}; font-size:7.5pt; margin-top:8px;">Checked by {html.escape(engine)} · '
+    parts.append(f'{SECTION}<p style="color:{_MUTED}; font-size:7.5pt; margin-top:0;">Checked by {html.escape(engine)} · '
                  f"trust sources: {html.escape(lists)}</p>")
     return "".join(parts)
+
+
+def _list_source(t: dict[str, str]) -> str:
+    """Where a trust-list snapshot came from, and its age note when it is old."""
+    origin = "Shipped with TrustNXT Desktop; published at " if t.get("origin") == "bundled" else "Downloaded from "
+    note = f" {t['note']}" if t.get("note") else ""
+    return f"{origin}{t.get('source', '')}.{note}"
 
 
 def _cover(request: EvidenceRequest) -> str:
@@ -195,60 +255,54 @@ def _cover(request: EvidenceRequest) -> str:
     counts = {v: sum(1 for r in reports if r.verdict is v) for v in Verdict}
     when = request.generated_at or dt.datetime.now().astimezone().isoformat(timespec="seconds")
     engines = sorted({" ".join(p for p in (r.engine.name, r.engine.version) if p) for r in reports}) or ["—"]
-    summary = "".join(
-        f'<tr><td width="22%">{_badge(v)}</td><td width="8%" align="right"><b>{n}</b></td>'
-        f'<td style="color:{_MUTED}">{html.escape(VERDICTS[v].title)}</td></tr>' for v, n in counts.items() if n)
+    summary = [f'<tr><td width="22%">{_badge(v)}</td><td width="8%" align="right"><b>{n}</b></td>'
+               f'<td style="color:{_MUTED}">{html.escape(VERDICTS[v].title)}</td></tr>' for v, n in counts.items() if n]
     if request.trust_lists:
-        lists = "".join(f"<tr><td>{html.escape(t['name'])}</td>"
-                        f'<td style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">{html.escape(t["sha256"][:16])}…</td>'
-                        f'<td style="font-size:7.5pt; color:{_MUTED}">{html.escape(t.get("source", ""))}</td></tr>'
-                        for t in request.trust_lists)
-        lists_table = (f'<table width="100%" cellspacing="0" cellpadding="3"><tr style="color:{_MUTED}">'
-                       f"<td>Trust list snapshot</td><td>SHA-256</td><td>Downloaded from</td></tr>{lists}</table>")
+        lists = [f'<tr><td width="40%">{html.escape(t["name"])}</td>'
+                 f'<td width="24%" style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">{html.escape(t["sha256"][:16])}…</td>'
+                 f'<td style="font-size:7.5pt; color:{_MUTED}">{html.escape(_list_source(t))}</td></tr>'
+                 for t in request.trust_lists]
+        lists_table = _table(lists, f'<tr style="color:{_MUTED}"><td width="40%">Trust list snapshot</td>'
+                                    '<td width="24%">SHA-256</td><td>Source</td></tr>')
     else:
         used = sorted({n for r in reports for n in r.engine.trust_lists})
         lists_table = (f"<p>{html.escape(', '.join(used))}</p>" if used else
                        "<p>No published trust list was loaded: signers are at most <i>valid</i>, never <i>trusted</i>, "
                        "unless the person who ran the check trusts them.</p>")
-    index = "".join(
-        f"<tr><td>{i + 1}</td><td>{html.escape(r.file.name)}</td><td>{_badge(r.verdict, 7.5)}</td>"
-        f'<td style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">{html.escape(r.file.sha256[:24])}…</td></tr>'
-        for i, r in enumerate(reports))
-    legend = "".join(f"<tr><td width=\"18%\">{_badge(v, 7.5)}</td><td>{html.escape(VERDICTS[v].title)}</td></tr>"
-                     for v in (Verdict.TRUSTED, Verdict.VALID, Verdict.INVALID, Verdict.NONE))
+    index = [f'<tr><td width="6%">{i + 1}</td><td width="50%">{html.escape(r.file.name)}</td>'
+             f'<td width="14%">{_badge(r.verdict, 7.5)}</td>'
+             f'<td style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">{html.escape(r.file.sha256[:24])}…</td></tr>'
+             for i, r in enumerate(reports)]
+    legend = [f'<tr><td width="18%">{_badge(v, 7.5)}</td><td>{html.escape(VERDICTS[v].title)}</td></tr>'
+              for v in (Verdict.TRUSTED, Verdict.VALID, Verdict.INVALID, Verdict.NONE)]
     return (
         f'<p style="font-size:8pt; color:{_MUTED}; letter-spacing:2px;">{html.escape(APP_NAME.upper())}</p>'
         f'<p style="font-size:22pt; font-weight:bold; color:{_INK}; margin-top:4px;">{html.escape(request.title)}</p>'
-        f'<p style="font-size:11pt; color:{_MUTED};">{len(reports)} file(s) inspected · generated {html.escape(when)}</p>'
-        + _section("Summary", f'<table cellspacing="0" cellpadding="3">{summary}</table>')
+        f'<p style="font-size:11pt; color:{_MUTED};">{plural(len(reports), "file")} inspected · generated {html.escape(when)}</p>'
+        + _section("Summary", _table(summary))
         + _section("How these files were checked", _rows([
             ("Program", _e(f"{APP_NAME} {request.app_version}")),
             ("Validator", "<br/>".join(html.escape(e) for e in engines)),
             ("Report generated", _e(when)),
-        ]) + "<p><b>Trust lists in force</b></p>" + lists_table)
-        + _section("Files", f'<table width="100%" cellspacing="0" cellpadding="3"><tr style="color:{_MUTED}">'
-                            f"<td>#</td><td>File</td><td>Verdict</td><td>SHA-256</td></tr>{index}</table>")
-        + _section("What the verdicts mean", f'<table cellspacing="0" cellpadding="2">{legend}</table>'
+        ]) + SECTION + "<p><b>Trust lists in force</b></p>" + lists_table)
+        + _section("Files", _table(index, f'<tr style="color:{_MUTED}"><td width="6%">#</td><td width="50%">File</td>'
+                                          '<td width="14%">Verdict</td><td>SHA-256</td></tr>'))
+        + _section("What the verdicts mean", _table(legend) + SECTION +
                    f'<p style="color:{_MUTED}; font-size:7.5pt;">A verdict says whether the Content Credentials are '
                    "intact and who signed them; it does not say whether what a picture shows is true.</p>")
     )
 
 
-def build_document(request: EvidenceRequest, thumbnails: Thumbnails) -> QTextDocument:
-    doc = QTextDocument()
-    font = QFont("DejaVu Sans")
-    font.setPointSizeF(8.5)
-    doc.setDefaultFont(font)
-    doc.setDocumentMargin(0)
-    has: set[int] = set()
+def build_html(request: EvidenceRequest, thumbnails: Thumbnails) -> tuple[str, dict[str, QImage]]:
+    """The whole report as HTML marked for pagination (see pdf_pages), and the pictures it names."""
+    images: dict[str, QImage] = {}
     for i, data in thumbnails.items():
-        image = QImage.fromData(data) if data else QImage()
+        image = image_from_bytes(data)
         if not image.isNull():  # a preview that does not decode is left out, not drawn broken
-            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"thumb:{i}"), image)
-            has.add(i)
-    body = _cover(request) + "".join(_file_section(i, r, i in has) for i, r in enumerate(request.reports))
-    doc.setHtml(f'<html><body style="color:{_INK};">{body}</body></html>')
-    return doc
+            images[f"thumb:{i}"] = image
+    body = _cover(request) + "".join(_file_section(i, r, f"thumb:{i}" in images)
+                                     for i, r in enumerate(request.reports))
+    return body, images
 
 
 # -- drawing ----------------------------------------------------------------------------------------
@@ -267,10 +321,12 @@ def render_pdf(request: EvidenceRequest, out: Path, thumbnails: Thumbnails | Non
     header, footer = _mm(9), _mm(9)
     body_h = page.height() - header - footer
 
-    doc = build_document(request, thumbnails or {})
-    doc.documentLayout().setPaintDevice(writer)
-    doc.setPageSize(QSizeF(page.width(), body_h))
-    pages = doc.pageCount()
+    body, images = build_html(request, thumbnails or {})
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(8.5)
+    layout = PageLayout(writer, page.width(), body_h, font, f"color:{_INK};", images, _mm(3))
+    placed = layout.paginate(body)
+    pages = len(placed)
 
     painter = QPainter()
     if not painter.begin(writer):
@@ -280,10 +336,8 @@ def render_pdf(request: EvidenceRequest, out: Path, thumbnails: Thumbnails | Non
             if n:
                 writer.newPage()
             _chrome(painter, request, page.width(), page.height(), header, footer, n + 1, pages)
-            painter.save()
-            painter.translate(0, header - n * body_h)
-            doc.drawContents(painter, QRectF(0, n * body_h, page.width(), body_h))
-            painter.restore()
+            for unit in placed[n]:
+                layout.draw(painter, unit, header)
     finally:
         painter.end()
     tmp.replace(out)
@@ -307,7 +361,7 @@ def _chrome(painter: QPainter, request: EvidenceRequest, width: int, height: int
     bottom = QRectF(0, height - footer + _mm(3), width, footer - _mm(3))
     painter.drawText(bottom, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), f"Page {number} of {total}")
     painter.drawText(bottom, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-                     f"{len(request.reports)} file(s) · generated by {APP_NAME} {request.app_version}")
+                     f"{plural(len(request.reports), 'file')} · generated by {APP_NAME} {request.app_version}")
     painter.restore()
 
 
@@ -333,6 +387,6 @@ def render_command(request_file: Path, out: Path) -> int:
     except (OSError, ValueError, TrustNXTError) as e:
         print(f"trustnxt-desktop: cannot make the report: {e}", file=sys.stderr)
         return 1
-    print(f"{pages} page(s) written to {out}")
+    print(f"{plural(pages, 'page')} written to {out}")
     return 0
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QScrollArea,
+    QStackedWidget,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -23,16 +24,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.explain import action_label, source_type_label
-from ..domain.report import Capture, Ingredient, InspectionReport, Verdict
-from ..services.previews import file_preview_async, manifest_resource_async
+from ..domain.ai import AiKind, disclosure
+from ..domain.explain import explain_code, fetched_from, signer_trust_words
+from ..domain.display import action_label, device_name, plural, relationship_label, source_type_label
+from ..domain.report import Author, Capture, IdentityAssertion, Ingredient, InspectionReport, Verdict
+from ..domain.attribution import (identity_handle, identity_status_label, identity_type_label, identity_who,
+                                  short_issuer, training_rows, training_summary)
+from ..domain.history import empty_history_reason
+from ..domain.pictures import thumbnail_note
+from ..services.previews import file_preview_async, manifest_picture_async
 from .icons import check_icon, verdict_icon
+from .images import image_from_bytes
 from .tasks import TaskOwner
 from .theme import CHECK_NAMES, VERDICTS
 
 PICTURE_EDGE = 220
-RELATIONSHIPS = {"parentOf": "The original it was made from", "componentOf": "Placed into it",
-                 "inputTo": "Used as input (e.g. to an AI)"}
 MAP_URL = "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=16/{lat:.6f}/{lon:.6f}"
 
 
@@ -78,7 +84,7 @@ def _rows(pairs: list[tuple[str, str]]) -> QWidget:
 def capture_rows(c: Capture) -> list[tuple[str, str]]:
     rows = []
     if c.make or c.model:
-        rows.append(("Device", _esc(" ".join(p for p in (c.make, c.model) if p))))
+        rows.append(("Device", _esc(device_name(c.make, c.model))))
     if c.gps:
         alt = f", {c.gps.alt:g} m" if c.gps.alt is not None else ""
         url = MAP_URL.format(lat=c.gps.lat, lon=c.gps.lon)
@@ -86,6 +92,39 @@ def capture_rows(c: Capture) -> list[tuple[str, str]]:
     if c.taken_at:
         rows.append(("Taken", _esc(c.taken_at)))
     return rows
+
+
+def _link(text: str, url: str | None) -> str:
+    safe = url if url and url.lower().startswith(("https://", "http://")) else None
+    return f"<a href='{_esc(safe)}'>{_esc(text)}</a>" if safe else _esc(text)
+
+
+def _author(a: Author) -> str:
+    return f"<b>{_link(a.name, a.identifier)}</b>"
+
+
+def identity_rows(a: IdentityAssertion) -> list[tuple[str, str]]:
+    """Who a CAWG identity assertion names, which accounts were verified and by whom, and its status."""
+    rows = [("Named", f"<b>{_esc(identity_who(a))}</b>"),
+            ("Status", f"<b>{_esc(identity_status_label(a.status).capitalize())}</b> — {_esc(a.status_detail)}")]
+    if a.signer and a.signer.issuer:
+        rows.append(("Certificate issuer", _esc(a.signer.issuer)))
+    if a.issuer:
+        rows.append(("Accounts verified by", f"<span title='{_esc(a.issuer)}'>{_esc(short_issuer(a.issuer))}</span>"))
+    for v in a.verified_identities:
+        who = identity_handle(v)
+        where = _link(v.provider, v.provider_id) if v.provider else ""
+        when = f", verified {_esc(v.verified_at[:10])}" if v.verified_at else ""
+        named = f"{_link(who, v.uri)}{' on ' + where if where else ''}" if who else where or "not named"
+        rows.append((identity_type_label(v.type), f"{named}{when}"))
+    return rows
+
+
+def trust_snapshot_text(t: dict[str, str]) -> str:
+    """One published list in force (InspectionReport engine.trust_snapshots): where from, sha256, age note."""
+    origin = "shipped with the app" if t.get("origin") == "bundled" else "downloaded"
+    lines = [f"{t.get('name', '')}: {origin}, sha256 {t.get('sha256', '')}", f"published at {t.get('source', '')}"]
+    return "\n".join(lines + ([t["note"]] if t.get("note") else []))
 
 
 class Banner(QFrame):
@@ -120,7 +159,11 @@ class Banner(QFrame):
         self.summary.setText(report.summary)
         engine = f"{report.engine.name} · {report.engine.version}"
         lists = ", ".join(report.engine.trust_lists) or "no trust lists loaded"
-        self.meta.setText(f"<small>{_esc(report.file.name)} · checked by {_esc(engine)} · trust: {_esc(lists)}</small>")
+        snapshots = report.engine.trust_snapshots
+        old = " · a trust list in use is older than 90 days" if any(t.get("note") for t in snapshots) else ""
+        self.meta.setText(f"<small>{_esc(report.file.name)} · checked by {_esc(engine)} · trust: {_esc(lists)}"
+                          f"{old}</small>")
+        self.meta.setToolTip("\n\n".join(trust_snapshot_text(t) for t in snapshots))
         self.setAccessibleDescription(f"{style.title}. {report.summary}")
 
 
@@ -148,8 +191,18 @@ class ReportView(QWidget):
         self.history.setHeaderLabels(["What happened", "When", "With", "Source"])
         self.history.setAccessibleName("Edit history")
         self.history.setRootIsDecorated(False)
+        self.history_note = QLabel()
+        self.history_note.setObjectName("historyNote")
+        self.history_note.setWordWrap(True)
+        self.history_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.history_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.history_note.setMargin(12)
+        self.history_note.setAccessibleName("Why there is no edit history")
+        self.history_page = QStackedWidget()
+        self.history_page.addWidget(self.history)
+        self.history_page.addWidget(self.history_note)
         self.ingredients = QTreeWidget()
-        self.ingredients.setHeaderLabels(["Source file", "Verdict", "Relationship"])
+        self.ingredients.setHeaderLabels(["Source file", "Verdict", "Relationship", "Signed by"])
         self.ingredients.setAccessibleName("Files this was made from")
         self.ingredients.setIconSize(QSize(56, 56))
         self.evidence = QTreeWidget()
@@ -162,7 +215,7 @@ class ReportView(QWidget):
         self.raw.setFont(QFont("monospace"))
         self.raw.setAccessibleName("Raw manifest JSON")
         self.tabs.addTab(scroll, "Overview")
-        self.tabs.addTab(self.history, "History")
+        self.tabs.addTab(self.history_page, "History")
         self.tabs.addTab(self.ingredients, "Made from")
         self.tabs.addTab(self.evidence, "Evidence")
         self.tabs.addTab(self.raw, "Raw data")
@@ -191,7 +244,7 @@ class ReportView(QWidget):
                               "This file has no manifest store.")
         self.tabs.setTabText(2, f"Made from ({len(report.ingredients)})")
         problems = len(report.validation.failure)
-        self.tabs.setTabText(3, f"Evidence ({problems} problem{'' if problems == 1 else 's'})")
+        self.tabs.setTabText(3, f"Evidence ({plural(problems, 'problem')})")
 
     def _clear_overview(self) -> None:
         # A fresh page replaces the old one; QScrollArea deletes the old page itself, on the GUI thread.
@@ -217,9 +270,18 @@ class ReportView(QWidget):
         path = Path(r.file.path)
         self._tasks.spawn(self._load_picture(self.file_picture, file_preview_async, path, PICTURE_EDGE))
         if r.thumbnail:
-            self._tasks.spawn(self._load_picture(self.manifest_picture, manifest_resource_async, path, r.thumbnail))
+            self._tasks.spawn(self._load_picture(self.manifest_picture, manifest_picture_async, path, r.thumbnail,
+                                                 PICTURE_EDGE))
         else:  # nothing to compare with: no empty frame
             self.manifest_picture.parentWidget().hide()
+        self.thumbnail_note = None
+        if note := thumbnail_note(r.picture, r.thumbnail_shape):
+            self.thumbnail_note = QLabel(f"<small>{_esc(note)}</small>")
+            self.thumbnail_note.setObjectName("thumbnailNote")
+            self.thumbnail_note.setWordWrap(True)
+            self.thumbnail_note.setFixedWidth(PICTURE_EDGE)
+            self.thumbnail_note.setAccessibleName("About the signed thumbnail")
+            pictures.insertWidget(pictures.count() - 1, self.thumbnail_note)
         self._fill_facts(facts, r)
         facts.addStretch(1)
         add = self.overview_layout.addWidget
@@ -234,18 +296,25 @@ class ReportView(QWidget):
 
     def _fill_facts(self, facts: QVBoxLayout, r: InspectionReport) -> None:
         add = facts.addWidget
-        if r.ai_generated:
-            badge = QLabel("AI-GENERATED · its Content Credentials declare generative AI")
+        ai = disclosure(r)
+        if ai.sentence:
+            badge = QLabel(f"{ai.label.upper()} · {ai.sentence}")
             badge.setObjectName("aiBadge")
-            badge.setStyleSheet("#aiBadge { background: #6a1b9a; color: white; border-radius: 8px; padding: 6px;"
+            badge.setWordWrap(True)
+            badge.setTextFormat(Qt.TextFormat.PlainText)
+            colour = "#455a64" if ai.kind is AiKind.ENHANCED else "#6a1b9a"  # enhanced is not generated
+            badge.setStyleSheet(f"#aiBadge {{ background: {colour}; color: white; border-radius: 8px; padding: 6px;"
                                 " font-weight: bold; }")
-            badge.setAccessibleName("AI-generated")
-            add(badge, 0, Qt.AlignmentFlag.AlignLeft)
+            badge.setAccessibleName(ai.label)
+            add(badge)  # the full width of the column, so the wrapped sentence gets its height
         if r.signer:
             s = r.signer
             trust = (f"Trusted via <b>{_esc(s.trust_source)}</b>" if s.trust_source
-                     else "Not on any trust list you use")
+                     else _esc(signer_trust_words(r)))
             rows = [("Signed by", f"<b>{_esc(s.common_name or 'unknown')}</b>"), ("Trust", trust)]
+            if r.authors:
+                rows.append(("Author", ", ".join(_author(a) for a in r.authors)
+                             + " <span style='color:palette(mid)'>(as the signer states it)</span>"))
             if s.organisation:
                 rows.append(("Organisation", _esc(s.organisation)))
             rows.append(("Certificate issuer", _esc(s.issuer or "unknown")))
@@ -264,6 +333,16 @@ class ReportView(QWidget):
                 rows.append(("Made with", _esc(r.claim_generator)))
             add(_section("Who signed"))
             add(_rows(rows))
+        for identity in r.identity:
+            add(_section("Identity (CAWG)"))
+            add(_rows(identity_rows(identity)))
+        if summary := training_summary(r.training_mining):
+            add(_section("AI training and data mining"))
+            headline = _html(f"<b>{_esc(summary)}</b>")
+            headline.setObjectName("trainingSummary")
+            headline.setWordWrap(True)
+            add(headline)
+            add(_rows([(what, _esc(permission)) for what, permission in training_rows(r.training_mining)]))
         if r.capture:
             add(_section("Capture (signed)"))
             add(_rows(capture_rows(r.capture)))
@@ -284,7 +363,13 @@ class ReportView(QWidget):
             add(history)
         if r.remote_url:
             add(_section("Remote Content Credentials"))
-            add(_rows([("Stored at", _esc(r.remote_url))]))
+            fetched = r.verdict in (Verdict.TRUSTED, Verdict.VALID, Verdict.INVALID)
+            add(_rows([("Fetched from" if fetched else "Stored at, not fetched", _esc(r.remote_url))]))
+            if fetched:
+                note = QLabel(fetched_from(r.remote_url))
+                note.setWordWrap(True)
+                note.setTextFormat(Qt.TextFormat.PlainText)
+                add(note)
         if r.error:
             add(_section("What went wrong"))
             add(_rows([("Reader said", _esc(r.error))]))
@@ -324,16 +409,18 @@ class ReportView(QWidget):
         return picture
 
     async def _load_picture(self, target: QLabel, load: Callable[..., Awaitable[bytes | None]], *args: object) -> None:
-        data = await load(*args)
-        pixmap = QPixmap()
-        if data and pixmap.loadFromData(data):
-            target.setPixmap(pixmap.scaled(PICTURE_EDGE, PICTURE_EDGE, Qt.AspectRatioMode.KeepAspectRatio,
-                                           Qt.TransformationMode.SmoothTransformation))
+        image = image_from_bytes(await load(*args))
+        if not image.isNull():
+            target.setPixmap(QPixmap.fromImage(image).scaled(
+                PICTURE_EDGE, PICTURE_EDGE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
         else:
             target.setText("no preview")
 
     def _fill_history(self, r: InspectionReport) -> None:
         self.history.clear()
+        reason = empty_history_reason(r)  # an empty list would read as "nothing was done to it"
+        self.history_note.setText(reason or "")
+        self.history_page.setCurrentWidget(self.history_note if reason else self.history)
         for a in r.actions:
             item = QTreeWidgetItem([action_label(a.action), a.when or "", a.software_agent or "",
                                     source_type_label(a.digital_source_type) or ""])
@@ -349,11 +436,12 @@ class ReportView(QWidget):
         path = Path(r.file.path)
 
         def add(parent: QTreeWidget | QTreeWidgetItem, node: Ingredient) -> None:
-            relation = RELATIONSHIPS.get(node.relationship or "", node.relationship or "")
-            item = QTreeWidgetItem([node.title or "(untitled)", VERDICTS[node.verdict].title, relation])
+            relation = relationship_label(node.relationship)
+            signer = node.signer.common_name or "" if node.signer else ""
+            item = QTreeWidgetItem([node.title or "(untitled)", VERDICTS[node.verdict].title, relation, signer])
             item.setIcon(1, verdict_icon(node.verdict, 32))
             if node.failure_codes:
-                item.setToolTip(1, "\n".join(node.failure_codes))
+                item.setToolTip(1, "\n".join(f"{c}: {explain_code(c)}" for c in node.failure_codes))
             if isinstance(parent, QTreeWidget):
                 parent.addTopLevelItem(item)
             else:
@@ -368,13 +456,13 @@ class ReportView(QWidget):
         self.ingredients.expandAll()
         self.ingredients.setColumnWidth(0, 320)
         self.ingredients.setColumnWidth(1, 260)
+        self.ingredients.setColumnWidth(2, 260)
 
     async def _ingredient_thumbnail(self, item: QTreeWidgetItem, path: Path, identifier: str) -> None:
-        data = await manifest_resource_async(path, identifier)
-        pixmap = QPixmap()
-        if data and pixmap.loadFromData(data):
-            item.setIcon(0, pixmap.scaled(48, 48, Qt.AspectRatioMode.KeepAspectRatio,
-                                          Qt.TransformationMode.SmoothTransformation))
+        image = image_from_bytes(await manifest_picture_async(path, identifier, 96))
+        if not image.isNull():
+            item.setIcon(0, QPixmap.fromImage(image).scaled(48, 48, Qt.AspectRatioMode.KeepAspectRatio,
+                                                            Qt.TransformationMode.SmoothTransformation))
 
     def _fill_evidence(self, r: InspectionReport) -> None:
         self.evidence.clear()

@@ -1,0 +1,96 @@
+"""Plain words for training choices, CAWG identity status, thumbnails and empty histories."""
+
+from __future__ import annotations
+
+import pytest
+
+from trustnxt_desktop.domain.attribution import (ICA, X509, identity_line, judge_identity, training_rows,
+                                                 training_summary)
+from trustnxt_desktop.domain.history import empty_history_reason
+from trustnxt_desktop.domain.pictures import thumbnail_note
+from trustnxt_desktop.domain.report import (Action, EngineInfo, FileInfo, Ingredient, InspectionReport, PictureShape,
+                                            TrainingChoice, Verdict, VerifiedIdentity)
+
+
+def test_training_rows_merge_c2pa_and_cawg_entries_and_the_stricter_wins() -> None:
+    choices = [TrainingChoice("c2pa.ai_generative_training", "allowed"),
+               TrainingChoice("cawg.ai_generative_training", "notAllowed"),
+               TrainingChoice("cawg.data_mining", "constrained", "only for research, ask first"),
+               TrainingChoice("com.example.custom_use", "allowed")]
+    assert training_rows(choices) == [("Training generative AI", "not allowed"),
+                                      ("Data mining", "only under conditions: only for research, ask first"),
+                                      ("Custom use", "allowed")]
+    assert training_summary(choices) == "Do not train: the signer does not allow AI training on this file."
+    assert training_summary([TrainingChoice("c2pa.ai_inference", "notAllowed")]).startswith("The signer limits")  # type: ignore[union-attr]
+    assert "only under conditions" in training_summary([TrainingChoice("c2pa.data_mining", "constrained")])  # type: ignore[operator]
+    assert training_summary([TrainingChoice("c2pa.ai_training", "allowed")]).startswith("The signer allows")  # type: ignore[union-attr]
+    assert training_summary([]) is None
+
+
+@pytest.mark.parametrize(("sig_type", "failure", "info", "success", "status", "words"), [
+    (X509, ["cawg.x509.credential.untrusted"], [], ["cawg.x509.signature.validated"], Verdict.VALID, "issue #2599"),
+    (X509, [], [], ["cawg.x509.credential.trusted", "cawg.identity.well-formed"], Verdict.TRUSTED, "trust list you use"),
+    (X509, ["cawg.identity.hard_binding_missing"], [], [], Verdict.INVALID, "not tied to the file"),
+    (ICA, [], ["cawg.ica.untrusted_issuer"], [], Verdict.VALID, "did:web:example.com, which is not one you trust"),
+    (ICA, [], [], ["cawg.ica.credential_valid"], Verdict.TRUSTED, "which you trust"),
+    (ICA, ["cawg.ica.did_unavailable"], [], [], Verdict.UNVERIFIED, "could not be reached"),
+    (ICA, ["cawg.ica.valid_until.invalid", "cawg.ica.untrusted_issuer"], [], [], Verdict.INVALID, "has expired"),
+    ("cawg.future_kind", [], [], ["cawg.identity.well-formed"], Verdict.VALID, "not one this app can judge"),
+    (X509, [], [], [], Verdict.UNVERIFIED, "did not check"),
+])
+def test_identity_status_follows_the_codes(sig_type: str, failure: list[str], info: list[str], success: list[str],
+                                           status: Verdict, words: str) -> None:
+    got, sentence = judge_identity(sig_type, failure, info, success, issuer="did:web:example.com")
+    assert got is status
+    assert words in sentence
+
+
+def test_identity_line_names_the_account_and_who_checked_it() -> None:
+    v = VerifiedIdentity("cawg.social_media", username="jane", uri="https://social.example/jane", provider="Social",
+                         verified_at="2025-04-09T22:45:26Z")
+    assert identity_line(v) == "Social media account: @jane on Social (https://social.example/jane), verified 2025-04-09"
+    assert identity_line(VerifiedIdentity("cawg.affiliation", provider="Newsroom")) == \
+        "Member of an organisation: Newsroom"
+
+
+@pytest.mark.parametrize(("file", "thumb", "says"), [
+    (PictureShape(4032, 3024, 6), PictureShape(1280, 960, 6), None),  # both turned the same way (Truepic)
+    (PictureShape(4032, 3024, 6), PictureShape(960, 1280, 1), None),  # thumbnail made upright
+    (PictureShape(4032, 3024, 6), PictureShape(1280, 960, 1), "turned 90°"),  # orientation flag ignored
+    (PictureShape(4000, 3000, 1), PictureShape(1024, 576, 1), "different shape (1.78:1)"),
+    (PictureShape(4000, 3000, 1), PictureShape(1024, 767, 1), None),  # rounding of a small thumbnail
+])
+def test_thumbnail_note(file: PictureShape, thumb: PictureShape, says: str | None) -> None:
+    note = thumbnail_note(file, thumb)
+    if says is None:
+        assert note is None
+    else:
+        assert note is not None and says in note
+        assert "not a sign of manipulation" in note or "crop or pad" in note
+    assert thumbnail_note(None, thumb) is None and thumbnail_note(file, None) is None
+
+
+def test_turned_thumbnail_names_the_files_orientation() -> None:
+    note = thumbnail_note(PictureShape(4032, 3024, 6), PictureShape(1280, 960, 1))
+    assert note is not None and "turned 90° clockwise (EXIF orientation 6)" in note
+
+
+def _report(verdict: Verdict, actions: list[Action] | None = None, ingredients: bool = False) -> InspectionReport:
+    return InspectionReport(file=FileInfo("/x.jpg", "x.jpg", 1, "0" * 64, "image/jpeg"), verdict=verdict,
+                            summary="", engine=EngineInfo("e", "1"), actions=actions or [],
+                            ingredients=[Ingredient("a.jpg", "parentOf", Verdict.NONE)] if ingredients else [])
+
+
+def test_an_empty_history_says_why() -> None:
+    assert empty_history_reason(_report(Verdict.VALID, [Action("c2pa.created")])) is None
+    assert "carries no Content Credentials" in empty_history_reason(_report(Verdict.NONE))  # type: ignore[operator]
+    assert "record no actions" in empty_history_reason(_report(Verdict.INVALID))  # type: ignore[operator]
+    assert "Made from" in empty_history_reason(_report(Verdict.VALID, ingredients=True))  # type: ignore[operator]
+    reasons = {empty_history_reason(_report(v)) for v in Verdict}
+    assert len(reasons) == 5 and None not in reasons  # trusted, valid and invalid share one sentence
+
+
+def test_a_key_left_unfetched_is_not_called_unreachable() -> None:
+    got, sentence = judge_identity(ICA, ["cawg.ica.did_unavailable"], [], [], issuer="did:web:id.example", network=False)
+    assert got is Verdict.UNVERIFIED and "did:web:id.example" in sentence
+    assert "was not contacted" in sentence and "no network call" in sentence and "could not be reached" not in sentence
