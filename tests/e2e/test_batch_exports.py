@@ -10,7 +10,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from tests.conftest import CORPUS, EXPECTED
+from tests.conftest import CORPUS, EXPECTED, shipped_verdict
 from tests.e2e.test_cli import run
 from tests.trust_server import trust_mirror
 
@@ -30,7 +30,7 @@ def test_corpus_batch_writes_csv_json_pdf_and_logs_every_file(tmp_path: Path, ho
     verdicts = {r["file"]: r["verdict"] for r in rows}
     for folder in ("c2pa", "hostile"):
         for name, expected in EXPECTED[folder].items():
-            assert verdicts[name] == expected["verdict"], name
+            assert verdicts[name] == shipped_verdict(expected), name
     assert {verdicts[p.name] for p in (CORPUS / "media").iterdir()} == {"none"}
     assert {r["file"]["sha256"] for r in reports} >= {r["sha256"] for r in rows}
 
@@ -71,10 +71,23 @@ def test_log_verify_after_fifty_inspections_then_tampering(tmp_path: Path, home:
 
 
 def test_trust_lists_from_a_mirror_decide_and_are_named(tmp_path: Path, home: Path) -> None:
+    # A fresh machine, offline (the lists' address is a closed port): the lists shipped with the app decide.
     fresh = json.loads(run("inspect", str(PDF), "--json", home=home).stdout)[0]
-    assert fresh["verdict"] == "valid" and fresh["engine"]["trust_lists"] == []
+    assert fresh["verdict"] == "trusted" and fresh["signer"]["trust_source"] == "Interim trust list (2025-08-28)"
+    assert fresh["engine"]["trust_lists"] == ["C2PA trust list (2026-08-21)", "Interim trust list (2025-08-28)",
+                                              "C2PA TSA trust list (2026-08-21)"]
+    shipped = {t["name"]: t for t in fresh["engine"]["trust_snapshots"]}
+    assert {t["origin"] for t in shipped.values()} == {"bundled"}
+    assert shipped["Interim trust list (2025-08-28)"]["source"].startswith(
+        "https://raw.githubusercontent.com/contentauth/verify-site/main/static/trust/anchors.pem")
+    assert "frozen on 2026-01-01" in shipped["Interim trust list (2025-08-28)"]["note"]
+    assert not (home / "trust" / "lists").exists(), "nothing was downloaded"
     human = run("inspect", str(PDF), home=home)
-    assert "no published trust list loaded" in human.stderr
+    assert "TRUSTED" in human.stdout and "no published trust list" not in human.stderr
+    assert "trust lists older than 90 days in use" in human.stderr and "Interim trust list (2025-08-28)" in human.stderr
+    shipped_status = run("trust", "status", home=home)
+    assert re.search(r"Interim trust list \(2025-08-28\)\s+\[\d+ days old, sha256 [0-9a-f]{16}…\]", shipped_status.stdout)
+    assert "shipped with TrustNXT Desktop" in shipped_status.stdout and "Older than 90 days" in shipped_status.stdout
 
     with trust_mirror(tmp_path / "mirror") as mirror:
         env = {"TRUSTNXT_TRUST_BASE_URL": mirror.url}
@@ -94,6 +107,9 @@ def test_trust_lists_from_a_mirror_decide_and_are_named(tmp_path: Path, home: Pa
     after = json.loads(run("inspect", str(PDF), "--json", home=home).stdout)[0]
     assert after["verdict"] == "trusted" and after["signer"]["trust_source"] == interim["name"]
     assert interim["name"].startswith("Interim trust list (")
+    # The downloaded snapshot is newer than the one shipped with the app, so it takes precedence.
+    assert interim["snapshot"]["origin"] == "downloaded" and interim["name"] != "Interim trust list (2025-08-28)"
+    assert {t["origin"] for t in after["engine"]["trust_snapshots"]} == {"downloaded"}
     offline = run("trust", "update", home=home, env={"TRUSTNXT_TRUST_BASE_URL": mirror.url})
     assert offline.returncode == 4 and "still using Interim trust list" in offline.stdout
     refused = run("trust", "update", home=home, env={"TRUSTNXT_TRUST_BASE_URL": "http://mirror.example"})

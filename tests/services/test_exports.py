@@ -62,6 +62,11 @@ def test_evidence_request_round_trips_and_names_the_renderer(home: Path) -> None
     request = evidence_request(reports(), home)
     again = EvidenceRequest.from_json(request.to_json())
     assert [r.to_dict() for r in again.reports] == [r.to_dict() for r in request.reports]
-    assert again.generated_at == request.generated_at and again.trust_lists == []
+    assert again.generated_at == request.generated_at and again.trust_lists == request.trust_lists
+    # Nothing downloaded: the lists shipped with the app are named, with their hash, address and origin.
+    assert [(t["name"], t["origin"]) for t in again.trust_lists] == [
+        ("C2PA trust list (2026-08-21)", "bundled"), ("Interim trust list (2025-08-28)", "bundled"),
+        ("C2PA TSA trust list (2026-08-21)", "bundled")]
+    assert all(len(t["sha256"]) == 64 and t["source"].startswith("https://") for t in again.trust_lists)
     program = gui_program()
     assert program[-2:] == ["-m", "trustnxt_desktop.app"], "a source checkout runs the GUI module with this Python"

@@ -7,6 +7,7 @@ import json
 import shutil
 import sys
 
+from ..domain.display import plural
 from ..services.job_runner import STAGING_PREFIX, staging_dir
 from ..services.job_store import UNFINISHED, BatchSummary, JobState, JobStore
 from ..services.paths import data_root
@@ -67,7 +68,7 @@ def list_jobs(args: argparse.Namespace) -> int:
         for s in summaries:
             hint = "  (unfinished: trustnxt protect --resume)" if s.unfinished and s.batch.origin == "cli" else ""
             print(f"batch {s.batch.id:>4}  {s.batch.created_at[:19].replace('T', ' ')}  {s.batch.origin:<3}  "
-                  f"{s.batch.backend or '-':<5}  {s.total} files: {_counts_text(s)}{hint}")
+                  f"{s.batch.backend or '-':<5}  {plural(s.total, 'file')}: {_counts_text(s)}{hint}")
         return EXIT_OK
     finally:
         store.close()
@@ -95,7 +96,7 @@ async def retry(args: argparse.Namespace) -> int:
             raise UsageError(f"batch {batch.id} has no job {', '.join(map(str, sorted(unknown)))}")
         requeued = store.requeue(chosen)
         if not args.quiet:
-            print(f"trustnxt: retrying {len(requeued)} file(s) of batch {batch.id}", file=sys.stderr)
+            print(f"trustnxt: retrying {plural(len(requeued), 'file')} of batch {batch.id}", file=sys.stderr)
         return await run_stored(args, store, batch)
     finally:
         store.close()
@@ -120,7 +121,8 @@ def clear(args: argparse.Namespace) -> int:
                         shutil.rmtree(folder, ignore_errors=True)
             store.delete_batch(summary.batch.id)
             cleared += 1
-        print(f"Cleared {cleared} batch(es)" + (f"; kept {kept} unfinished or in use (see --all)" if kept else "") + ".")
+        print(f"Cleared {plural(cleared, 'batch', 'batches')}"
+              + (f"; kept {kept} unfinished or in use (see --all)" if kept else "") + ".")
         return EXIT_OK
     finally:
         store.close()

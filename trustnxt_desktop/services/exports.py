@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..domain.display import device_name
 from ..domain.errors import TrustNXTError
 from ..domain.report import Capture, InspectionReport
 
@@ -35,7 +36,7 @@ class ExportError(TrustNXTError):
 
 
 def _device(c: Capture | None) -> str:
-    return " ".join(p for p in (c.make, c.model) if p) if c else ""
+    return device_name(c.make, c.model) if c else ""
 
 
 def _location(c: Capture | None) -> str:
@@ -120,7 +121,7 @@ class EvidenceRequest:
     """Everything the PDF shows besides the reports themselves (the renderer reads only this)."""
 
     reports: list[InspectionReport]
-    trust_lists: list[dict[str, str]] = field(default_factory=list)  # {name, sha256, source}
+    trust_lists: list[dict[str, str]] = field(default_factory=list)  # {name, sha256, source, origin, note}
     generated_at: str = ""
     app_version: str = __version__
     title: str = "Content Credentials evidence report"
@@ -141,17 +142,17 @@ class EvidenceRequest:
 
 
 def evidence_request(reports: Sequence[InspectionReport], root: Path | None = None) -> EvidenceRequest:
-    """The request for these reports, with the snapshots (name, sha256, URL) of the trust lists installed."""
+    """The request for these reports, with the snapshots of the trust lists in force: {name, sha256, source
+    (published addresses), origin ("bundled" | "downloaded"), note (e.g. older than 90 days)}."""
     lists: list[dict[str, str]] = []
     if root is not None:
-        from .trust_lists import CATALOGUE, SnapshotStore
+        from .trust_lists import SnapshotStore, list_sources
 
-        store = SnapshotStore(root)
-        for spec in CATALOGUE:
-            snap, _ = store.current(spec)
-            if snap is not None:
-                lists.append({"name": snap.source_name(spec), "sha256": snap.sha256,
-                              "source": ", ".join(f.url for f in snap.files)})
+        for source in list_sources(SnapshotStore(root)):
+            if source.provenance is not None:
+                p = source.provenance
+                lists.append({"name": source.name, "sha256": p.sha256, "source": p.source, "origin": p.origin,
+                              "note": p.note})
     now = dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
     return EvidenceRequest(reports=list(reports), trust_lists=lists, generated_at=now)
 

@@ -7,6 +7,10 @@ With a JobStore the queue is persistent: every job is a row in `<data root>/jobs
 services.job_runner (crash-safe publishing, a lifelong Idempotency-Key per job), and `resume()` after a
 restart picks up whatever an earlier run left unfinished. Closing the queue then suspends running jobs
 instead of cancelling them. Without a store it is the in-memory queue it always was.
+
+Every job carries the claim chosen when it was added (ContentSource: camera, edited, ai, …). In the
+store, jobs with different claims go to different batches whose options record the claim, so a
+resumed job says what it was queued to say, whatever the panel shows by then.
 """
 
 from __future__ import annotations
@@ -18,13 +22,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..domain.protect import ProtectOptions, ProtectResult, ProtectStatus
+from ..domain.protect import ContentSource, ProtectOptions, ProtectResult, ProtectStatus
 from .backend import Backend
 from .job_runner import STATE_OF as _FROM_STATUS
 from .job_runner import result_of, run_protect_job
 from .job_store import UNFINISHED, BatchLock, JobRecord, JobState, JobStore
 
 __all__ = ["JobState", "ProtectJob", "ProtectQueue", "QueueCounts"]
+
+CLAIM_KEY = "content_source"  # in a stored batch's options
+
+
+def _stored_claim(options: dict[str, object]) -> ContentSource | None:
+    try:
+        return ContentSource(options[CLAIM_KEY])
+    except (KeyError, ValueError):
+        return None  # a batch stored before claims were recorded
 
 
 @dataclass
@@ -34,6 +47,7 @@ class ProtectJob:
     out_dir: Path | None  # None: next to the original
     state: JobState = JobState.WAITING
     result: ProtectResult | None = None
+    content_source: ContentSource = ContentSource.CAMERA  # what the protected copy claims the file is
 
     @property
     def message(self) -> str:
@@ -75,19 +89,22 @@ class ProtectQueue:
         self._idle.set()
         self._store = store
         self._origin = origin  # batches this queue creates and resumes: "gui", later "capture"
-        self._batch_id: int | None = None
+        self._batches: dict[ContentSource, int] = {}  # this queue's own store batch for each claim
         self._locks: list[BatchLock] = []
         self._closing = False
 
     # -- what people do -------------------------------------------------------------------------
-    def add(self, sources: list[tuple[Path, Path | None]]) -> list[ProtectJob]:
-        """(source, output folder or None) pairs; work starts at once."""
+    def add(self, sources: list[tuple[Path, Path | None]], content_source: ContentSource | None = None
+            ) -> list[ProtectJob]:
+        """(source, output folder or None) pairs; work starts at once. `content_source`: what their
+        protected copies claim (default: the options' current claim)."""
         added = []
+        claim = content_source or self._options().content_source
         if self._store is not None:
-            records = self._store.add_jobs(self._own_batch(), sources)
-            new = [ProtectJob(r.id, r.source, r.out_dir) for r in records]
+            records = self._store.add_jobs(self._own_batch(claim), sources)
+            new = [ProtectJob(r.id, r.source, r.out_dir, content_source=claim) for r in records]
         else:
-            new = [ProtectJob(next(self._ids), source, out_dir) for source, out_dir in sources]
+            new = [ProtectJob(next(self._ids), source, out_dir, content_source=claim) for source, out_dir in sources]
         for job in new:
             self.items[job.id] = job
             self._pending.append(job.id)
@@ -103,16 +120,17 @@ class ProtectQueue:
             return []
         resumed = []
         for summary in reversed(self._store.batches(kind="protect", origin=self._origin)):
-            if summary.unfinished == 0 or summary.batch.id == self._batch_id:
+            if summary.unfinished == 0 or summary.batch.id in self._batches.values():
                 continue
             lock = self._store.lock_batch(summary.batch.id)
             if lock is None:
                 continue
             self._locks.append(lock)
+            claim = _stored_claim(summary.batch.options) or self._options().content_source
             for record in self._store.jobs(summary.batch.id, UNFINISHED):
                 if record.id in self.items:
                     continue
-                job = ProtectJob(record.id, record.source, record.out_dir)
+                job = ProtectJob(record.id, record.source, record.out_dir, content_source=claim)
                 self.items[job.id] = job
                 self._pending.append(job.id)
                 resumed.append(job)
@@ -120,15 +138,16 @@ class ProtectQueue:
         self._pump()
         return resumed
 
-    def _own_batch(self) -> int:
+    def _own_batch(self, claim: ContentSource) -> int:
         assert self._store is not None
-        if self._batch_id is None:
-            batch = self._store.create_batch("protect", self._origin)
+        if claim not in self._batches:
+            # The key is ProtectOptions' own field name, so `trustnxt jobs retry` honours it too.
+            batch = self._store.create_batch("protect", self._origin, options={CLAIM_KEY: claim.value})
             lock = self._store.lock_batch(batch.id)
             if lock is not None:
                 self._locks.append(lock)
-            self._batch_id = batch.id
-        return self._batch_id
+            self._batches[claim] = batch.id
+        return self._batches[claim]
 
     def cancel(self, job_id: int) -> None:
         job = self.items.get(job_id)
@@ -210,7 +229,7 @@ class ProtectQueue:
     async def _work(self, job: ProtectJob) -> None:
         persist = self._store is not None  # the job runner records its own outcomes; these are ours
         try:
-            options = replace(self._options(), out_dir=job.out_dir)
+            options = replace(self._options(), out_dir=job.out_dir, content_source=job.content_source)
             if self._store is not None:
                 record = self._store.job(job.id)
                 if record is None:  # removed from the store meanwhile (e.g. `trustnxt jobs clear`)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from ..domain.report import CheckStatus, Verdict
-from .theme import CHECK_STATUS, VERDICTS
+from ..services.job_store import JobState
+from .theme import CHECK_STATUS, JOB_STATES, VERDICTS
 
 
 def _glyph(p: QPainter, glyph: str, r: QRectF, colour: QColor) -> None:
@@ -43,6 +45,33 @@ def _glyph(p: QPainter, glyph: str, r: QRectF, colour: QColor) -> None:
         for i, height in enumerate((0.12, 0.26, 0.36, 0.2, 0.3, 0.14)):
             cx = x + w * (0.27 + i * 0.092)
             p.drawLine(QPointF(cx, y + h * (0.5 - height / 2)), QPointF(cx, y + h * (0.5 + height / 2)))
+    elif glyph == "clock":  # waiting
+        p.drawEllipse(QPointF(x + w * 0.5, y + h * 0.5), w * 0.26, h * 0.26)
+        p.drawLine(QPointF(x + w * 0.5, y + h * 0.5), QPointF(x + w * 0.5, y + h * 0.34))
+        p.drawLine(QPointF(x + w * 0.5, y + h * 0.5), QPointF(x + w * 0.62, y + h * 0.56))
+    elif glyph == "busy":  # at work: a circular arrow going clockwise
+        cx, cy, radius = x + w * 0.5, y + h * 0.5, w * 0.22
+        p.drawArc(QRectF(cx - radius, cy - radius, 2 * radius, 2 * radius), 70 * 16, 280 * 16)
+        # the arrowhead sits on the arc's open end (70°), pointing on round the circle
+        end = QPointF(cx + radius * math.cos(math.radians(70)), cy - radius * math.sin(math.radians(70)))
+        ahead = QPointF(math.sin(math.radians(70)), math.cos(math.radians(70)))
+        side = QPointF(-ahead.y(), ahead.x())
+        head = QPainterPath(end + ahead * (w * 0.13))
+        head.lineTo(end + side * (w * 0.1))
+        head.lineTo(end - side * (w * 0.1))
+        head.closeSubpath()
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        p.drawPath(head)
+    elif glyph == "skip":  # passed over: two chevrons
+        for dx in (0.0, 0.18):
+            path = QPainterPath(QPointF(x + w * (0.3 + dx), y + h * 0.32))
+            path.lineTo(x + w * (0.46 + dx), y + h * 0.5)
+            path.lineTo(x + w * (0.3 + dx), y + h * 0.68)
+            p.drawPath(path)
+    elif glyph == "stop":  # cancelled: a filled square
+        p.setBrush(colour)
+        p.drawRoundedRect(QRectF(x + w * 0.34, y + h * 0.34, w * 0.32, h * 0.32), w * 0.03, w * 0.03)
     else:  # "none": a dash
         p.drawLine(QPointF(x + w * 0.3, y + h * 0.5), QPointF(x + w * 0.7, y + h * 0.5))
 
@@ -80,6 +109,11 @@ def verdict_icon(verdict: Verdict, size: int = 64) -> QIcon:
 
 def check_icon(status: CheckStatus, size: int = 32) -> QIcon:
     glyph, colour = CHECK_STATUS[status]
+    return badge(glyph, colour, size)
+
+
+def job_state_icon(state: JobState, size: int = 32) -> QIcon:
+    glyph, colour = JOB_STATES[state.value]
     return badge(glyph, colour, size)
 
 

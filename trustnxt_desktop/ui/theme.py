@@ -45,8 +45,14 @@ CHECK_STATUS: dict[CheckStatus, tuple[str, str]] = {  # glyph, colour
     CheckStatus.NOT_APPLICABLE: ("none", "#9e9e9e"),
 }
 
-JOB_COLOURS = {"waiting": "#757575", "protecting": "#1565c0", "done": "#2e7d32", "failed": "#c62828",
-               "skipped": "#757575", "cancelled": "#757575"}
+JOB_STATES: dict[str, tuple[str, str]] = {  # job state -> glyph, colour: every state its own icon
+    "waiting": ("clock", "#757575"),
+    "protecting": ("busy", "#1565c0"),
+    "done": ("check", "#2e7d32"),
+    "failed": ("cross", "#c62828"),
+    "skipped": ("skip", "#8d6e63"),
+    "cancelled": ("stop", "#546e7a"),
+}
 
 
 _DARK_TEXT = {CheckStatus.PASS: "#81c784", CheckStatus.FAIL: "#ef9a9a", CheckStatus.WARN: "#ffb74d"}

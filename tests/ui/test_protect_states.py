@@ -1,0 +1,72 @@
+"""The Protect queue's rows: one icon per job state, and nothing hidden left behind by Cancel all."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from trustnxt_desktop.services.protect_queue import JobState
+from trustnxt_desktop.ui.icons import job_state_icon
+
+
+def _image_bytes(state: JobState) -> bytes:
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    job_state_icon(state).pixmap(32, 32).toImage().save(buffer, "PNG")
+    return bytes(buffer.data())
+
+
+async def test_every_job_state_has_its_own_icon(window) -> None:  # type: ignore[no-untyped-def]
+    drawn = {state: _image_bytes(state) for state in JobState}
+    assert len(set(drawn.values())) == len(JobState), "two job states share an icon"
+    # The table shows exactly that icon in the Status column.
+    view = window.protect
+    from trustnxt_desktop.services.protect_queue import ProtectJob
+
+    job = ProtectJob(1, Path("/nonexistent/a.jpg"), None, JobState.PROTECTING)
+    view.model.upsert(job)
+    shown = view.model.index(0, 1).data(Qt.ItemDataRole.DecorationRole)
+    assert shown.cacheKey() == job_state_icon(JobState.PROTECTING).cacheKey()
+    view.model.remove([1])
+
+
+async def test_cancel_all_leaves_no_hidden_job_folder(window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.media_tools import make_jpeg
+    from trustnxt_desktop.engine import protect as engine_protect
+
+    # Hold each signing thread in its thumbnail step for a moment, so Cancel all lands while the engine is
+    # at work and before it has written its output (as with a large photo).
+    started = threading.Event()
+    real_thumbnail = engine_protect._thumbnail
+
+    def slow_thumbnail(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.set()
+        time.sleep(0.5)
+        return real_thumbnail(*args, **kwargs)
+
+    monkeypatch.setattr(engine_protect, "_thumbnail", slow_thumbnail)
+    folder = tmp_path / "shoot"
+    folder.mkdir()
+    for i in range(4):
+        make_jpeg(folder / f"img{i:02d}.jpg", 1200, 800, seed=i)
+    out = tmp_path / "out"
+    view = window.protect
+    view.set_output_dir(out)
+    await view.add_paths_async([folder])
+    while not started.is_set():
+        await asyncio.sleep(0.01)
+    assert any(p.name.startswith(".") for p in out.iterdir()), "each job works in a hidden folder"
+    view.cancel_all_button.click()
+    await view.queue.wait_idle()
+    assert view.queue.counts().cancelled == 4, view.queue.counts()
+    # Cancel all is over once the queue is idle: no signing thread may bring a hidden folder back later.
+    for _ in range(30):
+        leftovers = sorted(p.name for p in out.iterdir())
+        assert not leftovers, leftovers
+        await asyncio.sleep(0.05)
