@@ -1,4 +1,5 @@
-"""Test certificates: a newsroom CA and a photographer's certificate it issued (EKU emailProtection)."""
+"""Test certificates: a newsroom CA and a photographer's certificate it issued (EKU emailProtection), and
+`TestCA` for certificates of any lifetime and EKU (e.g. short-lived signers, a timestamp authority)."""
 
 from __future__ import annotations
 
@@ -56,3 +57,50 @@ def self_signed_loopback(folder: Path) -> tuple[Path, Path]:
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
     return cert_path, key_path
+
+
+class TestCA:
+    """A CA valid from yesterday for a month; `issue` gives leaf certificates it signed."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, name: str = "Verdict Test CA") -> None:
+        now = dt.datetime.now(dt.timezone.utc)
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name),
+                             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Verdict Tests")])
+        self.cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+                     .public_key(self.key.public_key()).serial_number(x509.random_serial_number())
+                     .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+                     .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                     .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+                                    critical=True)
+                     .add_extension(x509.SubjectKeyIdentifier.from_public_key(self.key.public_key()), critical=False)
+                     .sign(self.key, hashes.SHA256()))
+        self.pem = _cert_pem(self.cert).decode()
+
+    def issue(self, common_name: str, *, seconds: float = 20 * 86400,
+              eku: x509.ObjectIdentifier = ExtendedKeyUsageOID.EMAIL_PROTECTION) -> tuple[bytes, bytes]:
+        """(chain PEM: leaf then CA, private key PEM) for a certificate valid for `seconds` from now."""
+        now = dt.datetime.now(dt.timezone.utc)
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = (x509.CertificateBuilder()
+                .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+                                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Verdict Tests")]))
+                .issuer_name(self.cert.subject).public_key(key.public_key())
+                .serial_number(x509.random_serial_number())
+                .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(seconds=seconds))
+                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False),
+                               critical=True)
+                .add_extension(x509.ExtendedKeyUsage([eku]), critical=True)
+                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()),
+                               critical=False)
+                .sign(self.key, hashes.SHA256()))
+        key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+        return _cert_pem(cert) + _cert_pem(self.cert), key_pem
+
+
+def _cert_pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)

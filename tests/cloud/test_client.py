@@ -235,3 +235,18 @@ async def test_rate_limits_pace_the_client_without_using_up_attempts(sandbox_fac
         reports = [await client.inspect(CORPUS / "media" / "trustnxt-icon.jpg") for _ in range(2)]
     assert [r.verdict for r in reports] == [Verdict.NONE] * 2  # an unsigned file
     assert server.requests(f"POST {contract.INSPECT_PATH}") == {"200": 2, "429": 1}
+
+
+async def test_the_claim_reaches_the_service_as_its_own_form_field(sandbox: SandboxProcess, tmp_path: Path) -> None:
+    from trustnxt_desktop.domain.protect import ContentSource
+
+    anchor = TrustConfig(sources=(TrustSource("Sandbox root", anchors_pem=sandbox.root_pem()),))
+    async with client_for(sandbox) as client:
+        for claim in (ContentSource.SCREEN, ContentSource.AI):
+            out = tmp_path / f"{claim.value}.jpg"
+            with open(out, "wb") as sink:
+                await client.protect(CORPUS / "media" / "trustnxt-icon.jpg", sink, ProtectOptions(content_source=claim))
+            report = inspect_file(out, anchor)
+            assert report.verdict is Verdict.TRUSTED, report.summary
+            assert [(a.action, a.digital_source_type) for a in report.actions] == [
+                ("c2pa.created", claim.digital_source_type)]

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, EXPECTED, PROJECT
+from tests.conftest import CORPUS, EXPECTED, PROJECT, shipped_verdict
+from tests.damaged_files import (JSON_DAMAGE, SQLITE_DAMAGE, damage_json, damage_sqlite, filled_stores,
+                                 set_aside_copies)
 
 
 def run(*args: str, home: Path, env: dict[str, str] | None = None, stdin: str | None = None,
@@ -67,7 +69,7 @@ def test_inspect_corpus_json_and_exit_code(home: Path) -> None:
     by_name = {r["file"]["name"]: r for r in json.loads(proc.stdout)}
     for folder in ("c2pa", "hostile"):
         for name, expected in EXPECTED[folder].items():
-            assert by_name[name]["verdict"] == expected["verdict"], name
+            assert by_name[name]["verdict"] == shipped_verdict(expected), name
     truepic = by_name["truepic-20230212-camera.jpg"]
     assert truepic["capture"]["make"] == "Google" and truepic["capture"]["gps"]["lat"] == pytest.approx(43.1520939)
 
@@ -75,7 +77,8 @@ def test_inspect_corpus_json_and_exit_code(home: Path) -> None:
 def test_human_output_explains(home: Path) -> None:
     proc = run("inspect", str(CORPUS / "c2pa" / "adobe-20240110-single_manifest_store.pdf"), home=home)
     assert proc.returncode == 0
-    assert "VALID" in proc.stdout and "AI-generated: yes" in proc.stdout and "cai-prod" in proc.stdout
+    assert "TRUSTED" in proc.stdout and "AI-generated: yes" in proc.stdout and "cai-prod" in proc.stdout
+    assert "Interim trust list (2025-08-28)" in proc.stdout, "the list shipped with the app decides, and is named"
 
 
 def test_directory_of_200_files_each_gets_a_result(tmp_path: Path, home: Path) -> None:
@@ -109,6 +112,16 @@ def test_exit_codes_for_usage_and_missing_keyring(tmp_path: Path, home: Path) ->
     assert plaintext.returncode == 3
 
 
+def test_a_mistyped_path_is_a_usage_error(tmp_path: Path, home: Path) -> None:
+    typo = tmp_path / "IMG_0001.jgp"
+    for command in ("inspect", "protect"):
+        proc = run(command, str(CORPUS / "media" / "sample1.png"), str(typo), home=home)
+        assert proc.returncode == 2, (command, proc.stderr)
+        assert f"no such file: {typo}" in proc.stderr and "no longer exists" not in proc.stderr
+        assert proc.stdout == ""
+    assert not list(tmp_path.glob("*.protected.*")) and not (CORPUS / "media" / "sample1.protected.png").exists()
+
+
 def test_identity_and_trust_commands(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
     assert "No signing identity yet" in run("identity", "show", home=home).stdout
     created = run("identity", "create", "--name", "Ada Lovelace", "--org", "Analytical", home=home)
@@ -132,6 +145,68 @@ def test_identity_and_trust_commands(tmp_path: Path, home: Path, secret_store) -
     ad_hoc = json.loads(run("inspect", output, "--json", "--no-default-trust", home=other_home).stdout)[0]
     assert ad_hoc["verdict"] == "valid"
     assert run("trust", "remove", "Ada's studio", home=other_home).returncode == 0
+
+
+def _claims(folder: Path, home: Path) -> dict[str, tuple[str, str]]:
+    """file name -> (first action, its digitalSourceType), as `trustnxt inspect` reads the copies."""
+    proc = run("inspect", str(folder), "--json", home=home)
+    assert proc.returncode == 0, proc.stderr
+    return {Path(r["file"]["path"]).name: (r["actions"][0]["action"], r["actions"][0]["digital_source_type"])
+            for r in json.loads(proc.stdout)}
+
+
+def test_protect_source_is_the_claim_and_a_resume_keeps_it(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    from trustnxt_desktop.domain.protect import ContentSource
+
+    photo = CORPUS / "media" / "trustnxt-icon.jpg"  # its EXIF names no camera; only --source decides
+    for claim in ContentSource:
+        proc = run("protect", str(photo), "--source", claim.value, "--out", str(tmp_path / claim.value), home=home)
+        assert proc.returncode == 0, proc.stderr
+        assert f"say the files were {claim.claim}" in proc.stderr
+        assert _claims(tmp_path / claim.value, home) == {
+            "trustnxt-icon.protected.jpg": ("c2pa.created", claim.digital_source_type)}
+    default = run("protect", str(photo), "--out", str(tmp_path / "default"), home=home)
+    assert default.returncode == 0, default.stderr
+    assert _claims(tmp_path / "default", home)["trustnxt-icon.protected.jpg"][1].endswith("/digitalCapture")
+    (home / "settings.json").write_text(json.dumps({"protect_source": "screen"}))  # the remembered default
+    remembered = run("protect", str(photo), "--out", str(tmp_path / "remembered"), home=home)
+    assert remembered.returncode == 0, remembered.stderr
+    assert _claims(tmp_path / "remembered", home)["trustnxt-icon.protected.jpg"][1].endswith("/screenCapture")
+
+    # A run stopped before any file (locked keyring) is resumed with the claim it was started with,
+    # whatever the default is by then.
+    shoot = tmp_path / "shoot"
+    shoot.mkdir()
+    for i in range(2):
+        shutil.copy(photo, shoot / f"p{i}.jpg")
+    locked = run("protect", str(shoot), "--source", "ai", "--out", str(tmp_path / "resumed"), home=home,
+                 env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    assert locked.returncode == 3, locked.stderr
+    assert run("protect", "--resume", "--source", "camera", home=home).returncode == 2, "--resume keeps its claim"
+    resumed = run("protect", "--resume", "--json", home=home)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "generated with AI (IPTC trainedAlgorithmicMedia)" in resumed.stderr
+    assert set(_claims(tmp_path / "resumed", home).values()) == {
+        ("c2pa.created", ContentSource.AI.digital_source_type)}
+
+
+def test_originals_carrying_broken_or_remote_credentials_are_protected_with_a_warning(  # type: ignore[no-untyped-def]
+        tmp_path: Path, home: Path, secret_store) -> None:
+    cases = PROJECT.parent / "shared" / "cases"
+    originals = [CORPUS / "c2pa" / "adobe-20220124-E-dat-CA.jpg", cases / "remote-only.jpg",
+                 cases / "actions-key-renamed.jpg", CORPUS / "hostile" / "no_alg.jpg"]
+    before = {p: p.read_bytes() for p in originals}
+    proc = run("protect", *map(str, originals), "--out", str(tmp_path / "out"), "--json", "-q", home=home)
+    assert proc.returncode == 0, proc.stderr
+    assert [r["status"] for r in json.loads(proc.stdout)] == ["done"] * 4
+    warnings = {line.split(": ", 3)[2]: line for line in proc.stderr.splitlines()
+                if line.startswith("trustnxt: warning: ")}
+    assert set(warnings) == {str(p) for p in originals}, proc.stderr  # one stderr line each, even with -q
+    assert "failed verification" in warnings[str(originals[0])]
+    assert "stored online at http://127.0.0.1:9/manifests/remote-only.c2pa" in warnings[str(originals[1])]
+    assert "could not be read" in warnings[str(originals[2])]
+    assert "could not be read (unknown algorithm)" in warnings[str(originals[3])]
+    assert {p: p.read_bytes() for p in originals} == before, "originals untouched"
 
 
 def test_the_engine_in_use_is_said_on_stderr(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
@@ -171,3 +246,99 @@ def test_the_engine_in_use_is_said_on_stderr(tmp_path: Path, home: Path, secret_
         server.stop()
         run("credentials", "clear", home=home)
     assert not any(KEY in line for line in (local.stderr, cloud.stderr, protect.stderr, usage.stderr))
+
+
+# -- damaged stores, private data, a log that proves what it claims -----------------------------------------
+
+@pytest.mark.parametrize("kind", SQLITE_DAMAGE)
+@pytest.mark.parametrize("store,command,what", [
+    ("jobs.sqlite3", ("jobs", "list", "--json"), "The job queue"),
+    ("usage.sqlite3", ("usage", "--json"), "The usage ledger"),
+])
+def test_a_damaged_store_is_set_aside_and_said_never_a_traceback(  # type: ignore[no-untyped-def]
+        home: Path, secret_store, store: str, command: tuple[str, ...], what: str, kind: str) -> None:
+    filled_stores(home, secret_store)
+    damage_sqlite(home / store, kind)
+    proc = run(*command, home=home)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    json.loads(proc.stdout)  # stdout stays clean for --json
+    if kind == "zero length":  # an empty database to sqlite: nothing to say
+        assert what not in proc.stderr and set_aside_copies(home / store) == []
+        return
+    (aside,) = set_aside_copies(home / store)
+    line = next(line for line in proc.stderr.splitlines() if line.startswith(f"trustnxt: {what} ({home / store})"))
+    assert "was damaged" in line and f"moved to {aside}" in line
+    again = run(*command, home=home)
+    assert again.returncode == 0 and what not in again.stderr, "said once: the new store is fine"
+
+
+@pytest.mark.parametrize("kind", SQLITE_DAMAGE)
+def test_a_damaged_verification_log_is_an_incident_and_is_kept(home: Path, secret_store, kind: str) -> None:  # type: ignore[no-untyped-def]
+    filled_stores(home, secret_store)
+    log = home / "verification-log.sqlite3"
+    damage_sqlite(log, kind)
+    evidence = log.read_bytes() if log.is_file() else None
+
+    verify = run("log", "verify", home=home)
+    assert verify.returncode == 4 and "Traceback" not in verify.stderr, verify.stderr
+    assert "Verification log damaged" in verify.stderr
+    if kind == "zero length":  # an empty database to sqlite, started afresh in place: its anchor tells
+        assert "replaced by another log file" in verify.stderr and log.is_file()
+    elif evidence is not None:
+        assert log.read_bytes() == evidence, "the damaged log is kept, byte for byte, where it was"
+    else:
+        assert log.is_dir()
+    photo = str(CORPUS / "media" / "trustnxt-icon.jpg")
+    inspected = run("inspect", photo, "--json", home=home)
+    assert inspected.returncode == 0 and "Traceback" not in inspected.stderr, inspected.stderr
+    assert json.loads(inspected.stdout)[0]["file"]["name"] == "trustnxt-icon.jpg", "inspections go on"
+    assert run("log", "verify", home=home).returncode == 4, "until the damaged log is moved away"
+
+
+@pytest.mark.parametrize("kind", JSON_DAMAGE)
+def test_a_damaged_trust_list_record_is_set_aside_and_said(home: Path, kind: str) -> None:
+    state = home / "trust" / "lists" / "state.json"
+    state.parent.mkdir(parents=True)
+    state.write_text(json.dumps({"last_attempt": "2026-11-20T10:00:00+00:00", "checked": {}}))
+    damage_json(state, kind)
+    proc = run("trust", "status", home=home)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    (aside,) = set_aside_copies(state)
+    assert "was damaged" in proc.stderr and str(aside) in proc.stderr
+
+
+def test_a_shortened_log_fails_log_verify(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    files = [str(p) for p in sorted((CORPUS / "c2pa").glob("*.jpg"))[:4]]
+    assert run("identity", "create", "--name", "Log Keeper", home=home).returncode == 0
+    assert run("inspect", *files, "--json", home=home).returncode == 0
+    verified = run("log", "verify", home=home)
+    assert verified.returncode == 0 and "intact: 4 entries" in verified.stdout, verified.stderr
+    assert (home / "verification-log.checkpoint.json").is_file()
+    with sqlite3.connect(home / "verification-log.sqlite3", isolation_level=None) as db:
+        db.execute("DELETE FROM entries WHERE seq = 4")
+        db.execute("UPDATE head SET seq = 3, hash = (SELECT hash FROM entries WHERE seq = 3)")
+    proc = run("log", "verify", home=home)  # before: "Verification log intact: 3 entries"
+    assert proc.returncode == 4 and "Traceback" not in proc.stderr
+    assert "ends at entry 3, but 4 entries were anchored" in proc.stderr
+    assert "does not match its signed checkpoint" in proc.stderr
+
+
+def test_a_session_under_umask_000_leaves_only_owner_only_files(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+    import stat
+
+    photo = tmp_path / "photo.jpg"
+    shutil.copy(CORPUS / "media" / "trustnxt-icon.jpg", photo)
+    out = tmp_path / "out"
+    for args in (("identity", "create", "--name", "Umask"), ("protect", str(photo), "--out", str(out)),
+                 ("inspect", str(photo), "--json"), ("log", "verify"), ("jobs", "list")):
+        proc = subprocess.run([sys.executable, "-m", "trustnxt_desktop.cli", *args], capture_output=True, text=True,
+                              env={**os.environ, "TRUSTNXT_HOME": str(home)}, cwd=PROJECT, timeout=300,
+                              preexec_fn=lambda: os.umask(0))
+        assert proc.returncode == 0, (args, proc.stderr)
+    loose = {str(p.relative_to(home)): oct(stat.S_IMODE(p.lstat().st_mode)) for p in [home, *home.rglob("*")]
+             if not p.is_symlink() and stat.S_IMODE(p.lstat().st_mode) & 0o077}
+    assert loose == {}, "the data folder and everything in it: owner only"
+    copy = next(out.iterdir())
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o644, "your protected copy follows your umask, not ours"

@@ -195,3 +195,28 @@ def test_an_upload_that_crashes_the_parser_costs_one_answer_not_the_server(sandb
     assert post(server, contract.INSPECT_PATH, copy).json()["thumbnail"], "other uploads keep theirs"
     assert server.usage()["inspect"]["calls"] == 4 and server.usage()["protect"]["calls"] == 2
     assert empty_soon(server.data_dir / "uploads") and empty_soon(server.data_dir / "results")
+
+
+def test_the_source_field_is_the_claim_and_is_checked(sandbox: SandboxProcess) -> None:
+    def claim_of(response: httpx.Response) -> str:
+        assert response.status_code == 200, response.text
+        out = sandbox.log_dir / "claimed.jpg"
+        out.write_bytes(response.content)
+        report = post(sandbox, contract.INSPECT_PATH, out).json()
+        return report["actions"][0]["digital_source_type"]
+
+    def with_source(value: str | None) -> httpx.Response:
+        return httpx.post(sandbox.url + contract.PROTECT_PATH, headers={contract.API_KEY_HEADER: KEY}, timeout=30,
+                          data={contract.SOURCE_FIELD: value} if value is not None else None,
+                          files={contract.FILE_FIELD: (ICON.name, ICON.read_bytes(), "image/jpeg")})
+
+    assert claim_of(with_source("edited")).endswith("/humanEdits")
+    assert claim_of(with_source(None)).endswith("/digitalCapture"), "absent: a camera capture"
+    refused = with_source("drone")
+    assert refused.status_code == 400 and error_code(refused) == contract.ERR_BAD_REQUEST
+    assert "camera, edited, ai, screen, other" in refused.json()["error"]["message"]
+
+
+def test_an_original_with_unreadable_credentials_is_protected(sandbox: SandboxProcess) -> None:
+    protected = post(sandbox, contract.PROTECT_PATH, CORPUS / "hostile" / "no_alg.jpg")
+    assert protected.status_code == 200, protected.text

@@ -18,7 +18,7 @@ def digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
 
 
-async def test_drop_folder_protects_everything_and_reports_the_hostile_file(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_drop_folder_protects_everything_and_warns_about_the_hostile_file(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "shoot"
     shutil.copytree(CORPUS / "media", folder)
     shutil.copy(CORPUS / "hostile" / "no_alg.jpg", folder / "strange.jpg")
@@ -28,23 +28,28 @@ async def test_drop_folder_protects_everything_and_reports_the_hostile_file(wind
     assert event.dropAction() == Qt.DropAction.CopyAction, "a drop must never be a move"
     await until(lambda: view.queue.counts().total == len(before))
     await view.queue.wait_idle()
+    # The file whose own credentials use an unknown algorithm is protected all the same, with a warning.
     states = {job.source.name: job for job in view.model.rows}
-    assert states["strange.jpg"].state is JobState.FAILED
+    assert states["strange.jpg"].state is JobState.DONE
     assert "could not be read" in states["strange.jpg"].message
     done = [j for j in view.model.rows if j.state is JobState.DONE]
-    assert len(done) == len(before) - 1
+    assert len(done) == len(before)
     for job in done:  # every copy verifies as trusted against the local identity
         report = await window.context.backend.inspect(job.result.output)
         assert report.verdict is Verdict.TRUSTED, (job.source.name, report.summary)
     assert {k: v for k, v in digest(folder).items() if ".protected" not in k} == before
     assert view.progress.value() == view.progress.maximum() == len(before)
-    assert "1 failed" in view.summary.text()
-    # The failed row's text says why; retry keeps it failed (the file is still broken) without crashing.
+    assert "failed" not in view.summary.text() and not view.retry_button.isEnabled()
+    assert "with a warning" in view.summary.text()
+    # The row says so: its own state and icon, the warning in its text and tooltip.
     row = next(i for i, j in enumerate(view.model.rows) if j.source.name == "strange.jpg")
+    assert view.model.index(row, 1).data() == "Done, with a warning"
     assert "could not be read" in view.model.index(row, 2).data()
-    assert view.retry_button.isEnabled()
-    view.retry_button.click()
-    await until(lambda: view.queue.counts().failed == 1 and view.queue.counts().running == 0)
+    assert "could not be read" in view.model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    plain = next(i for i, j in enumerate(view.model.rows) if j.source.name == "trustnxt-icon.jpg")
+    assert view.model.index(plain, 1).data() == "Done"
+    warn_icon = view.model.index(row, 1).data(Qt.ItemDataRole.DecorationRole)
+    assert warn_icon.cacheKey() != view.model.index(plain, 1).data(Qt.ItemDataRole.DecorationRole).cacheKey()
 
 
 async def test_cancel_all_leaves_no_outputs_for_cancelled_files(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -15,12 +15,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..domain.protect import THUMBNAIL_EDGES, ProtectOptions, ProtectResult, ProtectStatus
+from ..domain.protect import THUMBNAIL_EDGES, ContentSource, ProtectOptions, ProtectResult, ProtectStatus
 from ..services.files import FoundFile, expand
 from ..services.job_runner import result_of, run_jobs
 from ..services.job_store import UNFINISHED, BatchRecord, JobRecord, JobStore, options_from_json, options_to_json
 from ..services.paths import data_root
-from .common import EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, jobs_arg, open_backend
+from .common import (EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, given_paths, jobs_arg,
+                     open_backend)
 
 KEEP_FINISHED_BATCHES = 20  # older finished command-line batches are pruned when a new one starts
 
@@ -35,6 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pr.add_argument("--out", metavar="DIR", help="write copies here (default: next to each original)")
     pr.add_argument("--jobs", type=jobs_arg, metavar="N", help="files processed at once (default from settings: 2)")
     pr.add_argument("--json", action="store_true", help="print a JSON array of results on stdout")
+    pr.add_argument("--source", choices=[s.value for s in ContentSource],
+                    help="what the Trust Label says the files are (IPTC digital source type): "
+                         + "; ".join(f"{s.value}: {s.claim} ({_term(s)})" for s in ContentSource)
+                         + " (default: the choice the app last remembered; camera on a fresh install)")
     pr.add_argument("--thumbnail", type=int, choices=THUMBNAIL_EDGES, help="thumbnail long edge in px, 0 for none")
     pr.add_argument("--author", help="author name written into the Trust Label ('' for none)")
     pr.add_argument("--allow-training", action="store_true", help="omit the 'do not train' assertion")
@@ -44,9 +49,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pr.set_defaults(handler=run)
 
 
+def _term(source: ContentSource) -> str:
+    return source.digital_source_type.rsplit("/", 1)[-1]
+
+
 def _options(args: argparse.Namespace, backend_settings: Any) -> ProtectOptions:
     base = backend_settings.protect_options(Path(args.out) if args.out else None)
     overrides: dict[str, Any] = {}
+    if args.source is not None:
+        overrides["content_source"] = ContentSource(args.source)
     if args.thumbnail is not None:
         overrides["thumbnail_edge"] = args.thumbnail
     if args.author is not None:
@@ -68,6 +79,8 @@ async def run(args: argparse.Namespace) -> int:
         if args.resume:
             if args.paths:
                 raise UsageError("--resume takes no paths: it finishes the last interrupted run as it was started")
+            if args.source is not None:
+                raise UsageError("--resume keeps what the interrupted run claims about its files: drop --source")
             batch = store.last_unfinished_batch("protect", "cli")
             if batch is None:
                 print("trustnxt: nothing to resume: every protect run has finished", file=sys.stderr)
@@ -75,15 +88,15 @@ async def run(args: argparse.Namespace) -> int:
             return await run_stored(args, store, batch)
         if not args.paths:
             raise UsageError("give the files or folders to protect, or --resume")
-        return await _run_new(args, store)
+        return await _run_new(args, store, given_paths(args.paths))
     finally:
         store.close()
 
 
-async def _run_new(args: argparse.Namespace, store: JobStore) -> int:
+async def _run_new(args: argparse.Namespace, store: JobStore, paths: list[Path]) -> int:
     backend = open_backend(args)
     try:
-        found = expand([Path(p) for p in args.paths], skip_protected_copies=True)
+        found = expand(paths, skip_protected_copies=True)
         base = _options(args, backend.settings)
         out_root = _absolute(base.out_dir) if base.out_dir else None
         _prune(store)
@@ -131,12 +144,18 @@ async def run_stored(args: argparse.Namespace, store: JobStore, batch: BatchReco
 
         def done(_: int, job: JobRecord, r: ProtectResult) -> None:
             progress(f"{r.status.value:<9} {job.source}" + (f" -> {r.output}" if r.output else f": {r.error}" if r.error else ""))
+            for warning in r.warnings:  # e.g. the original's own credentials are broken: said even with -q
+                print(f"trustnxt: warning: {job.source}: {warning}", file=sys.stderr, flush=True)
 
         try:
             if pending:
                 notice = await backend.ready("protect")
                 if notice and not args.quiet:
                     print(notice, file=sys.stderr)
+                if not args.quiet:
+                    claim = options.content_source
+                    print(f"trustnxt: the Trust Labels will say the files were {claim.claim} "
+                          f"(IPTC {_term(claim)}); choose with --source", file=sys.stderr)
                 await run_jobs(store, backend, pending, job_options, backend.settings.jobs, done)
         except BaseException:
             print(f"trustnxt: batch {batch.id} was interrupted; its unfinished files are kept: run "

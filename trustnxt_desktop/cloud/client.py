@@ -156,9 +156,8 @@ class CloudClient:
     async def protect(self, src: Path, sink: IO[bytes], options: ProtectOptions | None = None, *,
                       idempotency_key: str | None = None, progress: ProgressCallback | None = None) -> ProtectResponse:
         """Upload src, stream the protected copy into sink (seekable: a retry starts it over)."""
-        wire = json.dumps(contract.protect_options_to_wire(options or ProtectOptions(), src.name)).encode()
         upload = MultipartUpload(contract.FILE_FIELD, src, progress=progress,
-                                 fields=((contract.OPTIONS_FIELD, wire, "application/json"),))
+                                 fields=contract.protect_form_fields(options or ProtectOptions(), src.name))
 
         async def receive(response: httpx.Response) -> ProtectResponse:
             media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -8,12 +8,13 @@ changing the model means editing this file and nothing else.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..domain.protect import ProtectOptions
+from ..domain.protect import ContentSource, ProtectOptions
 from ..domain.report import InspectionReport
 from ..domain.usage import DailyUsage, UsageSnapshot
 
@@ -47,6 +48,9 @@ _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,255}$")
 FILE_FIELD = "file"
 OPTIONS_FIELD = "options"
 OPTIONS_MAX_BYTES = 64 * 1024
+# The claim the protected copy makes about where the file came from: one of ContentSource's values
+# (camera, edited, ai, screen, other), written as its IPTC digitalSourceType. Absent: camera.
+SOURCE_FIELD = "source"
 
 # -- error codes (the `code` in {"error": {"code", "message"}}) -----------------------------------
 ERR_UNAUTHORIZED = "unauthorized"  # 401: missing or wrong key/secret
@@ -97,9 +101,33 @@ def protect_options_to_wire(options: ProtectOptions, title: str) -> dict[str, An
         "do_not_train": options.do_not_train,
         "thumbnail_edge": options.thumbnail_edge,
         "tsa_url": options.tsa_url,
-        "digital_source_type": options.digital_source_type,
         "capture_device": options.capture_device,
     }
+
+
+def protect_form_fields(options: ProtectOptions, title: str) -> tuple[tuple[str, bytes, str], ...]:
+    """The multipart parts sent before the file: (field name, bytes, content type)."""
+    wire = json.dumps(protect_options_to_wire(options, title)).encode()
+    return ((OPTIONS_FIELD, wire, "application/json"),
+            (SOURCE_FIELD, options.content_source.value.encode("ascii"), "text/plain"))
+
+
+def protect_options_from_form(fields: Mapping[str, bytes]) -> ProtectOptions:
+    """The service's side of protect_form_fields. Raises ValueError for a malformed part (answered 400)."""
+    raw = fields.get(OPTIONS_FIELD)
+    wire = json.loads(raw) if raw else {}
+    if not isinstance(wire, dict):
+        raise ValueError("options must be a JSON object")
+    options = protect_options_from_wire(wire)
+    source = fields.get(SOURCE_FIELD)
+    if source is None:
+        return options
+    try:
+        claim = ContentSource(source.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        allowed = ", ".join(s.value for s in ContentSource)
+        raise ValueError(f"{SOURCE_FIELD} must be one of {allowed}") from None
+    return dataclasses.replace(options, content_source=claim)
 
 
 def protect_options_from_wire(data: Mapping[str, Any]) -> ProtectOptions:
@@ -118,8 +146,7 @@ def protect_options_from_wire(data: Mapping[str, Any]) -> ProtectOptions:
         raise ValueError("options.thumbnail_edge must be a number")
     return ProtectOptions(
         title=text("title"), author=text("author"), do_not_train=do_not_train, thumbnail_edge=edge,
-        tsa_url=text("tsa_url"), digital_source_type=text("digital_source_type"),
-        capture_device=text("capture_device"),
+        tsa_url=text("tsa_url"), capture_device=text("capture_device"),
     )
 
 

@@ -14,17 +14,70 @@ PROTECTED_SUFFIX = ".protected"
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 DIGITAL_CAPTURE = IPTC + "digitalCapture"
 DIGITAL_CREATION = IPTC + "digitalCreation"
+HUMAN_EDITS = IPTC + "humanEdits"
+SCREEN_CAPTURE = IPTC + "screenCapture"
 TRAINED_ALGORITHMIC = IPTC + "trainedAlgorithmicMedia"
 COMPOSITE_ALGORITHMIC = IPTC + "compositeSynthetic"
-AI_SOURCE_TYPES = frozenset(
-    {
-        TRAINED_ALGORITHMIC,
-        IPTC + "compositeWithTrainedAlgorithmicMedia",
-        IPTC + "algorithmicMedia",
-        COMPOSITE_ALGORITHMIC,
-        "http://c2pa.org/digitalsourcetype/trainedAlgorithmicData",
-    }
-)
+# Whether a source type declares AI is decided in domain.ai, for every view.
+
+
+class ContentSource(str, Enum):
+    """What the person says a file is: the claim a protected copy makes about where it came from.
+
+    Each choice is written as the IPTC Digital Source Type of the manifest's first action
+    (`c2pa.created`, or `c2pa.opened` when the original is kept as the parent ingredient); the C2PA
+    specification's actions assertion takes `digitalSourceType` from the IPTC vocabulary
+    (http://cv.iptc.org/newscodes/digitalsourcetype/, release of 2024-10-23). The IPTC definitions:
+
+    - camera: `digitalCapture` — "the media was captured from a real-life source using a digital
+      camera or digital recording device" (photos, audio and video recordings);
+    - edited: `humanEdits` — "augmentation, correction or enhancement by one or more humans using
+      non-generative tools" (retouched, cropped, colour-graded);
+    - ai: `trainedAlgorithmicMedia` — "digital media created algorithmically using a model derived
+      from sampled content" (made with generative AI);
+    - screen: `screenCapture` — a capture of the contents of a computer's or phone's screen;
+    - other: `digitalCreation` — "media created by a human using non-generative tools" (graphics,
+      layouts, exports; IPTC retired `digitalArt` in its favour on 2024-09-17).
+
+    The file's own, unsigned metadata (EXIF naming a camera) is never taken as this claim.
+    """
+
+    CAMERA = "camera"
+    EDITED = "edited"
+    AI = "ai"
+    SCREEN = "screen"
+    OTHER = "other"
+
+    @property
+    def digital_source_type(self) -> str:
+        return _SOURCE_TYPES[self]
+
+    @property
+    def label(self) -> str:
+        """A few words for a choice list or a table cell."""
+        return _SOURCE_LABELS[self][0]
+
+    @property
+    def claim(self) -> str:
+        """The claim as a phrase: "the file was …"."""
+        return _SOURCE_LABELS[self][1]
+
+
+_SOURCE_TYPES = {
+    ContentSource.CAMERA: DIGITAL_CAPTURE,
+    ContentSource.EDITED: HUMAN_EDITS,
+    ContentSource.AI: TRAINED_ALGORITHMIC,
+    ContentSource.SCREEN: SCREEN_CAPTURE,
+    ContentSource.OTHER: DIGITAL_CREATION,
+}
+_SOURCE_LABELS = {
+    ContentSource.CAMERA: ("Camera capture", "captured with a camera or recorder"),
+    ContentSource.EDITED: ("Edited", "edited by a person, without generative AI"),
+    ContentSource.AI: ("AI-generated", "generated with AI"),
+    ContentSource.SCREEN: ("Screen capture", "a screenshot or screen recording"),
+    ContentSource.OTHER: ("Other", "made by a person with software"),
+}
+DEFAULT_CONTENT_SOURCE = ContentSource.CAMERA
 
 
 class ProtectStatus(str, Enum):
@@ -44,11 +97,13 @@ class ProtectOptions:
     do_not_train: bool = True
     tsa_url: str | None = None
     title: str | None = None  # default: the source file name
-    digital_source_type: str | None = None  # default: chosen from the file (see engine.manifest)
+    content_source: ContentSource = DEFAULT_CONTENT_SOURCE  # what the copy claims the file is
     capture_device: str | None = None  # e.g. "Logitech C920 (camera)" for captures
     captured_at: str | None = None  # ISO time of capture; the created action's "when" (default: signing time)
 
     def __post_init__(self) -> None:
+        # Stored options (job store, the cloud form) hold the plain value; an unknown one raises ValueError.
+        object.__setattr__(self, "content_source", ContentSource(self.content_source))
         if self.thumbnail_edge not in THUMBNAIL_EDGES:
             raise ValueError(f"thumbnail size must be one of {THUMBNAIL_EDGES}, not {self.thumbnail_edge}")
 

@@ -1,12 +1,11 @@
 """The manifest definition we sign into a protected copy.
 
-How the first action is chosen, since we never ask the photographer:
-- the file already carries Content Credentials -> `c2pa.opened`, with the original as parentOf
-  ingredient so its history stays attached;
-- otherwise `c2pa.created` with digitalSourceType
-  - digitalCapture for audio, video, and images whose EXIF names a camera (make or model),
-  - digitalCreation for other images (graphics, exports: made by a person with software);
-- an explicit ProtectOptions.digital_source_type wins (captures from this app set it).
+The first action states the claim the person chose (ProtectOptions.content_source, written as its
+IPTC digitalSourceType; see domain.protect.ContentSource):
+- the file carries Content Credentials of its own -> `c2pa.opened`, naming the original as the
+  parentOf ingredient so its history (and its own verdict) stays attached;
+- otherwise `c2pa.created`.
+The file's unsigned metadata (EXIF) never decides the claim.
 """
 
 from __future__ import annotations
@@ -15,9 +14,7 @@ import datetime as dt
 from typing import Any
 
 from .. import APP_NAME, __version__
-from ..domain.protect import DIGITAL_CAPTURE, DIGITAL_CREATION, ProtectOptions
-from ..domain.report import Capture
-from .media import is_audio_or_video
+from ..domain.protect import ProtectOptions
 
 THUMBNAIL_ID = "trustnxt-thumbnail.jpg"
 PARENT_LABEL = "trustnxt-parent"  # links the c2pa.opened action to the original's ingredient
@@ -29,26 +26,29 @@ def claim_generator() -> str:
     return f"{APP_NAME} {__version__}"
 
 
-def choose_source_type(media_type: str, exif: Capture | None, options: ProtectOptions) -> str:
-    if options.digital_source_type:
-        return options.digital_source_type
-    if is_audio_or_video(media_type) or (exif is not None and (exif.make or exif.model)):
-        return DIGITAL_CAPTURE
-    return DIGITAL_CREATION
+def parent_ingredient(title: str, media_type: str) -> dict[str, Any]:
+    """The ingredient definition naming the original as this copy's parent (C2PA `parentOf`)."""
+    return {"title": title, "format": media_type, "relationship": "parentOf", "label": PARENT_LABEL}
 
 
-def build_manifest(*, title: str, media_type: str, options: ProtectOptions, source_type: str,
-                   has_parent: bool, thumbnail: bool, now: dt.datetime | None = None) -> dict[str, Any]:
+def build_manifest(*, title: str, media_type: str, options: ProtectOptions, has_parent: bool, thumbnail: bool,
+                   parent_without_manifest: str | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The manifest definition for c2pa's Builder.
+
+    `has_parent`: the original is added as the parentOf ingredient labelled PARENT_LABEL (by the
+    caller, with its manifest). `parent_without_manifest`: the original's title, when its manifest
+    cannot be attached: the ingredient is then defined here, by title and format alone.
+    """
     when = options.captured_at or (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+    opened = has_parent or parent_without_manifest is not None
     action: dict[str, Any] = {
-        "action": "c2pa.opened" if has_parent else "c2pa.created",
+        "action": "c2pa.opened" if opened else "c2pa.created",
         "when": when,
         "softwareAgent": {"name": APP_NAME, "version": __version__},
+        "digitalSourceType": options.content_source.digital_source_type,
     }
-    if has_parent:
+    if opened:
         action["parameters"] = {"ingredientIds": [PARENT_LABEL]}
-    else:
-        action["digitalSourceType"] = source_type
     if options.capture_device:
         action["description"] = f"Captured with {options.capture_device}"
     assertions: list[dict[str, Any]] = [{"label": "c2pa.actions.v2", "data": {"actions": [action]}}]
@@ -71,4 +71,6 @@ def build_manifest(*, title: str, media_type: str, options: ProtectOptions, sour
     }
     if thumbnail:
         manifest["thumbnail"] = {"format": "image/jpeg", "identifier": THUMBNAIL_ID}
+    if parent_without_manifest is not None:
+        manifest["ingredients"] = [parent_ingredient(parent_without_manifest, media_type)]
     return manifest

@@ -2,36 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import io
 import mmap
-import re
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from .c2pa_loader import c2pa
 
 from ..domain.errors import ProtectError
 from ..domain.protect import PROTECTED_SUFFIX, ProtectOptions, ProtectResult, ProtectStatus
 from . import output
-from .exif import read_capture
 from .identity import SigningIdentity
-from .manifest import PARENT_LABEL, THUMBNAIL_ID, build_manifest, choose_source_type
-from .media import extension_for, is_image, media_type_for_extension, sniff
+from .manifest import THUMBNAIL_ID, build_manifest
+from .formats import c2pa_name, can_protect, find, why_not_protected
+from .media import extension_for, is_image, jxl_container, media_type_for_extension, sniff
+from .parent import ParentCredentials, examine_parent, short_error
 from .thumbnails import make_thumbnail
+from .trust import TrustConfig
 
 ENGINE_LABEL = "local"
 # (source, media type, long edge) -> JPEG bytes or None; raises when the picture cannot be decoded.
 Thumbnailer = Callable[[Path, str, int], "bytes | None"]
-
-
-@lru_cache(maxsize=1)
-def writable_types() -> frozenset[str]:
-    return frozenset(c2pa.Builder.get_supported_mime_types())
+# (source, media type, title) -> the original's own credentials (engine.parent); never raises for the file.
+ParentReader = Callable[[Path, str, str], ParentCredentials]
 
 
 def _context() -> c2pa.Context:
@@ -56,17 +56,25 @@ class Cancelled(Exception):
 
 
 def protect_file(source: Path, identity: SigningIdentity, options: ProtectOptions,
-                 cancel: threading.Event | None = None, *, thumbnailer: Thumbnailer | None = None) -> ProtectResult:
+                 cancel: threading.Event | None = None, *, thumbnailer: Thumbnailer | None = None,
+                 parent_reader: ParentReader | None = None) -> ProtectResult:
     """Never raises for a problem with the file: the result says what happened.
 
     `cancel` is checked before work starts and again just before the output is published, so a
-    cancelled job leaves nothing behind even if signing was already under way. `thumbnailer` lets the
-    caller decode the picture elsewhere (the app does it in an isolated worker process).
+    cancelled job leaves nothing behind even if signing was already under way. `thumbnailer` and
+    `parent_reader` let the caller decode the picture and read the original's own Content Credentials
+    elsewhere (the app does both in isolated worker processes); by default both run here.
+
+    A file that already carries Content Credentials is protected whatever state they are in: they are
+    kept as the parent ingredient with their own verdict (engine.parent), and result.warnings says
+    when they are invalid, stored remotely, or could not be read and were left out. Only a failure to
+    sign the copy itself fails the file.
     """
     started = time.perf_counter()
     result = ProtectResult(source=source, status=ProtectStatus.FAILED, engine=ENGINE_LABEL)
     try:
-        _protect(source, identity, options, result, cancel or threading.Event(), thumbnailer or make_thumbnail)
+        _protect(source, identity, options, result, cancel or threading.Event(), thumbnailer or make_thumbnail,
+                 parent_reader or _read_parent_here)
     except Cancelled:
         result.status, result.error, result.output = ProtectStatus.CANCELLED, "Cancelled.", None
     except ProtectError as e:
@@ -83,8 +91,12 @@ def protect_file(source: Path, identity: SigningIdentity, options: ProtectOption
     return result
 
 
+def _read_parent_here(source: Path, media_type: str, title: str) -> ParentCredentials:
+    return examine_parent(source, media_type, title, TrustConfig())
+
+
 def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, result: ProtectResult,
-             cancel: threading.Event, thumbnailer: Thumbnailer) -> None:
+             cancel: threading.Event, thumbnailer: Thumbnailer, parent_reader: ParentReader) -> None:
     if cancel.is_set():
         raise Cancelled
     if not source.is_file():
@@ -94,10 +106,9 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
         raise ProtectError("The file is empty.")
     media_type = sniff(source)
     result.media_type = media_type
-    if media_type is None or media_type not in writable_types():
+    if not can_protect(media_type):
         result.status = ProtectStatus.SKIPPED
-        kind = f"{media_type} files" if media_type else "This file type"
-        result.error = f"{kind} cannot carry Content Credentials."
+        result.error = _why_skipped(media_type)
         return
     extension = source.suffix
     named_as = media_type_for_extension(source)
@@ -105,36 +116,78 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
         extension = extension_for(media_type) or source.suffix
         result.warnings.append(f"The file is really {media_type}; the protected copy is named {extension}.")
 
-    has_parent = _has_manifest(source, media_type)
-    exif = read_capture(source, media_type) if is_image(media_type) and not options.digital_source_type else None
+    title = options.title or source.name
+    parent = parent_reader(source, media_type, title) if _may_have_manifest(source) else None
+    if parent is not None and not parent.present:
+        parent = None
     thumb = _thumbnail(source, media_type, options, result, thumbnailer)
-    manifest = build_manifest(
-        title=options.title or source.name,
-        media_type=media_type,
-        options=options,
-        source_type=choose_source_type(media_type, exif, options),
-        has_parent=has_parent,
-        thumbnail=thumb is not None,
-    )
+    out_dir = options.out_dir or source.parent
+    with _open_for_signing(source, media_type, result) as src, \
+            output.atomic_output(out_dir, source.name) as (tmp_file, tmp_path):
+        try:
+            _sign(identity, options, media_type, title, thumb, parent, src, tmp_file)
+        except c2pa.C2paError as e:
+            if parent is None or parent.archive is None:
+                raise
+            # c2pa refused the original's manifest while signing: keep the original, without its manifest.
+            parent = dataclasses.replace(parent, archive=None, problem=short_error(e))
+            src.seek(0)
+            tmp_file.seek(0)
+            tmp_file.truncate()
+            try:
+                _sign(identity, options, media_type, title, thumb, parent, src, tmp_file)
+            except c2pa.C2paError:
+                raise e from None
+        if parent is not None and (note := parent.warning()):
+            result.warnings.append(note)
+        output.finish(tmp_file)
+        if _fingerprint(source) != before:
+            raise ProtectError("The file changed while it was being protected; try again once it is saved.")
+        if cancel.is_set():
+            raise Cancelled
+        final = output.publish(tmp_path, output.candidate_paths(source, out_dir, PROTECTED_SUFFIX, extension))
+    result.output = final
+    result.status = ProtectStatus.DONE
+
+
+def _why_skipped(media_type: str | None) -> str:
+    known = find(media_type)
+    if known is not None and known.readable:  # c2pa reads it but does not write it (or we choose not to)
+        why = why_not_protected(known.media_type) or "the C2PA library cannot write Content Credentials into them"
+        return f"{known.description} files can be inspected but not protected: {why}."
+    return f"{media_type} files cannot carry Content Credentials." if media_type else \
+        "This file type cannot carry Content Credentials."
+
+
+@contextlib.contextmanager
+def _open_for_signing(source: Path, media_type: str, result: ProtectResult) -> Iterator[BinaryIO]:
+    """The bytes to sign. A bare JPEG XL codestream has no box to keep a manifest in (ISO/IEC 18181-2),
+    so its copy gets the same codestream inside a JPEG XL container, which does."""
+    with open(source, "rb") as f:
+        if media_type == "image/jxl" and f.read(2) == b"\xff\x0a":
+            f.seek(0)
+            wrapped = io.BytesIO(jxl_container(f.read()))
+            result.warnings.append("The JPEG XL image was put in a JPEG XL container (the image data is unchanged) "
+                                   "so that it can carry Content Credentials.")
+            yield wrapped
+            return
+        f.seek(0)
+        yield f
+
+
+def _sign(identity: SigningIdentity, options: ProtectOptions, media_type: str, title: str, thumb: bytes | None,
+          parent: ParentCredentials | None, src: BinaryIO, dst: BinaryIO) -> None:
+    """Sign one copy into dst. A Builder signs once, so every attempt builds its own."""
+    attach = parent is not None and parent.archive is not None
+    manifest = build_manifest(title=title, media_type=media_type, options=options, has_parent=attach,
+                              parent_without_manifest=title if parent is not None and not attach else None,
+                              thumbnail=thumb is not None)
     builder = c2pa.Builder(manifest, context=_context())
     if thumb is not None:
         builder.add_resource(THUMBNAIL_ID, io.BytesIO(thumb))
-    out_dir = options.out_dir or source.parent
-    with open(source, "rb") as src:
-        if has_parent:
-            builder.add_ingredient({"title": source.name, "relationship": "parentOf", "label": PARENT_LABEL},
-                                   media_type, src)
-            src.seek(0)
-        with output.atomic_output(out_dir, source.name) as (tmp_file, tmp_path):
-            builder.sign(identity.c2pa_signer(options.tsa_url), media_type, src, tmp_file)
-            output.finish(tmp_file)
-            if _fingerprint(source) != before:
-                raise ProtectError("The file changed while it was being protected; try again once it is saved.")
-            if cancel.is_set():
-                raise Cancelled
-            final = output.publish(tmp_path, output.candidate_paths(source, out_dir, PROTECTED_SUFFIX, extension))
-    result.output = final
-    result.status = ProtectStatus.DONE
+    if attach:
+        builder.add_ingredient_from_archive(io.BytesIO(parent.archive))  # type: ignore[union-attr, arg-type]
+    builder.sign(identity.c2pa_signer(options.tsa_url), c2pa_name(media_type), src, dst)
 
 
 # Every embedded manifest store is a JUMBF box labelled "c2pa" (PDF names it C2PA_Manifest); a remote
@@ -144,27 +197,14 @@ _PRESCAN_LIMIT = 64 * 1024 * 1024  # above this, c2pa's own box walk beats scann
 
 
 def _may_have_manifest(source: Path) -> bool:
-    """Cheap pre-check (memchr over a read-only map) that spares most files a full c2pa Reader pass."""
+    """Cheap pre-check (memchr over a read-only map) that spares most files the isolated read of their
+    existing credentials (engine.parent)."""
     with open(source, "rb") as f:
         size = os.fstat(f.fileno()).st_size
         if size == 0 or size > _PRESCAN_LIMIT:
             return size > 0
         with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
             return any(data.find(hint) != -1 for hint in _MANIFEST_HINTS)
-
-
-def _has_manifest(source: Path, media_type: str) -> bool:
-    if not _may_have_manifest(source):
-        return False
-    with open(source, "rb") as f:
-        try:
-            reader = c2pa.Reader.try_create(media_type, f, context=_context())
-        except c2pa.C2paError as e:
-            raise ProtectError(f"The file's existing Content Credentials could not be read ({_short(e)}).") from e
-        if reader is None:
-            return False
-        reader.close()
-        return True
 
 
 def _thumbnail(source: Path, media_type: str, options: ProtectOptions, result: ProtectResult,
@@ -174,20 +214,18 @@ def _thumbnail(source: Path, media_type: str, options: ProtectOptions, result: P
     try:
         return thumbnailer(source, media_type, options.thumbnail_edge)
     except Exception as e:  # noqa: BLE001 - a preview must never cost the user their protected copy
-        result.warnings.append(f"No thumbnail: the image could not be decoded for a preview ({_short(e)}).")
+        result.warnings.append(f"No thumbnail: the image could not be decoded for a preview ({short_error(e)}).")
         return None
 
 
-def _short(e: BaseException) -> str:
-    text = str(e).strip() or type(e).__name__
-    text = re.sub(r"^(Other|Io|Json|Decoding|Encoding|Verify|Signature|Manifest): ", "", text)  # c2pa's kind prefix
-    return text if len(text) < 200 else text[:197] + "..."
-
-
 def _explain_c2pa_error(e: c2pa.C2paError, options: ProtectOptions) -> str:
-    text = _short(e)
+    text = short_error(e)
     if options.tsa_url and any(w in text.lower() for w in ("timestamp", "tsa", "http", "request", "connect")):
         return f"The timestamp authority {options.tsa_url} could not be used ({text}). The file was not protected."
+    if "compression method not supported" in text.lower():  # c2pa-rs 0.91 writes only ZIPs whose parts are stored
+        return ("This document's parts are compressed, and the C2PA library in this version can sign Office, "
+                "OpenDocument, EPUB and OpenXPS files only when their parts are stored uncompressed. "
+                "The original is unchanged.")
     if "NotSupported" in type(e).__name__ or "unsupported" in text.lower():
         return f"This file cannot carry Content Credentials ({text})."
-    return f"Signing failed: {text}"
+    return f"The protected copy could not be signed ({text}). The original is unchanged."

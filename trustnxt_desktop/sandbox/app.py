@@ -30,7 +30,8 @@ from ..cloud import contract
 from ..domain.protect import ProtectStatus
 from ..engine.isolation import IsolatedPool
 from ..engine.protect import protect_file
-from ..engine.untrusted import inspect_isolated, shared_pool, thumbnail_isolated
+from ..engine.parent import ParentCredentials
+from ..engine.untrusted import inspect_isolated, parent_isolated, shared_pool, thumbnail_isolated
 from .billing import Billing
 from .config import Account, SandboxConfig
 from .faults import FaultInjector, FaultPlan, Stats
@@ -91,6 +92,9 @@ class Sandbox:
 
     def thumbnail(self, src: Path, media_type: str, edge: int) -> bytes | None:
         return thumbnail_isolated(self.pool, src, edge, media_type)
+
+    def parent(self, src: Path, media_type: str, title: str) -> ParentCredentials:
+        return parent_isolated(self.pool, src, media_type, title, self.signer.trust)
 
     def close(self) -> None:
         self.billing.close()
@@ -173,17 +177,13 @@ async def _billable(request: Request, kind: str, work: Work) -> Response:
 
 async def _protect_work(sandbox: Sandbox, account: Account, upload: Upload,
                         out_dir: Path) -> tuple[Path, str, dict[str, str]]:
-    raw = upload.fields.get(contract.OPTIONS_FIELD)
     try:
-        wire = json.loads(raw) if raw else {}
-        if not isinstance(wire, dict):
-            raise ValueError("options must be a JSON object")
-        options = dataclasses.replace(contract.protect_options_from_wire(wire), out_dir=out_dir)
+        options = dataclasses.replace(contract.protect_options_from_form(upload.fields), out_dir=out_dir)
     except ValueError as e:
         raise ApiError(400, contract.ERR_BAD_REQUEST, f"Bad options: {e}") from e
     assert upload.path is not None
     result = await run_in_threadpool(functools.partial(protect_file, upload.path, sandbox.signer.identity, options,
-                                                       thumbnailer=sandbox.thumbnail))
+                                                       thumbnailer=sandbox.thumbnail, parent_reader=sandbox.parent))
     if result.status is ProtectStatus.SKIPPED:
         raise ApiError(415, contract.ERR_UNSUPPORTED, result.error or "This file type cannot carry Content Credentials.")
     if result.status is not ProtectStatus.DONE or result.output is None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cloud.errors import CloudError
-from ..domain.protect import ProtectOptions
+from ..domain.protect import ContentSource, ProtectOptions
 from ..domain.secrets import SecretStore
 from ..domain.usage import UsageSnapshot
 from .backend import Backend
@@ -17,8 +17,10 @@ from .job_store import JobStore
 from .keyring_store import KeyringSecretStore, backend_problem
 from .ledger import UsageLedger
 from .paths import data_root
+from .private_files import make_private
 from .recording import unwrap
 from .settings import Settings, SettingsStore
+from .store_health import StoreNotice, take_notices
 from .trust_service import TrustService
 from .verification_log import VerificationLog
 
@@ -35,24 +37,35 @@ class AppContext:
     jobs: JobStore
     trust: TrustService = field(init=False)
     keyring_problem: str | None = None
+    notices: list[StoreNotice] = field(default_factory=list)  # damaged stores found while starting: say so once
     _retired: list[Backend] = field(default_factory=list)
 
     @classmethod
     def create(cls, root: Path | None = None) -> AppContext:
-        root = root or data_root()
+        """Raises StoreUnavailableError when a store cannot be opened for a reason other than damage."""
+        root = make_private(root) if root else data_root()
+        take_notices()  # only what this start finds
         store = SettingsStore(root)
         settings = store.load()
         secrets = KeyringSecretStore()
-        return cls(root=root, settings_store=store, settings=settings, secrets=secrets, ledger=UsageLedger(root),
-                   backend=make_backend(root, settings, secrets), identity=IdentityService(root, secrets),
-                   jobs=JobStore(root), keyring_problem=backend_problem())
+        context = cls(root=root, settings_store=store, settings=settings, secrets=secrets, ledger=UsageLedger(root),
+                      backend=make_backend(root, settings, secrets), identity=IdentityService(root, secrets),
+                      jobs=JobStore(root), keyring_problem=backend_problem())
+        context.notices = take_notices()
+        return context
+
+    def take_notices(self) -> list[StoreNotice]:
+        """Damaged stores found since the last call (at start-up, or later: a log volume set aside when its
+        anchor is updated), each returned once."""
+        found, self.notices = [*self.notices, *take_notices()], []
+        return found
 
     def __post_init__(self) -> None:
         self.trust = TrustService(self.root, lambda: self.settings)
 
     def verification_log(self) -> VerificationLog:
         """The log every inspection is written to (a new reader; the backend keeps its own writer)."""
-        return VerificationLog(self.root)
+        return VerificationLog(self.root, self.secrets)
 
     def trust_changed(self) -> None:
         """New lists or anchors: the local engine rebuilds its trust settings before its next inspection."""
@@ -65,6 +78,12 @@ class AppContext:
 
     def protect_options(self) -> ProtectOptions:
         return self.settings.protect_options()
+
+    def remember_content_source(self, source: ContentSource) -> None:
+        """The Protect panel's latest claim becomes the default for the next start (the backend stays)."""
+        if self.settings.protect_source != source.value:
+            self.settings.protect_source = source.value
+            self.settings_store.save(self.settings)
 
     def apply_settings(self, settings: Settings) -> None:
         """Save settings and rebuild the backend so the next call uses them."""

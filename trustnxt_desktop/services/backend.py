@@ -5,8 +5,9 @@ event loop blocks on c2pa, Pillow, hashing or the keyring.
 
 Files someone else made are parsed in isolated worker processes (engine.untrusted): inspecting, and
 decoding a picture for a thumbnail. Signing our own user's file stays in a thread (it needs the signing
-key, which never leaves this process), but its thumbnail decode goes through the same isolated pool,
-so a picture that crashes the decoder costs the copy its thumbnail, not the app.
+key, which never leaves this process), but its thumbnail decode and the reading of the credentials the
+file already carries (its parent ingredient) go through the same isolated pool, so a picture or a
+manifest that crashes its parser costs the copy its thumbnail or that record, not the app.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ from ..engine.identity import IdentityInfo, IdentityStore, SigningIdentity
 from ..engine.isolation import IsolatedPool
 from ..engine.protect import protect_file
 from ..engine.trust import TrustConfig
-from ..engine.untrusted import inspect_isolated, inspect_many_isolated, shared_pool, thumbnail_isolated
+from ..engine.parent import ParentCredentials
+from ..engine.untrusted import inspect_isolated, inspect_many_isolated, parent_isolated, shared_pool, thumbnail_isolated
 from .ledger import UsageLedger
 from .settings import Settings
+from .threads import run_to_end
 from .trust_sources import build_trust_config
 
 
@@ -102,6 +105,9 @@ class LocalBackend:
     def _thumbnail(self, src: Path, media_type: str, edge: int) -> bytes | None:
         return thumbnail_isolated(self.pool, src, edge, media_type)
 
+    def _parent(self, src: Path, media_type: str, title: str) -> ParentCredentials:
+        return parent_isolated(self.pool, src, media_type, title, self.trust())
+
     def trust(self) -> TrustConfig:
         if self._trust is None:
             self._trust = build_trust_config(self.root, self.identities,
@@ -142,12 +148,12 @@ class LocalBackend:
         identity = await self.identity()  # nothing is billed locally: the idempotency key is not needed
         loop = asyncio.get_running_loop()
         cancel = threading.Event()
-        work = functools.partial(protect_file, src, identity, options, cancel, thumbnailer=self._thumbnail)
-        try:
-            result = await loop.run_in_executor(self._executor, work)
-        except asyncio.CancelledError:
-            cancel.set()  # the worker thread cannot be interrupted, but it will not publish an output
-            raise
+        work = functools.partial(protect_file, src, identity, options, cancel, thumbnailer=self._thumbnail,
+                                 parent_reader=self._parent)
+        # A cancel tells the worker thread to stop before it publishes, and takes effect once the thread
+        # is done: until then it may still (re)create the output folder and its temp file, and whoever
+        # cleans up after the cancel (e.g. a job's hidden staging folder) must not race it.
+        result = await run_to_end(work, executor=self._executor, on_cancel=cancel.set)
         if result.status is not ProtectStatus.SKIPPED:
             await loop.run_in_executor(None, self.ledger.record, "protect", self.ledger_name,
                                        result.status is ProtectStatus.DONE)

@@ -28,7 +28,7 @@ def make_backend(root: Path, settings: Settings, secrets: SecretStore, kind: str
         inner = CloudBackend(root, settings, CredentialStore(secrets, profile))
     else:
         raise ConfigurationError(f"Unknown backend {chosen!r}; choose one of {', '.join(BACKENDS)}.")
-    return RecordingBackend(inner, VerificationLog(root)) if record else inner
+    return RecordingBackend(inner, VerificationLog(root, secrets)) if record else inner
 
 
 def describe_engine(backend: Backend) -> str:

@@ -17,7 +17,7 @@ import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..domain.protect import DIGITAL_CAPTURE, ProtectOptions
+from ..domain.protect import ContentSource, ProtectOptions
 from ..engine import output
 
 PENDING = ".pending"
@@ -125,10 +125,11 @@ class CaptureStore:
             self.discard(pending)
 
     def options(self, pending: PendingCapture, base: ProtectOptions) -> ProtectOptions:
-        """Protect options that say what a capture is: created by digital capture, with device and time."""
+        """Protect options that say what a capture is: always a camera or microphone capture (IPTC
+        digitalCapture), whatever the Protect panel's choice, with device and time."""
         from dataclasses import replace
 
-        return replace(base, out_dir=self.folder, digital_source_type=DIGITAL_CAPTURE,
+        return replace(base, out_dir=self.folder, content_source=ContentSource.CAMERA,
                        capture_device=pending.info.device or None, captured_at=pending.info.captured_at,
                        title=pending.raw.name)
 

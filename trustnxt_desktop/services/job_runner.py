@@ -79,7 +79,7 @@ async def run_protect_job(store: JobStore, backend: Backend, job: JobRecord, opt
         staging = staging_dir(job)
         await asyncio.to_thread(store.set_staging, job.id, staging)
         try:
-            await asyncio.to_thread(_make_folder, staging)
+            await run_to_end(_make_folder, staging)  # a cancel must not sweep before the folder exists
         except OSError as e:
             failed = ProtectResult(job.source, ProtectStatus.FAILED, error=_write_problem(e, job.out_dir or job.source.parent))
             return await run_to_end(_finish, store, job, failed, started)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ..domain.protect import DEFAULT_THUMBNAIL_EDGE, THUMBNAIL_EDGES, ProtectOptions
+from ..domain.protect import DEFAULT_CONTENT_SOURCE, DEFAULT_THUMBNAIL_EDGE, THUMBNAIL_EDGES, ContentSource, ProtectOptions
+from .store_health import read_index
 
 FILE_NAME = "settings.json"
 BACKENDS = ("local", "cloud")
@@ -24,12 +24,14 @@ class Settings:
     thumbnail_edge: int = DEFAULT_THUMBNAIL_EDGE
     output_dir: str = ""  # empty: next to the original
     tsa_url: str = ""
+    protect_source: str = DEFAULT_CONTENT_SOURCE.value  # what protected copies claim by default (ContentSource)
     remote_manifest_fetch: bool = False
     trust_mirror_url: str = ""  # fetch every trust list from this base URL instead of where it is published
     trust_auto_update: bool = True  # the app checks for new trust lists at most weekly
     backend: str = "local"
     api_url: str = ""
     jobs: int = 2
+    welcome_done: bool = False  # the first-run welcome was finished or skipped (Help › Welcome… reopens it)
     extra: dict[str, Any] = field(default_factory=dict)  # keys written by newer versions, kept as they are
 
     def validate(self) -> None:
@@ -37,6 +39,8 @@ class Settings:
             self.thumbnail_edge = DEFAULT_THUMBNAIL_EDGE
         if self.backend not in BACKENDS:
             self.backend = "local"
+        if self.protect_source not in {s.value for s in ContentSource}:
+            self.protect_source = DEFAULT_CONTENT_SOURCE.value
         self.jobs = max(1, min(int(self.jobs), 16))
 
     def protect_options(self, out_dir: Path | None = None) -> ProtectOptions:
@@ -47,7 +51,17 @@ class Settings:
             author=self.author or None,
             do_not_train=self.do_not_train,
             tsa_url=self.tsa_url or None,
+            content_source=ContentSource(self.protect_source),
         )
+
+
+def _parse(data: bytes) -> Settings:
+    values = json.loads(data)
+    known = {f.name for f in fields(Settings)} - {"extra"}
+    settings = Settings(**{k: v for k, v in values.items() if k in known})  # AttributeError: not an object
+    settings.extra = {k: v for k, v in values.items() if k not in known}
+    settings.validate()  # TypeError / ValueError: a value of the wrong type
+    return settings
 
 
 class SettingsStore:
@@ -55,20 +69,9 @@ class SettingsStore:
         self.path = root / FILE_NAME
 
     def load(self) -> Settings:
-        try:
-            data = json.loads(self.path.read_text("utf-8"))
-        except FileNotFoundError:
-            return Settings()
-        except (OSError, ValueError):
-            # A damaged settings file must not stop the app; keep it for the user and start fresh.
-            with contextlib.suppress(OSError):
-                self.path.replace(self.path.with_suffix(".damaged.json"))
-            return Settings()
-        known = {f.name for f in fields(Settings)} - {"extra"}
-        settings = Settings(**{k: v for k, v in data.items() if k in known})
-        settings.extra = {k: v for k, v in data.items() if k not in known}
-        settings.validate()
-        return settings
+        """The saved settings; defaults when there are none. A damaged file (not JSON, not an object, values
+        of the wrong type, a folder) must not stop the app: it is set aside and said (store_health.py)."""
+        return read_index(self.path, "settings file", _parse, "Your settings were reset to the defaults.") or Settings()
 
     def save(self, settings: Settings) -> None:
         settings.validate()

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.protect import ProtectOptions
+from ..domain.protect import ContentSource, ProtectOptions
+from ..domain.report import CheckStatus
 from ..services.backend import Backend
 from ..services.files import expand
 from ..services.previews import file_preview_async
@@ -30,14 +31,11 @@ from ..services.job_store import JobStore
 from ..services.protect_queue import JobState, ProtectJob, ProtectQueue
 from .desktop import open_path, reveal_path
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
-from .icons import badge
+from .icons import badge, check_icon, job_state_icon
 from .table_model import INDEX, ColumnsModel
 from .tasks import TaskOwner
-from .theme import JOB_COLOURS
 
 ROW_THUMB = 48
-_STATE_GLYPH = {"waiting": "none", "protecting": "question", "done": "check", "failed": "cross",
-                "skipped": "none", "cancelled": "none"}
 
 
 _AUDIO = {".wav", ".mp3", ".m4a", ".flac", ".aac", ".ogg"}
@@ -54,10 +52,20 @@ def _kind_icon(path: Path) -> QIcon | None:
     return None
 
 
+def _warned(job: ProtectJob) -> bool:
+    """Protected, but with something to say (e.g. the original's own credentials are broken or remote)."""
+    return job.state is JobState.DONE and job.result is not None and bool(job.result.warnings)
+
+
+def _claim_tip(source: ContentSource) -> str:
+    term = source.digital_source_type.rsplit("/", 1)[-1]
+    return f"The protected copy says the file was {source.claim} (IPTC digital source type “{term}”)."
+
+
 class ProtectModel(ColumnsModel):
     """One row per job, in the order they were added."""
 
-    COLUMNS = ("File", "Status", "Result")
+    COLUMNS = ("File", "Status", "Result", "Claim")
     thumbnail_wanted = Signal(int)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -78,7 +86,9 @@ class ProtectModel(ColumnsModel):
             if column == 0:
                 return job.source.name
             if column == 1:
-                return job.state.value.capitalize()
+                return "Done, with a warning" if _warned(job) else job.state.value.capitalize()
+            if column == 3:
+                return job.content_source.label
             if job.state is JobState.DONE and job.result and job.result.output:
                 warn = f"  ({job.message})" if job.message else ""
                 return f"{job.result.output.name}{warn}"
@@ -90,11 +100,14 @@ class ProtectModel(ColumnsModel):
                     self.thumbnail_wanted.emit(job.id)  # loaded lazily: only rows people actually see
                 return self.thumbnails.get(job.id) or _kind_icon(job.source)
             if column == 1:
-                return badge(_STATE_GLYPH[job.state.value], JOB_COLOURS[job.state.value], 32)
+                return check_icon(CheckStatus.WARN) if _warned(job) else job_state_icon(job.state)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 3:
+                return _claim_tip(job.content_source)
             return f"{job.source}\n{job.message}" if job.message else str(job.source)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{job.source.name}: {job.state.value}. {job.message}"
+            claim = f" Claimed as {job.content_source.label}."
+            return f"{job.source.name}: {'done, with a warning' if _warned(job) else job.state.value}.{claim} {job.message}"
         return None
 
     def upsert(self, job: ProtectJob) -> None:
@@ -132,8 +145,11 @@ class ProtectView(ForwardsDrops, QWidget):
 
     def __init__(self, backend: Callable[[], Backend], options: Callable[[], ProtectOptions], jobs: int,
                  on_error: Callable[[str], None], parent: QWidget | None = None,
-                 store: JobStore | None = None) -> None:
+                 store: JobStore | None = None,
+                 remember_source: Callable[[ContentSource], None] | None = None) -> None:
+        """`remember_source` keeps the latest claim chosen here as the default for the next start."""
         super().__init__(parent)
+        self._remember_source = remember_source or (lambda _source: None)
         self._tasks = TaskOwner(on_error)
         self._options = options
         self._out_dir: Path | None = None
@@ -143,7 +159,7 @@ class ProtectView(ForwardsDrops, QWidget):
         self.queue = ProtectQueue(backend, options, jobs, self._on_job, store=store, origin="gui")
         self.model.thumbnail_wanted.connect(self._load_thumbnail)
 
-        self.drop = DropTarget("Drop photos, audio, video or whole folders here to protect them.\n"
+        self.drop = DropTarget("Drop photos, audio, video, documents or whole folders here to protect them.\n"
                                "Originals are never changed: each gets a protected copy.", self)
         self.drop.paths_dropped.connect(self.add_paths)
 
@@ -153,10 +169,23 @@ class ProtectView(ForwardsDrops, QWidget):
         self.output_choice.addItems(["Next to the originals", "Into a folder…"])
         self.output_choice.setAccessibleName("Where protected copies go")
         self.output_choice.activated.connect(self._choose_output)
+        self.source_choice = QComboBox()
+        for source in ContentSource:
+            self.source_choice.addItem(source.label, source.value)
+            self.source_choice.setItemData(self.source_choice.count() - 1, _claim_tip(source),
+                                           Qt.ItemDataRole.ToolTipRole)
+        self.source_choice.setCurrentIndex(self.source_choice.findData(options().content_source.value))
+        self.source_choice.setAccessibleName("What the protected copies claim")
+        self.source_choice.setToolTip("What the Trust Labels of the files you add next say about where they came "
+                                      "from. The queue shows each file's claim.")
+        self.source_choice.activated.connect(lambda _i: self._remember_source(self.content_source()))
+        source_label = QLabel("Clai&m:")
+        source_label.setBuddy(self.source_choice)
         self.engine_label = QLabel()
         self.engine_label.setAccessibleName("Active engine")
         top = QHBoxLayout()
-        for w in (self.add_files_button, self.add_folder_button, QLabel("Save copies:"), self.output_choice):
+        for w in (self.add_files_button, self.add_folder_button, QLabel("Save copies:"), self.output_choice,
+                  source_label, self.source_choice):
             top.addWidget(w)
         top.addStretch(1)
         top.addWidget(self.engine_label)
@@ -169,6 +198,7 @@ class ProtectView(ForwardsDrops, QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnWidth(0, 320)
         self.table.setColumnWidth(1, 130)
         self.table.setAccessibleName("Protect queue")
@@ -217,14 +247,20 @@ class ProtectView(ForwardsDrops, QWidget):
         self._refresh_summary()
 
     # -- adding work ------------------------------------------------------------------------------
-    def add_paths(self, paths: list[Path]) -> None:
-        self._tasks.spawn(self.add_paths_async(paths))
+    def content_source(self) -> ContentSource:
+        """The claim chosen for the files added next."""
+        return ContentSource(self.source_choice.currentData())
 
-    async def add_paths_async(self, paths: list[Path]) -> None:
+    def add_paths(self, paths: list[Path]) -> None:
+        self._tasks.spawn(self.add_paths_async(paths, self.content_source()))
+
+    async def add_paths_async(self, paths: list[Path], content_source: ContentSource | None = None) -> None:
+        """Queue the files (folders recurse) with the claim chosen when they were added."""
+        claim = content_source or self.content_source()
+        out = self._out_dir
         # Walking a big folder tree touches the disk: never on the GUI thread.
         found = await asyncio.to_thread(expand, paths, skip_protected_copies=True)
-        out = self._out_dir
-        self.queue.add([(f.path, (out / f.relative_dir) if out else None) for f in found])
+        self.queue.add([(f.path, (out / f.relative_dir) if out else None) for f in found], claim)
 
     def pick_files(self) -> None:
         if paths := ask_for_paths(self, "protect", folder=False):
@@ -288,6 +324,8 @@ class ProtectView(ForwardsDrops, QWidget):
             self.summary.setText("Nothing queued yet.")
         else:
             parts = [f"{c.done} protected"]
+            if warned := sum(_warned(j) for j in self.queue.items.values()):
+                parts.append(f"{warned} with a warning")
             for count, word in ((c.running, "working"), (c.waiting, "waiting"), (c.failed, "failed"),
                                 (c.skipped, "skipped"), (c.cancelled, "cancelled")):
                 if count:
