@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 _STARTED = time.perf_counter()
 
 from . import APP_NAME, __version__
+from .domain.display import plural
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -53,14 +55,21 @@ async def run_window(args: argparse.Namespace) -> int:
     window.show()
     if args.files:
         window.open_for_inspection(args.files)
+    welcome_on_first_run(window, context)
     if args.quit_after is not None:
         asyncio.ensure_future(_quit_later(window, args.quit_after))
     await quit_event.wait()
     await window.aclose()  # already done when the window closed; not when the quit came another way
     await context.aclose()  # closes the shared HTTP client and the engine's workers
     if args.quit_after is not None:
-        print(f"inspected {len(window.inspect.reports())} file(s)", flush=True)
+        print(f"inspected {plural(len(window.inspect.reports()), 'file')}", flush=True)
     return 0
+
+
+def welcome_on_first_run(window, context):  # type: ignore[no-untyped-def]
+    """Open the welcome until it was finished or skipped once (Settings.welcome_done); None after that.
+    Here, not in the window's constructor: tests build windows directly and must not get it."""
+    return None if context.settings.welcome_done else window.open_welcome()
 
 
 def _open_files_from_the_system(app: object, window: object) -> None:
@@ -102,6 +111,28 @@ async def _quit_later(window, seconds: float) -> None:  # type: ignore[no-untype
     QApplication.quit()  # as the OS asks (Dock, session end): Qt closes the window first, then quits
 
 
+def window_system_problem() -> str | None:
+    """Why Qt could not open a window here, said before Qt tries (its own message names the wrong library).
+
+    Only for Linux's X11 (xcb) platform, the default outside Wayland sessions: no display to connect
+    to, or system libraries missing (named with the packages that provide them, from linux_runtime).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.split(":")[0] not in ("", "xcb") or (not platform and os.environ.get("WAYLAND_DISPLAY")):
+        return None
+    from .linux_runtime import install_hint, missing_libraries
+
+    missing = missing_libraries()
+    if missing:
+        return install_hint(missing)
+    if not os.environ.get("DISPLAY"):
+        return ("TrustNXT Desktop cannot open its window: no display to connect to (DISPLAY is not set). "
+                "Start it from your desktop session; the trustnxt command works without one.")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
     from .ui.gc_guard import offset_emit_leak
@@ -115,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.pdf_report import render_command
 
         return render_command(*args.render_report)
+    problem = window_system_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 3  # a configuration error, as the CLI says it
     import qasync
     from PySide6.QtWidgets import QApplication
 

@@ -72,3 +72,36 @@ async def test_files_opened_by_the_system_are_inspected(window) -> None:  # type
     await until(lambda: len(window.inspect.reports()) == 1)
     assert window.inspect.reports()[0].file.name == "adobe-20220124-C.jpg"
     assert window.pages.currentWidget() is window.inspect
+
+
+async def test_damaged_stores_are_said_once_when_the_window_opens(home, secret_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.damaged_files import damage_sqlite, filled_stores, set_aside_copies
+    from trustnxt_desktop.services.app_context import AppContext
+    from trustnxt_desktop.ui.main_window import MainWindow
+
+    filled_stores(home, secret_store)
+    for name in ("jobs.sqlite3", "usage.sqlite3", "verification-log.sqlite3"):
+        damage_sqlite(home / name, "corrupted pages")
+    context = AppContext.create(home)  # before: sqlite3.DatabaseError, and no window at all
+    window = MainWindow(context)
+    window.show()
+    try:
+        box = window.findChild(QMessageBox, "storeNotice")
+        assert box is not None and box.isVisible()
+        (jobs_aside,) = set_aside_copies(home / "jobs.sqlite3")
+        (ledger_aside,) = set_aside_copies(home / "usage.sqlite3")
+        assert f"moved to {jobs_aside}" in box.text() and f"moved to {ledger_aside}" in box.text()
+        assert f"{home / 'verification-log.sqlite3'} is damaged" in box.text() and "left where it is" in box.text()
+        assert window.statusBar().currentMessage() == (
+            "Damaged and set aside: usage ledger, verification log, job queue.")
+        if os.environ.get("TRUSTNXT_SCREENSHOT_DIR"):
+            box.grab().save(os.path.join(os.environ["TRUSTNXT_SCREENSHOT_DIR"], "store-notice.png"))
+        box.accept()
+        assert window.show_store_notices() is None, "said once"
+    finally:
+        await window.aclose()
+        await context.aclose()  # before the window closes: closing the last window ends the event loop
+        window.close()
+        window.deleteLater()

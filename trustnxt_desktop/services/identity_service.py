@@ -6,8 +6,15 @@ import asyncio
 from pathlib import Path
 
 from ..domain.secrets import SecretStore
+from ..engine.certs import LOCAL_ORGANISATION
 from ..engine.identity import IdentityInfo, IdentityStore
 from .backend import default_display_name
+
+
+def given_organisation(info: IdentityInfo) -> str | None:
+    """The organisation the person named; None when the certificate carries the placeholder a local identity
+    made without one gets (validators show a certificate's organisation as its issuer)."""
+    return None if info.organisation in (None, LOCAL_ORGANISATION) else info.organisation
 
 
 class IdentityService:

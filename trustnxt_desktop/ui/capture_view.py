@@ -101,7 +101,7 @@ class CaptureView(QWidget):
         self.camera_state.setWordWrap(True)
         self.camera_state.setAccessibleName("Camera state")
         self.photo_button = QPushButton("Take &photo")
-        self.photo_button.setToolTip("Take a photo (Ctrl+T)")
+        self.photo_button.setToolTip("Take a photo (Ctrl+Shift+T)")
         self.photo_button.clicked.connect(self.take_photo)
         camera_box = QGroupBox("Camera")
         cam = QVBoxLayout(camera_box)
@@ -167,7 +167,10 @@ class CaptureView(QWidget):
         layout.addLayout(bottom)
         layout.addLayout(folder_row)
 
-        for text, keys, slot in (("Take photo", "Ctrl+T", self.take_photo), ("Record", "Ctrl+R", self.toggle_recording)):
+        # Not Ctrl+T: that opens the trust lists from anywhere in the window, and two actions sharing a
+        # shortcut in the same place make Qt run neither.
+        for text, keys, slot in (("Take photo", "Ctrl+Shift+T", self.take_photo),
+                                 ("Record", "Ctrl+R", self.toggle_recording)):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

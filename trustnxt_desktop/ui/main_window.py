@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QDialog,
+    QFileDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -23,20 +26,24 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME
 from ..domain.report import InspectionReport
+from ..services import diagnostics
 from ..services.app_context import AppContext
 from ..services.paths import captures_dir
 from ..services.trust_service import missing_lists_hint
-from .about_dialog import AboutDialog
+from .about_dialog import AboutDialog, qt_versions
 from .capture_view import CaptureView
 from .icons import app_icon, badge
 from .inspect_view import InspectView
 from .log_dialog import VerificationLogDialog
 from .protect_view import ProtectView
 from .settings_dialog import SettingsDialog
+from .shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from .tasks import TaskOwner
 from .theme import VERDICTS
-from .trust_page import update_text
+from .trust_page import check_failed_text, update_text
 from .usage_widget import UsageWidget
+from .user_guide import UserGuideDialog
+from .welcome_dialog import WelcomeWizard
 
 PROTECT_PAGE, INSPECT_PAGE, CAPTURE_PAGE = 0, 1, 2
 TRUST_CHECK_DELAY_MS = 3000  # after the first paint, so start-up never waits for the network
@@ -59,7 +66,8 @@ class MainWindow(QMainWindow):
         self._hint_request = 0
 
         self.protect = ProtectView(lambda: self.context.backend, self.context.protect_options,
-                                   self.context.settings.jobs, self.show_error, store=self.context.jobs)
+                                   self.context.settings.jobs, self.show_error, store=self.context.jobs,
+                                   remember_source=self.context.remember_content_source)
         self.inspect = InspectView(lambda: self.context.backend, self.context.settings.jobs, self.show_error,
                                    root=self.context.root)
         self.capture = CaptureView(captures_dir(), lambda: self.context.backend, self.context.protect_options,
@@ -119,6 +127,7 @@ class MainWindow(QMainWindow):
         self._show_engine()
         self._show_keyring_state()
         self.statusBar().showMessage("Ready. Drop files to protect or inspect them.", 5000)
+        self.show_store_notices()
 
     # -- menus and shortcuts ------------------------------------------------------------------
     def _action(self, text: str, shortcut: QKeySequence | str | QKeySequence.StandardKey | None, slot) -> QAction:  # type: ignore[no-untyped-def]
@@ -157,7 +166,16 @@ class MainWindow(QMainWindow):
         tools.addAction(self.log_action)
         tools.addAction(self.trust_action)
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("&About TrustNXT Desktop", "F1", self.open_about))
+        self.guide_action = self._action("User &guide", QKeySequence.StandardKey.HelpContents, self.open_user_guide)
+        self.shortcuts_action = self._action("&Keyboard shortcuts", "Ctrl+/", self.open_shortcuts)
+        self.welcome_action = self._action("&Welcome…", None, self.open_welcome)
+        self.diagnostics_action = self._action("Save &diagnostics…", None, self.save_diagnostics)
+        for a in (self.guide_action, self.shortcuts_action, self.welcome_action):
+            help_menu.addAction(a)
+        help_menu.addSeparator()
+        help_menu.addAction(self.diagnostics_action)
+        help_menu.addSeparator()
+        help_menu.addAction(self._action("&About TrustNXT Desktop", None, self.open_about))
 
     def _show_page(self, row: int) -> None:
         self.pages.setCurrentIndex(row)
@@ -206,6 +224,48 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def open_welcome(self) -> WelcomeWizard:
+        """Shown by the composition root on first run, and from Help › Welcome…."""
+        wizard = WelcomeWizard(self.context, self.open_settings, self)
+        wizard.settings_changed.connect(self._settings_changed)
+        wizard.trust_changed.connect(self._refresh_trust_hint)
+        wizard.open()
+        return wizard
+
+    def _reused(self, kind: type[QDialog], make: Callable[[], QDialog]) -> QDialog:
+        """The guide and the shortcuts stay open beside the window (not modal); a second request raises them."""
+        dialog = self.findChild(kind) or make()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def open_user_guide(self) -> UserGuideDialog:
+        return self._reused(UserGuideDialog, lambda: UserGuideDialog(self))  # type: ignore[return-value]
+
+    def open_shortcuts(self) -> ShortcutsDialog:
+        names = [self.nav.item(i).text() for i in range(self.nav.count())]
+        return self._reused(ShortcutsDialog, lambda: ShortcutsDialog(  # type: ignore[return-value]
+            lambda: shortcut_rows(self, self.pages, names), self))
+
+    def save_diagnostics(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Save diagnostics", str(Path.home() / diagnostics.default_name()),
+                                              "Zip archives (*.zip)")
+        if name:
+            target = Path(name)
+            # The dialog asked before choosing an existing file; a name it never saw is never replaced.
+            confirmed = target.exists()
+            if target.suffix.lower() != ".zip":
+                target, confirmed = target.with_name(target.name + ".zip"), False
+            self._tasks.spawn(self.save_diagnostics_async(target, replace=confirmed))
+
+    async def save_diagnostics_async(self, target: Path, *, replace: bool = False) -> Path:
+        c = self.context
+        path = await asyncio.to_thread(diagnostics.save_diagnostics, c.root, c.settings, c.secrets, target,
+                                       replace=replace, extra_versions=qt_versions())
+        self.statusBar().showMessage(f"Saved {path} (logs and versions; no keys or passwords).", 15000)
+        return path
+
     def _settings_changed(self) -> None:
         self._show_engine()
         self.usage.refresh()
@@ -215,7 +275,7 @@ class MainWindow(QMainWindow):
         self._tasks.spawn(self.refresh_trust_hint_async())
 
     async def refresh_trust_hint_async(self) -> str | None:
-        """The Inspect view says why nobody shows as trusted while no trust list is downloaded (local engine)."""
+        """The Inspect view says why nobody shows as trusted while no trust list is available (local engine)."""
         self._hint_request += 1
         request, hint = self._hint_request, None
         if self.context.settings.backend == "local":
@@ -245,6 +305,20 @@ class MainWindow(QMainWindow):
             self.keyring_warning.setText(f"<b>No secure keyring.</b> {problem} Signing and API keys need one; "
                                          "see Settings for how to fix it.")
 
+    def show_store_notices(self) -> QMessageBox | None:
+        """Damaged local stores found at start-up (or since): said once, in a message and the status bar."""
+        notices = self.context.take_notices()
+        if not notices:
+            return None
+        text = "\n\n".join(n.text for n in notices)
+        self.statusBar().showMessage(f"Damaged and set aside: {', '.join(n.store for n in notices)}.", 30000)
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("storeNotice")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # paths are not markup
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
     def _refresh_usage_soon(self) -> None:
         self._usage_timer.start()
 
@@ -254,18 +328,19 @@ class MainWindow(QMainWindow):
         if not self.context.settings.trust_auto_update:
             return
         report = await self.context.trust.update_if_due()
+        self.show_store_notices()  # a damaged update record was set aside while checking
         if report is None:
             return
         if report.changed:
             self.context.trust_changed()
             self.statusBar().showMessage("Trust lists updated. " + update_text(report).replace("\n", " · "), 15000)
         elif not report.ok:
-            self.statusBar().showMessage("Could not check for new trust lists; the lists in use stay in force "
-                                         "(see Settings › Trust).", 10000)
+            self.statusBar().showMessage(check_failed_text(report), 10000)
         await self.refresh_trust_hint_async()
 
     def _announce(self, report: InspectionReport) -> None:
         self.statusBar().showMessage(f"{report.file.name}: {VERDICTS[report.verdict].title}", 6000)
+        self.show_store_notices()  # updating the log's anchor may have set a log volume aside
 
     # -- lifecycle ----------------------------------------------------------------------------
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]

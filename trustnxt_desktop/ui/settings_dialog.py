@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.display import plural
 from ..domain.errors import TrustNXTError
 from ..domain.protect import THUMBNAIL_EDGES
 from ..domain.report import CheckStatus
 from ..services.app_context import AppContext
+from ..services.backend import default_display_name
 from ..services.connection_check import ConnectionCheck, Failure, check_connection
 from ..services.credentials import CredentialStore
 from ..services.keyring_store import fix_hint
@@ -68,8 +70,8 @@ def connection_text(check: ConnectionCheck) -> str:
     """The Test connection result as the dialog shows it: never "Connected" unless the key was accepted."""
     if check.ok:
         usage = check.usage
-        figures = (f" This month: {usage.protect_calls} protect and {usage.inspect_calls} inspect calls."
-                   if usage else "")
+        figures = (f" This month: {plural(usage.protect_calls, 'protect call')} and "
+                   f"{plural(usage.inspect_calls, 'inspect call')}." if usage else "")
         return f"✓ {check.message}{figures}\nNothing was stored: Save to use these settings."
     text = f"✗ Not connected — {_FAILURES[check.failure]}.\n{check.message}\nNothing was stored."  # type: ignore[index]
     if check.failure in _COUNTED_HERE:
@@ -177,7 +179,7 @@ class SettingsDialog(QDialog):
         self.identity_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.identity_details.setAccessibleName("Current signing identity")
         self.display_name = QLineEdit(s.display_name)
-        self.display_name.setPlaceholderText("your account's name")
+        self.display_name.setPlaceholderText(f"{default_display_name()} (your computer account's name)")
         self.organisation = QLineEdit(s.organisation)
         self.create_button = QPushButton("Create a new identity")
         self.export_button = QPushButton("Export root certificate…")
@@ -279,16 +281,24 @@ class SettingsDialog(QDialog):
                                                else "tnxt_secret_… (if your key has one)")
             self.forget_key_button.setEnabled(status.configured and status.key_source == "keyring")
         info = await self.context.identity.info()
+        esc = html.escape
+        # Nobody gave a name (e.g. the welcome was skipped): say plainly that copies show the OS account's.
+        login = esc(default_display_name())
         if info is None:
-            self.identity_details.setText("No signing identity yet: one is created the first time you protect.")
+            unnamed = "" if self.context.settings.display_name else (
+                f"<br><b>It will be named after your computer account, “{login}”.</b> To sign with your own name, "
+                "type it below.")
+            self.identity_details.setText(f"No signing identity yet: one is created the first time you protect.{unnamed}")
             self.export_button.setEnabled(False)
             return
-        esc = html.escape
         org = f", {esc(info.organisation)}" if info.organisation else ""
+        named_after_account = info.kind == "local" and info.display_name == default_display_name()
         self.identity_details.setText(
             f"<b>{esc(info.display_name)}</b>{org} — {'made on this computer' if info.kind == 'local' else 'imported'}<br>"
             f"Issuer: {esc(info.issuer)}<br>Algorithm: {info.algorithm} · valid {info.not_before[:10]} to "
-            f"{info.not_after[:10]}<br>Fingerprint: <code>{info.fingerprint[:32]}…</code>")
+            f"{info.not_after[:10]}<br>Fingerprint: <code>{info.fingerprint[:32]}…</code>"
+            + (f"<br><b>Named after your computer account, “{login}”.</b> To sign with your own name, type it below "
+               "and create a new identity." if named_after_account else ""))
         self.export_button.setEnabled(info.kind == "local")
 
     async def store_key_async(self) -> None:
