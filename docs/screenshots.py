@@ -2,6 +2,7 @@
 
 Run: bench/run docs/screenshots.py          (needs the keyring sandbox because protecting signs for real)
      bench/run docs/screenshots.py --dark   (only the inspection view, in the dark palette)
+     bench/run docs/screenshots.py --scale=1.5   (only Settings › Trust, at 150 % display scaling)
 """
 
 from __future__ import annotations
@@ -22,10 +23,103 @@ OUT = PROJECT / "docs" / "screenshots"
 DARK = "--dark" in sys.argv
 if DARK:
     os.environ["TRUSTNXT_COLOR_SCHEME"] = "dark"
+# --scale=1.5: only Settings › Trust, at that display scaling (must be set before Qt starts)
+SCALE = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--scale=")), None)
+if SCALE:
+    os.environ["QT_SCALE_FACTOR"] = SCALE
 
 
 async def settle(seconds: float = 0.3) -> None:
     await asyncio.sleep(seconds)
+
+
+def shot(name: str) -> Path:
+    """docs/screenshots/<name>.png, or <name>-dark.png in the dark run."""
+    return OUT / f"{name}{'-dark' if DARK else ''}.png"
+
+
+async def shoot_trust(window, work: Path, name: str, shipped: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Settings › Trust after a real download of the lists (from a mirror of ../shared/trust on 127.0.0.1);
+    `shipped`: first, as a fresh machine shows it, with only the lists shipped with the app."""
+    from tests.trust_server import trust_mirror
+
+    with trust_mirror(work / "mirror") as mirror:
+        os.environ["TRUSTNXT_TRUST_BASE_URL"] = mirror.url
+        dialog = window.open_trust_settings()
+        if shipped:
+            await dialog.trust_page.refresh_async()
+            await settle(0.5)
+            dialog.grab().save(str(OUT / shipped))
+        await dialog.trust_page.update_async()
+        await settle(0.5)
+        dialog.grab().save(str(OUT / name))
+        dialog.reject()
+
+
+async def shoot_welcome(window) -> None:  # type: ignore[no-untyped-def]
+    """The first-run welcome, page by page, as a new user sees it (before any identity exists); then Finish."""
+    from PySide6.QtWidgets import QWizard
+
+    wizard = window.open_welcome()
+    await settle(0.5)
+    wizard.grab().save(str(shot("welcome")))
+    wizard.next()
+    wizard.name.setText("Ana Lima")
+    wizard.organisation.setText("Diário do Sul")
+    await settle(0.2)
+    wizard.grab().save(str(shot("welcome-identity")))
+    for name in ("welcome-engine", "welcome-trust"):
+        wizard.next()
+        await settle(0.2)
+        wizard.grab().save(str(shot(name)))
+    finished = asyncio.Event()
+    wizard.finished.connect(lambda _result: finished.set())
+    wizard.button(QWizard.WizardButton.FinishButton).click()  # the later shots show Ana Lima, not the login
+    await asyncio.wait_for(finished.wait(), 60)
+
+
+async def shoot_help(window) -> None:  # type: ignore[no-untyped-def]
+    """Help › User guide and Help › Keyboard shortcuts."""
+    guide = window.open_user_guide()
+    await settle(0.5)
+    guide.grab().save(str(shot("user-guide")))
+    guide.close()
+    shortcuts = window.open_shortcuts()
+    await settle(0.3)
+    shortcuts.grab().save(str(shot("shortcuts")))
+    shortcuts.close()
+
+
+GUIDE_PICTURE_WIDTH = 720  # the guide's text column; the packaged copies stay small
+
+
+def guide_pictures() -> None:
+    """Copy the screenshots the user guide shows into the package, scaled to the guide's width."""
+    import re
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from trustnxt_desktop.ui.user_guide import GUIDE
+
+    for name in re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", GUIDE.read_text("utf-8")):
+        image = QImage(str(OUT / name))
+        assert not image.isNull(), f"the guide shows {name}, which docs/screenshots.py did not render"
+        small = image.scaledToWidth(min(GUIDE_PICTURE_WIDTH, image.width()), Qt.TransformationMode.SmoothTransformation)
+        painter = QPainter(small)  # a thin frame: in the guide a picture of a window must not pass for the window
+        painter.setPen(QColor("#9e9e9e"))
+        painter.drawRect(0, 0, small.width() - 1, small.height() - 1)
+        painter.end()
+        small.save(str(GUIDE.parent / name))
+
+
+def scroll_to_section(report_view, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Scroll the report's overview so the section headed `title` is at the top."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QLabel
+
+    label = next(w for w in report_view.overview.findChildren(QLabel) if w.text() == title)
+    report_view._scroll.verticalScrollBar().setValue(label.mapTo(report_view.overview, QPoint(0, 0)).y() - 8)
 
 
 async def shoot() -> None:
@@ -48,31 +142,60 @@ async def shoot() -> None:
     window.resize(1280, 800)
     window.show()
     OUT.mkdir(parents=True, exist_ok=True)
+    if SCALE:
+        await shoot_trust(window, work, f"settings-trust-{round(float(SCALE) * 100)}.png")
+        await window.aclose()
+        await context.aclose()
+        window.close()
+        QApplication.instance().quit()  # type: ignore[union-attr]
+        return
+    await shoot_welcome(window)
 
-    await window.protect.add_paths_async([shoot_dir])
+    from trustnxt_desktop.domain.protect import ContentSource
+
+    await window.protect.add_paths_async([shoot_dir], ContentSource.CAMERA)
+    # A second batch, claimed as edited: a retouched file whose own credentials were broken by the edit.
+    retouched = work / "retouched-by-agency.jpg"
+    shutil.copy(CORPUS / "c2pa" / "adobe-20220124-E-dat-CA.jpg", retouched)
+    window.protect.source_choice.setCurrentIndex(window.protect.source_choice.findData(ContentSource.EDITED.value))
+    await window.protect.add_paths_async([retouched])
     await window.protect.queue.wait_idle()
     await window.usage.refresh_async()
     await settle(0.8)
-    if not DARK:
-        window.grab().save(str(OUT / "protect.png"))
+    window.grab().save(str(shot("protect")))
 
     window.nav.setCurrentRow(INSPECT_PAGE)
     files = [CORPUS / "c2pa" / n for n in ("truepic-20230212-camera.jpg", "adobe-20240110-single_manifest_store.pdf",
                                           "adobe-20220124-CAI.jpg", "adobe-20220124-E-dat-CA.jpg",
                                           "trustnxt-icon-signed-timestamp.jpg")]
     protected = sorted(shoot_dir.glob("P1000827.protected.jpg"))
-    await window.inspect.open_paths_async(protected + files + [CORPUS / "hostile" / "nested_moov_1000.mp4"])
+    from tests.cawg_identity import sign_with_ica
+
+    # Verified accounts: a credential signed here that cannot be bound to the file (tests/cawg_identity.py
+    # says why), so the shot shows the accounts and the identity refused.
+    accounts = sign_with_ica(CORPUS / "media" / "P1000827.jpg", work / "verified-accounts.jpg")
+    identities = [CORPUS / "c2pa" / "C_with_CAWG_data.jpg", accounts]  # X.509 identity and "do not train"; accounts
+    await window.inspect.open_paths_async(protected + files + [CORPUS / "hostile" / "nested_moov_1000.mp4"]
+                                          + identities)
     await window.usage.refresh_async()
-    shots = [(0, 0, "inspect-trusted.png"), (1, 0, "inspect-truepic.png"), (2, 0, "inspect-ai-generated.png"),
-             (3, 2, "inspect-ingredients.png"), (4, 3, "inspect-tampered-evidence.png")]
+    # (row, tab, file name, section of the overview scrolled to the top)
+    shots = [(0, 0, "inspect-trusted.png", None), (1, 0, "inspect-truepic.png", None),
+             (2, 0, "inspect-ai-generated.png", None), (3, 2, "inspect-ingredients.png", None),
+             (4, 3, "inspect-tampered-evidence.png", None), (5, 1, "inspect-history-empty.png", None),
+             (7, 0, "inspect-identity.png", "Identity (CAWG)"), (8, 0, "inspect-verified-accounts.png", "Identity (CAWG)")]
     if DARK:
-        shots = [(1, 0, "inspect-dark.png")]
-    for row, tab, name in shots:
+        shots = [(1, 0, "inspect-dark.png", None), (8, 0, "inspect-verified-accounts-dark.png", "Identity (CAWG)")]
+    for row, tab, name, section in shots:
         window.inspect.select_row(row)
         window.inspect.report.tabs.setCurrentIndex(tab)
         await settle(0.6)
+        if section:
+            scroll_to_section(window.inspect.report, section)
+            await settle(0.2)
         window.grab().save(str(OUT / name))
     if DARK:
+        await shoot_help(window)
+        await shoot_trust(window, work, "settings-trust-dark.png")
         await window.aclose()
         await context.aclose()
         window.close()
@@ -100,15 +223,7 @@ async def shoot() -> None:
     dialog.grab().save(str(OUT / "settings-identity.png"))
     dialog.reject()
 
-    from tests.trust_server import trust_mirror  # ../shared/trust on 127.0.0.1: real downloads, no internet
-
-    with trust_mirror(work / "mirror") as mirror:
-        os.environ["TRUSTNXT_TRUST_BASE_URL"] = mirror.url
-        dialog = window.open_trust_settings()
-        await dialog.trust_page.update_async()
-        await settle(0.5)
-        dialog.grab().save(str(OUT / "settings-trust.png"))
-        dialog.reject()
+    await shoot_trust(window, work, "settings-trust.png", shipped="settings-trust-shipped.png")
     log = window.open_verification_log()
     await settle(0.8)
     log.grab().save(str(OUT / "verification-log.png"))
@@ -117,6 +232,8 @@ async def shoot() -> None:
     await settle(0.2)
     about.grab().save(str(OUT / "about.png"))
     about.reject()
+    guide_pictures()
+    await shoot_help(window)
     await window.aclose()
     await context.aclose()
     window.close()

@@ -6,8 +6,10 @@ VENV="${TRUSTNXT_VENV:-$ROOT/.venv}"
 # The system libraries Qt links (its X11 window plugin, multimedia, fonts) are listed in one place,
 # trustnxt_desktop/linux_runtime.py, which the .deb's Depends and the app's launcher use too.
 RUNTIME_TABLE="$ROOT/trustnxt_desktop/linux_runtime.py"
-# A silent microphone (PulseAudio), and a virtual X screen with a window finder for the real-window test.
-TEST_PACKAGES=(pulseaudio pulseaudio-utils xvfb xdotool poppler-utils)
+# A silent microphone (PulseAudio); a virtual X screen with a window finder for the real-window test;
+# pdftotext (poppler-utils) reads the PDF reports back; cjxl (libjxl-tools) makes the JPEG XL files the
+# format tests protect; strace watches that inspection opens no network socket.
+TEST_PACKAGES=(pulseaudio pulseaudio-utils xvfb xdotool poppler-utils libjxl-tools strace)
 
 _sudo() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 _APT_UPDATED=""
@@ -68,6 +70,7 @@ ensure_venv() {  # $1: extras, e.g. "[test]"
   local want
   want="$(sha256sum < "$ROOT/pyproject.toml" | cut -c1-16)$extras"
   if [ ! -x "$VENV/bin/python" ]; then
+    [ -n "${PYTHON:-}" ] || ensure_python
     "$PYTHON" -m venv "$VENV"
   fi
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
