@@ -100,3 +100,23 @@ def test_refused_key_is_a_configuration_error(session_env: Path, tmp_path: Path,
     assert code == 3 and "did not accept your API key" in err
     assert "this-key-was-revoked" not in out + err
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+@pytest.mark.parametrize("url", ["ht!tp://", "http://", "https://exa mple.com", "http://[::1", "https://api.example:99999",
+                                 "http://localhost:8787", "http://api.localhost:8787"])
+@pytest.mark.parametrize("where", ["environment", "settings"])
+def test_a_malformed_or_plain_http_service_address_is_a_configuration_error(  # type: ignore[no-untyped-def]
+        home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str, where: str) -> None:
+    from trustnxt_desktop.services.settings import Settings, SettingsStore
+
+    monkeypatch.setenv(KEY_ENV, "tnxt_test_4f1c2a9e7b3d5f6a8c0e1d2b3a4f5e6d")  # no keyring needed to get that far
+    if where == "environment":
+        monkeypatch.setenv(contract.API_URL_ENV, url)
+    else:
+        monkeypatch.delenv(contract.API_URL_ENV, raising=False)
+        SettingsStore(home).save(Settings(api_url=url))
+    code, out, err = run(["inspect", "--backend", "cloud", str(CORPUS / "media" / "trustnxt-icon.jpg")], capsys)
+    assert code == 3, err
+    said = [line for line in err.splitlines() if not line.startswith("engine: ")]
+    assert len(said) == 1 and said[0].startswith("trustnxt: ") and "Traceback" not in err, err
+    assert out == ""

@@ -38,18 +38,30 @@ RETRYING = RetryPolicy(max_attempts=5, base_delay=0.01, max_delay=0.02, total_se
 
 
 @pytest.mark.parametrize("url", ["https://api.trustnxt.com", "https://10.1.2.3:8443/base/", "http://127.0.0.1:8787",
-                                 "http://127.9.9.9", "http://[::1]:9000", "http://localhost:1", "HTTP://LOCALHOST"])
+                                 "http://127.9.9.9", "http://[::1]:9000", "https://bücher.example/v",
+                                 "https://api.trustnxt.com.", "  https://api.trustnxt.com/  "])
 def test_allowed_addresses(url: str) -> None:
     assert check_base_url(url) == url.strip().rstrip("/")
 
 
 @pytest.mark.parametrize("url", ["http://api.trustnxt.com", "http://10.0.0.5", "http://127.0.0.1.evil.example",
                                  "http://[::ffff:10.0.0.1]", "ftp://127.0.0.1", "api.trustnxt.com", "https://",
-                                 "https://user:pw@api.trustnxt.com"])
+                                 "https://user:pw@api.trustnxt.com",
+                                 # http only to a literal loopback address: names go through DNS
+                                 "http://localhost:1", "HTTP://LOCALHOST", "http://api.localhost:8787",
+                                 # malformed: each a configuration error, never a traceback later
+                                 "ht!tp://", "http://", "https://exa mple.com", "http://[::1", "https://[::1]x/",
+                                 "https://api.trustnxt.com:99999", "https://api.trustnxt.com:0",
+                                 "https://api.trustnxt.com:port", "https://exa\tmple.com", "https://a..b",
+                                 "https://-api.example", "https://api_x.example", "https://1.2.3",
+                                 "https://api.trustnxt.com/?key=1", "https://api.trustnxt.com#x",
+                                 "https://api.trustnxt.com\\@evil.example"])
 def test_refused_addresses(url: str) -> None:
     with pytest.raises(CloudConfigError) as caught:
         CloudClient(url, ApiCredentials(KEY))
     assert isinstance(caught.value, ConfigurationError)
+    message = str(caught.value)
+    assert message.count(". ") == 0 and message.endswith("."), "one sentence"
 
 
 def test_tls_uses_the_os_trust_store() -> None:

@@ -12,10 +12,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import ipaddress
 import json
 import logging
+import re
 import socket
 import ssl
 import uuid
@@ -88,28 +90,66 @@ class ProtectResponse:
 
 
 def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
+    """True for a literal loopback address only: 127.0.0.0/8 or ::1 (RFC 6890). A name is never taken on
+    trust, not even `localhost` or `*.localhost`: it is resolved by whatever DNS the machine uses, and a
+    resolver that answers otherwise would receive the API key and the files in clear text."""
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
 
 
+# A DNS host name (RFC 1123 labels) once internationalised names are in their ASCII (IDNA) form.
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_NOT_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+
+
+def _host_problem(host: str) -> str | None:
+    """Why `host` (as urlsplit gives it: lower case, no brackets) is not an IP address or a DNS name."""
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(host)
+        return None
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return f"the host name {host!r} is not valid"
+    labels = ascii_host.removesuffix(".").split(".")
+    if len(ascii_host) > 253 or not all(_LABEL.match(label) for label in labels) or labels[-1].isdigit():
+        return f"the host name {host!r} is not valid"
+    return None
+
+
 def check_base_url(url: str) -> str:
-    """The base URL without a trailing slash; refuses anything but https, or http to this machine."""
-    parts = urlsplit(url.strip())
+    """The base URL without a trailing slash. Raises CloudConfigError (a configuration error: the CLI's
+    exit code 3), in one sentence, for anything but an https:// address of a valid host (RFC 3986 URI,
+    RFC 1123 host names), or http:// to a literal loopback address (a test server on this computer)."""
+    text = url.strip()
+    where = f"The TrustNXT service address {text!r}"
+    try:
+        parts = urlsplit(text)
+        httpx.URL(text)  # the parser that will use it
+        unreadable = parts.port == 0
+    except (ValueError, httpx.InvalidURL):  # a bracket without its pair, a port that is not a number up to 65535
+        unreadable = True
+    if unreadable:
+        raise CloudConfigError(f"{where} is not a web address: its host or port cannot be read.")
     host = parts.hostname or ""
     if parts.scheme not in ("https", "http") or not host:
-        raise CloudConfigError(f"The TrustNXT service address {url!r} is not a web address (https://…).")
+        raise CloudConfigError(f"{where} is not a web address (https://…).")
+    if _NOT_IN_URL.search(text):
+        raise CloudConfigError(f"{where} is not a web address: it contains spaces, backslashes or control characters.")
+    if problem := _host_problem(host):
+        raise CloudConfigError(f"{where} is not a web address: {problem}.")
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        raise CloudConfigError(f"{where} must not contain a query (?…) or a fragment (#…).")
     if parts.username or parts.password:
         raise CloudConfigError("The TrustNXT service address must not contain a user name or password.")
     if parts.scheme == "http" and not is_loopback(host):
         raise CloudConfigError(
             f"Refusing to send your files and API key unencrypted to {host}: use an https:// address "
-            "(plain http is allowed only for a test server on this computer).")
-    return url.strip().rstrip("/")
+            "(plain http is allowed only to a test server on this computer, by a loopback address such as "
+            "127.0.0.1, not by name).")
+    return text.rstrip("/")
 
 
 def tls_context() -> ssl.SSLContext:
