@@ -466,11 +466,14 @@ def checks(verdict: Verdict, v: Validation, ingredient_nodes: list[Ingredient], 
         out.append(Check("signer_trust", CheckStatus.UNKNOWN, not_checked or "Trust in the signer was not evaluated."))
 
     # Every timeStamp code counts, whichever list c2pa-rs put it in (it logs a mismatch as informational).
+    # One it only logged did not count against a manifest it still holds valid (it then judges the
+    # certificate at today's date): that timestamp is not relied on, a warning, not a failed check.
+    only_logged = "timestamp" not in failing and verdict in (Verdict.TRUSTED, Verdict.VALID)
     stamp = _first(ok + info, "timeStamp.validated")
     authority = (stamp.detail.split(":", 1)[-1].strip() if stamp and ":" in stamp.detail else "a timestamp authority")
     when = f" {signed_time}" if signed_time else ""
     if bad := failing.get("timestamp") or _first(everything, "timeStamp.", exclude=_TIME_OK):
-        out.append(Check("timestamp", CheckStatus.FAIL, bad.explanation))
+        out.append(Check("timestamp", CheckStatus.WARN if only_logged else CheckStatus.FAIL, bad.explanation))
     elif evidence.timestamp == TRUSTED_TIME:
         valid = (", while the signer's certificate was valid" if _first(ok, "claimSignature.insideValidity")
                  and not evidence.expired else "")
