@@ -366,3 +366,27 @@ def test_the_command_line_leaves_capture_batches_to_the_app(home: Path, tmp_path
     assert refused.returncode != 0 and "holds captures" in refused.stderr, refused.stderr
     assert "no failed or cancelled files" in cli("jobs", "retry", home=home, timeout=60).stderr
     assert not list(captures.folder.glob("*.protected*")), "nothing was protected without its capture details"
+
+
+async def test_a_stop_while_the_raw_file_is_discarded_still_shows_the_capture_protected(  # type: ignore[no-untyped-def]
+        setup, monkeypatch) -> None:
+    captures, jobs, backend = setup
+    discarding, release = threading.Event(), threading.Event()
+    real_discard = CaptureStore.discard
+
+    def slow_discard(pending: PendingCapture) -> None:
+        discarding.set()
+        release.wait(10)
+        real_discard(pending)
+
+    monkeypatch.setattr(CaptureStore, "discard", staticmethod(slow_discard))
+    queue = protector(captures, jobs, backend)
+    item = await queue.submit(capture(captures))
+    while not discarding.is_set():  # the copy is published and the job done; the raw file is going
+        await asyncio.sleep(0.01)
+    closing = asyncio.ensure_future(queue.aclose())  # the app quits right now
+    await asyncio.sleep(0.05)
+    release.set()
+    await closing
+    assert not item.pending.raw.exists()
+    assert item.state is CaptureState.PROTECTED and item.output is not None and item.output.is_file()

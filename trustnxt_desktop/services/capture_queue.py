@@ -227,9 +227,12 @@ class CaptureProtector:
             item.state, item.error = CaptureState.FAILED, str(e) or type(e).__name__
         else:
             if result.status is ProtectStatus.DONE and result.output is not None:
+                # The job is done (stored, output published): say so before the raw file goes, so a
+                # cancel during the discard cannot leave a capture looking unprotected with no raw file.
                 # A crash right here is recognised at the next start: the job is done, the raw file goes.
-                await asyncio.to_thread(CaptureStore.discard, item.pending)
                 item.state, item.output = CaptureState.PROTECTED, result.output
+                self._on_change(item)
+                await self._off_loop(CaptureStore.discard, item.pending)
             else:
                 item.state, item.error = CaptureState.FAILED, result.error or "The capture could not be protected."
         self._on_change(item)
