@@ -115,3 +115,19 @@ def svg(path: Path) -> Path:
                     'height="64" viewBox="0 0 64 64"><rect width="64" height="64" fill="#1565c0"/>'
                     '<circle cx="32" cy="32" r="20" fill="#fff"/></svg>\n', "utf-8")
     return path
+
+
+def avi(path: Path) -> Path:
+    """Five 64×64 Motion-JPEG frames in an AVI (RIFF) container, written by FFmpeg through PyAV."""
+    import av  # only the tests that need a video import FFmpeg
+
+    picture = Image.open(CORPUS / "media" / "trustnxt-icon.png").convert("RGB").resize((64, 64))
+    with av.open(str(path), "w", format="avi") as out:
+        stream = out.add_stream("mjpeg", rate=5)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuvj420p"
+        for _ in range(5):
+            for packet in stream.encode(av.VideoFrame.from_image(picture)):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path

@@ -1,6 +1,6 @@
 """Fuzzing inspect and protect through the real command-line batch paths, with files of every format.
 
-Seeds: the shared corpus (media, c2pa, hostile, cases), the documents, DNG, PDF and SVG that
+Seeds: the shared corpus (media, c2pa, hostile, cases), the documents, DNG, PDF, SVG and AVI that
 tests/documents.py builds, two JPEG XL files from cjxl, and a protected copy of every seed that can be
 protected, so that each container format also carries a manifest store to damage. Each run turns them
 (tests/reliability/mutate.py: bit flips, truncation, length lies, duplication, splices) into
@@ -70,7 +70,7 @@ CASE_SECONDS = 10.0
 MEMORY_CAP = 1024 ** 3
 REGRESSIONS = Path(__file__).parent / "regressions"
 FAILURES = Path(os.environ.get("TRUSTNXT_FUZZ_FAILURES") or REGRESSIONS)
-_MAX_SEED_BYTES = 3 * 1024 ** 2  # the few bigger corpus files cost time without finding more
+_MAX_SEED_BYTES = 5 * 1024 ** 2  # every corpus file (the biggest, an M4A, is 4 MB); bigger ones would cost time
 _KEEP_AT_MOST = 10
 _BUG_IN_TASK = "the validator failed"  # engine.untrusted: an exception inside inspect_file, i.e. a bug
 _PROGRESS = re.compile(r"^\[\d+/\d+\] \S+\s+(\S+?)(?::\s| ->|$)")
@@ -89,7 +89,7 @@ def _corpus_seeds() -> list[Path]:
 
 
 def _built_seeds(folder: Path) -> list[Path]:
-    """Every document kind, stored (signable) and compressed, DNG, PDF, SVG, and JPEG XL bare and boxed."""
+    """Every document kind, stored (signable) and compressed, DNG, PDF, SVG, AVI, and JPEG XL bare and boxed."""
     cjxl = shutil.which("cjxl")
     if cjxl is None:
         pytest.fail("cjxl (Debian package libjxl-tools) is needed to make JPEG XL seeds; scripts/test installs it")
@@ -106,7 +106,8 @@ def _built_seeds(folder: Path) -> list[Path]:
             path = folder / (f"deflated-{name}" if compressed else name)
             path.write_bytes(build(compressed))
             built.append(path)
-    built += [documents.dng(folder / "shot.dng"), documents.pdf(folder / "page.pdf"), documents.svg(folder / "logo.svg")]
+    built += [documents.dng(folder / "shot.dng"), documents.pdf(folder / "page.pdf"), documents.svg(folder / "logo.svg"),
+              documents.avi(folder / "clip.avi")]
     for container in (False, True):
         out = folder / f"icon-{'boxed' if container else 'bare'}.jxl"
         subprocess.run([cjxl, str(CORPUS / "media" / "trustnxt-icon.png"), str(out), "-d", "1", "--quiet",
@@ -136,9 +137,9 @@ def seeds(tmp_path_factory: pytest.TempPathFactory, fuzz_env: dict[str, str]) ->
     made = sorted(signed.iterdir())
     kinds = {p.suffix.lower() for p in made}
     # A manifest in every container c2pa writes: JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIF, JPEG XL, DNG, WAV,
-    # MP3, FLAC, MP4, MOV, PDF, SVG and the ZIP-based documents.
+    # MP3, FLAC, M4A, MP4, MOV, AVI, PDF, SVG and the ZIP-based documents.
     missing = {".jpg", ".png", ".webp", ".gif", ".tiff", ".avif", ".heic", ".jxl", ".dng", ".wav", ".mp3", ".flac",
-               ".mp4", ".mov", ".pdf", ".svg", ".docx", ".odt", ".epub", ".oxps"} - kinds
+               ".m4a", ".mp4", ".mov", ".avi", ".pdf", ".svg", ".docx", ".odt", ".epub", ".oxps"} - kinds
     assert not missing, [r for r in json.loads(run.stdout) if Path(r["source"]).suffix.lower() in missing]
     return [(p.name, p.read_bytes()) for p in sorted(plain.iterdir())] + \
         [(f"signed-{p.name}", p.read_bytes()) for p in made]
@@ -319,7 +320,9 @@ def test_mutated_files_of_every_format_get_a_report_from_inspect(seeds: list[tup
                    + (f"; {len(contained)} crashed, stalled or exhausted an isolated worker (an `error` report "
                       f"each, as designed), copied to {_contained(cases, contained, folder)}" if contained else ""))
     if problems:
-        pytest.fail(f"seed {SEED}:\n" + "\n".join(problems) + "\ninputs:\n" + "\n".join(keep(cases, list(dict.fromkeys(suspects)), folder)))
+        pytest.fail(f"seed {SEED}:\n" + "\n".join(problems) + "\ninputs:\n"
+                    + "\n".join(keep(cases, list(dict.fromkeys(suspects)), folder)))
+    shutil.rmtree(folder)  # hundreds of megabytes; pytest keeps its last three temp folders
 
 
 def test_mutated_files_of_every_format_get_a_result_from_protect(seeds: list[tuple[str, bytes]],
@@ -363,6 +366,8 @@ def test_mutated_files_of_every_format_get_a_result_from_protect(seeds: list[tup
     if problems:
         pytest.fail(f"seed {SEED}:\n" + "\n".join(problems) + "\ninputs:\n"
                     + "\n".join(keep(cases, list(dict.fromkeys(suspects)), folder)))
+    shutil.rmtree(folder)
+    shutil.rmtree(out, ignore_errors=True)  # no copy at all is possible: every input may have failed
 
 
 @pytest.mark.parametrize("path", _regression_files(), ids=lambda p: p.name)
