@@ -60,6 +60,7 @@ ERR_RATE_LIMITED = "rate_limited"  # 429: slow down, see Retry-After
 ERR_TOO_LARGE = "file_too_large"  # 413
 ERR_UNSUPPORTED = "unsupported_media"  # 415
 ERR_BAD_REQUEST = "bad_request"  # 400
+ERR_TIMEOUT = "request_timeout"  # 408: the request body did not arrive in time
 ERR_NOT_FOUND = "not_found"  # 404
 ERR_PROTECT_FAILED = "protect_failed"  # 422: the file could not be signed
 ERR_UNAVAILABLE = "unavailable"  # 503

@@ -27,7 +27,7 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from ..cloud import contract
-from ..domain.protect import ProtectStatus
+from ..domain.protect import ProtectOptions, ProtectResult, ProtectStatus
 from ..engine.isolation import IsolatedPool
 from ..engine.protect import protect_file
 from ..engine.parent import ParentCredentials
@@ -37,6 +37,7 @@ from .config import Account, SandboxConfig
 from .faults import FaultInjector, FaultPlan, Stats
 from .idempotency import IdempotencyStore, StoredAnswer
 from .signer import SandboxSigner, create_signer
+from .tsa import TsaRefused, TsaRelay
 from .uploads import Upload, UploadError, receive_upload
 
 
@@ -89,6 +90,8 @@ class Sandbox:
         # Uploads are untrusted: they are parsed in isolated worker processes, so a file that crashes,
         # hangs or exhausts a parser costs that request an `error` verdict, never the server.
         self.pool: IsolatedPool = shared_pool()
+        # c2pa's signer reaches a client's time-stamp authority only through this relay (sandbox/tsa.py).
+        self.tsa = TsaRelay(config.tsa)
 
     def thumbnail(self, src: Path, media_type: str, edge: int) -> bytes | None:
         return thumbnail_isolated(self.pool, src, edge, media_type)
@@ -98,6 +101,7 @@ class Sandbox:
 
     def close(self) -> None:
         self.billing.close()
+        self.tsa.close()
 
     # -- checks in the order a real service would make them ----------------------------------
 
@@ -153,9 +157,11 @@ async def _billable(request: Request, kind: str, work: Work) -> Response:
             return _replay(stored)
         sandbox.check_quota(account, kind)
         try:
-            upload = await receive_upload(request, sandbox.uploads_dir, sandbox.config.max_upload_bytes)
-        except UploadError as e:
-            raise ApiError(e.status, e.code, e.message) from e
+            upload = await receive_upload(request, sandbox.uploads_dir, sandbox.config.max_upload_bytes,
+                                          pause_limit=sandbox.config.body_pause_limit,
+                                          time_limit=sandbox.config.body_time_limit)
+        except UploadError as e:  # a 408 leaves the body unread: the connection cannot carry another request
+            raise ApiError(e.status, e.code, e.message, {"Connection": "close"} if e.status == 408 else None) from e
         out_dir = sandbox.results_dir / secrets.token_hex(8)
         out_dir.mkdir()
         cleanup = BackgroundTask(shutil.rmtree, out_dir, ignore_errors=True)
@@ -182,14 +188,38 @@ async def _protect_work(sandbox: Sandbox, account: Account, upload: Upload,
     except ValueError as e:
         raise ApiError(400, contract.ERR_BAD_REQUEST, f"Bad options: {e}") from e
     assert upload.path is not None
-    result = await run_in_threadpool(functools.partial(protect_file, upload.path, sandbox.signer.identity, options,
-                                                       thumbnailer=sandbox.thumbnail, parent_reader=sandbox.parent))
+    sign = functools.partial(protect_file, upload.path, sandbox.signer.identity, thumbnailer=sandbox.thumbnail,
+                             parent_reader=sandbox.parent)
+    if options.tsa_url:
+        result = await _sign_with_timestamp(sandbox, sign, options)
+    else:
+        result = await run_in_threadpool(sign, options)
     if result.status is ProtectStatus.SKIPPED:
         raise ApiError(415, contract.ERR_UNSUPPORTED, result.error or "This file type cannot carry Content Credentials.")
     if result.status is not ProtectStatus.DONE or result.output is None:
         raise ApiError(422, contract.ERR_PROTECT_FAILED, result.error or "The file could not be protected.")
     asset_id = f"ast_{secrets.token_hex(12)}"
     return result.output, result.media_type or "application/octet-stream", {contract.ASSET_ID_HEADER: asset_id}
+
+
+async def _sign_with_timestamp(sandbox: Sandbox, sign: Callable[[ProtectOptions], ProtectResult],
+                               options: ProtectOptions) -> ProtectResult:
+    """Sign with a timestamp from the authority the client named in tsa_url: one the server allows, on
+    public addresses, or ApiError 400 before any work (sandbox/tsa.py). c2pa reaches it through the relay;
+    what the answer says names the client's authority, never the relay."""
+    assert options.tsa_url
+    try:
+        authority = await run_in_threadpool(sandbox.tsa.policy.check, options.tsa_url)  # resolves a name
+    except TsaRefused as e:
+        raise ApiError(400, contract.ERR_BAD_REQUEST, str(e)) from e
+    with sandbox.tsa.route(authority) as (relay_url, route):
+        result = await run_in_threadpool(sign, dataclasses.replace(options, tsa_url=relay_url))
+    if result.status is not ProtectStatus.DONE and route.failure:
+        result.error = (f"The time-stamp authority {options.tsa_url} could not be used: {route.failure}. "
+                        "The file was not protected.")
+    elif result.error:
+        result.error = result.error.replace(relay_url, options.tsa_url)
+    return result
 
 
 async def _inspect_work(sandbox: Sandbox, account: Account, upload: Upload,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cloud import contract
+from .tsa import TsaPolicy
 
 KEYS_ENV = "TRUSTNXT_SANDBOX_KEYS"  # comma-separated KEY or KEY:SECRET
 
@@ -37,6 +38,9 @@ class SandboxConfig:
     inspect_limit: int | None = None
     usage_endpoint: bool = True
     seed: int | None = None
+    tsa: TsaPolicy = field(default_factory=TsaPolicy)  # which tsa_url values a protect request may name
+    body_pause_limit: float = 30.0  # seconds a request body may stall before it is answered 408
+    body_time_limit: float = 900.0  # seconds a whole request body may take
     generated_key: str | None = field(default=None, repr=False)  # set when no key was configured
 
 

@@ -18,8 +18,11 @@ import uvicorn
 
 from .app import create_app
 from .config import SandboxConfig, load_keys
+from .connections import guarded_h11
+from .tsa import DEFAULT_TSA_URLS, TsaPolicy, TsaRefused
 
 READY_LINE = "TrustNXT sandbox listening on"
+HEAD_MAX_BYTES = 16 * 1024  # a request line and headers larger than this are refused (h11's limit)
 
 
 def _fraction(text: str) -> float:
@@ -64,6 +67,27 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--protect-limit", type=int, help="billable protect calls per key and month (default unlimited)")
     p.add_argument("--inspect-limit", type=int, help="billable inspect calls per key and month (default unlimited)")
     p.add_argument("--no-usage-endpoint", action="store_true", help="behave like a service without GET /v1/usage")
+    tsa = p.add_argument_group("time-stamp authorities a protect request may name (tsa_url)")
+    tsa.add_argument("--tsa-allow", action="append", metavar="URL",
+                     help="allow this RFC 3161 time-stamp authority (repeatable; replaces the default list: "
+                          f"{', '.join(DEFAULT_TSA_URLS)})")
+    tsa.add_argument("--allow-private-tsa", action="store_true",
+                     help="for tests: also call an allowed authority whose name resolves to a loopback or private "
+                          "address (refused by default)")
+    slow = p.add_argument_group("slow and idle clients")
+    slow.add_argument("--header-timeout", type=_positive, default=10.0, metavar="S",
+                      help="seconds a request line and headers may take to arrive (default 10)")
+    slow.add_argument("--body-pause-limit", type=_positive, default=30.0, metavar="S",
+                      help="seconds a request body may stall before it is answered 408 (default 30)")
+    slow.add_argument("--body-time-limit", type=_positive, default=900.0, metavar="S",
+                      help="seconds a whole request body may take (default 900)")
+    slow.add_argument("--linger", type=_positive, default=30.0, metavar="S",
+                      help="seconds the rest of a body answered early (an error) is read and dropped before the "
+                           "connection is closed (default 30)")
+    slow.add_argument("--keep-alive", type=_positive, default=5.0, metavar="S",
+                      help="seconds an idle connection is kept open between requests (default 5)")
+    slow.add_argument("--max-connections", type=int, default=64, metavar="N",
+                      help="open connections served at once; a request on one more is answered 503 (default 64)")
     faults = p.add_argument_group("fault injection (API endpoints only)")
     faults.add_argument("--error-rate", type=_fraction, default=0.0, help="fraction answered 503 before any work")
     faults.add_argument("--latency", type=_latency, default=(0.0, 0.0), metavar="MS[-MS]",
@@ -90,6 +114,14 @@ def _bind(host: str, port: int) -> socket.socket:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        tsa = TsaPolicy.of(args.tsa_allow, args.allow_private_tsa)
+    except TsaRefused as e:
+        print(f"trustnxt-sandbox: --tsa-allow: {e}", file=sys.stderr)
+        return 2
+    if args.max_connections < 1:
+        print("trustnxt-sandbox: --max-connections must be at least 1", file=sys.stderr)
+        return 2
+    try:
         accounts, generated = load_keys(os.environ, args.keys_file)
     except OSError as e:
         print(f"trustnxt-sandbox: cannot read the keys file: {e.strerror or e}", file=sys.stderr)
@@ -101,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         data_dir=data_dir, accounts=accounts, max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
         error_rate=args.error_rate, latency_ms=args.latency, drop_rate=args.drop_rate, rate_limit=args.rate_limit,
         protect_limit=args.protect_limit, inspect_limit=args.inspect_limit,
-        usage_endpoint=not args.no_usage_endpoint, seed=args.seed, generated_key=generated)
+        usage_endpoint=not args.no_usage_endpoint, seed=args.seed, generated_key=generated, tsa=tsa,
+        body_pause_limit=args.body_pause_limit, body_time_limit=args.body_time_limit)
     try:
         sock = _bind(args.host, args.port)
     except OSError as e:
@@ -118,8 +151,12 @@ def main(argv: list[str] | None = None) -> int:
             print("Warning: not bound to loopback. This is an unencrypted test server: anyone who can reach "
                   "this address can use it.", file=sys.stderr, flush=True)
 
-    server = uvicorn.Server(uvicorn.Config(create_app(config, on_ready=ready), log_level=args.log_level,
-                                           lifespan="on", timeout_graceful_shutdown=3, server_header=False))
+    # uvicorn counts the connection a request arrives on among the open ones: N + 1 serves N at once.
+    server = uvicorn.Server(uvicorn.Config(
+        create_app(config, on_ready=ready), log_level=args.log_level, lifespan="on", timeout_graceful_shutdown=3,
+        server_header=False, http=guarded_h11(args.header_timeout, args.linger),
+        h11_max_incomplete_event_size=HEAD_MAX_BYTES,
+        timeout_keep_alive=args.keep_alive, limit_concurrency=args.max_connections + 1))  # type: ignore[arg-type]
     try:
         server.run(sockets=[sock])
     finally:

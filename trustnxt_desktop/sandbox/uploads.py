@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 import shutil
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -114,8 +116,33 @@ def _too_large(limit: int) -> str:
     return f"The file is larger than this service accepts ({limit // (1024 * 1024)} MB)."
 
 
-async def receive_upload(request: Request, work_dir: Path, max_file: int) -> Upload:
-    """Parse the request body into an Upload; raises UploadError (and cleans up) when it cannot."""
+async def _chunks(request: Request, pause_limit: float, time_limit: float) -> AsyncIterator[bytes]:
+    """The request body's chunks; raises UploadError 408 when no byte came for `pause_limit` seconds or
+    the whole body has taken `time_limit` (a client that trickles a body would otherwise hold its
+    connection and a worker of this server for as long as it likes)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + time_limit
+    body = request.stream().__aiter__()
+    while True:
+        wait = min(pause_limit, deadline - loop.time())
+        try:
+            if wait <= 0:
+                raise TimeoutError
+            async with asyncio.timeout(wait):
+                chunk = await anext(body)
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            raise UploadError(408, contract.ERR_TIMEOUT, "The request body did not arrive in time (nothing for "
+                              f"{pause_limit:g} s, or more than {time_limit:g} s in all).") from None
+        yield chunk
+
+
+async def receive_upload(request: Request, work_dir: Path, max_file: int, *, pause_limit: float = 30.0,
+                         time_limit: float = 900.0) -> Upload:
+    """Parse the request body into an Upload; raises UploadError (and cleans up) when it cannot: 400 for
+    a malformed body, 413 for a file above `max_file` bytes, 408 when the body stalls for `pause_limit`
+    seconds or takes more than `time_limit` seconds in all."""
     content_type, params = parse_options_header(request.headers.get("content-type"))
     if content_type != b"multipart/form-data" or b"boundary" not in params:
         raise UploadError(400, contract.ERR_BAD_REQUEST, "Send the file as multipart/form-data.")
@@ -134,7 +161,7 @@ async def receive_upload(request: Request, work_dir: Path, max_file: int) -> Upl
             "on_header_value": receiver.on_header_value, "on_header_end": receiver.on_header_end,
             "on_headers_finished": receiver.on_headers_finished,
         })
-        async for chunk in request.stream():
+        async for chunk in _chunks(request, pause_limit, time_limit):
             parser.write(chunk)
         parser.finalize()
         if upload.path is None:
