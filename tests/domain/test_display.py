@@ -11,6 +11,7 @@ from trustnxt_desktop.domain.display import (
     plural,
     relationship_label,
     source_type_label,
+    visible,
 )
 
 # C2PA Technical Specification 2.2, the standard action names.
@@ -66,3 +67,31 @@ def test_plurals() -> None:
     assert plural(0, "file") == "0 files"
     assert plural(1, "batch", "batches") == "1 batch" and plural(3, "batch", "batches") == "3 batches"
     assert plural(1, "entry", "entries") == "1 entry" and plural(12_500, "entry", "entries") == "12,500 entries"
+
+
+@pytest.mark.parametrize(("raw", "shown"), [
+    ("\x1b[32mvalid — trusted\x1b[0m.jpg", "\\x1b[32mvalid — trusted\\x1b[0m.jpg"),  # terminal colours
+    ("\x1b]0;title\x07", "\\x1b]0;title\\x07"),  # a terminal's window title
+    ("report\u202egpj.exe", "report\\u202egpj.exe"),  # right-to-left override
+    ("a\u2066b\u2069c\u202ad\u202ce", "a\\u2066b\\u2069c\\u202ad\\u202ce"),  # isolates, embedding, pop
+    ("pay\u200bpal\u200d\u200e\ufeff\u2060", "pay\\u200bpal\\u200d\\u200e\\ufeff\\u2060"),  # zero-width
+    ("one\ntwo\rthree\tfour", "one\\ntwo\\rthree\\tfour"),
+    ("c1\x85\x9b31m del\x7f nul\x00", "c1\\x85\\x9b31m del\\x7f nul\\x00"),  # C1 controls: NEL, CSI
+    ("line\u2028para\u2029", "line\\u2028para\\u2029"),
+    ("tag\U000e0041", "tag\\U000e0041"),
+    ("not utf-8 \udcff.jpg", "not utf-8 \\udcff.jpg"),  # a file name's undecodable byte (surrogateescape)
+    ("blank\u3164", "blank\\u3164"),
+])
+def test_visible_escapes_what_would_not_show_as_itself(raw: str, shown: str) -> None:
+    assert visible(raw) == shown
+    assert visible(shown) == shown, "escaping twice changes nothing more"
+
+
+def test_visible_leaves_every_printable_script_alone() -> None:
+    for text in ("Größe – “quoted” …", "日本語の写真.jpg", "Ελληνικά", "עברית.png", "العربية", "emoji 😀👍🏽",
+                 "C:\\Users\\Ada\\photo.jpg", "tab-free plain ASCII ~!@#$%^&*()"):
+        assert visible(text) == text
+
+
+def test_visible_can_keep_line_breaks_of_text_that_is_several_lines() -> None:
+    assert visible("first\nsecond \x1b[2J\n", keep_newlines=True) == "first\nsecond \\x1b[2J\n"

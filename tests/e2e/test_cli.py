@@ -342,3 +342,48 @@ def test_a_session_under_umask_000_leaves_only_owner_only_files(tmp_path: Path, 
     assert loose == {}, "the data folder and everything in it: owner only"
     copy = next(out.iterdir())
     assert stat.S_IMODE(copy.stat().st_mode) == 0o644, "your protected copy follows your umask, not ours"
+
+
+def test_a_file_named_with_terminal_escape_codes_cannot_print_as_valid(tmp_path: Path, home: Path,  # type: ignore[no-untyped-def]
+                                                                       secret_store) -> None:
+    from tests.hostile_text import ATTACK_NAME, ATTACK_SHOWN, HIDDEN, invalid_file_with_attack_name
+
+    bad = invalid_file_with_attack_name(tmp_path / "inbox")
+    shutil.copy(CORPUS / "media" / "trustnxt-icon.jpg", bad.parent / "plain.jpg")  # two files: progress lines too
+    human = run("inspect", str(bad.parent), "--jobs", "1", home=home)
+    assert human.returncode == 0, human.stderr
+    assert f"{ATTACK_SHOWN}: INVALID — " in human.stdout, "the name is shown, escaped, and the verdict is its own"
+    for hidden in HIDDEN:
+        assert hidden not in human.stdout + human.stderr, repr(hidden)
+
+    exact = run("inspect", str(bad.parent), "--json", "--jobs", "1", home=home)
+    by_name = {r["file"]["name"]: r for r in json.loads(exact.stdout)}
+    assert by_name[ATTACK_NAME]["verdict"] == "invalid", "JSON keeps the name exact"
+    assert f"invalid     {bad.parent}/{ATTACK_SHOWN}" in exact.stderr, "progress lines are for people: escaped"
+    assert not any(h in exact.stderr for h in HIDDEN)
+
+    protected = run("protect", str(bad), "--out", str(tmp_path / "out"), home=home)
+    assert protected.returncode == 0, protected.stderr
+    assert ATTACK_SHOWN in protected.stdout and not any(h in protected.stdout + protected.stderr for h in HIDDEN)
+    listed = run("jobs", "list", home=home)
+    assert listed.returncode == 0 and not any(h in listed.stdout for h in HIDDEN)
+
+
+def test_inspect_into_head_ends_quietly_with_141(tmp_path: Path, home: Path) -> None:
+    """`trustnxt inspect DIR | head -1`: a real pipe whose reader leaves after one line. The run stops
+    without a BrokenPipeError traceback and exits 141 (128 + SIGPIPE), as a shell reports any program a
+    closed pipe ended, so `set -o pipefail` scripts see the output was cut short."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for i in range(60):
+        shutil.copy(CORPUS / "media" / "trustnxt-icon.jpg", folder / f"{i:02d}.jpg")
+    errors = tmp_path / "stderr.txt"
+    command = (f"'{sys.executable}' -m trustnxt_desktop.cli inspect '{folder}' 2>'{errors}' | head -1; "
+               'echo "exit ${PIPESTATUS[0]}"')
+    proc = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=PROJECT, timeout=300,
+                          env={**os.environ, "TRUSTNXT_HOME": str(home)})
+    first, status = proc.stdout.splitlines()
+    assert first.endswith(": NONE — This file carries no Content Credentials: nothing about its origin can be verified.")
+    assert status == "exit 141"
+    said = errors.read_text()
+    assert "Traceback" not in said and "BrokenPipeError" not in said and "Exception ignored" not in said, said

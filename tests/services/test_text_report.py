@@ -10,6 +10,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tests.c2pa_signing import TestCA
 from tests.cawg_identity import decoded_ica, did_jwk, sign_with_ica, sign_x509_identity
 from tests.conftest import CORPUS
+from tests.hostile_text import (ATTACK_SHOWN, AUTHOR, GENERATOR, HIDDEN, SIGNER, invalid_file_with_attack_name,
+                                 signed_with_hostile_strings)
 from trustnxt_desktop.engine.attribution import identities
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.trust import TrustConfig
@@ -47,3 +49,14 @@ def test_author_training_identity_and_empty_history_lines(tmp_path: Path) -> Non
     no_actions = render(inspect_file(CORPUS / "c2pa" / "trustnxt-icon-signed-timestamp.jpg", TrustConfig()))
     assert "  history: none recorded — The Content Credentials record no actions" in no_actions
     assert "history" not in render(inspect_file(CORPUS / "media" / "no_manifest.jpg", TrustConfig()))
+
+
+def test_names_and_manifest_strings_are_shown_with_their_hidden_characters_escaped(tmp_path: Path) -> None:
+    text = render(inspect_file(invalid_file_with_attack_name(tmp_path), TrustConfig()))
+    assert text.startswith(f"{ATTACK_SHOWN}: INVALID — ")
+    signed = render(inspect_file(signed_with_hostile_strings(tmp_path), TrustConfig()))
+    assert "  made with: \\x1b[31mEvilCam\\x1b[0m 1.0" in signed and GENERATOR not in signed
+    assert "  author: Mallory\\x1b]0;owned\\x07 \\u200btrusted" in signed and AUTHOR not in signed
+    assert "  signer: Mallory \\u202eReuters (issuer" in signed and SIGNER not in signed
+    for hidden in HIDDEN:
+        assert hidden not in text + signed

@@ -35,6 +35,10 @@ async def test_about_lists_component_versions(window) -> None:  # type: ignore[n
     dialog.reject()
 
 
+HOSTILE_NAME = "\x1b[2J\x1b[32mall good\x1b[0m\u202egpj.exe"
+HOSTILE_SHOWN = "\\x1b[2J\\x1b[32mall good\\x1b[0m\\u202egpj.exe"
+
+
 async def test_unexpected_error_is_logged_redacted(window, context, qtbot) -> None:  # type: ignore[no-untyped-def]
     from trustnxt_desktop.ui.crash import CrashHandler
 
@@ -45,6 +49,14 @@ async def test_unexpected_error_is_logged_redacted(window, context, qtbot) -> No
         handler(type(e), e, e.__traceback__)
     log = handler.last_log.read_text()  # type: ignore[union-attr]
     assert "boom" in log and "abcdef123456" not in log
+
+    try:  # a file name carrying terminal escape codes, quoted in an error
+        raise OSError(f"cannot read {HOSTILE_NAME}")
+    except OSError as e:
+        handler(type(e), e, e.__traceback__)
+    log = handler.last_log.read_text()  # type: ignore[union-attr]
+    assert f"cannot read {HOSTILE_SHOWN}" in log and "Traceback (most recent call last):\n" in log
+    assert "\x1b" not in log and "\u202e" not in log
 
 
 def test_app_starts_opens_files_and_quits_cleanly(tmp_path) -> None:  # type: ignore[no-untyped-def]

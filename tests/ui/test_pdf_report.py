@@ -45,3 +45,23 @@ async def test_export_pdf_for_the_gui(qapp, tmp_path: Path) -> None:  # type: ig
     text = b"".join(zlib.decompress(m) for m in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL)
                     if m[:1] == b"x")  # Qt compresses content streams with zlib
     assert b"Tj" in text or b"TJ" in text, "the pages carry text"
+
+
+def test_names_and_manifest_strings_are_printed_with_hidden_characters_escaped(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Read back with pdftotext, as a person would read the page: the escapes are there, the hidden
+    characters (which a PDF viewer would obey or hide) are not."""
+    from tests.hostile_text import ATTACK_SHOWN, HIDDEN, invalid_file_with_attack_name, signed_with_hostile_strings
+    from tests.ui.test_pdf_layout import page_texts
+
+    files = [invalid_file_with_attack_name(tmp_path / "in"), signed_with_hostile_strings(tmp_path / "in")]
+    reports = [inspect_file(p, TrustConfig()) for p in files]
+    out = tmp_path / "evidence.pdf"
+    render_pdf(evidence_request(reports), out, collect_thumbnails(reports))
+    text = "\n".join(page_texts(out, "-raw"))
+    flat = " ".join(text.split())  # a long name wraps; pdftotext gives the wrapped lines
+    assert f"1 {ATTACK_SHOWN} INVALID" in flat, "the index of files"
+    assert f"/in/{ATTACK_SHOWN}" in flat, "the file's path"
+    assert "\\x1b[31mEvilCam\\x1b[0m 1.0" in flat and "Mallory \\u202eReuters" in flat
+    assert "Mallory\\x1b]0;owned\\x07 \\u200btrusted" in flat
+    for hidden in HIDDEN:
+        assert hidden not in text, repr(hidden)

@@ -178,3 +178,37 @@ def test_pdf_report_carries_author_identity_and_training(qapp, tmp_path: Path) -
     assert "Do not train: the signer does not allow AI training on this file." in text
     assert "Ana Lima @analima on Social Example" in text and "not tied to the file's content" in text
     assert "Joe Bloggs (as the signer states it)" in text
+
+
+async def test_names_and_manifest_strings_show_their_hidden_characters_escaped(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTreeWidgetItemIterator
+
+    from tests.hostile_text import ATTACK_SHOWN, HIDDEN, invalid_file_with_attack_name, signed_with_hostile_strings
+
+    def shown(view) -> str:  # type: ignore[no-untyped-def]
+        items = []
+        for tree in (view.history, view.ingredients):
+            it = QTreeWidgetItemIterator(tree)
+            while it.value():
+                items += [it.value().text(c) for c in range(tree.columnCount())]
+                it += 1
+        model = window.inspect.model
+        cells = [model.data(model.index(r, c)) or "" for r in range(model.rowCount()) for c in range(model.columnCount())]
+        return "\n".join([texts(view), *items, *map(str, cells)])
+
+    _, view = await show(window, invalid_file_with_attack_name(tmp_path / "in"))
+    text = shown(view)
+    assert labelled(view, "Name").text() == ATTACK_SHOWN.replace("&", "&amp;")
+    assert ATTACK_SHOWN in view.banner.meta.text() and ATTACK_SHOWN in text
+    assert view.banner.title.text() == "Failed verification"
+    assert window.statusBar().currentMessage() == f"{ATTACK_SHOWN}: Failed verification", "the bidi override cannot turn it"
+
+    _, view = await show(window, signed_with_hostile_strings(tmp_path / "in"))
+    text += shown(view)
+    assert "\\x1b[31mEvilCam\\x1b[0m 1.0" in labelled(view, "Made with").text()
+    assert "Mallory \\u202eReuters" in labelled(view, "Signed by").text() and "Mallory \\u202eReuters" in text
+    assert "Mallory\\x1b]0;owned\\x07 \\u200btrusted" in labelled(view, "Author").text()
+    for hidden in HIDDEN:
+        assert hidden not in text, repr(hidden)
+    assert window.inspect.model.data(window.inspect.model.index(0, 0), Qt.ItemDataRole.DisplayRole) == ATTACK_SHOWN

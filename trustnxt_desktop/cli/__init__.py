@@ -1,7 +1,7 @@
 """`trustnxt`: protect and inspect media from scripts and terminals. Imports no Qt.
 
 Exit codes: 0 ran fine, 2 usage error, 3 configuration error (e.g. no keyring, no or refused API key),
-4 some files failed (or the TrustNXT service failed).
+4 some files failed (or the TrustNXT service failed), 141 the reader of its output went away (`| head`).
 
 Each subcommand lives in its own module with a `register(subparsers)` that sets `handler`.
 """
@@ -18,6 +18,7 @@ from .. import APP_NAME, __version__
 from ..domain.errors import ConfigurationError, IdentityError, TrustNXTError
 from . import account_cmd, identity_cmd, inspect_cmd, jobs_cmd, log_cmd, protect_cmd, trust_cmd
 from .common import EXIT_CONFIG, EXIT_FAILED, EXIT_USAGE, Parser, UsageError, say_store_notices
+from .terminal import visible
 
 COMMANDS = (protect_cmd, inspect_cmd, account_cmd, identity_cmd, trust_cmd, jobs_cmd, log_cmd)
 
@@ -25,7 +26,8 @@ COMMANDS = (protect_cmd, inspect_cmd, account_cmd, identity_cmd, trust_cmd, jobs
 def parser() -> argparse.ArgumentParser:
     p = Parser(prog="trustnxt", description=f"{APP_NAME}: protect media with Content Credentials and inspect "
                "what you receive. Works offline with a local signing identity.",
-               epilog="Exit codes: 0 ok, 2 usage error, 3 configuration error, 4 some files failed.")
+               epilog="Exit codes: 0 ok, 2 usage error, 3 configuration error, 4 some files failed, "
+               "141 the output pipe was closed (e.g. by `| head`).")
     p.add_argument("--version", action="version", version=f"trustnxt {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     for command in COMMANDS:
@@ -34,22 +36,34 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. What it prints for people has hidden characters from file names and manifests
+    escaped (cli/terminal.py); a reader that closes the pipe early ends the run quietly, exit 141."""
+    from .terminal import reader_gone, visible_output
+
+    try:
+        with visible_output():
+            return _run(argv)
+    except BrokenPipeError:
+        return reader_gone()
+
+
+def _run(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     say_store_notices()
     try:
         outcome = args.handler(args)
         return asyncio.run(outcome) if inspect.iscoroutine(outcome) else outcome
     except UsageError as e:
-        print(f"trustnxt: error: {e}", file=sys.stderr)
+        print(f"trustnxt: error: {visible(str(e))}", file=sys.stderr)
         return EXIT_USAGE
     except (ConfigurationError, IdentityError) as e:
-        print(f"trustnxt: {e}", file=sys.stderr)
+        print(f"trustnxt: {visible(str(e))}", file=sys.stderr)
         return EXIT_CONFIG
     except TrustNXTError as e:
-        print(f"trustnxt: {e}", file=sys.stderr)
+        print(f"trustnxt: {visible(str(e))}", file=sys.stderr)
         return EXIT_FAILED
     except FileNotFoundError as e:
-        print(f"trustnxt: no such file: {e.filename}", file=sys.stderr)
+        print(f"trustnxt: no such file: {visible(str(e.filename))}", file=sys.stderr)
         return EXIT_USAGE
     except sqlite3.DatabaseError as e:
         # Damage that the check on opening (PRAGMA quick_check) cannot see, met in the middle of a command.

@@ -15,6 +15,7 @@ from ..services.keyring_store import KeyringSecretStore
 from ..services.paths import data_root
 from ..services.settings import SettingsStore
 from .common import EXIT_CONFIG, EXIT_OK, Parser, UsageError, add_backend_options, open_backend
+from .terminal import print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -43,7 +44,7 @@ async def usage(args: argparse.Namespace) -> int:
     if snapshot.note:  # the service did not give its figures: say why these are this computer's counts
         print(f"trustnxt: warning: {snapshot.note} Showing the calls counted on this computer.", file=sys.stderr)
     if args.json:
-        print(json.dumps(snapshot.to_dict(), indent=2))
+        print_json(json.dumps(snapshot.to_dict(), indent=2))
         return EXIT_OK
 
     def of(limit: int | None) -> str:
@@ -88,7 +89,7 @@ def credentials(args: argparse.Namespace) -> int:
         status = store.status()
         url = resolve_base_url(SettingsStore(data_root()).load().api_url, os.environ)
         if args.json:
-            print(json.dumps({**dataclasses.asdict(status), "service": url}, indent=2))
+            print_json(json.dumps({**dataclasses.asdict(status), "service": url}, indent=2))
         elif not status.configured:
             print(f"No API key for profile “{store.profile}”. Run `trustnxt credentials set`.")
         else:

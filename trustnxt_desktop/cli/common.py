@@ -13,6 +13,7 @@ from ..services.keyring_store import KeyringSecretStore
 from ..services.paths import data_root
 from ..services.settings import BACKENDS, SettingsStore
 from ..services.store_health import StoreNotice, listen
+from .terminal import visible
 
 EXIT_OK, EXIT_USAGE, EXIT_CONFIG, EXIT_FAILED = 0, 2, 3, 4
 
@@ -37,7 +38,7 @@ class Progress:
     def __call__(self, text: str) -> None:
         self.done += 1
         if not self.quiet:
-            print(f"[{self.done}/{self.total}] {text}", file=sys.stderr, flush=True)
+            print(visible(f"[{self.done}/{self.total}] {text}"), file=sys.stderr, flush=True)
 
 
 def say_store_notices() -> None:

@@ -14,6 +14,7 @@ from ..services.keyring_store import KeyringSecretStore
 from ..services.paths import data_root
 from ..services.settings import SettingsStore
 from .common import EXIT_OK, Parser, UsageError
+from .terminal import print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
                 raise ConfigurationError("An imported identity has no local root to export; ask its issuer for the CA.")
             Path(args.export_root).write_text(pem, "ascii")
         if args.json:
-            print(json.dumps(info.to_dict(), indent=2))
+            print_json(json.dumps(info.to_dict(), indent=2))
         else:
             for key, value in info.to_dict().items():
                 if key != "secret_name":

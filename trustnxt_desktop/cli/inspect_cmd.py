@@ -22,6 +22,7 @@ from ..services.text_report import render
 from ..services.trust_sources import build_trust_config
 from .common import (EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, given_paths, jobs_arg,
                      open_backend)
+from .terminal import print_json, visible
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -92,7 +93,7 @@ async def run(args: argparse.Namespace) -> int:
             if isinstance(e, (CloudConfigError, CloudQuotaError)):
                 raise  # every other file would fail the same way
             service_failures += 1
-            print(f"trustnxt: {path}: {e}", file=sys.stderr, flush=True)
+            print(visible(f"trustnxt: {path}: {e}"), file=sys.stderr, flush=True)
             return None
 
     def done(_: int, path: Path, r: InspectionReport | None) -> None:
@@ -113,7 +114,7 @@ async def run(args: argparse.Namespace) -> int:
                                                      local.pool if local else shared_pool(),
                                                      local.trust() if local else None)
     if args.json:
-        print(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
+        print_json(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
     _write_exports(args, reports)
     failed = service_failures or thumbnails_missing or any(r.verdict is Verdict.ERROR for r in reports)
     return EXIT_FAILED if failed else EXIT_OK
@@ -148,7 +149,7 @@ def _extract_thumbnails(reports: list[InspectionReport], folder: Path, pool: Iso
             data = resource_isolated(pool, Path(r.file.path), r.thumbnail, trust)
         except (WorkerFailure, RuntimeError) as e:
             reason = f"the parser {e.detail}" if isinstance(e, WorkerFailure) else str(e)
-            print(f"trustnxt: {r.file.path}: thumbnail not saved: {reason}", file=sys.stderr, flush=True)
+            print(visible(f"trustnxt: {r.file.path}: thumbnail not saved: {reason}"), file=sys.stderr, flush=True)
             complete = False
             continue
         with open(target, "xb") as out:

@@ -12,6 +12,7 @@ from ..services.job_runner import STAGING_PREFIX, staging_dir
 from ..services.job_store import UNFINISHED, BatchSummary, JobState, JobStore
 from ..services.paths import data_root
 from .common import EXIT_OK, Parser, UsageError, add_backend_options, jobs_arg
+from .terminal import print_json, visible
 from .protect_cmd import run_stored
 
 
@@ -50,18 +51,18 @@ def list_jobs(args: argparse.Namespace) -> int:
                 raise UsageError(f"there is no batch {args.batch}")
             jobs = store.jobs(args.batch)
             if args.json:
-                print(json.dumps([{"id": j.id, "source": str(j.source), "state": j.state.value,
-                                   "output": str(j.output) if j.output else None, "error": j.error,
-                                   "attempts": j.attempts} for j in jobs], indent=2))
+                print_json(json.dumps([{"id": j.id, "source": str(j.source), "state": j.state.value,
+                                       "output": str(j.output) if j.output else None, "error": j.error,
+                                       "attempts": j.attempts} for j in jobs], indent=2))
             for j in [] if args.json else jobs:
                 tail = f" -> {j.output}" if j.output else f": {j.error}" if j.error else ""
-                print(f"{j.id:>6}  {j.state.value:<10} {j.source}{tail}")
+                print(visible(f"{j.id:>6}  {j.state.value:<10} {j.source}{tail}"))
             return EXIT_OK
         summaries = store.batches()
         if args.json:
-            print(json.dumps([{"batch": s.batch.id, "kind": s.batch.kind, "origin": s.batch.origin,
-                               "created_at": s.batch.created_at, "backend": s.batch.backend,
-                               "counts": {k.value: v for k, v in s.counts.items()}} for s in summaries], indent=2))
+            print_json(json.dumps([{"batch": s.batch.id, "kind": s.batch.kind, "origin": s.batch.origin,
+                                   "created_at": s.batch.created_at, "backend": s.batch.backend,
+                                   "counts": {k.value: v for k, v in s.counts.items()}} for s in summaries], indent=2))
             return EXIT_OK
         if not summaries:
             print("No batches.")

@@ -22,6 +22,7 @@ from ..services.job_store import UNFINISHED, BatchRecord, JobRecord, JobStore, o
 from ..services.paths import data_root
 from .common import (EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, given_paths, jobs_arg,
                      open_backend)
+from .terminal import print_json, visible
 
 KEEP_FINISHED_BATCHES = 20  # older finished command-line batches are pruned when a new one starts
 
@@ -145,7 +146,7 @@ async def run_stored(args: argparse.Namespace, store: JobStore, batch: BatchReco
         def done(_: int, job: JobRecord, r: ProtectResult) -> None:
             progress(f"{r.status.value:<9} {job.source}" + (f" -> {r.output}" if r.output else f": {r.error}" if r.error else ""))
             for warning in r.warnings:  # e.g. the original's own credentials are broken: said even with -q
-                print(f"trustnxt: warning: {job.source}: {warning}", file=sys.stderr, flush=True)
+                print(visible(f"trustnxt: warning: {job.source}: {warning}"), file=sys.stderr, flush=True)
 
         try:
             if pending:
@@ -168,10 +169,10 @@ async def run_stored(args: argparse.Namespace, store: JobStore, batch: BatchReco
 
 def _report(args: argparse.Namespace, results: list[ProtectResult]) -> int:
     if args.json:
-        print(json.dumps([r.to_dict() for r in results], indent=2))
+        print_json(json.dumps([r.to_dict() for r in results], indent=2))
     elif len(results) == 1 or args.quiet:
         for r in results:
-            print(f"{r.status.value}: {r.source}" + (f" -> {r.output}" if r.output else f" ({r.error})" if r.error else ""))
+            print(visible(f"{r.status.value}: {r.source}" + (f" -> {r.output}" if r.output else f" ({r.error})" if r.error else "")))
     failed = sum(r.status is ProtectStatus.FAILED for r in results)
     if not args.json and len(results) > 1:
         counts = {s: sum(r.status is s for r in results) for s in ProtectStatus}

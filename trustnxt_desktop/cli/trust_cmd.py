@@ -15,6 +15,7 @@ from ..services.settings import SettingsStore
 from ..services.trust_lists import TrustLists, TrustListsStatus
 from ..services.trust_sources import AnchorStore
 from .common import EXIT_FAILED, EXIT_OK, Parser
+from .terminal import print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int | Coroutine[Any, Any, int]:
         lists = TrustLists(root, SettingsStore(root).load())
         status = lists.status()
         if args.json:
-            print(json.dumps(_status_json(status, anchors), indent=2, ensure_ascii=False))
+            print_json(json.dumps(_status_json(status, anchors), indent=2, ensure_ascii=False))
         else:
             _print_status(status)
             print()

@@ -3,6 +3,9 @@ report and the PDF report take their words from (action names, source types, dev
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from .ai import source_type_term
 
 # The standard actions of the C2PA Technical Specification 2.2 (the actions assertion's list of action
@@ -112,3 +115,42 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     `plural(2, "batch", "batches")` -> "2 batches". Counts are shown with thousands separators."""
     word = singular if count == 1 else (plural_form or singular + "s")
     return f"{count:,} {word}"
+
+
+# Characters that a terminal, a PDF or a widget does not show as themselves: controls (a terminal obeys
+# ESC sequences: colours, cursor moves, a window title), format characters (bidirectional overrides and
+# isolates reorder what follows; zero-width ones hide), line separators and lone surrogates (a file name
+# that is not UTF-8). Unicode categories from UAX #44; the Hangul fillers are letters that draw nothing.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+_NOT_PLAIN_ASCII = re.compile(r"[^\x20-\x7e]")
+_SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if unicodedata.category(char) not in _HIDDEN_CATEGORIES and char not in _BLANK_LETTERS:
+        return char
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` as people may safely be shown it, in a terminal, a log, a PDF or a widget: every character
+    that would not show as itself is written as an escape, the way Python writes it in a string literal.
+
+    Escaped: C0 and C1 controls and DEL ("\\x1b", "\\x85", "\\t", "\\n"), format characters (Unicode
+    category Cf: the bidirectional embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069, the
+    marks U+200E/U+200F, zero-width U+200B–U+200D, U+2060 and U+FEFF, tags, soft hyphen) as "\\u202e",
+    the line and paragraph separators U+2028/U+2029, lone surrogates ("\\udcff", from a file name that is
+    not valid UTF-8) and the Hangul fillers that draw nothing. Everything else, any script and emoji,
+    stays as it is; so does a backslash (Windows paths stay readable), so an escape is for reading, not
+    for turning back into the original: JSON output carries names exactly.
+
+    keep_newlines: "\\n" stays a line break, for text that is several lines on purpose (a traceback).
+    """
+    if keep_newlines:
+        return "\n".join(visible(line) for line in text.split("\n"))
+    return _NOT_PLAIN_ASCII.sub(_escape, text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..domain.ai import disclosure
 from ..domain.attribution import identity_line, identity_status_label, identity_who, training_rows, training_summary
-from ..domain.display import action_label, device_name
+from ..domain.display import action_label, device_name, visible
 from ..domain.history import empty_history_reason
 from ..domain.pictures import thumbnail_note
 from ..domain.report import Capture, Ingredient, InspectionReport
@@ -48,6 +48,10 @@ def _attribution_lines(r: InspectionReport) -> list[str]:
 
 
 def render(report: InspectionReport) -> str:
+    """The report as lines of plain text. Names and every string from the file or its manifest are shown
+    with their control, bidirectional and zero-width characters escaped (domain.display.visible), so a
+    file named with terminal escape codes cannot colour or rewrite what is printed; `--json` keeps them
+    exact."""
     r = report
     lines = [f"{r.file.name}: {r.verdict.value.upper()} — {r.summary}"]
     if r.signer:
@@ -82,4 +86,4 @@ def render(report: InspectionReport) -> str:
     for code in r.validation.failure:
         lines.append(f"  problem: {code.code}: {code.explanation}")
     lines.append(f"  sha256: {r.file.sha256}" if r.file.sha256 else "  sha256: (unreadable)")
-    return "\n".join(lines)
+    return "\n".join(visible(line) for line in lines)  # each line is one line: a newline in a value is escaped

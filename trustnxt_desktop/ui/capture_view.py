@@ -148,6 +148,7 @@ class CaptureView(QWidget):
         self.retry_button = QPushButton("Retry &failed")
         self.retry_button.clicked.connect(self.retry_failed)
         self.folder_label = QLabel()
+        self.folder_label.setTextFormat(Qt.TextFormat.PlainText)  # a folder's name is not markup
         self.folder_button = QPushButton("Change folder…")
         self.folder_button.clicked.connect(self._choose_folder)
         bottom = QHBoxLayout()

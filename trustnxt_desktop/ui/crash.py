@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import APP_NAME, __version__
+from ..domain.display import visible
 from ..services.redact import redact
 
 
@@ -32,7 +33,7 @@ class CrashHandler:
             known = list(self._secrets())
         except Exception:  # noqa: BLE001 - the keyring itself may be what failed
             known = []
-        clean = redact(text, known)
+        clean = visible(redact(text, known), keep_newlines=True)  # a file name in a message must not drive a terminal
         self.log_dir.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         self.last_log = self.log_dir / f"crash-{stamp}.log"

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.display import visible
 from ..services.exports import write_text
 from ..services.verification_log import LogEntry, VerificationLog, VerifyResult
 from .icons import verdict_icon
@@ -65,10 +66,10 @@ class LogTableModel(ColumnsModel):
         e = self.entries[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (e.seq, e.time.replace("T", " ")[:23], e.file, _verdict_title(e.verdict), e.sha256[:16] + "…",
+            return (e.seq, e.time.replace("T", " ")[:23], visible(e.file), _verdict_title(e.verdict), e.sha256[:16] + "…",
                     e.engine, "; ".join(e.trust_lists) or "none")[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return {2: e.file, 4: e.sha256, 5: e.engine, 6: "\n".join(e.trust_lists)}.get(col, f"entry hash {e.hash}")
+            return {2: visible(e.file), 4: e.sha256, 5: e.engine, 6: "\n".join(e.trust_lists)}.get(col, f"entry hash {e.hash}")
         if role == Qt.ItemDataRole.DecorationRole and col == 3:
             return _verdict_icon(e.verdict)
         if role == Qt.ItemDataRole.UserRole:  # sort and search key

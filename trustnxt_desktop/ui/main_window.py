@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
+from ..domain.display import visible
 from ..domain.report import InspectionReport
 from ..services import diagnostics
 from ..services.app_context import AppContext
@@ -286,6 +287,7 @@ class MainWindow(QMainWindow):
         return hint
 
     def show_error(self, message: str) -> None:
+        message = visible(message, keep_newlines=True)  # it may quote a file name: hidden characters escaped
         self.statusBar().showMessage(message, 15000)
         box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Ok, self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names: never read them as markup
@@ -339,7 +341,7 @@ class MainWindow(QMainWindow):
         await self.refresh_trust_hint_async()
 
     def _announce(self, report: InspectionReport) -> None:
-        self.statusBar().showMessage(f"{report.file.name}: {VERDICTS[report.verdict].title}", 6000)
+        self.statusBar().showMessage(f"{visible(report.file.name)}: {VERDICTS[report.verdict].title}", 6000)
         self.show_store_notices()  # updating the log's anchor may have set a log volume aside
 
     # -- lifecycle ----------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from ..domain.ai import disclosure
 from ..domain.explain import fetched_from, signer_trust_words
 from ..domain.attribution import (identity_detail, identity_status_label, identity_type_label, identity_who,
                                   short_issuer, training_rows, training_summary)
-from ..domain.display import action_label, device_name, plural, relationship_label, source_type_label
+from ..domain.display import action_label, device_name, plural, relationship_label, source_type_label, visible
 from ..domain.errors import TrustNXTError
 from ..domain.history import empty_history_reason
 from ..domain.pictures import thumbnail_note
@@ -48,8 +48,14 @@ _INK, _MUTED, _RULE, _PANEL = "#1b1f24", "#5f6b7a", "#d5dbe3", "#f3f5f8"
 Thumbnails = dict[int, bytes | None]
 
 
+def _quote(value: str) -> str:
+    """Text for the page's HTML: hidden characters from file names and manifests written as escapes
+    (domain.display.visible, so the PDF shows "\\x1b[32m" or "\\u202e" where they were), markup quoted."""
+    return html.escape(visible(value))
+
+
 def _e(value: object) -> str:
-    return html.escape(str(value)) if value not in (None, "") else f'<span style="color:{_MUTED}">—</span>'
+    return _quote(str(value)) if value not in (None, "") else f'<span style="color:{_MUTED}">—</span>'
 
 
 def _mm(value: float) -> int:
@@ -85,7 +91,7 @@ def collect_thumbnails(reports: Sequence[InspectionReport]) -> Thumbnails:
 def _badge(verdict: Verdict, size: float = 9) -> str:
     style = VERDICTS[verdict]
     return (f'<span style="background-color:{style.colour}; color:#ffffff; font-weight:bold; font-size:{size}pt;">'
-            f"&nbsp;{html.escape(verdict.value.upper())}&nbsp;</span>")
+            f"&nbsp;{_quote(verdict.value.upper())}&nbsp;</span>")
 
 
 def _table(rows: Sequence[str], header: str = "") -> str:
@@ -96,14 +102,14 @@ def _table(rows: Sequence[str], header: str = "") -> str:
 
 
 def _rows(pairs: Sequence[tuple[str, str]]) -> str:
-    return _table([f'<tr><td width="28%" style="color:{_MUTED}">{html.escape(k)}</td><td>{v}</td></tr>'
+    return _table([f'<tr><td width="28%" style="color:{_MUTED}">{_quote(k)}</td><td>{v}</td></tr>'
                    for k, v in pairs])
 
 
 def _section(title: str, content: str) -> str:
     """A heading, kept on one page with the first row of its content."""
     return (f'{SECTION}<h3 style="font-size:10.5pt; color:{_INK}; margin-top:0; margin-bottom:2px;">'
-            f'{html.escape(title)}</h3><hr style="height:1px; background-color:{_RULE};"/>{content}')
+            f'{_quote(title)}</h3><hr style="height:1px; background-color:{_RULE};"/>{content}')
 
 
 def _capture_text(c: Capture | None) -> list[tuple[str, str]]:
@@ -124,9 +130,9 @@ def _ingredient_rows(nodes: list[Ingredient], depth: int = 0) -> list[str]:
     rows = []
     for n in nodes:
         indent = "&nbsp;" * 4 * depth + ("↳ " if depth else "")
-        codes = f' <span style="color:{_MUTED}">({html.escape(", ".join(n.failure_codes))})</span>' if n.failure_codes else ""
+        codes = f' <span style="color:{_MUTED}">({_quote(", ".join(n.failure_codes))})</span>' if n.failure_codes else ""
         if n.signer and n.signer.common_name:
-            codes += f'<br/><span style="color:{_MUTED}">signed by {html.escape(n.signer.common_name)}</span>'
+            codes += f'<br/><span style="color:{_MUTED}">signed by {_quote(n.signer.common_name)}</span>'
         rows.append(f'<tr><td width="40%">{indent}{_e(n.title or "(untitled)")}</td>'
                     f'<td width="30%">{_e(relationship_label(n.relationship))}</td>'
                     f"<td>{_badge(n.verdict, 7.5)}{codes}</td></tr>")
@@ -147,7 +153,7 @@ def _attribution_sections(r: InspectionReport) -> list[str]:
         rows += [(identity_type_label(v.type), _e(identity_detail(v))) for v in a.verified_identities]
         parts.append(_section("Identity (CAWG)", _rows(rows)))
     if summary := training_summary(r.training_mining):
-        parts.append(_section("AI training and data mining", f"<p><b>{html.escape(summary)}</b></p>"
+        parts.append(_section("AI training and data mining", f"<p><b>{_quote(summary)}</b></p>"
                               + _rows([(what, _e(permission)) for what, permission in training_rows(r.training_mining)])))
     return parts
 
@@ -171,13 +177,13 @@ def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
             f'<td width="{_px(THUMB_MM + 6)}" valign="top">{thumb}</td>'
             f'<td valign="top" style="padding-left:{_px(4)}px;">'
             f'<p style="font-size:7.5pt; color:{_MUTED}; margin:0;">FILE {index + 1}</p>'
-            f'<p style="font-size:14pt; font-weight:bold; margin:0;">{html.escape(r.file.name)}</p>'
+            f'<p style="font-size:14pt; font-weight:bold; margin:0;">{_quote(r.file.name)}</p>'
             f'<p style="margin-top:4px;">{_badge(r.verdict, 10)}&nbsp;&nbsp;'
-            f'<span style="color:{style.colour}; font-weight:bold;">{html.escape(style.title)}</span></p>'
-            f'<p style="margin-top:4px;">{html.escape(r.summary)}</p></td></tr></table>')
+            f'<span style="color:{style.colour}; font-weight:bold;">{_quote(style.title)}</span></p>'
+            f'<p style="margin-top:4px;">{_quote(r.summary)}</p></td></tr></table>')
     parts = [PAGE + head]
     if note := thumbnail_note(r.picture, r.thumbnail_shape):
-        parts.append(f'<p style="color:{_MUTED}; font-size:7.5pt;"><b>About the thumbnail:</b> {html.escape(note)}</p>')
+        parts.append(f'<p style="color:{_MUTED}; font-size:7.5pt;"><b>About the thumbnail:</b> {_quote(note)}</p>')
     parts.append(_section("File", _rows([
         ("SHA-256", f'<span style="font-family:DejaVu Sans Mono, monospace; font-size:8pt;">{_e(r.file.sha256)}</span>'),
         ("Path", _e(r.file.path)), ("Size", _e(_size(r.file.size))), ("Media type", _e(r.file.media_type)),
@@ -187,14 +193,14 @@ def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
         checks = [
             f'<tr><td width="4%" style="color:{CHECK_STATUS[c.status][1]}; font-weight:bold;">'
             f"{_MARK[CHECK_STATUS[c.status][0]]}</td>"
-            f'<td width="24%">{html.escape(CHECK_NAMES.get(c.id, c.id))}</td>'
-            f'<td width="14%" style="color:{CHECK_STATUS[c.status][1]}">{html.escape(c.status.value.replace("_", " "))}</td>'
+            f'<td width="24%">{_quote(CHECK_NAMES.get(c.id, c.id))}</td>'
+            f'<td width="14%" style="color:{CHECK_STATUS[c.status][1]}">{_quote(c.status.value.replace("_", " "))}</td>'
             f"<td>{_e(c.detail)}</td></tr>" for c in r.checks]
         parts.append(_section("Checks", _table(checks)))
     if r.signer:
         s = r.signer
-        trust = (f'<b style="color:{VERDICTS[Verdict.TRUSTED].colour}">{html.escape(s.trust_source)}</b>'
-                 if s.trust_source else html.escape(signer_trust_words(r)))
+        trust = (f'<b style="color:{VERDICTS[Verdict.TRUSTED].colour}">{_quote(s.trust_source)}</b>'
+                 if s.trust_source else _quote(signer_trust_words(r)))
         parts.append(_section("Signer", _rows([
             ("Signed by", f"<b>{_e(s.common_name)}</b>"), ("Organisation", _e(s.organisation)),
             ("Issuer", _e(s.issuer)), ("Algorithm", _e(s.algorithm)), ("Serial", _e(s.serial)),
@@ -217,7 +223,7 @@ def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
                    f'<td width="22%">{_e(a.software_agent)}</td><td>{_e(source_type_label(a.digital_source_type))}</td></tr>'
                    for a in r.actions]
         said = disclosure(r)
-        ai = (f'<b style="color:#c62828">{html.escape(said.label)}</b> — {html.escape(said.sentence)}'
+        ai = (f'<b style="color:#c62828">{_quote(said.label)}</b> — {_quote(said.sentence)}'
               if said.sentence else {True: "yes", False: "no", None: "unknown"}[said.generated])
         header = (f'<tr style="color:{_MUTED}"><td width="30%">What happened</td><td width="22%">When</td>'
                   '<td width="22%">Software</td><td>Source type</td></tr>')
@@ -228,18 +234,18 @@ def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
     if r.remote_url:
         fetched = r.verdict in (Verdict.TRUSTED, Verdict.VALID, Verdict.INVALID)
         where = fetched_from(r.remote_url) if fetched else f"Stored at {r.remote_url}; not fetched."
-        parts.append(_section("Remote Content Credentials", f"<p>{html.escape(where)}</p>"))
+        parts.append(_section("Remote Content Credentials", f"<p>{_quote(where)}</p>"))
     codes = [(c, "failure") for c in r.validation.failure] + [(c, "warning") for c in r.validation.warning]
     if codes or r.error:
         problems = [f'<tr><td width="32%" style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">'
-                    f'{html.escape(c.code)}</td><td width="10%" style="color:{"#c62828" if kind == "failure" else "#ef6c00"}">'
+                    f'{_quote(c.code)}</td><td width="10%" style="color:{"#c62828" if kind == "failure" else "#ef6c00"}">'
                     f"{kind}</td><td>{_e(c.explanation)}</td></tr>" for c, kind in codes]
         error = f"<p>{_e(r.error)}</p>" + (ROW if problems else "") if r.error else ""
         parts.append(_section("Problems found", error + _table(problems)))
     engine = " ".join(p for p in (r.engine.name, r.engine.version) if p)
     lists = ", ".join(r.engine.trust_lists) or "none"
-    parts.append(f'{SECTION}<p style="color:{_MUTED}; font-size:7.5pt; margin-top:0;">Checked by {html.escape(engine)} · '
-                 f"trust sources: {html.escape(lists)}</p>")
+    parts.append(f'{SECTION}<p style="color:{_MUTED}; font-size:7.5pt; margin-top:0;">Checked by {_quote(engine)} · '
+                 f"trust sources: {_quote(lists)}</p>")
     return "".join(parts)
 
 
@@ -256,33 +262,33 @@ def _cover(request: EvidenceRequest) -> str:
     when = request.generated_at or dt.datetime.now().astimezone().isoformat(timespec="seconds")
     engines = sorted({" ".join(p for p in (r.engine.name, r.engine.version) if p) for r in reports}) or ["—"]
     summary = [f'<tr><td width="22%">{_badge(v)}</td><td width="8%" align="right"><b>{n}</b></td>'
-               f'<td style="color:{_MUTED}">{html.escape(VERDICTS[v].title)}</td></tr>' for v, n in counts.items() if n]
+               f'<td style="color:{_MUTED}">{_quote(VERDICTS[v].title)}</td></tr>' for v, n in counts.items() if n]
     if request.trust_lists:
-        lists = [f'<tr><td width="40%">{html.escape(t["name"])}</td>'
-                 f'<td width="24%" style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">{html.escape(t["sha256"][:16])}…</td>'
-                 f'<td style="font-size:7.5pt; color:{_MUTED}">{html.escape(_list_source(t))}</td></tr>'
+        lists = [f'<tr><td width="40%">{_quote(t["name"])}</td>'
+                 f'<td width="24%" style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">{_quote(t["sha256"][:16])}…</td>'
+                 f'<td style="font-size:7.5pt; color:{_MUTED}">{_quote(_list_source(t))}</td></tr>'
                  for t in request.trust_lists]
         lists_table = _table(lists, f'<tr style="color:{_MUTED}"><td width="40%">Trust list snapshot</td>'
                                     '<td width="24%">SHA-256</td><td>Source</td></tr>')
     else:
         used = sorted({n for r in reports for n in r.engine.trust_lists})
-        lists_table = (f"<p>{html.escape(', '.join(used))}</p>" if used else
+        lists_table = (f"<p>{_quote(', '.join(used))}</p>" if used else
                        "<p>No published trust list was loaded: signers are at most <i>valid</i>, never <i>trusted</i>, "
                        "unless the person who ran the check trusts them.</p>")
-    index = [f'<tr><td width="6%">{i + 1}</td><td width="50%">{html.escape(r.file.name)}</td>'
+    index = [f'<tr><td width="6%">{i + 1}</td><td width="50%">{_quote(r.file.name)}</td>'
              f'<td width="14%">{_badge(r.verdict, 7.5)}</td>'
-             f'<td style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">{html.escape(r.file.sha256[:24])}…</td></tr>'
+             f'<td style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">{_quote(r.file.sha256[:24])}…</td></tr>'
              for i, r in enumerate(reports)]
-    legend = [f'<tr><td width="18%">{_badge(v, 7.5)}</td><td>{html.escape(VERDICTS[v].title)}</td></tr>'
+    legend = [f'<tr><td width="18%">{_badge(v, 7.5)}</td><td>{_quote(VERDICTS[v].title)}</td></tr>'
               for v in (Verdict.TRUSTED, Verdict.VALID, Verdict.INVALID, Verdict.NONE)]
     return (
-        f'<p style="font-size:8pt; color:{_MUTED}; letter-spacing:2px;">{html.escape(APP_NAME.upper())}</p>'
-        f'<p style="font-size:22pt; font-weight:bold; color:{_INK}; margin-top:4px;">{html.escape(request.title)}</p>'
-        f'<p style="font-size:11pt; color:{_MUTED};">{plural(len(reports), "file")} inspected · generated {html.escape(when)}</p>'
+        f'<p style="font-size:8pt; color:{_MUTED}; letter-spacing:2px;">{_quote(APP_NAME.upper())}</p>'
+        f'<p style="font-size:22pt; font-weight:bold; color:{_INK}; margin-top:4px;">{_quote(request.title)}</p>'
+        f'<p style="font-size:11pt; color:{_MUTED};">{plural(len(reports), "file")} inspected · generated {_quote(when)}</p>'
         + _section("Summary", _table(summary))
         + _section("How these files were checked", _rows([
             ("Program", _e(f"{APP_NAME} {request.app_version}")),
-            ("Validator", "<br/>".join(html.escape(e) for e in engines)),
+            ("Validator", "<br/>".join(_quote(e) for e in engines)),
             ("Report generated", _e(when)),
         ]) + SECTION + "<p><b>Trust lists in force</b></p>" + lists_table)
         + _section("Files", _table(index, f'<tr style="color:{_MUTED}"><td width="6%">#</td><td width="50%">File</td>'

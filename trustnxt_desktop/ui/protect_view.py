@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.display import visible
 from ..domain.protect import ContentSource, ProtectOptions
 from ..domain.report import CheckStatus
 from ..services.backend import Backend
@@ -84,15 +86,15 @@ class ProtectModel(ColumnsModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return job.source.name
+                return visible(job.source.name)
             if column == 1:
                 return "Done, with a warning" if _warned(job) else job.state.value.capitalize()
             if column == 3:
                 return job.content_source.label
             if job.state is JobState.DONE and job.result and job.result.output:
                 warn = f"  ({job.message})" if job.message else ""
-                return f"{job.result.output.name}{warn}"
-            return job.message
+                return visible(f"{job.result.output.name}{warn}")
+            return visible(job.message)
         if role == Qt.ItemDataRole.DecorationRole:
             if column == 0:
                 if job.id not in self.thumbnails:
@@ -104,10 +106,11 @@ class ProtectModel(ColumnsModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 3:
                 return _claim_tip(job.content_source)
-            return f"{job.source}\n{job.message}" if job.message else str(job.source)
+            return visible(f"{job.source}\n{job.message}" if job.message else str(job.source), keep_newlines=True)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             claim = f" Claimed as {job.content_source.label}."
-            return f"{job.source.name}: {'done, with a warning' if _warned(job) else job.state.value}.{claim} {job.message}"
+            return visible(f"{job.source.name}: {'done, with a warning' if _warned(job) else job.state.value}.{claim} "
+                           f"{job.message}")
         return None
 
     def upsert(self, job: ProtectJob) -> None:
@@ -283,7 +286,7 @@ class ProtectView(ForwardsDrops, QWidget):
         self.output_choice.setCurrentIndex(1 if folder else 0)
 
     def set_engine_label(self, text: str) -> None:
-        self.engine_label.setText(f"<b>{text}</b>")
+        self.engine_label.setText(f"<b>{html.escape(text)}</b>")  # it names the service address: not markup
 
     # -- acting on rows ---------------------------------------------------------------------------
     def selected_jobs(self) -> list[ProtectJob]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 
 from ..domain.ai import disclosure
-from ..domain.display import device_name
+from ..domain.display import device_name, visible
 from ..domain.report import InspectionReport, Verdict
 from .icons import badge, verdict_icon
 from .table_model import INDEX, ColumnsModel
@@ -69,8 +69,8 @@ class ReportTableModel(ColumnsModel):
             return None
         row, column = index.row(), index.column()
         report = self.reports[row]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _cell(report, column, row in self.stopped) if report or column else self.paths[row].name
+        if role == Qt.ItemDataRole.DisplayRole:  # names and manifest strings with hidden characters escaped
+            return visible(_cell(report, column, row in self.stopped) if report or column else self.paths[row].name)
         if role == REPORT_ROLE:
             return report
         if role == SORT_ROLE:
@@ -82,9 +82,9 @@ class ReportTableModel(ColumnsModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             return verdict_icon(report.verdict, 24) if report else badge("question", "#9e9e9e", 24)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return report.summary if report else str(self.paths[row])
+            return visible(report.summary if report else str(self.paths[row]))
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
-            return f"{self.paths[row].name}: {VERDICTS[report.verdict].title if report else 'checking'}"
+            return visible(f"{self.paths[row].name}: {VERDICTS[report.verdict].title if report else 'checking'}")
         return None
 
     def add(self, paths: list[Path]) -> int:

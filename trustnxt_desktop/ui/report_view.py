@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.ai import AiKind, disclosure
 from ..domain.explain import explain_code, fetched_from, signer_trust_words
-from ..domain.display import action_label, device_name, plural, relationship_label, source_type_label
+from ..domain.display import action_label, device_name, plural, relationship_label, source_type_label, visible
 from ..domain.report import Author, Capture, IdentityAssertion, Ingredient, InspectionReport, Verdict
 from ..domain.attribution import (identity_handle, identity_status_label, identity_type_label, identity_who,
                                   short_issuer, training_rows, training_summary)
@@ -43,7 +43,8 @@ MAP_URL = "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=16/{
 
 
 def _esc(text: object) -> str:
-    return html.escape(str(text))
+    """Text from a file or its manifest as rich text: hidden characters escaped (visible), markup quoted."""
+    return html.escape(visible(str(text)))
 
 
 def _html(text: str) -> QLabel:
@@ -156,7 +157,7 @@ class Banner(QFrame):
                            "#verdictBanner QLabel { color: white; }")
         self.icon.setPixmap(verdict_icon(report.verdict).pixmap(64, 64))
         self.title.setText(style.title)
-        self.summary.setText(report.summary)
+        self.summary.setText(visible(report.summary))
         engine = f"{report.engine.name} · {report.engine.version}"
         lists = ", ".join(report.engine.trust_lists) or "no trust lists loaded"
         snapshots = report.engine.trust_snapshots
@@ -422,11 +423,11 @@ class ReportView(QWidget):
         self.history_note.setText(reason or "")
         self.history_page.setCurrentWidget(self.history_note if reason else self.history)
         for a in r.actions:
-            item = QTreeWidgetItem([action_label(a.action), a.when or "", a.software_agent or "",
-                                    source_type_label(a.digital_source_type) or ""])
-            item.setToolTip(0, a.action)
+            item = QTreeWidgetItem([visible(t) for t in (action_label(a.action), a.when or "", a.software_agent or "",
+                                                         source_type_label(a.digital_source_type) or "")])
+            item.setToolTip(0, visible(a.action))
             if a.description:
-                item.setToolTip(2, a.description)
+                item.setToolTip(2, visible(a.description))
             self.history.addTopLevelItem(item)
         for i in range(4):
             self.history.resizeColumnToContents(i)
@@ -438,7 +439,8 @@ class ReportView(QWidget):
         def add(parent: QTreeWidget | QTreeWidgetItem, node: Ingredient) -> None:
             relation = relationship_label(node.relationship)
             signer = node.signer.common_name or "" if node.signer else ""
-            item = QTreeWidgetItem([node.title or "(untitled)", VERDICTS[node.verdict].title, relation, signer])
+            item = QTreeWidgetItem([visible(node.title or "(untitled)"), VERDICTS[node.verdict].title, visible(relation),
+                                    visible(signer)])
             item.setIcon(1, verdict_icon(node.verdict, 32))
             if node.failure_codes:
                 item.setToolTip(1, "\n".join(f"{c}: {explain_code(c)}" for c in node.failure_codes))
