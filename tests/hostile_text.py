@@ -23,6 +23,7 @@ HIDDEN = ("\x1b", "\u202e", "\u200b", "\x07", "\r")
 GENERATOR = "\x1b[31mEvilCam\x1b[0m"
 AUTHOR = "Mallory\x1b]0;owned\x07 \u200btrusted"
 SIGNER = "Mallory \u202eReuters"
+MARKUP = "<b>Reuters</b><img src='https://tracker.example/p.png'>"  # for places that guess at rich text
 
 
 def invalid_file_with_attack_name(folder: Path) -> Path:
@@ -33,14 +34,14 @@ def invalid_file_with_attack_name(folder: Path) -> Path:
     return target
 
 
-def signed_with_hostile_strings(folder: Path, ca: TestCA | None = None) -> Path:
+def signed_with_hostile_strings(folder: Path, ca: TestCA | None = None, signer: str = SIGNER) -> Path:
     """A JPEG with a manifest whose claim generator, author and signer name carry escape codes."""
     definition = manifest()
     definition["claim_generator_info"] = [{"name": GENERATOR, "version": "1.0"}]
     definition["assertions"].append({"label": "stds.schema-org.CreativeWork",
                                      "data": {"@context": "https://schema.org", "@type": "CreativeWork",
                                               "author": [{"@type": "Person", "name": AUTHOR}]}})
-    signed, _ = sign(CORPUS / "media" / "no_manifest.jpg", definition, (ca or TestCA()).issue(SIGNER))
+    signed, _ = sign(CORPUS / "media" / "no_manifest.jpg", definition, (ca or TestCA()).issue(signer))
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "hostile-strings.jpg"
     target.write_bytes(signed)

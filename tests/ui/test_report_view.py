@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel
 
 from tests.c2pa_signing import TestCA
 from tests.cawg_identity import decoded_ica, did_jwk, sign_with_ica, sign_x509_identity
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, SHARED
 from tests.engine.test_pictures import RED, near, oriented_jpeg
 from tests.ui.conftest import until
 from trustnxt_desktop.domain.protect import ProtectOptions
@@ -212,3 +212,16 @@ async def test_names_and_manifest_strings_show_their_hidden_characters_escaped(w
     for hidden in HIDDEN:
         assert hidden not in text, repr(hidden)
     assert window.inspect.model.data(window.inspect.model.index(0, 0), Qt.ItemDataRole.DisplayRole) == ATTACK_SHOWN
+
+    # A tooltip has no plain-text switch: Qt draws it as markup when it looks like markup.
+    from PySide6.QtGui import QTextDocument
+
+    from tests.hostile_text import MARKUP
+
+    report, view = await show(window, signed_with_hostile_strings(tmp_path / "markup", signer=MARKUP))
+    model = window.inspect.model
+    row = next(r for r in range(model.rowCount()) if model.paths[r] == Path(report.file.path))
+    shown = QTextDocument()
+    shown.setHtml(model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole))
+    assert MARKUP in report.summary and shown.toPlainText() == report.summary, "characters, not markup"
+    assert MARKUP in labelled(view, "Signed by").text().replace("&lt;", "<").replace("&gt;", ">").replace("&#x27;", "'")

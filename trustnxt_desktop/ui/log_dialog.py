@@ -31,6 +31,7 @@ from ..domain.display import visible
 from ..services.exports import write_text
 from ..services.verification_log import LogEntry, VerificationLog, VerifyResult
 from .icons import verdict_icon
+from .plain_text import tip
 from .table_model import INDEX, ColumnsModel
 from .tasks import TaskOwner, delete_when_idle
 from .theme import VERDICTS
@@ -69,7 +70,7 @@ class LogTableModel(ColumnsModel):
             return (e.seq, e.time.replace("T", " ")[:23], visible(e.file), _verdict_title(e.verdict), e.sha256[:16] + "…",
                     e.engine, "; ".join(e.trust_lists) or "none")[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return {2: visible(e.file), 4: e.sha256, 5: e.engine, 6: "\n".join(e.trust_lists)}.get(col, f"entry hash {e.hash}")
+            return tip({2: e.file, 4: e.sha256, 5: e.engine, 6: "\n".join(e.trust_lists)}.get(col, f"entry hash {e.hash}"))
         if role == Qt.ItemDataRole.DecorationRole and col == 3:
             return _verdict_icon(e.verdict)
         if role == Qt.ItemDataRole.UserRole:  # sort and search key

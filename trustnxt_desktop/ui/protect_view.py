@@ -34,6 +34,7 @@ from ..services.protect_queue import JobState, ProtectJob, ProtectQueue
 from .desktop import open_path, reveal_path
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .icons import badge, check_icon, job_state_icon
+from .plain_text import tip
 from .table_model import INDEX, ColumnsModel
 from .tasks import TaskOwner
 
@@ -106,7 +107,7 @@ class ProtectModel(ColumnsModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 3:
                 return _claim_tip(job.content_source)
-            return visible(f"{job.source}\n{job.message}" if job.message else str(job.source), keep_newlines=True)
+            return tip(f"{job.source}\n{job.message}" if job.message else str(job.source))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             claim = f" Claimed as {job.content_source.label}."
             return visible(f"{job.source.name}: {'done, with a warning' if _warned(job) else job.state.value}.{claim} "

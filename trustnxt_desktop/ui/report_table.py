@@ -10,6 +10,7 @@ from ..domain.ai import disclosure
 from ..domain.display import device_name, visible
 from ..domain.report import InspectionReport, Verdict
 from .icons import badge, verdict_icon
+from .plain_text import tip
 from .table_model import INDEX, ColumnsModel
 from .theme import VERDICTS
 
@@ -82,7 +83,7 @@ class ReportTableModel(ColumnsModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             return verdict_icon(report.verdict, 24) if report else badge("question", "#9e9e9e", 24)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return visible(report.summary if report else str(self.paths[row]))
+            return tip(report.summary if report else str(self.paths[row]))
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
             return visible(f"{self.paths[row].name}: {VERDICTS[report.verdict].title if report else 'checking'}")
         return None

@@ -34,6 +34,7 @@ from ..domain.history import empty_history_reason
 from ..domain.pictures import thumbnail_note
 from ..services.previews import file_preview_async, manifest_picture_async
 from .icons import check_icon, verdict_icon
+from .plain_text import tip
 from .images import image_from_bytes
 from .tasks import TaskOwner
 from .theme import CHECK_NAMES, VERDICTS
@@ -111,7 +112,8 @@ def identity_rows(a: IdentityAssertion) -> list[tuple[str, str]]:
     if a.signer and a.signer.issuer:
         rows.append(("Certificate issuer", _esc(a.signer.issuer)))
     if a.issuer:
-        rows.append(("Accounts verified by", f"<span title='{_esc(a.issuer)}'>{_esc(short_issuer(a.issuer))}</span>"))
+        rows.append(("Accounts verified by",  # the title is a tooltip: plain text (tip), then quoted for the attribute
+                     f"<span title='{html.escape(tip(a.issuer))}'>{_esc(short_issuer(a.issuer))}</span>"))
     for v in a.verified_identities:
         who = identity_handle(v)
         where = _link(v.provider, v.provider_id) if v.provider else ""
@@ -164,7 +166,7 @@ class Banner(QFrame):
         old = " · a trust list in use is older than 90 days" if any(t.get("note") for t in snapshots) else ""
         self.meta.setText(f"<small>{_esc(report.file.name)} · checked by {_esc(engine)} · trust: {_esc(lists)}"
                           f"{old}</small>")
-        self.meta.setToolTip("\n\n".join(trust_snapshot_text(t) for t in snapshots))
+        self.meta.setToolTip(tip("\n\n".join(trust_snapshot_text(t) for t in snapshots)))
         self.setAccessibleDescription(f"{style.title}. {report.summary}")
 
 
@@ -425,9 +427,9 @@ class ReportView(QWidget):
         for a in r.actions:
             item = QTreeWidgetItem([visible(t) for t in (action_label(a.action), a.when or "", a.software_agent or "",
                                                          source_type_label(a.digital_source_type) or "")])
-            item.setToolTip(0, visible(a.action))
+            item.setToolTip(0, tip(a.action))
             if a.description:
-                item.setToolTip(2, visible(a.description))
+                item.setToolTip(2, tip(a.description))
             self.history.addTopLevelItem(item)
         for i in range(4):
             self.history.resizeColumnToContents(i)
@@ -443,7 +445,7 @@ class ReportView(QWidget):
                                     visible(signer)])
             item.setIcon(1, verdict_icon(node.verdict, 32))
             if node.failure_codes:
-                item.setToolTip(1, "\n".join(f"{c}: {explain_code(c)}" for c in node.failure_codes))
+                item.setToolTip(1, tip("\n".join(f"{c}: {explain_code(c)}" for c in node.failure_codes)))
             if isinstance(parent, QTreeWidget):
                 parent.addTopLevelItem(item)
             else:
@@ -475,8 +477,8 @@ class ReportView(QWidget):
             for c in codes:
                 child = QTreeWidgetItem([c.code, c.explanation])
                 words = f"Validator: {c.detail}" + (f"\nWhere: {c.url}" if c.url else "")
-                child.setToolTip(0, words)
-                child.setToolTip(1, words)
+                child.setToolTip(0, tip(words))
+                child.setToolTip(1, tip(words))
                 group.addChild(child)
             group.setExpanded(title != "Passed")
         self.evidence.resizeColumnToContents(0)
