@@ -387,3 +387,15 @@ def test_inspect_into_head_ends_quietly_with_141(tmp_path: Path, home: Path) -> 
     assert status == "exit 141"
     said = errors.read_text()
     assert "Traceback" not in said and "BrokenPipeError" not in said and "Exception ignored" not in said, said
+
+
+def test_a_name_that_is_not_utf8_is_escaped_for_people_and_exact_in_json(tmp_path: Path, home: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    raw = os.fsencode(folder) + b"/caf\xe9.jpg"  # Latin-1 bytes from an old camera or archive: not UTF-8
+    shutil.copy(CORPUS / "media" / "trustnxt-icon.jpg", os.fsdecode(raw))
+    human = run("inspect", str(folder), home=home)
+    assert human.stdout.startswith("caf\\udce9.jpg: NONE — "), human.stdout
+    exact = run("inspect", str(folder), "--json", home=home)
+    (report,) = json.loads(exact.stdout)  # valid JSON: the undecodable byte as its escape
+    assert os.fsencode(report["file"]["path"]) == raw, "JSON gives back the very bytes of the name"
