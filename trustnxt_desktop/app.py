@@ -33,6 +33,7 @@ async def run_window(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .services.app_context import AppContext
+    from .services.app_log import install_app_log
     from .services.paths import data_root
     from .ui.crash import CrashHandler
     from .ui.main_window import MainWindow
@@ -46,6 +47,7 @@ async def run_window(args: argparse.Namespace) -> int:
     app.aboutToQuit.connect(quit_event.set)
     root = data_root()
     CrashHandler(root / "logs").install()  # first, so even a failing start-up is logged and explained
+    install_app_log(root)  # logs/trustnxt.log: what the person was shown and what failed, secrets redacted
     context = AppContext.create(root)
     window = MainWindow(context)
     window.closed.connect(quit_event.set)
@@ -150,9 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 3  # a configuration error, as the CLI says it
-    import qasync
     from PySide6.QtWidgets import QApplication
 
+    from .ui.event_loop import run as run_event_loop
     from .ui.gc_guard import collect_on_gui_thread
     from .ui.icons import app_icon
     from .ui.theme import apply_palette, connect_scheme_changes
@@ -166,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     collect_on_gui_thread(app)
     apply_palette(app)
     connect_scheme_changes(app)
-    return qasync.run(run_window(args)) or 0
+    return run_event_loop(run_window(args)) or 0
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
-import qasync
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
@@ -29,7 +28,9 @@ def gui_thread_gc(qapp):  # type: ignore[no-untyped-def]
 
 
 def pytest_asyncio_loop_factories(config, item):  # type: ignore[no-untyped-def]
-    return {"qasync": lambda: qasync.QEventLoop(QApplication.instance() or QApplication([]))}
+    from trustnxt_desktop.ui.event_loop import EventLoop
+
+    return {"qasync": EventLoop}  # as the app runs: qasync's loop with its last pass inside the loop
 
 
 @pytest.fixture
