@@ -18,7 +18,7 @@ from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.isolation import FAULT_ENV, IsolatedPool, Limits, TaskError, WorkerFailure
 from trustnxt_desktop.engine.trust import TrustConfig
-from trustnxt_desktop.engine.untrusted import CRASH_SUMMARY, inspect_isolated
+from trustnxt_desktop.engine.untrusted import CRASH_SUMMARY, bytes_from_worker, inspect_isolated
 from trustnxt_desktop.services import previews
 from trustnxt_desktop.services.backend import LocalBackend
 from trustnxt_desktop.services.backends import make_backend
@@ -316,7 +316,7 @@ def test_a_stop_event_sends_no_more_calls_and_a_preview_need_not_wait_for_the_ba
         batch = pool.imap("inspect", calls, shared=("none", {}), stop=stop)
         first = next(batch)  # the batch holds the pool's only worker now
         started = time.perf_counter()
-        preview = pool.call("thumbnail", str(picture), "image/jpeg", 128)
+        preview = pool.call("thumbnail", str(picture), "image/jpeg", 128, decode=bytes_from_worker)
         waited = time.perf_counter() - started
         assert preview and preview[:2] == b"\xff\xd8", "a JPEG preview"
         stop.set()

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+from ..domain.regular_files import open_regular
 from .errors import CloudError
 
 CHUNK_SIZE = 1 << 20  # bytes per read: large enough for speed, small enough for flat memory
@@ -66,7 +67,7 @@ class MultipartUpload:
         # memory in that thread's malloc arena, and the client's RSS creeps up with the pool's size.
         reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trustnxt-upload")
         loop = asyncio.get_running_loop()
-        f = await loop.run_in_executor(reader, open, self.path, "rb")
+        f = await loop.run_in_executor(reader, open_regular, self.path)  # never a FIFO or device
         try:
             yield self._head
             sent = 0

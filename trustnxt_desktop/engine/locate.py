@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..domain.regular_files import open_regular
+
 STORE_MARKER = b"jumd" + bytes.fromhex("6332706100110010800000aa00389b71") + b"\x03c2pa\x00"
 DCTERMS_NS = "http://purl.org/dc/terms/"
 CHUNK = 4 * 1024 ** 2
@@ -34,7 +36,7 @@ def _chunks(data: bytes | None, path: Path, overlap: int) -> Iterator[bytes]:
     if data is not None:
         yield data
         return
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         tail = b""
         while piece := f.read(CHUNK):
             yield tail + piece

@@ -30,6 +30,7 @@ from typing import Any
 
 from .c2pa_loader import c2pa
 
+from ..domain.regular_files import open_regular
 from ..domain.report import Verdict
 from .inspect import inspect_file
 from .manifest import PARENT_LABEL, parent_ingredient
@@ -110,7 +111,7 @@ def examine_parent(path: Path, media_type: str, title: str, trust: TrustConfig) 
 def _has_manifest(path: Path, media_type: str, trust: TrustConfig) -> bool:
     """Whether c2pa finds a manifest store (or a reference to one): a quick answer for the many files
     with none, which spares them inspect_file's full hash (a big video's costs seconds)."""
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         try:
             reader = c2pa.Reader.try_create(media_type, f, context=trust.context())
         except c2pa.C2paError:
@@ -125,7 +126,7 @@ def _ingredient_archive(path: Path, media_type: str, title: str, trust: TrustCon
     settings: dict[str, Any] = {**trust.settings(), "builder": {"thumbnail": {"enabled": False}}}
     builder = c2pa.Builder({"claim_generator_info": [{"name": "ingredient"}], "assertions": []},
                            context=c2pa.Context.from_dict(settings))
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         builder.add_ingredient(parent_ingredient(title, media_type), media_type, f)
     archive = io.BytesIO()
     builder.write_ingredient_archive(PARENT_LABEL, archive)

@@ -18,9 +18,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..domain.protect import ContentSource, ProtectOptions
+from ..domain.regular_files import read_regular
 from ..engine import output
 
 PENDING = ".pending"
+_SIDECAR_LIMIT = 64 * 1024  # a sidecar holds a device name and a time
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,8 @@ class CaptureStore:
     def load(raw: Path) -> PendingCapture:
         """A raw capture with what its sidecar says (or what the file itself tells, without one)."""
         try:
-            info = CaptureInfo(**json.loads(raw.with_name(raw.name + ".json").read_text("utf-8")))
+            # Never a FIFO or device put in place of a sidecar: it would block or never end.
+            info = CaptureInfo(**json.loads(read_regular(raw.with_name(raw.name + ".json"), _SIDECAR_LIMIT)))
         except (OSError, ValueError, TypeError):
             try:
                 taken = dt.datetime.fromtimestamp(raw.stat().st_mtime, dt.timezone.utc)

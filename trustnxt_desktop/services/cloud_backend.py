@@ -29,6 +29,7 @@ from ..cloud.retry import RetryPolicy
 from ..domain.errors import ConfigurationError
 from ..domain.explain import summarise
 from ..domain.protect import PROTECTED_SUFFIX, ProtectOptions, ProtectResult, ProtectStatus
+from ..domain.regular_files import not_regular, problem_sentence
 from ..domain.report import Check, CheckStatus, CHECK_IDS, EngineInfo, FileInfo, InspectionReport, Verdict
 from ..domain.usage import UsageSnapshot
 from ..engine import output
@@ -149,6 +150,8 @@ class CloudBackend:
         """The service's report, with the file named by its path on this machine. A file that cannot be
         read here gives an `error` report as the local engine does; service problems raise CloudError."""
         client = await self.prepare()
+        if refused := await asyncio.to_thread(not_regular, src):
+            return _unreadable(src, refused)  # a FIFO or device: never opened, nothing sent, nothing billed
         try:
             report = await client.inspect(src)
         except OSError as e:  # unreadable here: nothing (or not all) was sent, nothing was billed
@@ -192,9 +195,10 @@ class CloudBackend:
 
 
 def _not_protectable(src: Path) -> str | None:
-    """The checks the local engine makes first, so a hopeless file is never uploaded."""
-    if not src.is_file():
-        return "Not a file." if src.exists() else "The file no longer exists."
+    """The checks the local engine makes first, so a hopeless file is never uploaded (nor a FIFO or
+    device opened)."""
+    if problem := problem_sentence(src):
+        return problem
     if src.stat().st_size == 0:
         return "The file is empty."
     return None
