@@ -27,6 +27,16 @@ def shipped_verdict(expected: dict[str, str]) -> str:
     return expected.get("verdict_with_interim_trust_list", expected["verdict"])
 
 
+# The verdict the app leads with where it differs from the main validator's own (expected.json): files
+# c2pa-rs cannot read and the second validator, encypher-c2pa, reads (docs/verdicts.md, "Two validators").
+CROSS_CHECKED = {"no_alg.jpg": "invalid", "prerelease.jpg": "invalid"}
+
+
+def app_verdict(name: str, expected: dict[str, str]) -> str:
+    """The headline verdict of an inspection with both validators (the app's default), trust as shipped."""
+    return CROSS_CHECKED.get(name, shipped_verdict(expected))
+
+
 def _keyring_problem() -> str | None:
     from trustnxt_desktop.services.keyring_store import backend_problem
 

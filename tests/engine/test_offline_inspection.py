@@ -7,6 +7,10 @@ does both even with remote manifest fetching off. strace watches every process t
 (the isolated worker pool's fork server and workers); any connect/sendto/sendmsg of an internet
 socket (AF_INET, AF_INET6) fails the test. The host name is under .invalid (RFC 6761), so even a
 regression would reach nothing but the DNS resolver.
+
+The second validator (encypher-c2pa, engine.cross_check) runs in the same workers on every inspection;
+it can fetch (remote manifests, OCSP, did:web documents) and send failure telemetry when asked to, so
+it runs under the same watch, on that file and on files whose credentials fail (what telemetry reports).
 """
 
 from __future__ import annotations
@@ -31,19 +35,23 @@ INSPECT = """
 import json, sys
 from pathlib import Path
 from trustnxt_desktop.domain.report import Verdict
+from trustnxt_desktop.engine.cross_check import SecondValidator
 from trustnxt_desktop.engine.isolation import IsolatedPool
 from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.engine.untrusted import inspect_isolated, parent_isolated
 
 if __name__ == "__main__":
     pool = IsolatedPool("trustnxt_desktop.engine.untrusted", size=1)
+    second = SecondValidator(sys.argv[2])
     try:
-        report = inspect_isolated(pool, Path(sys.argv[1]), TrustConfig())
+        report = inspect_isolated(pool, Path(sys.argv[1]), TrustConfig(), second)
         parent = parent_isolated(pool, Path(sys.argv[1]), "image/jpeg", "received.jpg", TrustConfig())
+        others = [inspect_isolated(pool, Path(p), TrustConfig(), second) for p in sys.argv[3:]]
     finally:
         pool.close()
     print(json.dumps({"verdict": report.verdict.value, "identity": report.to_dict()["identity"],
-                      "parent": parent.verdict.value}))
+                      "parent": parent.verdict.value,
+                      "second": [r.to_dict()["cross_check"] for r in [report, *others]]}))
 """
 
 # The same kind of process tree touching the network on purpose: proves strace sees a worker's sockets.
@@ -57,6 +65,19 @@ if __name__ == "__main__":
     worker = multiprocessing.get_context("forkserver").Process(target=touch)
     worker.start()
     worker.join()
+"""
+
+
+# encypher-c2pa told to send its failure telemetry, to a closed port here: proves the watch would see it.
+TELEMETRY_ON = """
+import sys, time
+from pathlib import Path
+import encypher_c2pa
+
+if __name__ == "__main__":
+    encypher_c2pa.verify(Path(sys.argv[1]).read_bytes(), "image/jpeg", telemetry=True, online=False,
+                         telemetry_endpoint="http://127.0.0.1:9/telemetry")
+    time.sleep(1.5)  # it sends from a queue of its own, without making verification wait
 """
 
 
@@ -76,11 +97,25 @@ def test_strace_sees_a_worker_touch_the_network(tmp_path: Path) -> None:
     assert any("127.0.0.1" in call for call in calls), calls
 
 
+def test_strace_sees_the_second_validator_send_telemetry_when_told_to(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # where the library saves the preference it is given
+    _out, calls = traced(TELEMETRY_ON, tmp_path, str(CORPUS / "c2pa" / "adobe-20220124-E-dat-CA.jpg"))
+    assert any("127.0.0.1" in call and "htons(9)" in call for call in calls), calls
+
+
 def test_inspecting_a_did_web_identity_opens_no_socket(tmp_path: Path) -> None:
     signed = sign_with_ica(CORPUS / "media" / "no_manifest.jpg", tmp_path / "received.jpg", issuer=DID_WEB)
-    out, calls = traced(INSPECT, tmp_path, str(signed))
+    failing = [CORPUS / "c2pa" / "truepic-20230212-camera.jpg", CORPUS.parent / "cases" / "remote-only.jpg",
+               CORPUS.parent / "cases" / "ai-report.docx", CORPUS / "hostile" / "no_alg.jpg"]
+    out, calls = traced(INSPECT, tmp_path, str(signed), str(tmp_path / "validators"), *map(str, failing))
     assert calls == []
     result = json.loads(out)
+    seconds = result["second"]
+    assert len(seconds) == 1 + len(failing) and all(s["ran"] and s["engine"] == "encypher-c2pa" for s in seconds), \
+        "the second validator ran on every file, under the same watch"
+    assert [s["verdict"] for s in seconds[1:]] == ["invalid", "unverified", "invalid", "invalid"], \
+        "failing credentials (what its telemetry would report) and a remote manifest it was not allowed to fetch"
     (identity,) = result["identity"]
     # The validator got as far as wanting the service's key, and was refused it.
     assert identity["issuer"] == DID_WEB and "cawg.ica.did_unavailable" in identity["codes"]

@@ -49,7 +49,7 @@ def test_binds_loopback_and_answers_the_contract(sandbox: SandboxProcess) -> Non
     out = Path(sandbox.log_dir / "out.jpg")
     out.write_bytes(protected.content)
     report = post(sandbox, contract.INSPECT_PATH, out).json()
-    assert report["schema"] == "trustnxt.inspection/1" and report["verdict"] == "trusted"
+    assert report["schema"] == "trustnxt.inspection/2" and report["verdict"] == "trusted"
     manifest = report["raw"]["manifests"][report["raw"]["active_manifest"]]
     assert "Grace Hopper" in json.dumps(manifest), "the options reached the manifest"
     assert empty_soon(sandbox.data_dir / "uploads") and empty_soon(sandbox.data_dir / "results")

@@ -1,6 +1,7 @@
-"""InspectionReport, schema "trustnxt.inspection/1": what the CLI prints, the GUI shows and exports write.
+"""InspectionReport, schema "trustnxt.inspection/2": what the CLI prints, the GUI shows and exports write.
 
-Both backends produce it; the cloud receives it as JSON, hence from_dict.
+Both backends produce it; the cloud receives it as JSON, hence from_dict. Schema 2 added `cross_check`
+(a second, independent validator's result and where it differs); schema 1 reports still read, without it.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
 
-SCHEMA = "trustnxt.inspection/1"
+SCHEMA = "trustnxt.inspection/2"
+READABLE_SCHEMAS = ("trustnxt.inspection/1", SCHEMA)
 
 
 class Verdict(str, Enum):
@@ -198,6 +200,45 @@ class PictureShape:
 
 
 @dataclass
+class Difference:
+    """One finding on which the two validators differ (domain.cross_check.FIELDS names the fields)."""
+
+    field: str  # e.g. "verdict", "hard_binding", "signature", "signer", "trust", "ai", "ingredients"
+    primary: str  # what the main validator found, in the shared words of domain.cross_check
+    second: str  # what the second validator found
+    sentence: str  # plain language: who says what, and what it means
+
+
+@dataclass
+class CrossCheck:
+    """The second, independent validator's result on the same bytes, and how it compares.
+
+    `ran` False: it could not run on this file (`problem` says why) and the report is the main
+    validator's alone. `findings` holds its answers in the shared words of domain.cross_check (field ->
+    value), `differences` the fields where they differ from the main validator's; `agrees` is True when
+    there are none. `primary_verdict` is the main validator's own verdict and `rule` how the headline
+    verdict was chosen from the two (domain.cross_check.consensus; docs/verdicts.md).
+    """
+
+    engine: str  # "encypher-c2pa"
+    version: str
+    ran: bool
+    problem: str | None = None
+    state: str | None = None  # its own validation state: "Trusted" | "Valid" | "Invalid" | "None"
+    verdict: Verdict | None = None  # its result in this report's vocabulary
+    failure_codes: list[str] = field(default_factory=list)
+    signer: SignerInfo | None = None
+    signed_at: str | None = None  # None: it did not report a signing time (encypher-c2pa 1.7 never does)
+    trust: str | None = None  # its trust status as it words it, e.g. "valid_for_supplied_material"
+    findings: dict[str, str] = field(default_factory=dict)
+    agrees: bool | None = None  # None when it did not run
+    differences: list[Difference] = field(default_factory=list)
+    primary_verdict: Verdict | None = None
+    rule: str = "single"  # "agree" | "primary" | "readable" | "tamper" | "single" (it did not run)
+    rule_detail: str = ""  # the rule in a sentence, when the validators' verdicts differ
+
+
+@dataclass
 class InspectionReport:
     file: FileInfo
     verdict: Verdict
@@ -226,6 +267,7 @@ class InspectionReport:
     identity: list[IdentityAssertion] = field(default_factory=list)
     picture: PictureShape | None = None  # the file's own picture (still images)
     thumbnail_shape: PictureShape | None = None  # the thumbnail signed into the active manifest
+    cross_check: CrossCheck | None = None  # the second validator; None: not asked for (or an older report)
     schema: str = SCHEMA
 
     def check(self, check_id: str) -> Check | None:
@@ -237,7 +279,7 @@ class InspectionReport:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> InspectionReport:
         """Rebuild a report from its JSON form (as the Inspect API returns it)."""
-        if data.get("schema", SCHEMA) != SCHEMA:
+        if data.get("schema", SCHEMA) not in READABLE_SCHEMAS:
             raise ValueError(f"unknown report schema {data.get('schema')!r}")
         sig = data.get("signer")
         validation = data.get("validation") or {}
@@ -272,7 +314,34 @@ class InspectionReport:
             identity=[_identity(i) for i in data.get("identity", [])],
             picture=PictureShape(**data["picture"]) if data.get("picture") else None,
             thumbnail_shape=PictureShape(**data["thumbnail_shape"]) if data.get("thumbnail_shape") else None,
+            cross_check=_cross_check(data.get("cross_check")),
+            schema=data.get("schema", SCHEMA),  # an older report keeps the schema it was written in
         )
+
+
+def _cross_check(data: dict[str, Any] | None) -> CrossCheck | None:
+    if not data:
+        return None
+    signer = data.get("signer")
+    verdict, primary = data.get("verdict"), data.get("primary_verdict")
+    return CrossCheck(
+        engine=data["engine"],
+        version=data.get("version", ""),
+        ran=data.get("ran", False),
+        problem=data.get("problem"),
+        state=data.get("state"),
+        verdict=Verdict(verdict) if verdict else None,
+        failure_codes=list(data.get("failure_codes", [])),
+        signer=SignerInfo(**signer) if signer else None,
+        signed_at=data.get("signed_at"),
+        trust=data.get("trust"),
+        findings=data.get("findings", {}),
+        agrees=data.get("agrees"),
+        differences=[Difference(**d) for d in data.get("differences", [])],
+        primary_verdict=Verdict(primary) if primary else None,
+        rule=data.get("rule", "single"),
+        rule_detail=data.get("rule_detail", ""),
+    )
 
 
 def _capture(data: dict[str, Any] | None) -> Capture | None:

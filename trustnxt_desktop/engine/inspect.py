@@ -16,8 +16,10 @@ from .c2pa_loader import c2pa
 
 from ..domain.ai import is_generative
 from ..domain.explain import summarise
+from ..domain.regular_files import NotRegularFile, open_regular, regular_stat
 from ..domain.report import CheckStatus, EngineInfo, FileInfo, InspectionReport, Validation, ValidationCode, Verdict
 from . import attribution, interpret, locate
+from .cross_check import SecondValidator, apply as apply_cross_check, start as start_cross_check
 from .exif import read_capture
 from .formats import c2pa_name, can_inspect
 from .media import sha256_file, sniff
@@ -39,16 +41,19 @@ def engine_info(trust: TrustConfig) -> EngineInfo:
                       trust_snapshots=trust.snapshots())
 
 
-def inspect_file(path: Path, trust: TrustConfig) -> InspectionReport:
+def inspect_file(path: Path, trust: TrustConfig, second: SecondValidator | None = None) -> InspectionReport:
     """Never raises for a problem with the file itself: the report's verdict says what happened.
 
     A file up to IN_MEMORY_BYTES is read once: its hash, its EXIF and the validator all work on those
-    bytes. A bigger one is streamed from disk, hashed on another thread while c2pa validates.
+    bytes. A bigger one is streamed from disk, hashed on another thread while c2pa validates. A FIFO,
+    socket or device (or a link to one) is never opened: its report is an `error`, "not a regular file".
+    With `second`, the second validator (engine.cross_check) checks the same bytes and the report
+    carries its result (`cross_check`) and the consensus verdict.
     """
     engine = engine_info(trust)
     info = FileInfo(path=str(path), name=path.name, size=0, sha256="", media_type=None)
     try:
-        info.size = path.stat().st_size
+        info.size = regular_stat(path).st_size
         info.media_type = sniff(path)
         data = _read_whole(path, info.size)
         if data is None:
@@ -57,21 +62,29 @@ def inspect_file(path: Path, trust: TrustConfig) -> InspectionReport:
         else:
             info.size = len(data)  # what was hashed and validated, should the file change meanwhile
             info.sha256 = hashlib.sha256(data).hexdigest()
+    except NotRegularFile as e:
+        return _no_manifest(info, engine, Verdict.ERROR, e.strerror)
     except OSError as e:
         return _no_manifest(info, engine, Verdict.ERROR, f"could not read the file: {e.strerror or e}")
+    # The second validator works on the same bytes (or, past IN_MEMORY_BYTES, reads the file itself) while
+    # the main one validates.
+    second_opinion = (start_cross_check(data if data is not None else path, info.size, info.media_type, trust, second)
+                      if second is not None else None)
     report = _inspect(_Source(path, data), info, engine, trust)
     if data is None:
         try:
             info.sha256 = digest.result()
         except OSError as e:
             return _no_manifest(info, engine, Verdict.ERROR, f"could not read the file: {e.strerror or e}")
+    if second_opinion is not None:
+        report = apply_cross_check(report, second_opinion.result())
     return report
 
 
 def _read_whole(path: Path, size: int) -> bytes | None:
     if size > IN_MEMORY_BYTES:
         return None
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         data = f.read(IN_MEMORY_BYTES + 1)
     return None if len(data) > IN_MEMORY_BYTES else data  # grew since stat(): stream it after all
 
@@ -84,22 +97,27 @@ class _Source:
         self.data = data
 
     def open(self) -> BinaryIO:
-        return io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")  # noqa: SIM115
+        return io.BytesIO(self.data) if self.data is not None else open_regular(self.path)
 
     def for_pillow(self) -> Path | io.BytesIO:
         return io.BytesIO(self.data) if self.data is not None else self.path
 
 
-def failed_report(path: Path, trust: TrustConfig, reason: str) -> InspectionReport:
-    """An `error` report for a file whose parsing failed outside inspect_file (e.g. its worker crashed).
+def failed_report(path: Path, trust: TrustConfig, reason: str, *, identify: bool = True) -> InspectionReport:
+    """An `error` report for a file whose parsing failed outside inspect_file (e.g. its worker crashed),
+    or that was not given to a parser at all (not a regular file).
 
-    Only our own code touches the file here: its size, magic bytes and hash.
+    With `identify`, our own code reads the file for its magic bytes and hash, and only a regular file
+    (open_regular). Without it the file is not opened at all (only stat'ed for its size): the caller
+    does not know that reading it ends (a worker that stalled on it, a FIFO, a device).
     """
+    info = FileInfo(path=str(path), name=path.name, size=0, sha256="", media_type=None)
     try:
-        info = FileInfo(path=str(path), name=path.name, size=path.stat().st_size, sha256=sha256_file(path),
-                        media_type=sniff(path))
+        info.size = regular_stat(path).st_size if identify else path.stat().st_size
+        if identify:
+            info.sha256, info.media_type = sha256_file(path), sniff(path)
     except OSError:
-        info = FileInfo(path=str(path), name=path.name, size=0, sha256="", media_type=None)
+        pass
     return _no_manifest(info, engine_info(trust), Verdict.ERROR, reason)
 
 
@@ -115,7 +133,7 @@ def _inspect(source: _Source, info: FileInfo, engine: EngineInfo, trust: TrustCo
     context = trust.context()
     try:
         with source.open() as f:
-            store, remote_url = _read(f, info.media_type, context, thumbnail)
+            store, remote_url, certs = _read(f, info.media_type, context, thumbnail)
         state = interpret.validation_state(store)
         trust_source = None
         if state == "Trusted":
@@ -125,7 +143,7 @@ def _inspect(source: _Source, info: FileInfo, engine: EngineInfo, trust: TrustCo
     else:
         report = _from_store(info, engine, store, store.get("validation_results"), state, trust_source,
                              remote_url=remote_url, stores=lambda: locate.count_stores(source.data, source.path),
-                             network=trust.remote_manifest_fetch)
+                             network=trust.remote_manifest_fetch, certs=certs)
     report.capture_unsigned = unsigned
     if info.media_type == "application/c2pa":
         _sidecar_alone(report)
@@ -161,8 +179,10 @@ def _sidecar_alone(report: InspectionReport) -> None:
 
 
 def _read(f: BinaryIO, media_type: str | None, context: c2pa.Context,
-          thumbnail: BinaryIO | None = None) -> tuple[dict, str | None]:
-    """The manifest store, and the address it was fetched from when it is not embedded in the file.
+          thumbnail: BinaryIO | None = None) -> tuple[dict, str | None, dict[str, dict]]:
+    """The manifest store, the address it was fetched from when it is not embedded in the file, and each
+    manifest's signing certificate (subject and issuer names, from c2pa's crJSON: its manifest JSON does
+    not name the issuer; see interpret.certificates).
 
     c2pa puts validation_state and validation_results in the store (its own get_validation_state()/
     get_validation_results() parse the same JSON again to get them). The active manifest's thumbnail
@@ -177,19 +197,26 @@ def _read(f: BinaryIO, media_type: str | None, context: c2pa.Context,
             except c2pa.C2paError:
                 thumbnail.seek(0)
                 thumbnail.truncate()  # an unreadable thumbnail: no shape to compare, the report stands
-        return store, remote_url
+        try:
+            certs = interpret.certificates(json.loads(reader.crjson()))
+        except (c2pa.C2paError, ValueError):
+            certs = {}  # the names are a detail: a store c2pa cannot describe this way still reports
+        return store, remote_url, certs
 
 
 def _state(source: _Source, media_type: str | None, context: c2pa.Context) -> str | None:
-    with source.open() as f:
-        return interpret.validation_state(_read(f, media_type, context)[0])
+    """The validation state alone (which trust source accepts the signer): one parse of c2pa's JSON, not
+    the certificates, remote address or thumbnail that _read also gets."""
+    with source.open() as f, c2pa.Reader(c2pa_name(media_type) if media_type else media_type, f,
+                                         context=context) as reader:
+        return interpret.validation_state(json.loads(reader.json()))
 
 
 def extract_resource(path: Path, identifier: str, dest: BinaryIO, trust: TrustConfig | None = None) -> int:
     """Copy a manifest resource (a thumbnail) into dest; returns the number of bytes written."""
     trust = trust or TrustConfig()
     media_type = sniff(path)
-    with open(path, "rb") as f, c2pa.Reader(c2pa_name(media_type) if media_type else media_type, f,
+    with open_regular(path) as f, c2pa.Reader(c2pa_name(media_type) if media_type else media_type, f,
                                             context=trust.context()) as reader:
         return reader.resource_to_stream(identifier, dest)
 
@@ -346,22 +373,30 @@ def _from_unloaded(info: FileInfo, engine: EngineInfo, detailed: dict, message: 
 
 # -- a manifest c2pa validated -----------------------------------------------------------------------
 
+def report_from_store(info: FileInfo, engine: EngineInfo, store: dict, results: dict | None,
+                      state: str | None) -> InspectionReport:
+    """A report from a manifest store in c2pa-rs's JSON shape that was read by another validator
+    (engine.cross_check): the same interpretation, no trust source named, nothing fetched."""
+    return _from_store(info, engine, store, results, state, None)
+
+
 _HARD_BINDING_MISMATCH = ("assertion.dataHash.mismatch", "assertion.boxesHash.mismatch", "assertion.bmffHash.mismatch")
 
 
 def _from_store(info: FileInfo, engine: EngineInfo, store: dict, results: dict | None, state: str | None,
                 trust_source: str | None, *, remote_url: str | None = None,
-                stores: Callable[[], int] | None = None, network: bool = False) -> InspectionReport:
+                stores: Callable[[], int] | None = None, network: bool = False,
+                certs: dict[str, dict] | None = None) -> InspectionReport:
     verdict = {"Trusted": Verdict.TRUSTED, "Valid": Verdict.VALID}.get(state or "", Verdict.INVALID)
     manifest = interpret.active_manifest(store) or {}
-    signer = interpret.signer(manifest)
+    signer = interpret.signer(manifest, (certs or {}).get(str(store.get("active_manifest"))))
     if signer and verdict is Verdict.TRUSTED:
         signer.trust_source = trust_source
     failures = {c.get("code") for c in ((results or {}).get("activeManifest") or {}).get("failure") or []}
     # Counted only when it can explain a hard-binding mismatch (it reads the whole file again).
     manifest_stores = stores() if stores is not None and failures & set(_HARD_BINDING_MISMATCH) else None
     validation = interpret.validation(store, results, manifest_stores)
-    ingredients = interpret.ingredients(store, results)
+    ingredients = interpret.ingredients(store, results, certs)
     actions = interpret.actions(manifest)
     ai = interpret.file_ai_kind(manifest, ingredients)
     when = interpret.signed_at(manifest)

@@ -4,11 +4,20 @@ carries before we protect it — in isolated workers.
 The functions in TASKS run inside the worker processes of engine.isolation; the *_isolated helpers
 are what the rest of the app calls. They never raise for a problem with the file: a crash, hang or
 memory blow-up of the parser becomes an `error` report (inspect) or no picture (previews).
+
+What crosses back from a worker is plain data: a task returns JSON values (a report as its
+"trustnxt.inspection/1" dict, pictures and archives as base64 text), and the calling side turns them
+into domain types with the strict decoders below (report_from_worker, …). An answer that does not
+decode is treated like a crash of that worker: the worker is killed and the file gets an `error`.
+
+A path that is not a regular file (a FIFO, socket or device, or a link to one) is never sent to a
+worker and never opened here: it gets its `error` report, "not a regular file (…)", at once.
 """
 
 from __future__ import annotations
 
 import atexit
+import base64
 import dataclasses
 import hashlib
 import io
@@ -20,9 +29,12 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..domain.regular_files import not_regular
 from ..domain.report import InspectionReport, Verdict
+from ..domain.typed_fields import check_typed
 from . import inspect as engine_inspect
-from .isolation import IsolatedPool, Limits, WorkerFailure
+from .cross_check import SecondValidator, not_run
+from .isolation import IsolatedPool, Limits, TaskError, WorkerFailure
 from .media import sniff, sniff_bytes
 from .parent import ParentCredentials, examine_parent
 from .pictures import make_preview
@@ -46,8 +58,13 @@ def prepare_shared(fields: dict[str, Any]) -> TrustConfig:
     return TrustConfig(**fields)
 
 
-def _inspect(trust: TrustConfig, path: str) -> InspectionReport:
-    return engine_inspect.inspect_file(Path(path), trust)
+def _inspect(trust: TrustConfig, path: str, second: dict[str, Any] | None = None) -> InspectionReport:
+    """`second`: engine.cross_check.SecondValidator's fields; None: the main validator only."""
+    return engine_inspect.inspect_file(Path(path), trust, SecondValidator(**second) if second else None)
+
+
+def _plain_report(trust: TrustConfig, path: str, second: dict[str, Any] | None = None) -> dict[str, Any]:
+    return _inspect(trust, path, second).to_dict()
 
 
 def _thumbnail(path: str, media_type: str | None, edge: int) -> bytes | None:
@@ -71,8 +88,25 @@ def _parent(trust: TrustConfig, path: str, media_type: str, title: str) -> Paren
     return examine_parent(Path(path), media_type, title, trust)
 
 
-TASKS: dict[str, Callable[..., Any]] = {"inspect": _inspect, "thumbnail": _thumbnail, "resource": _resource,
-                                        "resource_picture": _resource_picture, "parent": _parent}
+def _plain_parent(trust: TrustConfig, path: str, media_type: str, title: str) -> dict[str, Any]:
+    found = _parent(trust, path, media_type, title)
+    return {"verdict": found.verdict.value, "reason": found.reason, "remote_url": found.remote_url,
+            "archive": _text(found.archive), "problem": found.problem}
+
+
+def _text(data: bytes | None) -> str | None:
+    return None if data is None else base64.b64encode(data).decode("ascii")
+
+
+def _returning_text(task: Callable[..., bytes | None]) -> Callable[..., str | None]:
+    return lambda *args: _text(task(*args))
+
+
+# Every task returns plain data (JSON values): see the decoders below for the shapes.
+TASKS: dict[str, Callable[..., Any]] = {"inspect": _plain_report, "thumbnail": _returning_text(_thumbnail),
+                                        "resource": _returning_text(_resource),
+                                        "resource_picture": _returning_text(_resource_picture),
+                                        "parent": _plain_parent}
 
 register_heif()  # once in the fork server, not once per worker
 
@@ -97,49 +131,146 @@ def _shared_trust(trust: TrustConfig) -> tuple[str, dict[str, Any]]:
         return digest, fields
 
 
-def inspect_isolated(pool: IsolatedPool, path: Path, trust: TrustConfig) -> InspectionReport:
+def inspect_isolated(pool: IsolatedPool, path: Path, trust: TrustConfig,
+                     second: SecondValidator | None = None) -> InspectionReport:
+    """`second`: also run the second validator (engine.cross_check) on the same bytes in the same worker."""
+    refused = not_regular(path)
+    if refused is not None:
+        return engine_inspect.failed_report(path, trust, refused, identify=False)
+    args = _inspect_args(path, second)
     try:
-        result = pool.call("inspect", str(path), shared=_shared_trust(trust), seconds=time_limit(pool, path))
+        result = pool.call("inspect", *args, shared=_shared_trust(trust), seconds=time_limit(pool, path),
+                           decode=report_from_worker)
     except (WorkerFailure, RuntimeError) as e:  # RuntimeError: TaskError, or the pool was shut down
         result = e
-    return _report(path, trust, result)
+    return _checked_report(pool, path, trust, args, result)
+
+
+def _inspect_args(path: Path, second: SecondValidator | None) -> tuple[Any, ...]:
+    """The inspect task's arguments; with the cross-check, its settings with a marker of this call's own."""
+    return (str(path),) if second is None else (str(path), dataclasses.asdict(second.for_call()))
+
+
+def _checked_report(pool: IsolatedPool, path: Path, trust: TrustConfig, args: tuple[Any, ...],
+                    result: InspectionReport | BaseException) -> InspectionReport:
+    """The report of one call. When its worker died inside the second validator (its marker is there), the
+    main validator inspects the file again alone: a failure of the second validator costs only the
+    cross-check. When it died in the main validator, the file gets the `error` it gets without the
+    cross-check, and the report says the second validator was not asked."""
+    second = SecondValidator(**args[1]) if len(args) > 1 else None
+    if second is None or not isinstance(result, WorkerFailure):
+        return _report(path, trust, result)
+    if second.was_running():
+        return not_run(inspect_isolated(pool, path, trust), f"it {_what(result)} on this file")
+    return not_run(_report(path, trust, result), "the main validator's parser failed on this file first")
 
 
 def inspect_many_isolated(pool: IsolatedPool, paths: Sequence[Path], trust: TrustConfig, slots: int | None = None,
-                          gather: float = 0.0, stop: threading.Event | None = None
+                          gather: float = 0.0, stop: threading.Event | None = None,
+                          second: SecondValidator | None = None, abandon: threading.Event | None = None
                           ) -> Iterator[list[tuple[int, InspectionReport]]]:
     """Inspect a batch with calls queued ahead on each worker (IsolatedPool.imap); yields groups of
-    (index into paths, report) as they land. Same reports, limits and failure handling as inspect_isolated.
-    Setting `stop` sends no further file to any worker."""
-    calls = [(str(p),) for p in paths]
+    (index into paths, report) as they land. Same reports, limits and failure handling as inspect_isolated:
+    the paths that are not regular files come first, as one group, without going to a worker.
+    Setting `stop` sends no further file to any worker; setting `abandon` also drops the files under way
+    (IsolatedPool.imap)."""
+    refused: list[tuple[int, InspectionReport]] = []
+    sent: list[int] = []  # indices into paths of the files sent to workers
+    for i, path in enumerate(paths):
+        reason = not_regular(path)
+        if reason is None:
+            sent.append(i)
+        else:
+            refused.append((i, engine_inspect.failed_report(path, trust, reason, identify=False)))
+    if refused:
+        yield refused
+    if not sent:
+        return
+    calls = [_inspect_args(paths[i], second) for i in sent]
     for group in pool.imap("inspect", calls, shared=_shared_trust(trust), slots=slots, gather=gather,
-                           seconds=lambda args: time_limit(pool, Path(args[0])), stop=stop):
-        yield [(i, _report(paths[i], trust, result)) for i, result in group]
+                           seconds=lambda args: time_limit(pool, Path(args[0])), stop=stop, decode=report_from_worker,
+                           abandon=abandon):
+        yield [(sent[j], _checked_report(pool, paths[sent[j]], trust, calls[j], result)) for j, result in group]
+
+
+def _refuse_special(path: Path) -> None:
+    reason = not_regular(path)
+    if reason is not None:
+        raise TaskError(reason)
 
 
 def _report(path: Path, trust: TrustConfig, result: InspectionReport | BaseException) -> InspectionReport:
     if isinstance(result, WorkerFailure):
-        return engine_inspect.failed_report(path, trust, f"{CRASH_SUMMARY}: the parser {_what(result)}")
+        # A stalled worker may be stuck on the file itself (a slow or hung disk): it is not read here then.
+        return engine_inspect.failed_report(path, trust, f"{CRASH_SUMMARY}: the parser {_what(result)}",
+                                            identify=result.kind != "timeout")
     if isinstance(result, BaseException):  # inspect_file never raises for the file; a bug, still not fatal
         return engine_inspect.failed_report(path, trust, f"the validator failed ({result})")
     return result
 
 
+# -- what a worker's plain-data answer must be -------------------------------------------------------------
+
+def report_from_worker(value: Any) -> InspectionReport:
+    """An InspectionReport from a worker's answer to "inspect": a "trustnxt.inspection/1" dict whose every
+    field has its annotated type (domain.typed_fields). Raises ValueError, TypeError or KeyError otherwise."""
+    if not isinstance(value, dict):
+        raise TypeError(f"a report is a JSON object, not {type(value).__name__}")
+    report = InspectionReport.from_dict(value)
+    check_typed(report)
+    return report
+
+
+def bytes_from_worker(value: Any) -> bytes | None:
+    """Bytes (a picture, an archive) from a worker's answer: base64 text, or null for none."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"expected base64 text, not {type(value).__name__}")
+    return base64.b64decode(value, validate=True)
+
+
+def _some_bytes(value: Any) -> bytes:
+    data = bytes_from_worker(value)
+    if data is None:
+        raise TypeError("expected base64 text, not null")
+    return data
+
+
+_PARENT_FIELDS = frozenset({"verdict", "reason", "remote_url", "archive", "problem"})
+
+
+def parent_from_worker(value: Any) -> ParentCredentials:
+    """ParentCredentials from a worker's answer to "parent": {verdict, reason, remote_url, archive (base64),
+    problem}, each text or null (the verdict one of InspectionReport's)."""
+    if not isinstance(value, dict) or set(value) != _PARENT_FIELDS:
+        raise TypeError("not the parent ingredient's fields")
+    texts = {k: value[k] for k in ("reason", "remote_url", "problem")}
+    if any(v is not None and type(v) is not str for v in texts.values()):
+        raise TypeError("a text field that is not text")
+    return ParentCredentials(Verdict(value["verdict"]), archive=bytes_from_worker(value["archive"]), **texts)
+
+
 def thumbnail_isolated(pool: IsolatedPool, path: Path, edge: int, media_type: str | None = None) -> bytes | None:
-    """Raises WorkerFailure when decoding crashed, hung or ran out of memory; RuntimeError when it failed."""
-    return pool.call("thumbnail", str(path), media_type, edge, seconds=time_limit(pool, path))
+    """Raises WorkerFailure when decoding crashed, hung or ran out of memory; RuntimeError when it failed
+    (also for a path that is not a regular file, which is never opened)."""
+    _refuse_special(path)
+    return pool.call("thumbnail", str(path), media_type, edge, seconds=time_limit(pool, path),
+                     decode=bytes_from_worker)
 
 
 def resource_isolated(pool: IsolatedPool, path: Path, identifier: str, trust: TrustConfig | None = None) -> bytes:
+    _refuse_special(path)
     return pool.call("resource", str(path), identifier, shared=_shared_trust(trust or TrustConfig()),
-                     seconds=time_limit(pool, path))
+                     seconds=time_limit(pool, path), decode=_some_bytes)
 
 
 def resource_picture_isolated(pool: IsolatedPool, path: Path, identifier: str, edge: int,
                               trust: TrustConfig | None = None) -> bytes | None:
     """A manifest thumbnail as a JPEG turned upright, at most `edge` pixels; raises like thumbnail_isolated."""
+    _refuse_special(path)
     return pool.call("resource_picture", str(path), identifier, edge, shared=_shared_trust(trust or TrustConfig()),
-                     seconds=time_limit(pool, path))
+                     seconds=time_limit(pool, path), decode=bytes_from_worker)
 
 
 def parent_isolated(pool: IsolatedPool, path: Path, media_type: str, title: str,
@@ -150,8 +281,9 @@ def parent_isolated(pool: IsolatedPool, path: Path, media_type: str, title: str,
     credentials could not be read (no archive), and protect records the original without them.
     """
     try:
+        _refuse_special(path)
         return pool.call("parent", str(path), media_type, title, shared=_shared_trust(trust),
-                         seconds=time_limit(pool, path))
+                         seconds=time_limit(pool, path), decode=parent_from_worker)
     except WorkerFailure as e:
         problem = f"{CRASH_SUMMARY}: the reader {_what(e)}"
     except RuntimeError as e:  # TaskError, or the pool was shut down
@@ -169,7 +301,7 @@ def time_limit(pool: IsolatedPool, path: Path) -> float:
 
 def _what(e: WorkerFailure) -> str:
     return {"timeout": "stalled and was stopped", "memory": "ran out of memory"}.get(e.kind, e.detail) \
-        + ("" if e.kind == "crash" else f" ({e.detail})")
+        + ("" if e.kind in ("crash", "answer") else f" ({e.detail})")
 
 
 # -- one pool per process -----------------------------------------------------------------------------
@@ -192,5 +324,6 @@ def shared_pool() -> IsolatedPool:
         return _shared_pool
 
 
-__all__ = ["CRASH_SUMMARY", "inspect_isolated", "inspect_many_isolated", "parent_isolated", "resource_isolated",
-           "resource_picture_isolated", "shared_pool", "thumbnail_isolated"]
+__all__ = ["CRASH_SUMMARY", "bytes_from_worker", "inspect_isolated", "inspect_many_isolated", "parent_from_worker",
+           "parent_isolated", "report_from_worker", "resource_isolated", "resource_picture_isolated", "shared_pool",
+           "thumbnail_isolated"]
