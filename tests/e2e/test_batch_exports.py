@@ -10,7 +10,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from tests.conftest import CORPUS, EXPECTED, shipped_verdict
+from tests.conftest import CORPUS, EXPECTED, app_verdict
 from tests.e2e.test_cli import run
 from tests.trust_server import trust_mirror
 
@@ -30,7 +30,7 @@ def test_corpus_batch_writes_csv_json_pdf_and_logs_every_file(tmp_path: Path, ho
     verdicts = {r["file"]: r["verdict"] for r in rows}
     for folder in ("c2pa", "hostile"):
         for name, expected in EXPECTED[folder].items():
-            assert verdicts[name] == shipped_verdict(expected), name
+            assert verdicts[name] == app_verdict(name, expected), name
     assert {verdicts[p.name] for p in (CORPUS / "media").iterdir()} == {"none"}
     assert {r["file"]["sha256"] for r in reports} >= {r["sha256"] for r in rows}
 

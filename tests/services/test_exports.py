@@ -14,12 +14,16 @@ from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.services.exports import (
     CSV_COLUMNS,
     EvidenceRequest,
+    ExportFolder,
+    csv_row,
     evidence_request,
     gui_program,
     to_csv,
     write_csv,
     write_json,
 )
+from trustnxt_desktop.services.paths import documents_dir
+from trustnxt_desktop.services.settings import SettingsStore
 
 NAMES = ["truepic-20230212-camera.jpg", "adobe-20240110-single_manifest_store.pdf", "adobe-20220124-E-sig-CA.jpg",
          "adobe-20220124-A.jpg"]
@@ -70,3 +74,28 @@ def test_evidence_request_round_trips_and_names_the_renderer(home: Path) -> None
     assert all(len(t["sha256"]) == 64 and t["source"].startswith("https://") for t in again.trust_lists)
     program = gui_program()
     assert program[-2:] == ["-m", "trustnxt_desktop.app"], "a source checkout runs the GUI module with this Python"
+
+
+def test_csv_names_the_organisation_and_says_on_whose_word_the_signing_time_rests() -> None:
+    """The organisation is the signing certificate's O= (c2pa-rs calls it "issuer"); a signing time is
+    always there when the app shows one, with its basis."""
+    truepic, pdf, _broken, plain = [csv_row(r) for r in reports()]
+    assert truepic["signer_organisation"] == "Truepic" and pdf["signer_organisation"] == "Adobe Inc."
+    assert truepic["signed_at"].startswith("2023-02-12T18:44:26")
+    assert truepic["signed_at_basis"] == "vouched for by a timestamp authority"
+    assert plain["signed_at"] == plain["signed_at_basis"] == plain["signer_organisation"] == ""
+
+
+def test_export_folder_is_the_last_one_used_else_documents(home: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    store = SettingsStore(home)
+    settings = store.load()
+    folder = ExportFolder(lambda: settings, store.save)
+    assert folder.start() == documents_dir() != tmp_path, "never the folder the program was started from"
+    case = tmp_path / "case 7"
+    case.mkdir()
+    folder.remember(case / "report.pdf")
+    assert folder.start() == case and store.load().export_dir == str(case)
+    case.rmdir()  # a remembered folder that is gone: back to Documents, not an error
+    assert folder.start() == documents_dir()
+    assert ExportFolder().start() == documents_dir()

@@ -25,12 +25,13 @@ def test_author_training_identity_and_empty_history_lines(tmp_path: Path) -> Non
     cawg = render(inspect_file(CORPUS / "c2pa" / "C_with_CAWG_data.jpg", TrustConfig()))
     assert "  AI training and data mining: Do not train: the signer does not allow AI training on this file." in cawg
     assert "    Training generative AI: not allowed" in cawg
-    assert "  identity (CAWG): C2PA Signer — intact; not vouched for by anyone you trust:" in cawg
+    # The identity's certificate: its subject's name and organisation (O=).
+    assert "  identity (CAWG): C2PA Signer · C2PA Test Signing Cert — intact; not vouched for by anyone you trust:" in cawg
     assert "issue #2599" in cawg
 
     source = CORPUS / "media" / "no_manifest.jpg"
     x509 = render(inspect_file(sign_x509_identity(source, tmp_path / "x509.jpg", TestCA()), TrustConfig()))
-    assert "  identity (CAWG): Ana Lima — intact; not vouched for by anyone you trust:" in x509
+    assert "  identity (CAWG): Ana Lima · Verdict Tests — intact; not vouched for by anyone you trust:" in x509
     assert "issue #2599" in x509
 
     # Verified accounts, from a credential signed here but bound to nothing: listed, and refused.

@@ -332,12 +332,15 @@ def test_an_emptied_log_is_found_by_its_anchor(home: Path, secret_store) -> None
     assert not result.ok and "replaced by another log file" in result.problem
 
 
-def test_a_shortened_log_is_set_aside_before_the_next_entry(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("ahead", [False, True], ids=["checked-at-first-append", "checked-ahead"])
+def test_a_shortened_log_is_set_aside_before_the_next_entry(home: Path, secret_store, ahead: bool) -> None:  # type: ignore[no-untyped-def]
     take_notices()
     log = anchored(home, secret_store)
     shorten(log.path, 40)
     evidence = hashlib.sha256(log.path.read_bytes()).hexdigest()
-    log.append(report(99))  # the app goes on inspecting; the first append checks the anchor
+    if ahead:
+        log.check_ahead()  # as a command's ready("inspect") starts it, while the first file is inspected
+    log.append(report(99))  # the app goes on inspecting; the first append checks the anchor (or waits for it)
     log.close()
 
     (notice,) = take_notices()
@@ -417,3 +420,14 @@ def test_without_a_keyring_the_log_works_and_says_it_is_not_anchored(home: Path)
     log.close()
     result = VerificationLog(home, NoKeyring()).verify()  # type: ignore[arg-type]
     assert result.ok and any("Not checked against its anchor in the OS keyring" in n for n in result.notes)
+
+
+def test_a_name_that_is_not_utf8_or_holds_escape_codes_is_logged_as_people_see_it(tmp_path: Path) -> None:
+    import dataclasses
+
+    log = VerificationLog(tmp_path)
+    for name in (b"bad\xffname.jpg".decode("utf-8", "surrogateescape"), "\x1b[32mvalid\x1b[0m.jpg"):
+        plain = report(1)
+        log.append(dataclasses.replace(plain, file=dataclasses.replace(plain.file, name=name)))
+    assert [e.file for e in log.entries()] == ["bad\\udcffname.jpg", "\\x1b[32mvalid\\x1b[0m.jpg"]
+    assert log.verify().ok

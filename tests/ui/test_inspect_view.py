@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from tests.conftest import CORPUS, EXPECTED, shipped_verdict
+from tests.conftest import CORPUS, EXPECTED, app_verdict, shipped_verdict
 from tests.ui.conftest import drop_paths, until
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.ui.report_table import REPORT_ROLE
@@ -64,7 +64,9 @@ async def test_drop_hostile_folder_and_step(window) -> None:  # type: ignore[no-
     drop_paths(view.drop, [CORPUS / "hostile"])
     await until(lambda: len(view.reports()) == len(EXPECTED["hostile"]))
     verdicts = {r.file.name: r.verdict.value for r in view.reports()}
-    assert verdicts == {k: v["verdict"] for k, v in EXPECTED["hostile"].items()}
+    assert verdicts == {k: app_verdict(k, v) for k, v in EXPECTED["hostile"].items()}
+    main = {r.file.name: r.cross_check.primary_verdict.value for r in view.reports() if r.cross_check}
+    assert main == {k: v["verdict"] for k, v in EXPECTED["hostile"].items()}, "the main validator's own verdicts"
     view.select_row(0)
     window.inspect.step(1)
     assert view.table.currentIndex().row() == 1
@@ -149,3 +151,111 @@ async def test_newly_opened_files_become_current(window) -> None:  # type: ignor
     current = view.table.currentIndex().data(REPORT_ROLE)
     assert current is not None and current.file.name == "C_with_CAWG_data.jpg"
     assert view.report.report is current and current.file.name in view.report.banner.meta.text()
+
+
+async def test_a_file_opened_again_keeps_one_row_with_the_fresh_result(window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Opened twice (again by itself, by another spelling, through a link, in its folder): one row, selected,
+    checked again; the table, the CSV and the PDF never list it twice."""
+    import csv
+    import shutil
+
+    view = window.inspect
+    folder = tmp_path / "received"
+    folder.mkdir()
+    photo = folder / "photo.jpg"
+    shutil.copy(CORPUS / "c2pa" / "truepic-20230212-camera.jpg", photo)
+    (tmp_path / "link.jpg").symlink_to(photo)
+    (first,) = await view.open_paths_async([photo])
+    await view.open_paths_async([CORPUS / "c2pa" / "adobe-20220124-C.jpg"])
+    assert view.model.rowCount() == 2 and view.report.report.file.name == "adobe-20220124-C.jpg"
+
+    shutil.copy(CORPUS / "c2pa" / "adobe-20220124-A.jpg", photo)  # the file changed since it was first checked
+    (again,) = await view.open_paths_async([folder / ".." / "received" / "photo.jpg"])
+    assert view.model.rowCount() == 2, "no second row"
+    assert again.file.sha256 != first.file.sha256
+    current = view.table.currentIndex().data(REPORT_ROLE)
+    assert current is again and view.report.report is again, "the row is selected and shows the fresh result"
+    assert [r.file.sha256 for r in view.reports()].count(first.file.sha256) == 0, "the old result is replaced"
+
+    await view.open_paths_async([tmp_path / "link.jpg", folder, photo])
+    assert view.model.rowCount() == 2 and len(view.visible_reports()) == 2
+    await view.export_async("csv", tmp_path / "out.csv")
+    with open(tmp_path / "out.csv", newline="") as f:
+        assert sorted(r["file"] for r in csv.DictReader(f)) == ["adobe-20220124-C.jpg", "photo.jpg"]
+
+
+async def test_export_dialogs_start_in_the_last_export_folder(window, home, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Never the folder the program was started from: the Documents (or home) folder first, then the folder
+    of the last export, remembered in the settings (for the report and the verification log alike)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from trustnxt_desktop.services.paths import documents_dir
+    from trustnxt_desktop.services.settings import SettingsStore
+
+    launched = tmp_path / "launched-here"
+    launched.mkdir()
+    monkeypatch.chdir(launched)
+    asked: list[str] = []
+    (tmp_path / "case 7").mkdir()
+    answers = [str(tmp_path / "case 7" / "report.pdf"), ""]
+
+    def dialog(_parent, _title, start, _filter):  # type: ignore[no-untyped-def]
+        asked.append(start)
+        return answers.pop(0), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    view = window.inspect
+    await view.open_paths_async([CORPUS / "c2pa" / "adobe-20220124-C.jpg"])
+    view.export("pdf")
+    await view.wait_idle()
+    assert asked[0] == str(documents_dir() / "inspection-report.pdf") and str(launched) not in asked[0]
+    assert (tmp_path / "case 7" / "report.pdf").is_file()
+    assert SettingsStore(home).load().export_dir == str(tmp_path / "case 7"), "remembered in the settings file"
+
+    log = window.open_verification_log()
+    log._export("csv")  # cancelled: nothing remembered
+    assert asked[1] == str(tmp_path / "case 7" / "verification-log.csv")
+    log.reject()
+
+
+async def test_the_search_field_shows_its_whole_placeholder(window) -> None:  # type: ignore[no-untyped-def]
+    view = window.inspect
+    window.nav.setCurrentRow(1)
+    await until(lambda: view.search.isVisible())
+    margins = view.search.textMargins().left() + view.search.textMargins().right() + 16  # frame and padding
+    placeholder = view.search.placeholderText()
+    assert view.search.width() >= view.search.fontMetrics().horizontalAdvance(placeholder) + margins, placeholder
+
+
+async def test_special_files_dropped_with_a_folder_each_get_their_result(window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A FIFO, a socket, device links in a dropped folder: a row each, "not a regular file", at once; the
+    picture beside them is checked as usual, and showing a special file's row never opens it."""
+    import os
+    import time
+
+    from tests.special_files import REGULAR, SPECIAL, make_special_files, reason
+
+    files = make_special_files(tmp_path / "received")
+    view = window.inspect
+    window.nav.setCurrentRow(1)
+    rows = {os.path.realpath(p) for p in files.values()}  # a link to the pipe is the pipe's row
+    started = time.monotonic()
+    drop_paths(view.drop, [tmp_path / "received"])
+    await until(lambda: len(view.reports()) == len(rows), timeout=30)
+    assert time.monotonic() - started < 30
+    by_path = {os.path.realpath(r.file.path): r for r in view.reports()}
+    for name in SPECIAL:
+        report = by_path[os.path.realpath(files[name])]
+        assert report.verdict is Verdict.ERROR and report.error == reason(name), name
+    assert by_path[os.path.realpath(files[REGULAR])].verdict is Verdict.VALID
+    for row in range(view.proxy.rowCount()):
+        view.select_row(row)
+        report = view.table.currentIndex().data(REPORT_ROLE)
+        assert view.report.banner.summary.text() == report.summary
+    pipe_row = next(r for r in range(view.proxy.rowCount())
+                    if view.proxy.index(r, 0).data(REPORT_ROLE).error == reason("pipe.jpg"))
+    view.select_row(pipe_row)
+    assert view.report.banner.title.text() == VERDICTS[Verdict.ERROR].title
+    assert view.report.banner.summary.text() == "This is not a regular file but a named pipe, so it was not opened."
+    await until(lambda: True)  # the row's preview request runs (and is refused) without blocking the window
+    window.grab().save(str(tmp_path / "special-files.png"))

@@ -18,7 +18,9 @@ import pytest
 
 from tests.conftest import CORPUS
 from trustnxt_desktop.domain.display import action_label, device_name
+from trustnxt_desktop.domain.explain import explain_code
 from trustnxt_desktop.domain.report import InspectionReport
+from trustnxt_desktop.domain.sources import source_problems
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.services.exports import evidence_request
@@ -93,15 +95,16 @@ def test_no_table_row_is_split_or_printed_twice(rendered) -> None:  # type: igno
     whole = squeeze("".join(texts))
     for i, r in enumerate(reports):
         pages = [squeeze(p) for p in file_pages(texts, i, len(reports))]
-        rows = [squeeze(f"{c.code}failure") for c in r.validation.failure]
-        rows += [squeeze(f"{c.code}warning") for c in r.validation.warning]
-        explanations = [squeeze(c.explanation) for c in r.validation.failure + r.validation.warning]
-        for key, rest in zip(rows, explanations):
-            holding = [p for p in pages if key in p]
-            assert holding, f"{r.file.name}: {key!r} is not in its pages"
-            assert any(key + rest in p for p in holding), f"{r.file.name}: the row of {key!r} is split across pages"
+        # Each code row: the file's own problems and notes, then each failing source file's codes.
+        listed = [(c.code, c.explanation) for c in r.validation.failure + r.validation.warning]
+        listed += [(code, explain_code(code)) for p in source_problems(r) for code in p.codes]
+        rows = [squeeze(code + explanation) for code, explanation in listed]
+        for (code, _), key in zip(listed, rows):
+            holding = [p for p in pages if squeeze(code) in p]
+            assert holding, f"{r.file.name}: {code!r} is not in its pages"
+            assert any(key in p for p in holding), f"{r.file.name}: the row of {code!r} is split across pages"
             printed = sum(p.count(key) for p in pages)
-            assert printed == rows.count(key), f"{r.file.name}: {key!r} printed {printed} times"
+            assert printed == rows.count(key), f"{r.file.name}: {code!r} printed {printed} times"
         footnote = squeeze(f"Checked by {r.engine.name}")
         assert sum(p.count(footnote) for p in pages) == 1, f"{r.file.name}: its last line is printed twice"
     assert whole.count(squeeze("What the verdicts mean")) == 1

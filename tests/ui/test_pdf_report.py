@@ -65,3 +65,37 @@ def test_names_and_manifest_strings_are_printed_with_hidden_characters_escaped(q
     assert "Mallory\\x1b]0;owned\\x07 \\u200btrusted" in flat
     for hidden in HIDDEN:
         assert hidden not in text, repr(hidden)
+
+
+def test_notes_are_not_problems_times_do_not_wrap_and_trust_lists_have_whole_hashes(  # type: ignore[no-untyped-def]
+        qapp, home: Path, identity, local_trust, tmp_path: Path) -> None:
+    """A trusted copy whose only other code is informational (revocation not checked): no "Problems found",
+    the code under "Notes (not problems)", as the app counts it; each time on one line; the cover gives each
+    trust list's whole SHA-256, which a reader can compare with the published file."""
+    from tests.ui.test_pdf_layout import page_texts
+    from trustnxt_desktop.domain.evidence import problem_count
+    from trustnxt_desktop.domain.protect import ProtectOptions
+    from trustnxt_desktop.domain.times import signing_time, time_text
+    from trustnxt_desktop.engine.protect import protect_file
+
+    copy = protect_file(CORPUS / "media" / "P1000827.jpg", identity, ProtectOptions(out_dir=tmp_path)).output
+    assert copy is not None
+    report = inspect_file(copy, local_trust)
+    assert report.verdict.value == "trusted" and problem_count(report) == 0
+    assert [c.code for c in report.validation.warning] == ["signingCredential.ocsp.skipped"]
+    request = evidence_request([report], home)
+    assert request.trust_lists, "the lists shipped with the app are named on the cover"
+    out = tmp_path / "evidence.pdf"
+    render_pdf(request, out, collect_thumbnails([report]))
+    pages = page_texts(out, "-layout")
+    text = "\n".join(pages)
+    assert "Problems found" not in text and "Notes (not problems)" in text
+    assert "signingCredential.ocsp.skipped" in text.split("Notes (not problems)", 1)[1]
+    when = signing_time(report)
+    assert when is not None and when.marker == "as stated by the signer"
+    lines = text.splitlines()
+    for action in report.actions:
+        assert action.when and any(time_text(action.when) in line for line in lines), "a time is never wrapped"
+    assert any(time_text(when.when) in line and "Signed at" in line for line in lines)
+    for t in request.trust_lists:
+        assert len(t["sha256"]) == 64 and any(t["sha256"] in line for line in pages[0].splitlines()), t["name"]

@@ -4,6 +4,7 @@ the PDF, the app's Inspect view on its isolated workers)."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -93,3 +94,82 @@ async def test_cli_gui_and_pdf_say_the_same_for_every_file(window, home: Path, t
             assert "AI-generated:" not in text, name
             if report.ai_generated is False:
                 assert "AI:no" in section, name
+
+
+async def test_one_story_for_organisation_signing_time_and_source_file_problems(window, home: Path, identity,  # type: ignore[no-untyped-def]
+                                                                                  tmp_path: Path) -> None:
+    """A copy protected here of a tampered file (its parent's media hash fails, and the parent has a source
+    of its own), next to a file with a trusted timestamp: the app, the text output, the CSV and the PDF give
+    the same organisation, the same signing time with the same marker, and list the parent's failure under
+    its name, counted apart; informational codes are notes, never problems."""
+    from trustnxt_desktop.domain.evidence import evidence_title
+    from trustnxt_desktop.domain.protect import ProtectOptions
+    from trustnxt_desktop.domain.times import signing_time
+    from trustnxt_desktop.engine.protect import protect_file
+    from trustnxt_desktop.services.exports import csv_row
+
+    copy = protect_file(CORPUS / "c2pa" / "adobe-20220124-E-dat-CA.jpg", identity, ProtectOptions(out_dir=tmp_path)).output
+    stamped = CORPUS / "c2pa" / "truepic-20230212-camera.jpg"
+    assert copy is not None
+    pdf = tmp_path / "evidence.pdf"
+    proc = subprocess.run([sys.executable, "-m", "trustnxt_desktop.cli", "inspect", str(copy), str(stamped),
+                           "--report", str(pdf)], capture_output=True, text=True, timeout=600, cwd=PROJECT,
+                          env={**os.environ, "TRUSTNXT_HOME": str(home)})
+    assert proc.returncode == 0, proc.stderr
+    cli = _blocks(proc.stdout)
+    sections = pdf_sections(pdf)
+
+    view = window.inspect
+    mine, theirs = await view.open_paths_async([copy, stamped])
+    column = COLUMNS.index("Signed at")
+
+    # The organisation of the signing certificate (O=), not the CA's name as "issuer".
+    view.select_row(0)
+    overview = view.report.overview
+    (organisation,) = [w for w in overview.findChildren(QLabel) if w.accessibleName() == "Organisation"]
+    assert mine.signer.organisation == "TrustNXT Tests" and organisation.text() == "TrustNXT Tests"
+    assert "  organisation: TrustNXT Tests" in cli[copy.name]
+    assert flat("Organisation TrustNXT Tests") in sections[copy.name]
+    assert csv_row(mine)["signer_organisation"] == "TrustNXT Tests"
+    assert "Test Photographer" in (mine.signer.issuer or ""), "the issuing CA is named from the certificate"
+
+    # The signing time: the signer's own for the copy (no timestamp), vouched for on the Truepic file.
+    for row, report, marker in ((0, mine, "as stated by the signer"), (1, theirs, "vouched for by a timestamp authority")):
+        when = signing_time(report)
+        assert when is not None and when.marker == marker, report.file.name
+        view.select_row(row)
+        (signed,) = [w for w in view.report.overview.findChildren(QLabel) if w.accessibleName() == "Signed at"]
+        assert signed.text() == html.escape(when.text())
+        assert view.proxy.index(row, column).data() == when.text()
+        assert f"  signed at: {when.text()}" in cli[report.file.name]
+        assert flat(f"Signed at {when.text()}") in sections[report.file.name]
+        assert (csv_row(report)["signed_at"], csv_row(report)["signed_at_basis"]) == (when.when, marker)
+
+    # The parent's failure, under its name, counted apart; the copy's own informational code is a note.
+    view.select_row(0)
+    assert view.report.tabs.tabText(2) == "Made from (2)" and "1 of its 2 source files" in mine.check("ingredients").detail
+    assert view.report.tabs.tabText(3) == evidence_title(mine) == "Evidence (0 problems; problems in 1 source file)"
+    tree = view.report.evidence
+    groups = {tree.topLevelItem(i).text(0): tree.topLevelItem(i) for i in range(tree.topLevelItemCount())}
+    source = groups["Problems in source files (1)"].child(0)
+    assert source.text(0) == "In source file “adobe-20220124-E-dat-CA.jpg”"
+    assert "assertion.dataHash.mismatch" in [source.child(i).text(0) for i in range(source.childCount())]
+    assert "signingCredential.ocsp.skipped" in [groups["Notes (1)"].child(0).text(0)]
+    assert "  problem in source file “adobe-20220124-E-dat-CA.jpg”: assertion.dataHash.mismatch:" in cli[copy.name]
+    assert "problem: signingCredential.ocsp.skipped" not in cli[copy.name]
+    section = sections[copy.name]
+    assert section.index(flat("Problems found")) < section.index(flat("In source file “adobe-20220124-E-dat-CA.jpg”"))
+    assert section.index(flat("Notes (not problems)")) < section.index("signingCredential.ocsp.skipped")
+
+
+def _blocks(stdout: str) -> dict[str, str]:
+    """The text output's block per file, for files outside FILES."""
+    blocks: dict[str, str] = {}
+    name = ""
+    for line in stdout.splitlines():
+        if line and not line.startswith(" ") and ": " in line:
+            name = line.split(": ", 1)[0]
+            blocks[name] = line
+        elif name:
+            blocks[name] += "\n" + line
+    return blocks

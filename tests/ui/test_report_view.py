@@ -225,3 +225,29 @@ async def test_names_and_manifest_strings_show_their_hidden_characters_escaped(w
     shown.setHtml(model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole))
     assert MARKUP in report.summary and shown.toPlainText() == report.summary, "characters, not markup"
     assert MARKUP in labelled(view, "Signed by").text().replace("&lt;", "<").replace("&gt;", ">").replace("&#x27;", "'")
+
+
+async def test_the_integrity_check_is_named_for_what_failed(window) -> None:  # type: ignore[no-untyped-def]
+    """A malformed actions statement is not "media changed": the check's title, in the app and the PDF,
+    fits the failing code; a changed picture keeps "Media unchanged"."""
+    statement, view = await show(window, SHARED / "cases" / "actions-key-renamed.jpg")
+    names = [w.accessibleName() for w in view.overview.findChildren(QLabel)]
+    assert "Signed statements intact: fail" in names and not any(n.startswith("Media unchanged") for n in names)
+    assert "statement" in statement.check("integrity").detail and "media" not in statement.check("integrity").detail
+
+    media, view = await show(window, CORPUS / "c2pa" / "truepic-20230212-camera.jpg")
+    names = [w.accessibleName() for w in view.overview.findChildren(QLabel)]
+    assert "Media unchanged: fail" in names and "Signed statements intact: fail" not in names
+
+    words = " ".join(pdf_text([statement, media]).split())
+    assert "✗ Signed statements intact fail The statement “c2pa.actions.v2”" in words
+    assert "✗ Media unchanged fail The media was changed after it was signed" in words
+
+
+async def test_history_columns_are_never_squeezed_to_their_headers(window) -> None:  # type: ignore[no-untyped-def]
+    """Actions without a time or a tool: the When and With columns still have room for one."""
+    report, view = await show(window, CORPUS / "c2pa" / "adobe-20220124-E-dat-CA.jpg")
+    assert report.actions and not any(a.when or a.software_agent for a in report.actions)
+    metrics = view.history.fontMetrics()
+    assert view.history.columnWidth(1) >= metrics.horizontalAdvance("2026-11-29 17:39:52+00:00")
+    assert view.history.columnWidth(2) >= metrics.horizontalAdvance("TrustNXT Desktop 0.1.0")

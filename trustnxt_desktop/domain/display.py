@@ -43,12 +43,12 @@ ACTION_LABELS: dict[str, str] = {
 # IPTC Digital Source Type vocabulary (https://cv.iptc.org/newscodes/digitalsourcetype/), plus the
 # C2PA-defined trainedAlgorithmicData.
 SOURCE_TYPE_LABELS: dict[str, str] = {
-    "digitalCapture": "Captured by a camera or recorder",
+    "digitalCapture": "Captured by a device",  # the Protect claim's words: photos, sound and video alike
     "negativeFilm": "Scanned from a film negative",
     "positiveFilm": "Scanned from a slide",
     "print": "Scanned from a print",
     "minorHumanEdits": "Captured, with minor edits by a person",
-    "humanEdits": "Edited by a person",
+    "humanEdits": "Human-edited media (no generative AI)",  # it follows "Created — ": not "Edited by a person"
     "compositeCapture": "Combined from several captures",
     "algorithmicallyEnhanced": "Enhanced by an algorithm",
     "dataDrivenMedia": "Made from data",
@@ -88,6 +88,13 @@ def source_type_label(uri: str | None) -> str | None:
         return None
     key = source_type_term(uri) or uri.strip().rstrip("/").rsplit("/", 1)[-1]
     return SOURCE_TYPE_LABELS.get(key, key)
+
+
+def action_line(action: str, digital_source_type: str | None) -> str:
+    """One history entry as the app shows it: the action, then the kind of media it declares
+    ('Created — Screen capture'); the action alone when it declares none."""
+    source = source_type_label(digital_source_type)
+    return f"{action_label(action)} — {source}" if source else action_label(action)
 
 
 def relationship_label(relationship: str | None) -> str:

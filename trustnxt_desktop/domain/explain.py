@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .ai import AiKind, words
+from .regular_files import NOT_REGULAR
 from .report import CheckStatus, InspectionReport, Verdict
 
 _CODES: dict[str, str] = {
@@ -51,6 +52,10 @@ _CODES: dict[str, str] = {
     "assertion.boxesHash.unknownBox": "The file contains a part the signature does not know about.",
     "assertion.collectionHash.match": "Every file in the signed collection is unchanged.",
     "assertion.collectionHash.mismatch": "A file in the signed collection was changed.",
+    "assertion.collectionHash.malformed": "The record of which files of the document were signed is malformed.",
+    "assertion.boxesHash.malformed": "The record of what was signed is damaged.",
+    "claim.malformed": "The claim of the Content Credentials lacks a field the standard requires.",
+    "hashedURI.missing": "A statement the signature refers to is missing.",
     "assertion.hashedURI.match": "A statement in the Content Credentials is exactly as signed.",
     "assertion.hashedURI.mismatch": "A statement in the Content Credentials was altered after signing.",
     "assertion.missing": "A statement the signature refers to is missing.",
@@ -216,5 +221,7 @@ def summarise(verdict: Verdict, *, signer: str | None = None, trust_source: str 
         return f"This file points to Content Credentials stored{where} that were not checked.{because}"
     if verdict is Verdict.UNSUPPORTED:
         return "This file type cannot carry Content Credentials, so it was not checked."
+    if reason and reason.startswith(NOT_REGULAR):  # a FIFO, socket or device: refused before opening it
+        return f"This is not a regular file but {reason[len(NOT_REGULAR):].strip(' ()')}, so it was not opened."
     because = f" ({reason})" if reason else ""
     return f"This file could not be read{because}; it may be damaged or crafted to break readers."

@@ -139,9 +139,11 @@ def identities(manifest: dict[str, Any], results: dict[str, Any] | None, *,
         payload = data.get("signer_payload") or data.get("c2paAsset") or {}
         sig_type = _text(payload.get("sig_type") if isinstance(payload, dict) else None) or "unknown"
         info = data.get("signature_info") if isinstance(data.get("signature_info"), dict) else None
+        # c2pa-rs names the certificate's subject organisation (O=) "issuer" (see interpret.signer).
         signer = SignerInfo(
-            common_name=_text(info.get("common_name")), organisation=_text(info.get("organization")),
-            issuer=_text(info.get("issuer")), algorithm=(_text(info.get("alg")) or "").upper() or None,
+            common_name=_text(info.get("common_name")),
+            organisation=_text(info.get("organization")) or _text(info.get("issuer")),
+            algorithm=(_text(info.get("alg")) or "").upper() or None,
             serial=_text(info.get("cert_serial_number")),
         ) if info else None
         issuer = _issuer(data.get("issuer"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..domain.checks import UNTRUSTED, checks_of_failure, is_media_code, tolerated
 from ..domain.display import plural
+from ..domain.sources import count_sources, problem_sources, walk
 from ..domain.ai import AiKind, file_ai, manifest_ai
 from ..domain.explain import TRUSTED_TIME, UNTRUSTED_TIME, Evidence, explain_code
 from ..domain.report import (
@@ -27,7 +29,6 @@ from ..domain.report import (
 )
 
 MAX_INGREDIENT_DEPTH = 32
-UNTRUSTED = "signingCredential.untrusted"
 _HASH_MATCH = ("assertion.dataHash.match", "assertion.bmffHash.match", "assertion.boxesHash.match",
                "assertion.collectionHash.match")
 _ACTION_LABELS = ("c2pa.actions", "c2pa.actions.v2")
@@ -48,14 +49,45 @@ def claim_generator(manifest: dict[str, Any]) -> str | None:
     return manifest.get("claim_generator")
 
 
-def signer(manifest: dict[str, Any]) -> SignerInfo | None:
+def certificates(crjson: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Each manifest's signing certificate as c2pa's crJSON describes it ({subject, issuer} as {"CN": …,
+    "O": …}, serialNumber, validity), by manifest label; {} when there is no crJSON."""
+    found: dict[str, dict[str, Any]] = {}
+    for m in (crjson or {}).get("manifests") or []:
+        info = ((m.get("signature") or {}) if isinstance(m, dict) else {}).get("certificateInfo")
+        if isinstance(info, dict) and m.get("label"):
+            found[str(m["label"])] = info
+    return found
+
+
+def _name(certificate: dict[str, Any] | None, which: str) -> dict[str, str]:
+    name = (certificate or {}).get(which)
+    return {str(k): str(v) for k, v in name.items() if isinstance(v, str)} if isinstance(name, dict) else {}
+
+
+def _issuer_name(issuer: dict[str, str]) -> str | None:
+    """'Adobe Product Services G3 (Adobe Systems Incorporated)': the issuing CA's common name, and its
+    organisation when the name does not already say it."""
+    cn, org = issuer.get("CN"), issuer.get("O")
+    if cn and org and org.casefold() not in cn.casefold():
+        return f"{cn} ({org})"
+    return cn or org
+
+
+def signer(manifest: dict[str, Any], certificate: dict[str, Any] | None = None) -> SignerInfo | None:
+    """Who signed a manifest. c2pa-rs 0.91 reports the signing certificate's *subject* organisation (O=) as
+    `signature_info.issuer` (crypto/cose/verifier.rs fills its issuer_org from the subject), so that value is
+    the signer's organisation; the issuing CA is named only when `certificate` (crJSON's certificateInfo for
+    this manifest, see certificates) is given."""
     info = manifest.get("signature_info")
     if not info:
         return None
+    subject = _name(certificate, "subject")
     return SignerInfo(
-        common_name=info.get("common_name"),
-        organisation=info.get("organization") or info.get("organisation"),
-        issuer=info.get("issuer"),
+        common_name=info.get("common_name") or subject.get("CN"),
+        organisation=(subject.get("O") or info.get("organization") or info.get("organisation")
+                      or info.get("issuer")),
+        issuer=_issuer_name(_name(certificate, "issuer")),
         algorithm=(info.get("alg") or "").upper() or None,
         serial=info.get("cert_serial_number"),
     )
@@ -162,17 +194,10 @@ def _coordinate(value: Any, ref: Any = None) -> float | None:
 
 # -- validation codes -----------------------------------------------------------------------------
 
-# Codes c2pa-rs does not count against a manifest (ValidationResults::validation_state, c2pa-rs 0.91.3,
-# as observed): an untrusted signer, and the CAWG X.509 and cawg.identity.* codes, which concern one
-# identity assertion (its own status says what they mean: engine.attribution). Also tolerated here: an
-# identity service's key that was not fetched (cawg.ica.did_unavailable), which c2pa-rs does count.
-# It says nothing about the file, and inspection refuses the network (engine.trust.offline_core), so
-# every identity verified by a did:web service ends there.
-DID_UNAVAILABLE = "cawg.ica.did_unavailable"
-
-
-def tolerated(code: str) -> bool:
-    return code == UNTRUSTED or code.startswith(("cawg.x509.", "cawg.identity.")) or code == DID_UNAVAILABLE
+# Codes c2pa-rs does not count against a manifest, and which check each failure fails: domain.checks
+# (tolerated, checks_of_failure), shared with the views that name the checks. An identity service's key that
+# was not fetched (cawg.ica.did_unavailable) is tolerated here although c2pa-rs counts it: inspection refuses
+# the network (engine.trust.offline_core), so every identity verified by a did:web service ends there.
 
 
 def validation_state(store: dict[str, Any]) -> str | None:
@@ -272,7 +297,8 @@ def _recorded(raw: dict[str, Any]) -> _Statuses:
     return found
 
 
-def ingredients(store: dict[str, Any], results: dict[str, Any] | None) -> list[Ingredient]:
+def ingredients(store: dict[str, Any], results: dict[str, Any] | None,
+                certs: dict[str, dict[str, Any]] | None = None) -> list[Ingredient]:
     """The ingredient tree with each ingredient's own verdict, codes, signer and AI declaration.
 
     An ingredient's codes are what the library recorded when it was added (a parent whose data hash
@@ -308,7 +334,7 @@ def ingredients(store: dict[str, Any], results: dict[str, Any] | None) -> list[I
                 manifest=own,
                 failure_codes=codes,
                 ingredients=children,
-                signer=signer(own_manifest) if own_manifest else None,
+                signer=signer(own_manifest, (certs or {}).get(own or "")) if own_manifest else None,
                 ai_disclosure=file_ai_kind(own_manifest, children).value if own_manifest else None,
             ))
         return nodes
@@ -333,29 +359,6 @@ def _ingredient_verdict(has_manifest: bool, recorded: _Statuses, now: _Statuses)
     return (Verdict.TRUSTED if trusted and not codes else Verdict.VALID), codes
 
 
-_PROBLEM_VERDICTS = (Verdict.INVALID, Verdict.ERROR, Verdict.UNVERIFIED)
-
-
-def count_ingredients(nodes: list[Ingredient], bad_only: bool = False) -> int:
-    total = 0
-    for n in nodes:
-        if not bad_only or n.verdict in _PROBLEM_VERDICTS:
-            total += 1
-        total += count_ingredients(n.ingredients, bad_only)
-    return total
-
-
-def problem_ingredients(nodes: list[Ingredient], parent: str | None = None) -> list[tuple[Ingredient, str | None]]:
-    """Every ingredient (at any depth) whose credentials failed or could not be checked, with the
-    title of the source it sits in (None at the top level)."""
-    found: list[tuple[Ingredient, str | None]] = []
-    for n in nodes:
-        if n.verdict in _PROBLEM_VERDICTS:
-            found.append((n, parent))
-        found += problem_ingredients(n.ingredients, n.title or "(untitled)")
-    return found
-
-
 def _what_went_wrong(problems: list[tuple[Ingredient, str | None]]) -> str:
     unchecked = [n for n, _ in problems if n.verdict is Verdict.UNVERIFIED]
     if not unchecked:
@@ -365,7 +368,7 @@ def _what_went_wrong(problems: list[tuple[Ingredient, str | None]]) -> str:
 
 def ingredient_summary(nodes: list[Ingredient]) -> str | None:
     """The summary's sentence about source files whose credentials failed or could not be checked."""
-    problems = problem_ingredients(nodes)
+    problems = problem_sources(nodes)
     if not problems:
         return None
     names = ", ".join(f"“{n.title or '(untitled)'}”" for n, _ in problems[:3])
@@ -375,7 +378,7 @@ def ingredient_summary(nodes: list[Ingredient]) -> str | None:
 
 def ingredient_problem_sentence(nodes: list[Ingredient]) -> str | None:
     """Names each failing source file and why, for the `ingredients` check and the summary."""
-    problems = problem_ingredients(nodes)
+    problems = problem_sources(nodes)
     if not problems:
         return None
     parts = []
@@ -399,25 +402,6 @@ def _first(codes: list[ValidationCode], *prefixes: str, exclude: tuple[str, ...]
 _TIME_OK = ("timeStamp.validated", "timeStamp.trusted", "timeStamp.untrusted")
 
 
-def checks_of_failure(code: str) -> tuple[str, ...]:
-    """The checks a failure code makes fail (every failure that is not tolerated fails at least one)."""
-    if tolerated(code) or code == "signingCredential.ocsp.skipped":
-        return ()
-    if code.startswith("timeStamp."):
-        return ("timestamp",)
-    if code.startswith(("claimSignature.", "algorithm.")):
-        return ("signature",)
-    if code in ("signingCredential.revoked", "signingCredential.ocsp.revoked"):
-        return ("signer_trust", "revocation")
-    if code == "signingCredential.invalid":
-        return ("signature", "signer_trust")
-    if code.startswith("signingCredential."):
-        return ("signer_trust",)
-    if code.startswith("ingredient."):
-        return ("ingredients",)
-    return ("integrity",)  # assertion., claim., manifest., general., and any code we do not know
-
-
 def checks(verdict: Verdict, v: Validation, ingredient_nodes: list[Ingredient], *, trust_source: str | None,
            trust_lists: list[str], signed_time: str | None, stopped: str | None = None) -> list[Check]:
     """The six checks of the report, from the codes (all three lists) and the ingredient tree.
@@ -435,8 +419,8 @@ def checks(verdict: Verdict, v: Validation, ingredient_nodes: list[Ingredient], 
     not_checked = f"Not checked: {stopped}" if stopped else None
     out: list[Check] = []
 
-    if bad := failing.get("integrity"):
-        out.append(Check("integrity", CheckStatus.FAIL, bad.explanation))
+    if failing.get("integrity"):
+        out.append(Check("integrity", CheckStatus.FAIL, _integrity_detail(fail)))
     elif _first(ok, *_HASH_MATCH):
         out.append(Check("integrity", CheckStatus.PASS, "The media is exactly what was signed."))
     else:
@@ -497,19 +481,28 @@ def checks(verdict: Verdict, v: Validation, ingredient_nodes: list[Ingredient], 
     return out
 
 
+def _integrity_detail(fail: list[ValidationCode]) -> str:
+    """What failed, in the words of the first failure about the media's bytes and of the first about a signed
+    statement (domain.checks.is_media_code), so the check's title and its sentence name the same thing."""
+    codes = [c for c in fail if "integrity" in checks_of_failure(c.code)]
+    media = next((c for c in codes if is_media_code(c.code)), None)
+    statement = next((c for c in codes if not is_media_code(c.code)), None)
+    return " ".join(c.explanation for c in (media, statement) if c is not None)
+
+
 def _ingredients_check(nodes: list[Ingredient], failed: ValidationCode | None, not_checked: str | None) -> Check:
-    total = count_ingredients(nodes)
-    broken = count_ingredients(nodes, bad_only=True)
+    total = count_sources(nodes)
+    broken = count_sources(nodes, bad_only=True)
     if broken:
         who = "Its source file" if total == 1 else f"{broken:,} of its {plural(total, 'source file')}"
-        what = _what_went_wrong(problem_ingredients(nodes))
+        what = _what_went_wrong(problem_sources(nodes))
         return Check("ingredients", CheckStatus.WARN, f"{who} {what} — {ingredient_problem_sentence(nodes)}")
     if failed:
         return Check("ingredients", CheckStatus.WARN, failed.explanation)
     if total == 0:
         return Check("ingredients", CheckStatus.UNKNOWN if not_checked else CheckStatus.NOT_APPLICABLE,
                      not_checked or "Made from no other recorded files.")
-    bare = sum(1 for n in _walk(nodes) if n.verdict is Verdict.NONE)
+    bare = sum(1 for n in walk(nodes) if n.verdict is Verdict.NONE)
     if bare == total:
         return Check("ingredients", CheckStatus.UNKNOWN,
                      "Its source file carries no Content Credentials of its own, so its history is unknown."
@@ -521,10 +514,6 @@ def _ingredients_check(nodes: list[Ingredient], failed: ValidationCode | None, n
     rest = "1 other carries none of its own" if bare == 1 else f"{bare:,} others carry none of their own"
     return Check("ingredients", CheckStatus.PASS,
                  f"The Content Credentials of {plural(total - bare, 'source file')} are intact; {rest}.")
-
-
-def _walk(nodes: list[Ingredient]) -> list[Ingredient]:
-    return [m for n in nodes for m in (n, *_walk(n.ingredients))]
 
 
 def empty_checks(reason: str) -> list[Check]:

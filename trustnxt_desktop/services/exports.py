@@ -14,25 +14,57 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..domain.cross_check import agreement_label
 from ..domain.display import device_name
 from ..domain.errors import TrustNXTError
 from ..domain.report import Capture, InspectionReport
+from ..domain.times import signing_time
+from .paths import documents_dir
+from .settings import Settings
 
 EVIDENCE_SCHEMA = "trustnxt.evidence-report/1"
 CSV_COLUMNS = ("file", "path", "sha256", "verdict", "summary", "signer", "signer_organisation", "trust_source",
-               "signed_at", "claim_generator", "device", "location", "taken_at", "capture_signed", "ai_generated",
-               "manifests", "failure_codes", "engine", "trust_lists")
+               "signed_at", "signed_at_basis", "claim_generator", "device", "location", "taken_at", "capture_signed", "ai_generated",
+               "manifests", "failure_codes", "engine", "trust_lists", "validators", "second_validator",
+               "second_verdict", "validators_differ_on")
 RENDER_TIMEOUT = 600.0
 
 
 class ExportError(TrustNXTError):
     """An export could not be written."""
+
+
+class ExportFolder:
+    """The folder export dialogs start in: the one the last export went to (kept in the settings as
+    `export_dir`), else the user's Documents folder, else their home; never the folder the program was
+    started from. Without `settings` nothing is remembered."""
+
+    def __init__(self, settings: Callable[[], Settings] | None = None,
+                 save: Callable[[Settings], None] | None = None) -> None:
+        self._settings, self._save = settings, save
+
+    def start(self) -> Path:
+        last = self._settings().export_dir if self._settings else ""
+        if last and Path(last).expanduser().is_dir():
+            return Path(last).expanduser()
+        return documents_dir()
+
+    def remember(self, target: Path) -> None:
+        """Remember the folder of a file the person chose to export to."""
+        if self._settings is None:
+            return
+        settings = self._settings()
+        folder = str(target.expanduser().absolute().parent)
+        if settings.export_dir != folder:
+            settings.export_dir = folder
+            if self._save is not None:
+                self._save(settings)
 
 
 def _device(c: Capture | None) -> str:
@@ -47,7 +79,10 @@ def _location(c: Capture | None) -> str:
 
 
 def csv_row(r: InspectionReport) -> dict[str, Any]:
-    """Signed capture data when there is some, else the file's unsigned EXIF (capture_signed says which)."""
+    """Signed capture data when there is some, else the file's unsigned EXIF (capture_signed says which).
+    `signed_at` is the signing time the app shows, `signed_at_basis` on whose word it rests
+    (domain.times: "vouched for by a timestamp authority", "as stated by the signer", …)."""
+    when = signing_time(r)
     capture = r.capture if r.capture and not r.capture.is_empty() else r.capture_unsigned
     signed = "" if capture is None or capture.is_empty() else ("yes" if capture.signed else "no (unsigned EXIF)")
     ai = "" if r.ai_generated is None else ("yes" if r.ai_generated else "no")
@@ -57,13 +92,23 @@ def csv_row(r: InspectionReport) -> dict[str, Any]:
         "signer": r.signer.common_name or "" if r.signer else "",
         "signer_organisation": r.signer.organisation or "" if r.signer else "",
         "trust_source": r.signer.trust_source or "" if r.signer else "",
-        "signed_at": r.signed_at or "", "claim_generator": r.claim_generator or "",
+        "signed_at": when.when if when else "", "signed_at_basis": when.marker if when else "",
+        "claim_generator": r.claim_generator or "",
         "device": _device(capture), "location": _location(capture), "taken_at": capture.taken_at or "" if capture else "",
         "capture_signed": signed, "ai_generated": ai, "manifests": r.manifests,
         "failure_codes": " ".join(r.validation.failure_codes()),
         "engine": " ".join(p for p in (r.engine.name, r.engine.version) if p),
         "trust_lists": "; ".join(r.engine.trust_lists),
+        **_second(r),
     }
+
+
+def _second(r: InspectionReport) -> dict[str, str]:
+    """The cross-check's columns: agree | differ | one only, the second validator, its verdict, the fields."""
+    c = r.cross_check
+    return {"validators": agreement_label(r), "second_validator": f"{c.engine} {c.version}" if c else "",
+            "second_verdict": c.verdict.value if c and c.verdict else "",
+            "validators_differ_on": " ".join(d.field for d in c.differences) if c else ""}
 
 
 def to_csv(reports: Sequence[InspectionReport]) -> str:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from ..domain.ai import disclosure
+from ..domain.cross_check import FIELDS, banner_line
 from ..domain.attribution import identity_line, identity_status_label, identity_who, training_rows, training_summary
-from ..domain.display import action_label, device_name, visible
+from ..domain.display import action_line, device_name, visible
+from ..domain.evidence import source_heading
+from ..domain.explain import explain_code
 from ..domain.history import empty_history_reason
 from ..domain.pictures import thumbnail_note
 from ..domain.report import Capture, Ingredient, InspectionReport
+from ..domain.sources import source_problems
+from ..domain.times import signing_time_text
 
 _MARK = {"pass": "✓", "fail": "✗", "warn": "!", "unknown": "?", "not_applicable": "-"}
 
@@ -47,6 +52,16 @@ def _attribution_lines(r: InspectionReport) -> list[str]:
     return lines
 
 
+def _cross_check_lines(r: InspectionReport) -> list[str]:
+    """That two validators agree, or each field where they differ with its sentence."""
+    if not (line := banner_line(r)):
+        return []
+    lines = [f"  validators: {line}"]
+    for d in r.cross_check.differences if r.cross_check else []:
+        lines.append(f"    {FIELDS.get(d.field, d.field)}: main “{d.primary}”, second “{d.second}” — {d.sentence}")
+    return lines
+
+
 def render(report: InspectionReport) -> str:
     """The report as lines of plain text. Names and every string from the file or its manifest are shown
     with their control, bidirectional and zero-width characters escaped (domain.display.visible), so a
@@ -54,12 +69,15 @@ def render(report: InspectionReport) -> str:
     exact."""
     r = report
     lines = [f"{r.file.name}: {r.verdict.value.upper()} — {r.summary}"]
+    lines += _cross_check_lines(r)
     if r.signer:
         s = r.signer
         trust = f", trusted via {s.trust_source}" if s.trust_source else ""
         lines.append(f"  signer: {s.common_name or '?'} (issuer {s.issuer or '?'}, {s.algorithm or '?'}{trust})")
-    if r.signed_at:
-        lines.append(f"  signed at: {r.signed_at}")
+        if s.organisation:
+            lines.append(f"  organisation: {s.organisation}")
+    if when := signing_time_text(r):
+        lines.append(f"  signed at: {when}")
     if r.claim_generator:
         lines.append(f"  made with: {r.claim_generator}")
     if r.authors:
@@ -68,7 +86,7 @@ def render(report: InspectionReport) -> str:
     lines += _capture_lines("capture (signed)", r.capture)
     lines += _capture_lines("capture (unsigned EXIF, anyone could have written it)", r.capture_unsigned)
     if r.actions:
-        lines.append("  history: " + ", ".join(action_label(a.action) for a in r.actions))
+        lines.append("  history: " + "; ".join(action_line(a.action, a.digital_source_type) for a in r.actions))
     elif r.manifests:
         lines.append(f"  history: none recorded — {empty_history_reason(r)}")
     if (ai := disclosure(r)).sentence:
@@ -85,5 +103,8 @@ def render(report: InspectionReport) -> str:
         lines.append("  checks: " + "  ".join(f"{_MARK[c.status.value]} {c.id}" for c in r.checks))
     for code in r.validation.failure:
         lines.append(f"  problem: {code.code}: {code.explanation}")
+    for p in source_problems(r):  # listed apart, as in the app's Evidence (domain.evidence)
+        where = source_heading(p.title, p.within)  # "In source file “A.jpg”"
+        lines += [f"  problem {where[:1].lower()}{where[1:]}: {code}: {explain_code(code)}" for code in p.codes]
     lines.append(f"  sha256: {r.file.sha256}" if r.file.sha256 else "  sha256: (unreadable)")
     return "\n".join(visible(line) for line in lines)  # each line is one line: a newline in a value is escaped

@@ -1,7 +1,8 @@
 """Verification log: every inspection, in an append-only, hash-chained sqlite file under the data root,
 whose head is anchored outside the file.
 
-Each entry stores its canonical JSON body {seq, time, sha256, file, verdict, engine, trust_lists},
+Each entry stores its canonical JSON body {seq, time, sha256, file, verdict, engine, trust_lists} (and, for a
+file the second validator also checked, `cross_check`: {engine, verdict, agrees, primary_verdict}),
 the hash of the entry before it and its own hash = sha256(previous hash + body). The `head` row holds
 the newest hash. `verify()` recomputes the chain and names the first entry that was edited, removed or
 moved.
@@ -45,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..domain.display import visible
 from ..domain.errors import IdentityError, KeyringUnavailableError, TrustNXTError
 from ..domain.report import InspectionReport
 from ..domain.secrets import SecretStore
@@ -113,11 +115,14 @@ class LogEntry:
     prev_hash: str
     hash: str
     incident: dict[str, Any] | None = None  # only on an entry whose verdict is INCIDENT
+    cross_check: dict[str, Any] | None = None  # the second validator's verdict and whether it agreed
 
     def body(self) -> dict[str, Any]:
         body = {k: getattr(self, k) for k in FIELDS}
         if self.incident is not None:
             body["incident"] = self.incident
+        if self.cross_check is not None:
+            body["cross_check"] = self.cross_check
         return body
 
 
@@ -152,6 +157,7 @@ class VerificationLog:
         self._anchor_lock = threading.Lock()  # one anchor update at a time
         self._pending = False  # entries appended since the last anchor update started
         self._checked = False  # the anchor was checked before this object's first append
+        self._check_ahead: threading.Thread | None = None  # that check, started early (check_ahead())
         self._wake = threading.Event()  # entries were appended
         self._stop = threading.Event()  # close() was called
         self._closing = False
@@ -253,6 +259,8 @@ class VerificationLog:
         self._closing = True
         self._stop.set()
         self._wake.set()
+        if self._check_ahead is not None:
+            self._check_ahead.join()
         if self._anchorer is not None:
             self._anchorer.join()
             self._anchorer = None
@@ -278,7 +286,10 @@ class VerificationLog:
             # Before the first entry goes in: a log that no longer matches its anchor is set aside now, so no
             # new inspection is written into it.
             self._checked = True
-            self._anchor_quietly(write=False)
+            if self._check_ahead is not None:
+                self._check_ahead.join()
+            else:
+                self._anchor_quietly(write=False)
         with self._lock:
             self._follow_newest()
             if self._writer is None:
@@ -291,10 +302,14 @@ class VerificationLog:
                 rows = []
                 for report in reports:
                     seq += 1
-                    body = {"seq": seq, "time": when, "sha256": report.file.sha256, "file": report.file.name,
+                    body = {"seq": seq, "time": when, "sha256": report.file.sha256,
+                            # the name as people see it: one that is not UTF-8 cannot be stored as text
+                            "file": visible(report.file.name),
                             "verdict": report.verdict.value,
                             "engine": " ".join(p for p in (report.engine.name, report.engine.version) if p),
                             "trust_lists": list(report.engine.trust_lists)}
+                    if (second := _cross_check(report)) is not None:
+                        body["cross_check"] = second
                     text = canonical(body)
                     digest = chain_hash(prev, text)
                     rows.append((seq, text, prev, digest))
@@ -312,6 +327,23 @@ class VerificationLog:
         return added
 
     # -- anchoring
+
+    def check_ahead(self) -> None:
+        """Start the check against the anchor that precedes this object's first entry now, in a thread of
+        its own, so that its keyring and signature work overlaps the inspection it will log; the first
+        append waits for it. Call it before the first append, from the thread that appends."""
+        if self._keyring is None or self._checked or self._check_ahead is not None:
+            return
+        self._check_ahead = threading.Thread(target=self._check_first, name="trustnxt-log-check", daemon=True)
+        self._check_ahead.start()
+
+    def _check_first(self) -> None:
+        self._anchor_quietly(write=False)
+        try:  # the key that signs the checkpoint after the first entries, loaded meanwhile too
+            if self._identities is not None and self._identities.exists():
+                self._signing = self._identities.load()
+        except (IdentityError, TrustNXTError, OSError, ValueError):
+            pass  # the checkpoint's own attempt loads it again and says what is wrong
 
     def _schedule_anchor(self) -> None:
         if self._keyring is None:
@@ -474,7 +506,8 @@ class VerificationLog:
             data = json.loads(body)
             data["seq"] = seq
             incident = data.get("incident") if isinstance(data.get("incident"), dict) else None
-            out.append(LogEntry(prev_hash=prev, hash=digest, incident=incident,
+            second = data.get("cross_check") if isinstance(data.get("cross_check"), dict) else None
+            out.append(LogEntry(prev_hash=prev, hash=digest, incident=incident, cross_check=second,
                                 **{k: data.get(k) for k in FIELDS}))  # type: ignore[arg-type]
         return out
 
@@ -615,11 +648,30 @@ class VerificationLog:
     def export_csv(self) -> str:
         buf = io.StringIO()
         writer = csv.writer(buf)
-        writer.writerow([*FIELDS, "prev_hash", "hash"])
+        writer.writerow([*FIELDS, "prev_hash", "hash", "second_validator"])
         for e in self.entries():
             writer.writerow([e.seq, e.time, e.sha256, e.file, e.verdict, e.engine, "; ".join(e.trust_lists),
-                             e.prev_hash, e.hash])
+                             e.prev_hash, e.hash, _second_cell(e.cross_check)])
         return buf.getvalue()
+
+
+def _cross_check(report: InspectionReport) -> dict[str, Any] | None:
+    """What the log keeps of the second validator's result: who, what it said, whether it agreed, and the
+    main validator's own verdict (the entry's `verdict` is the headline one, which may differ)."""
+    check = report.cross_check
+    if check is None:
+        return None
+    return {"engine": f"{check.engine} {check.version}".strip(), "ran": check.ran,
+            "verdict": check.verdict.value if check.verdict else None, "agrees": check.agrees,
+            "primary_verdict": check.primary_verdict.value if check.primary_verdict else None}
+
+
+def _second_cell(second: dict[str, Any] | None) -> str:
+    if not second:
+        return ""
+    if not second.get("ran"):
+        return f"{second.get('engine')}: did not run"
+    return f"{second.get('engine')}: {second.get('verdict')}, {'agrees' if second.get('agrees') else 'differs'}"
 
 
 def _publish(staged: Path, final: Path) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,13 +28,21 @@ from ..domain.display import plural
 from ..domain.report import InspectionReport
 from ..services.backend import Backend
 from ..services.batch import inspect_batch
-from ..services.exports import write_csv, write_json
+from ..services.exports import ExportFolder, write_csv, write_json
 from ..services.files import expand
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .pdf_report import export_pdf
 from .report_table import FILTERS, REPORT_ROLE, ReportFilter, ReportTableModel
 from .report_view import ReportView
+from .save_dialog import ask_export_path
 from .tasks import TaskOwner
+
+
+def _expand_with_identity(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The files to open (folders walked, services.files.expand) and each one's identity: its real path,
+    so the same file reached by another spelling or through a link is recognised (runs in a worker)."""
+    found = [f.path for f in expand(paths)]
+    return found, [os.path.normcase(os.path.realpath(p)) for p in found]
 
 
 class InspectView(ForwardsDrops, QWidget):
@@ -44,9 +52,11 @@ class InspectView(ForwardsDrops, QWidget):
     trust_settings_requested = Signal()  # the trust hint's link
 
     def __init__(self, backend: Callable[[], Backend], jobs: int, on_error: Callable[[str], None],
-                 parent: QWidget | None = None, root: Path | None = None) -> None:
+                 parent: QWidget | None = None, root: Path | None = None,
+                 export_folder: ExportFolder | None = None) -> None:
         super().__init__(parent)
         self._root = root  # for the trust-list snapshots named on the PDF report's cover
+        self.export_folder = export_folder or ExportFolder()
         self._backend = backend
         self._jobs = jobs
         self._tasks = TaskOwner(on_error)
@@ -71,10 +81,20 @@ class InspectView(ForwardsDrops, QWidget):
         for key, text in FILTERS.items():
             self.filter_choice.addItem(text, key)
         self.filter_choice.setAccessibleName("Show")
+        # As wide as "All files" needs, not as its longest choice (the list opens wide enough): the room
+        # goes to the search field.
+        self.filter_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.filter_choice.setMinimumContentsLength(16)
+        self.filter_choice.view().setMinimumWidth(self.filter_choice.view().sizeHintForColumn(0) + 24)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search names, signers, devices…")
+        # Short enough to show whole in a crowded bar; the tooltip says what it searches.
+        self.search.setPlaceholderText("Search…")
+        self.search.setToolTip("Shows only the files with this text in any column: name, verdict, signer, trust "
+                               "source, signing time, device, place, SHA-256…")
         self.search.setAccessibleName("Search")
         self.search.setClearButtonEnabled(True)
+        # Never narrower than its placeholder (plus the clear button): a cut-off hint reads as a typo.
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(self.search.placeholderText()) + 40)
         self.count_label = QLabel()
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Inspection progress")
@@ -95,7 +115,7 @@ class InspectView(ForwardsDrops, QWidget):
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((240, 200, 170, 190, 130, 120, 150, 40, 75)):
+        for column, width in enumerate((240, 200, 170, 190, 320, 120, 150, 40, 90, 75)):
             self.table.setColumnWidth(column, width)
         self.table.setAccessibleName("Inspected files")
         self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show(current))
@@ -161,17 +181,19 @@ class InspectView(ForwardsDrops, QWidget):
         self._tasks.spawn(self.open_paths_async(paths))
 
     async def open_paths_async(self, paths: list[Path]) -> list[InspectionReport]:
-        found = await asyncio.to_thread(expand, paths)
-        first = self.model.add([f.path for f in found])
-        if found:  # what was just opened is what the person wants to read: its first file becomes current
-            shown = self.proxy.mapFromSource(self.model.index(first, 0))
+        found, keys = await asyncio.to_thread(_expand_with_identity, paths)
+        # A file opened again keeps its one row and is checked again: the fresh result replaces the old.
+        rows = self.model.place(found, keys)
+        if rows:  # what was just opened is what the person wants to read: its first file becomes current
+            shown = self.proxy.mapFromSource(self.model.index(rows[0], 0))
             if shown.isValid():
                 self.select_row(shown.row())
+                self._show(shown)  # "Checking…", also when that row was already the current one
                 self.table.scrollTo(shown)
         if self._active_batches == 0:
             self.progress.setRange(0, 0)
             self.progress.setValue(0)
-        self.progress.setMaximum(self.progress.maximum() + len(found))  # batches dropped meanwhile add up
+        self.progress.setMaximum(self.progress.maximum() + len(rows))  # batches dropped meanwhile add up
         self._active_batches += 1
         self._update_busy()
 
@@ -185,14 +207,13 @@ class InspectView(ForwardsDrops, QWidget):
             if current.isValid() and self.proxy.mapToSource(current).row() == row:
                 self._show(current)
 
-        rows = list(range(first, first + len(found)))
         try:
             # The local engine takes the whole batch at once (files queued ahead on each isolated worker).
             reports = await inspect_batch(self._backend(), [self.model.paths[r] for r in rows], self._jobs,
                                           lambda i, _path, report: landed(i, rows[i], report))
             return [r for r in reports if r is not None]
         finally:
-            if self.model.rowCount() >= first + len(rows):  # not cleared meanwhile
+            if rows and self.model.rowCount() > max(rows):  # not cleared meanwhile
                 self.model.mark_stopped(rows)
             self._active_batches -= 1
             self._update_busy()
@@ -213,9 +234,10 @@ class InspectView(ForwardsDrops, QWidget):
     # -- evidence -------------------------------------------------------------------------------
     def export(self, kind: str) -> None:
         filters = {"pdf": "PDF report (*.pdf)", "csv": "CSV table (*.csv)", "json": "JSON (*.json)"}
-        name, _ = QFileDialog.getSaveFileName(self, "Export the files shown", f"inspection-report.{kind}", filters[kind])
-        if name:
-            self._tasks.spawn(self.export_async(kind, Path(name)))
+        target = ask_export_path(self, "Export the files shown", f"inspection-report.{kind}", filters[kind],
+                                 self.export_folder)
+        if target:
+            self._tasks.spawn(self.export_async(kind, target))
 
     async def export_async(self, kind: str, target: Path) -> Path:
         reports = self.visible_reports()

@@ -26,10 +26,16 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPageLayout, Q
 
 from .. import APP_NAME
 from ..domain.ai import disclosure
+from ..domain.cross_check import banner_line, side_by_side
 from ..domain.explain import fetched_from, signer_trust_words
 from ..domain.attribution import (identity_detail, identity_status_label, identity_type_label, identity_who,
                                   short_issuer, training_rows, training_summary)
+from ..domain.checks import check_title
 from ..domain.display import action_label, device_name, plural, relationship_label, source_type_label, visible
+from ..domain.evidence import NOTES, PROBLEMS, evidence_groups, source_heading
+from ..domain.explain import explain_code
+from ..domain.sources import made_from_title, source_problems
+from ..domain.times import signing_time, time_text
 from ..domain.errors import TrustNXTError
 from ..domain.history import empty_history_reason
 from ..domain.pictures import thumbnail_note
@@ -38,7 +44,7 @@ from ..services.exports import EvidenceRequest, evidence_request
 from ..services.previews import file_preview, manifest_picture
 from .images import image_from_bytes
 from .pdf_pages import PAGE, ROW, SECTION, PageLayout
-from .theme import CHECK_NAMES, CHECK_STATUS, VERDICTS
+from .theme import CHECK_STATUS, VERDICTS
 
 DPI = 300
 THUMB_EDGE = 480  # pixels of the extracted preview
@@ -146,8 +152,6 @@ def _attribution_sections(r: InspectionReport) -> list[str]:
     for a in r.identity:
         rows = [("Named", f"<b>{_e(identity_who(a))}</b>"),
                 ("Status", f"<b>{_e(identity_status_label(a.status))}</b> — {_e(a.status_detail)}")]
-        if a.signer and a.signer.issuer:
-            rows.append(("Certificate issuer", _e(a.signer.issuer)))
         if a.issuer:  # a did:jwk is a whole key: shortened, as in the app (the JSON export keeps it whole)
             rows.append(("Accounts verified by", _e(short_issuer(a.issuer))))
         rows += [(identity_type_label(v.type), _e(identity_detail(v))) for v in a.verified_identities]
@@ -193,10 +197,12 @@ def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
         checks = [
             f'<tr><td width="4%" style="color:{CHECK_STATUS[c.status][1]}; font-weight:bold;">'
             f"{_MARK[CHECK_STATUS[c.status][0]]}</td>"
-            f'<td width="24%">{_quote(CHECK_NAMES.get(c.id, c.id))}</td>'
+            f'<td width="24%">{_quote(check_title(c, r))}</td>'
             f'<td width="14%" style="color:{CHECK_STATUS[c.status][1]}">{_quote(c.status.value.replace("_", " "))}</td>'
             f"<td>{_e(c.detail)}</td></tr>" for c in r.checks]
         parts.append(_section("Checks", _table(checks)))
+    if r.cross_check is not None:
+        parts.append(_section("Two validators", _validators(r)))
     if r.signer:
         s = r.signer
         trust = (f'<b style="color:{VERDICTS[Verdict.TRUSTED].colour}">{_quote(s.trust_source)}</b>'
@@ -204,7 +210,7 @@ def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
         parts.append(_section("Signer", _rows([
             ("Signed by", f"<b>{_e(s.common_name)}</b>"), ("Organisation", _e(s.organisation)),
             ("Issuer", _e(s.issuer)), ("Algorithm", _e(s.algorithm)), ("Serial", _e(s.serial)),
-            ("Trusted via", trust), ("Signed at", _e(r.signed_at)), ("Made with", _e(r.claim_generator)),
+            ("Trusted via", trust), ("Signed at", _signed_at(r)), ("Made with", _e(r.claim_generator)),
         ] + ([("Author", _e(", ".join(a.name for a in r.authors)) + f' <span style="color:{_MUTED}">(as the '
                "signer states it)</span>")] if r.authors else []))))
     parts += _attribution_sections(r)
@@ -219,34 +225,85 @@ def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
                        "could have written it)</span></p>" + _rows(unsigned))
         parts.append(_section("Capture", blocks))
     if r.actions or r.ai_generated is not None:
-        actions = [f'<tr><td width="30%">{_e(action_label(a.action))}</td><td width="22%">{_e(a.when)}</td>'
-                   f'<td width="22%">{_e(a.software_agent)}</td><td>{_e(source_type_label(a.digital_source_type))}</td></tr>'
+        # A time is never wrapped inside itself ("…17:39:52+0 / 0:00"): its cell grows instead.
+        actions = [f'<tr><td width="28%">{_e(action_label(a.action))}</td>'
+                   f'<td width="26%" style="white-space:nowrap; font-size:7.5pt;">{_e(time_text(a.when or ""))}</td>'
+                   f'<td width="20%">{_e(a.software_agent)}</td><td>{_e(source_type_label(a.digital_source_type))}</td></tr>'
                    for a in r.actions]
         said = disclosure(r)
         ai = (f'<b style="color:#c62828">{_quote(said.label)}</b> — {_quote(said.sentence)}'
               if said.sentence else {True: "yes", False: "no", None: "unknown"}[said.generated])
-        header = (f'<tr style="color:{_MUTED}"><td width="30%">What happened</td><td width="22%">When</td>'
-                  '<td width="22%">Software</td><td>Source type</td></tr>')
+        header = (f'<tr style="color:{_MUTED}"><td width="28%">What happened</td><td width="26%">When</td>'
+                  '<td width="20%">Software</td><td>Source type</td></tr>')
         listed = _table(actions, header) if actions else f"<p>{_e(empty_history_reason(r))}</p>"
         parts.append(_section("History", f"<p>AI: {ai}</p>{listed}"))
     if r.ingredients:
-        parts.append(_section("Made from", _table(_ingredient_rows(r.ingredients))))
+        parts.append(_section(made_from_title(r), _table(_ingredient_rows(r.ingredients))))
     if r.remote_url:
         fetched = r.verdict in (Verdict.TRUSTED, Verdict.VALID, Verdict.INVALID)
         where = fetched_from(r.remote_url) if fetched else f"Stored at {r.remote_url}; not fetched."
         parts.append(_section("Remote Content Credentials", f"<p>{_quote(where)}</p>"))
-    codes = [(c, "failure") for c in r.validation.failure] + [(c, "warning") for c in r.validation.warning]
-    if codes or r.error:
-        problems = [f'<tr><td width="32%" style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">'
-                    f'{_quote(c.code)}</td><td width="10%" style="color:{"#c62828" if kind == "failure" else "#ef6c00"}">'
-                    f"{kind}</td><td>{_e(c.explanation)}</td></tr>" for c, kind in codes]
-        error = f"<p>{_e(r.error)}</p>" + (ROW if problems else "") if r.error else ""
-        parts.append(_section("Problems found", error + _table(problems)))
+    parts += _evidence_sections(r)
     engine = " ".join(p for p in (r.engine.name, r.engine.version) if p)
     lists = ", ".join(r.engine.trust_lists) or "none"
     parts.append(f'{SECTION}<p style="color:{_MUTED}; font-size:7.5pt; margin-top:0;">Checked by {_quote(engine)} · '
                  f"trust sources: {_quote(lists)}</p>")
     return "".join(parts)
+
+
+def _signed_at(r: InspectionReport) -> str:
+    """The signing time and on whose word it rests (domain.times), the time never wrapped."""
+    found = signing_time(r)
+    if found is None:
+        return _e(None)
+    return (f'<table cellspacing="0" cellpadding="0"><tr><td style="white-space:nowrap;">{_quote(time_text(found.when))}'
+            f'</td><td>&nbsp;({_quote(found.marker)})</td></tr></table>')
+
+
+def _code_rows(codes: Sequence[tuple[str, str]], colour: str, indent: int = 0) -> list[str]:
+    """(code, explanation) rows: the code in monospace, its meaning beside it."""
+    pad = f"padding-left:{_px(indent)}px; " if indent else ""
+    return [f'<tr><td width="36%" style="{pad}font-family:DejaVu Sans Mono, monospace; font-size:7.5pt; color:{colour}">'
+            f"{_quote(code)}</td><td>{_e(explanation)}</td></tr>" for code, explanation in codes]
+
+
+def _evidence_sections(r: InspectionReport) -> list[str]:
+    """Problems (failure codes, then each source file whose credentials failed, with its codes) and notes
+    (informational codes: not problems), grouped as the app's Evidence tab groups them (domain.evidence)."""
+    groups = {g.title: g.codes for g in evidence_groups(r)}
+    rows = _code_rows([(c.code, c.explanation) for c in groups[PROBLEMS]], "#c62828")
+    for p in source_problems(r):  # a source file's name and its codes: one unit, never split across pages
+        rows.append(f'<tr><td colspan="2"><b>{_quote(source_heading(p.title, p.within))}</b> '
+                    f"{_badge(p.verdict, 7)}</td></tr>"
+                    + "".join(_code_rows([(c, explain_code(c)) for c in p.codes], "#c62828", indent=4)))
+    parts = []
+    if rows or r.error:
+        error = f"<p>{_e(r.error)}</p>" + (ROW if rows else "") if r.error else ""
+        parts.append(_section("Problems found", error + _table(rows)))
+    if groups[NOTES]:
+        notes = _code_rows([(c.code, c.explanation) for c in groups[NOTES]], "#ef6c00")
+        parts.append(_section("Notes (not problems)", _table(notes)))
+    return parts
+
+
+def _validators(r: InspectionReport) -> str:
+    """The cross-check: whether the two validators agree, their findings side by side, what each
+    difference means and how the verdict was chosen (domain.cross_check)."""
+    check = r.cross_check
+    assert check is not None
+    line = f"<p><b>{_quote(banner_line(r))}</b></p>"
+    rows = side_by_side(r)
+    if not rows:
+        return line
+    header = (f'<tr style="color:{_MUTED}"><td width="28%"></td><td width="36%">Main validator (c2pa-rs)</td>'
+              f"<td>Second validator ({_quote(f'{check.engine} {check.version}')})</td></tr>")
+    cells = [f'<tr><td width="28%" style="color:{_MUTED}">{_quote(label)}{"" if same else " ≠"}</td>'
+             f'<td width="36%">{"" if same else "<b>"}{_e(mine)}{"" if same else "</b>"}</td>'
+             f'<td>{"" if same else "<b>"}{_e(theirs)}{"" if same else "</b>"}</td></tr>'
+             for label, mine, theirs, same in rows]
+    notes = [d.sentence for d in check.differences] + ([check.rule_detail] if check.rule_detail else [])
+    said = "".join(f"<p>• {_quote(n)}</p>" for n in notes)
+    return line + _table(cells, header) + (ROW + said if said else "")
 
 
 def _list_source(t: dict[str, str]) -> str:
@@ -261,15 +318,18 @@ def _cover(request: EvidenceRequest) -> str:
     counts = {v: sum(1 for r in reports if r.verdict is v) for v in Verdict}
     when = request.generated_at or dt.datetime.now().astimezone().isoformat(timespec="seconds")
     engines = sorted({" ".join(p for p in (r.engine.name, r.engine.version) if p) for r in reports}) or ["—"]
+    engines += sorted({f"second, independent validator: {r.cross_check.engine} {r.cross_check.version}"
+                       for r in reports if r.cross_check is not None and r.cross_check.ran})
     summary = [f'<tr><td width="22%">{_badge(v)}</td><td width="8%" align="right"><b>{n}</b></td>'
                f'<td style="color:{_MUTED}">{_quote(VERDICTS[v].title)}</td></tr>' for v, n in counts.items() if n]
     if request.trust_lists:
-        lists = [f'<tr><td width="40%">{_quote(t["name"])}</td>'
-                 f'<td width="24%" style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">{_quote(t["sha256"][:16])}…</td>'
-                 f'<td style="font-size:7.5pt; color:{_MUTED}">{_quote(_list_source(t))}</td></tr>'
+        # The whole SHA-256 of each list: a reader can compare it with the published file.
+        lists = [f'<tr><td width="30%">{_quote(t["name"])}</td>'
+                 f'<td><span style="font-family:DejaVu Sans Mono, monospace; font-size:7pt;">{_quote(t["sha256"])}'
+                 f'</span><br/><span style="font-size:7.5pt; color:{_MUTED}">{_quote(_list_source(t))}</span></td></tr>'
                  for t in request.trust_lists]
-        lists_table = _table(lists, f'<tr style="color:{_MUTED}"><td width="40%">Trust list snapshot</td>'
-                                    '<td width="24%">SHA-256</td><td>Source</td></tr>')
+        lists_table = _table(lists, f'<tr style="color:{_MUTED}"><td width="30%">Trust list snapshot</td>'
+                                    '<td>SHA-256 and source</td></tr>')
     else:
         used = sorted({n for r in reports for n in r.engine.trust_lists})
         lists_table = (f"<p>{_quote(', '.join(used))}</p>" if used else

@@ -7,8 +7,10 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 
 from ..domain.ai import disclosure
+from ..domain.cross_check import agreement_label, differs
 from ..domain.display import device_name, visible
 from ..domain.report import InspectionReport, Verdict
+from ..domain.times import signing_time_text
 from .icons import badge, verdict_icon
 from .plain_text import tip
 from .table_model import INDEX, ColumnsModel
@@ -17,8 +19,10 @@ from .theme import VERDICTS
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 REPORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
-COLUMNS = ("File", "Verdict", "Signer", "Trust source", "Signed at", "Device", "Location", "AI", "Manifests",
-           "SHA-256")
+COLUMNS = ("File", "Verdict", "Signer", "Trust source", "Signed at", "Device", "Location", "AI", "Validators",
+           "Manifests", "SHA-256")
+_MANIFESTS = COLUMNS.index("Manifests")
+_SIGNED_AT = COLUMNS.index("Signed at")
 # Verdicts sorted by how much attention they need: problems first.
 _SEVERITY = {Verdict.INVALID: 0, Verdict.ERROR: 1, Verdict.UNVERIFIED: 2, Verdict.VALID: 3, Verdict.TRUSTED: 4,
              Verdict.NONE: 5, Verdict.UNSUPPORTED: 6}
@@ -30,6 +34,7 @@ FILTERS: dict[str, str] = {
     "trusted": "Only trusted",
     "untrusted": "Intact but signer not trusted",
     "none": "Only without credentials",
+    "disagree": "Only where the validators disagree",
 }
 
 
@@ -43,10 +48,11 @@ def _cell(report: InspectionReport | None, column: int, stopped: bool = False) -
         VERDICTS[r.verdict].title,
         r.signer.common_name if r.signer and r.signer.common_name else "",
         r.signer.trust_source if r.signer and r.signer.trust_source else "",
-        (r.signed_at or "")[:19].replace("T", " "),
+        signing_time_text(r),  # with its marker: a timestamp authority's time, or the signer's own
         device_name(capture.make, capture.model) if capture else "",
         f"{capture.gps.lat:.5f}, {capture.gps.lon:.5f}" if capture and capture.gps else "",
         disclosure(r).label,
+        agreement_label(r),  # the second, independent validator: agree | differ | one only
         str(r.manifests) if r.manifests else "",
         r.file.sha256,
     )
@@ -61,6 +67,7 @@ class ReportTableModel(ColumnsModel):
         self.paths: list[Path] = []
         self.reports: list[InspectionReport | None] = []
         self.stopped: set[int] = set()
+        self._rows: dict[str, int] = {}  # a placed file's identity -> its row
 
     def row_total(self) -> int:
         return len(self.paths)
@@ -77,12 +84,14 @@ class ReportTableModel(ColumnsModel):
         if role == SORT_ROLE:
             if column == 1:
                 return _SEVERITY[report.verdict] if report else 99
-            if column == 8:
+            if column == _MANIFESTS:
                 return report.manifests if report else -1
             return (_cell(report, column) if report or column else self.paths[row].name).lower()
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             return verdict_icon(report.verdict, 24) if report else badge("question", "#9e9e9e", 24)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if report and column == _SIGNED_AT and (when := signing_time_text(report)):
+                return tip(when)  # whole, should the column be too narrow for its marker
             return tip(report.summary if report else str(self.paths[row]))
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
             return visible(f"{self.paths[row].name}: {VERDICTS[report.verdict].title if report else 'checking'}")
@@ -97,6 +106,29 @@ class ReportTableModel(ColumnsModel):
             self.endInsertRows()
         return first
 
+    def place(self, paths: list[Path], keys: list[str]) -> list[int]:
+        """The rows for files being opened, one per file (`keys`: each file's identity, e.g. its real path).
+        A file already listed keeps its row, emptied to be checked again: the fresh result replaces the old
+        one, and the table, the CSV and the PDF never list a file twice. New files are appended."""
+        rows: list[int] = []
+        placed: set[int] = set()
+        new: list[Path] = []
+        for path, key in zip(paths, keys):
+            row = self._rows.get(key)
+            if row is None:
+                row = self._rows[key] = len(self.paths) + len(new)
+                new.append(path)
+            elif row in placed:
+                continue  # the same file twice in one opening
+            else:
+                self.reports[row] = None
+                self.stopped.discard(row)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            rows.append(row)
+            placed.add(row)
+        self.add(new)
+        return rows
+
     def set_report(self, row: int, report: InspectionReport) -> None:
         self.reports[row] = report
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
@@ -109,7 +141,7 @@ class ReportTableModel(ColumnsModel):
 
     def clear(self) -> None:
         self.beginResetModel()
-        self.paths, self.reports, self.stopped = [], [], set()
+        self.paths, self.reports, self.stopped, self._rows = [], [], set(), {}
         self.endResetModel()
 
 
@@ -140,6 +172,7 @@ class ReportFilter(QSortFilterProxyModel):
                 "trusted": report.verdict is Verdict.TRUSTED,
                 "untrusted": report.verdict is Verdict.VALID,
                 "none": report.verdict is Verdict.NONE,
+                "disagree": differs(report),
             }[self.preset]
             if not keep:
                 return False

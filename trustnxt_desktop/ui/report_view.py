@@ -25,8 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.ai import AiKind, disclosure
+from ..domain.cross_check import FIELDS, banner_line, differs, second_name, side_by_side
 from ..domain.explain import explain_code, fetched_from, signer_trust_words
-from ..domain.display import action_label, device_name, plural, relationship_label, source_type_label, visible
+from ..domain.checks import check_title
+from ..domain.display import action_label, action_line, device_name, relationship_label, source_type_label, visible
+from ..domain.evidence import PASSED, PROBLEMS, evidence_groups, evidence_title, source_heading
+from ..domain.sources import made_from_title, source_problems
+from ..domain.times import signing_time, time_text
 from ..domain.report import Author, Capture, IdentityAssertion, Ingredient, InspectionReport, Verdict
 from ..domain.attribution import (identity_handle, identity_status_label, identity_type_label, identity_who,
                                   short_issuer, training_rows, training_summary)
@@ -37,7 +42,7 @@ from .icons import check_icon, verdict_icon
 from .plain_text import tip
 from .images import image_from_bytes
 from .tasks import TaskOwner
-from .theme import CHECK_NAMES, VERDICTS
+from .theme import VERDICTS
 
 PICTURE_EDGE = 220
 MAP_URL = "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=16/{lat:.6f}/{lon:.6f}"
@@ -109,8 +114,6 @@ def identity_rows(a: IdentityAssertion) -> list[tuple[str, str]]:
     """Who a CAWG identity assertion names, which accounts were verified and by whom, and its status."""
     rows = [("Named", f"<b>{_esc(identity_who(a))}</b>"),
             ("Status", f"<b>{_esc(identity_status_label(a.status).capitalize())}</b> — {_esc(a.status_detail)}")]
-    if a.signer and a.signer.issuer:
-        rows.append(("Certificate issuer", _esc(a.signer.issuer)))
     if a.issuer:
         rows.append(("Accounts verified by",  # the title is a tooltip: plain text (tip), then quoted for the attribute
                      f"<span title='{html.escape(tip(a.issuer))}'>{_esc(short_issuer(a.issuer))}</span>"))
@@ -139,6 +142,12 @@ class Banner(QFrame):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # it quotes names from the file: never markup
+        # Whether two independent validators agree, or where they differ (domain.cross_check).
+        self.validators = QLabel()
+        self.validators.setObjectName("validatorsLine")
+        self.validators.setWordWrap(True)
+        self.validators.setTextFormat(Qt.TextFormat.PlainText)
+        self.validators.setAccessibleName("Validators")
         self.meta = QLabel()
         self.meta.setWordWrap(True)
         font = self.title.font()
@@ -146,7 +155,7 @@ class Banner(QFrame):
         font.setBold(True)
         self.title.setFont(font)
         text = QVBoxLayout()
-        for w in (self.title, self.summary, self.meta):
+        for w in (self.title, self.summary, self.validators, self.meta):
             text.addWidget(w)
         row = QHBoxLayout(self)
         row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
@@ -160,6 +169,12 @@ class Banner(QFrame):
         self.icon.setPixmap(verdict_icon(report.verdict).pixmap(64, 64))
         self.title.setText(style.title)
         self.summary.setText(visible(report.summary))
+        line = banner_line(report)
+        self.validators.setText(visible(line))
+        self.validators.setVisible(bool(line))
+        # A disagreement is boxed and bold: the one line a reader must not miss after the verdict.
+        self.validators.setStyleSheet("#validatorsLine { font-weight: bold; background: rgba(0, 0, 0, 0.28);"
+                                      " border-radius: 6px; padding: 4px 8px; }" if differs(report) else "")
         engine = f"{report.engine.name} · {report.engine.version}"
         lists = ", ".join(report.engine.trust_lists) or "no trust lists loaded"
         snapshots = report.engine.trust_snapshots
@@ -245,9 +260,8 @@ class ReportView(QWidget):
         self._fill_evidence(report)
         self.raw.setPlainText(json.dumps(report.raw, indent=2, ensure_ascii=False) if report.raw else
                               "This file has no manifest store.")
-        self.tabs.setTabText(2, f"Made from ({len(report.ingredients)})")
-        problems = len(report.validation.failure)
-        self.tabs.setTabText(3, f"Evidence ({plural(problems, 'problem')})")
+        self.tabs.setTabText(2, made_from_title(report))
+        self.tabs.setTabText(3, evidence_title(report))
 
     def _clear_overview(self) -> None:
         # A fresh page replaces the old one; QScrollArea deletes the old page itself, on the GUI thread.
@@ -291,6 +305,9 @@ class ReportView(QWidget):
         if r.verdict in (Verdict.TRUSTED, Verdict.VALID, Verdict.INVALID):
             add(_section("Checks"))
             add(self._checks(r))
+        if r.cross_check is not None:
+            add(_section("Two validators"))
+            add(self._validators(r))
         add(_section("File"))
         add(_rows([("Name", _esc(r.file.name)), ("Type", _esc(r.file.media_type or "unknown")),
                    ("Size", f"{r.file.size:,} bytes"), ("SHA-256", f"<code>{_esc(r.file.sha256)}</code>"),
@@ -321,17 +338,8 @@ class ReportView(QWidget):
             if s.organisation:
                 rows.append(("Organisation", _esc(s.organisation)))
             rows.append(("Certificate issuer", _esc(s.issuer or "unknown")))
-            stamped = r.check("timestamp")
-            claimed = next((a.when for a in r.actions if a.when), None)
-            if r.signed_at:
-                when = r.signed_at
-                if stamped is not None and stamped.status.value == "pass":
-                    when += " (vouched for by a timestamp authority)"
-            elif claimed:
-                when = f"{claimed} (the signer's own record; no timestamp authority vouches for it)"
-            else:
-                when = "not stated"
-            rows.append(("Signed at", _esc(when)))
+            when = signing_time(r)
+            rows.append(("Signed at", _esc(when.text() if when else "not stated")))
             if r.claim_generator:
                 rows.append(("Made with", _esc(r.claim_generator)))
             add(_section("Who signed"))
@@ -359,8 +367,7 @@ class ReportView(QWidget):
             add(_section("History"))
             lines = []
             for a in r.actions:
-                extra = source_type_label(a.digital_source_type)
-                lines.append(f"• {_esc(action_label(a.action))}" + (f" — {_esc(extra)}" if extra else ""))
+                lines.append(f"• {_esc(action_line(a.action, a.digital_source_type))}")
             history = _html("<br>".join(lines))
             history.setWordWrap(True)
             add(history)
@@ -384,15 +391,63 @@ class ReportView(QWidget):
         for row, check in enumerate(r.checks):
             icon = QLabel()
             icon.setPixmap(check_icon(check.status).pixmap(20, 20))
-            name = _html(f"<b>{_esc(CHECK_NAMES.get(check.id, check.id))}</b>")
+            title = check_title(check, r)
+            name = _html(f"<b>{_esc(title)}</b>")
             detail = _html(_esc(check.detail))
             detail.setWordWrap(True)
-            name.setAccessibleName(f"{CHECK_NAMES.get(check.id, check.id)}: {check.status.value}")
+            name.setAccessibleName(f"{title}: {check.status.value}")
             grid.addWidget(icon, row, 0)
             grid.addWidget(name, row, 1)
             grid.addWidget(detail, row, 2)
         grid.setColumnStretch(2, 1)
         return checks
+
+    def _validators(self, r: InspectionReport) -> QWidget:
+        """The cross-check side by side: each field as the main and the second validator see it (a
+        difference marked), then what each difference means and how the verdict was chosen."""
+        check = r.cross_check
+        assert check is not None
+        box = QWidget()
+        box.setObjectName("validatorsDetails")
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        rows = side_by_side(r)
+        if not rows:
+            note = _html(_esc(banner_line(r)))
+            note.setWordWrap(True)
+            column.addWidget(note)
+            return box
+        grid = QGridLayout()
+        grid.setColumnMinimumWidth(0, 230)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        headers = ("", "Main validator (c2pa-rs)", f"Second validator ({check.engine} {check.version})")
+        for col, text in enumerate(headers):
+            grid.addWidget(_html(f"<b>{_esc(text)}</b>"), 0, col)
+        for row, (label, mine, theirs, same) in enumerate(rows, start=1):
+            mark = "" if same else " <span style='color:#c62828'>≠</span>"
+            weight = ("", "") if same else ("<b>", "</b>")
+            cells = (f"<span style='color:palette(mid)'>{_esc(label)}</span>{mark}",
+                     f"{weight[0]}{_esc(mine)}{weight[1]}", f"{weight[0]}{_esc(theirs)}{weight[1]}")
+            for col, text in enumerate(cells):
+                cell = _html(text)
+                cell.setWordWrap(True)
+                cell.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                cell.setAccessibleName(f"{label}, {headers[col] or 'field'}" + ("" if same else ", differs"))
+                grid.addWidget(cell, row, col, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(grid)
+        sentences = [d.sentence for d in check.differences] + ([check.rule_detail] if check.rule_detail else [])
+        if sentences:
+            text = _html("<br>".join(f"• {_esc(t)}" for t in sentences))
+            text.setObjectName("validatorsDifferences")
+            text.setWordWrap(True)
+            text.setAccessibleName("Where the validators differ")
+            column.addWidget(text)
+        else:
+            text = _html(_esc(f"The main validator and {second_name(check)} agree on every point compared."))
+            text.setWordWrap(True)
+            column.addWidget(text)
+        return box
 
     def _picture_box(self, column: QVBoxLayout, caption: str) -> QLabel:
         frame = QWidget()
@@ -425,14 +480,21 @@ class ReportView(QWidget):
         self.history_note.setText(reason or "")
         self.history_page.setCurrentWidget(self.history_note if reason else self.history)
         for a in r.actions:
-            item = QTreeWidgetItem([visible(t) for t in (action_label(a.action), a.when or "", a.software_agent or "",
+            item = QTreeWidgetItem([visible(t) for t in (action_label(a.action), time_text(a.when or ""),
+                                                         a.software_agent or "",
                                                          source_type_label(a.digital_source_type) or "")])
             item.setToolTip(0, tip(a.action))
             if a.description:
                 item.setToolTip(2, tip(a.description))
             self.history.addTopLevelItem(item)
-        for i in range(4):
+        # As wide as their contents, and never narrower than a typical value: an empty When or With column
+        # squeezed to its header would hide the next file's values until someone drags it wider.
+        metrics = self.history.fontMetrics()
+        typical = ("Opened an existing file", "0000-00-00 00:00:00+00:00", "TrustNXT Desktop 0.0.0", "")
+        for i, sample in enumerate(typical):
             self.history.resizeColumnToContents(i)
+            if sample:
+                self.history.setColumnWidth(i, max(self.history.columnWidth(i), metrics.horizontalAdvance(sample) + 24))
 
     def _fill_ingredients(self, r: InspectionReport) -> None:
         self.ingredients.clear()
@@ -470,18 +532,64 @@ class ReportView(QWidget):
 
     def _fill_evidence(self, r: InspectionReport) -> None:
         self.evidence.clear()
-        for title, codes in (("Problems", r.validation.failure), ("Notes", r.validation.warning),
-                             ("Passed", r.validation.success)):
-            group = QTreeWidgetItem([f"{title} ({len(codes)})"])
+        for found in evidence_groups(r):  # one classification for the app, the CLI and the PDF
+            group = QTreeWidgetItem([f"{found.title} ({len(found.codes)})"])
             self.evidence.addTopLevelItem(group)
-            for c in codes:
+            for c in found.codes:
                 child = QTreeWidgetItem([c.code, c.explanation])
                 words = f"Validator: {c.detail}" + (f"\nWhere: {c.url}" if c.url else "")
                 child.setToolTip(0, tip(words))
                 child.setToolTip(1, tip(words))
                 group.addChild(child)
-            group.setExpanded(title != "Passed")
+            group.setExpanded(found.title != PASSED)
+            if found.title == PROBLEMS:
+                self._source_evidence(r)
+        self._second_evidence(r)
         self.evidence.resizeColumnToContents(0)
+
+    def _source_evidence(self, r: InspectionReport) -> None:
+        """Source files whose own credentials failed: each under its name, with its codes."""
+        problems = source_problems(r)
+        if not problems:
+            return
+        group = QTreeWidgetItem([f"{PROBLEMS} in source files ({len(problems)})"])
+        group.setToolTip(0, "The files this one was made from, whose own Content Credentials failed or could not "
+                            "be checked")
+        self.evidence.addTopLevelItem(group)
+        for p in problems:
+            source = QTreeWidgetItem([visible(source_heading(p.title, p.within)), VERDICTS[p.verdict].title])
+            source.setIcon(1, verdict_icon(p.verdict, 16))
+            group.addChild(source)
+            for code in p.codes:  # recorded in the file: from whoever made it, so shown escaped
+                source.addChild(QTreeWidgetItem([visible(code), visible(explain_code(code))]))
+            source.setExpanded(True)
+        group.setExpanded(True)
+
+    def _second_evidence(self, r: InspectionReport) -> None:
+        """The second validator's own result: its verdict, state, trust status and failure codes."""
+        check = r.cross_check
+        if check is None:
+            return
+        group = QTreeWidgetItem([f"Second validator: {check.engine} {check.version}",
+                                 "agrees" if check.agrees else "could not run" if not check.ran else "differs"])
+        self.evidence.addTopLevelItem(group)
+        if not check.ran:
+            group.addChild(QTreeWidgetItem(["did not run", visible(check.problem or "")]))
+        else:
+            verdict = check.verdict.value if check.verdict else "?"
+            group.addChild(QTreeWidgetItem(["its verdict", f"{verdict} (its own state: {check.state or 'none'}; "
+                                                           f"trust: {check.trust or 'not reported'})"]))
+            if check.problem:
+                group.addChild(QTreeWidgetItem(["what it said", visible(check.problem)]))
+            for code in check.failure_codes:
+                child = QTreeWidgetItem([visible(code), explain_code(code)])
+                child.setToolTip(1, f"Reported by {check.engine} as a failure")
+                group.addChild(child)
+            for d in check.differences:
+                child = QTreeWidgetItem([f"differs: {FIELDS.get(d.field, d.field).lower()}", visible(d.sentence)])
+                child.setToolTip(1, visible(d.sentence))
+                group.addChild(child)
+        group.setExpanded(True)
 
     async def aclose(self) -> None:
         await self._tasks.aclose()
