@@ -119,3 +119,22 @@ async def test_a_capture_claims_a_camera_capture_whatever_the_protect_panel_says
         ("c2pa.created", ContentSource.CAMERA.digital_source_type)]
     assert report.ai_generated is False
     await view.aclose()
+
+
+async def test_a_sound_recording_is_claimed_as_captured_by_a_device_and_inspect_says_the_same(  # type: ignore[no-untyped-def]
+        window, tmp_path: Path) -> None:
+    from trustnxt_desktop.domain.display import source_type_label
+
+    view = window.protect
+    audio = tmp_path / "interview.m4a"
+    shutil.copy(CORPUS / "media" / "sample1.m4a", audio)
+    drop_paths(view.drop, [audio])
+    await until(lambda: view.queue.counts().total == 1)
+    await view.queue.wait_idle()
+    job = view.model.rows[0]
+    assert job.state is JobState.DONE, job.message
+    claim = view.model.index(0, CLAIM).data()
+    assert claim == "Captured by a device" and "camera" not in claim.lower(), "a sound file is no camera capture"
+    report = await window.context.backend.inspect(job.result.output)
+    assert source_type_label(report.actions[0].digital_source_type) == claim  # Inspect names the claim as Protect did
+    assert source_type_label(ContentSource.EDITED.digital_source_type) == "Human-edited media (no generative AI)"

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from tests.conftest import CORPUS
 from tests.ui.conftest import drop_paths, until
+from tests.ui.desktop_opener import opened, xdg_open_on_path
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.services.protect_queue import JobState
 
@@ -78,8 +79,7 @@ async def test_cancel_all_leaves_no_outputs_for_cancelled_files(window, tmp_path
 
 
 async def test_selection_actions_and_thumbnails(window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    opened: list[Path] = []
-    monkeypatch.setattr("trustnxt_desktop.ui.protect_view.open_path", lambda p: opened.append(p) or True)
+    calls = xdg_open_on_path(tmp_path / "bin", monkeypatch)
     src = tmp_path / "one.jpg"
     shutil.copy(CORPUS / "media" / "trustnxt-icon.jpg", src)
     view = window.protect
@@ -88,7 +88,7 @@ async def test_selection_actions_and_thumbnails(window, tmp_path: Path, monkeypa
     view.table.selectRow(0)
     assert view.open_button.isEnabled() and not view.cancel_button.isEnabled()
     view.open_button.click()
-    assert opened == [tmp_path / "one.protected.jpg"]
+    await until(lambda: opened(calls) == [str(tmp_path / "one.protected.jpg")])
     view.model.index(0, 0).data(Qt.ItemDataRole.DecorationRole)  # the view asks: the thumbnail loads lazily
     await until(lambda: view.model.thumbnails.get(view.model.rows[0].id) is not None)
     view.clear_button.click()

@@ -49,7 +49,8 @@ async def test_update_now_from_the_mirror_field_replaces_the_shipped_lists(  # t
     await until(lambda: page.overview is not None)
     assert "Interim trust list (2025-08-28), shipped with the app" in page.summary.text()
     assert "Older than 90 days" in page.summary.text() and "frozen since 2026-01-01" in page.summary.text()
-    assert page.lists_table.item(1, 1).text() == "2025-08-28 (shipped with the app)"
+    assert page.lists_table.item(1, 1).text() == "2025-08-28 (shipped)"
+    assert page.lists_table.item(1, 1).toolTip().startswith("Shipped with TrustNXT Desktop")
     assert page.lists_table.item(1, 2).text().endswith("⚠")
     assert "frozen on 2026-01-01" in page.lists_table.item(1, 2).toolTip()
     assert page.lists_table.item(1, 5).toolTip().startswith("https://raw.githubusercontent.com/contentauth/verify-site")
@@ -118,9 +119,12 @@ async def test_a_broken_mirror_keeps_the_lists_in_use_and_says_why(  # type: ign
     (mirror.folder / "ITL-anchors.pem").write_text("<html><body>Captive portal</body></html>")
     report = await page.update_async()
     assert report is not None and not report.ok
-    assert "✗ Interim trust list" in page.update_status.text() and "web page" in page.update_status.text()
+    assert page.update_status.text() == ("✗ Could not update Interim trust list — ITL-anchors.pem is a web page, not a "
+                                         "trust list (a portal or error page?). The lists downloaded before stay in use.")
+    assert "✗ Interim trust list: failed: ITL-anchors.pem is a web page" in page.details  # list by list, on demand
+    assert page.details_button.isVisible()
     assert page.overview.lists.lists[1].snapshot.id == first.id  # type: ignore[union-attr]
-    assert "Last attempt failed" not in page.update_status.text()  # the per-list result is what is shown now
+    assert "last attempt failed" not in page.update_status.text()  # this update's result is what is shown now
     await page.refresh_async()
     dialog.reject()
 

@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import pytest
+
+from tests.cloud.failing_servers import closed_port_url
 from tests.conftest import PROJECT, SHARED
 from tests.trust_server import trust_mirror
 from tests.ui.conftest import until
@@ -88,13 +91,19 @@ def layout_problems(page: QWidget) -> list[str]:
                 need = max(w.sizeHintForColumn(col), header.sectionSizeHint(col))
                 if need > w.columnWidth(col):
                     problems.append(f"{w.accessibleName()}: column {col} needs {need} px, has {w.columnWidth(col)}")
-            rows = sum(w.rowHeight(r) for r in range(min(w.rowCount(), 2)))
+            # Every published list stays in view (three rows); the anchors table shows at least two.
+            shown_rows = w.rowCount() if w.accessibleName() == "Published trust lists" else min(w.rowCount(), 2)
+            rows = sum(w.rowHeight(r) for r in range(shown_rows))
             if rows > w.viewport().height():
-                problems.append(f"{w.accessibleName()} cannot show two rows ({w.viewport().height()} px)")
+                problems.append(f"{w.accessibleName()} cannot show {shown_rows} rows ({w.viewport().height()} px)")
     return problems
 
 
-async def test_trust_page_has_room_for_everything(window, context, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("offline", [False, True], ids=["updated", "update-failed"])
+async def test_trust_page_has_room_for_everything(window, context, tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                  offline: bool) -> None:
+    """After a successful update, and after one that failed (offline: every list's download refused),
+    whose message must not push the list table below its three rows."""
     scale = float(os.environ.get(SCALE_ENV, "1"))
     assert QGuiApplication.primaryScreen().devicePixelRatio() == scale  # the scaling really is in force
     anchor = tmp_path / "newsroom.pem"
@@ -102,17 +111,33 @@ async def test_trust_page_has_room_for_everything(window, context, tmp_path: Pat
     anchor.write_text(text[:text.index("-----END CERTIFICATE-----")] + "-----END CERTIFICATE-----\n")
     context.settings.trust_auto_update = False
     with trust_mirror(tmp_path / "mirror") as mirror:
-        monkeypatch.setenv(BASE_URL_ENV, mirror.url)
+        monkeypatch.setenv(BASE_URL_ENV, closed_port_url() if offline else mirror.url)
         dialog = window.open_trust_settings()
         page = dialog.trust_page
         await page.add_anchor_async("Newsroom CA", anchor)
         await page.update_async()
         await until(lambda: page.anchors_table.rowCount() == 1 and page.lists_table.rowCount() == 3)
-        assert page.update_status.text().startswith("✓ Updated")
+        if offline:
+            said = page.update_status.text()
+            assert said.startswith("✗ Could not update the trust lists — 127.0.0.1: the connection was refused."), said
+            assert said.endswith("The lists shipped with the app stay in use.") and "Error" not in said
+            assert page.details_button.isVisible() and page.details.count("\n") == 2  # one line per list
+            assert "ConnectError" not in page.details and page.details.count("the connection was refused") == 3
+        else:
+            assert page.update_status.text().startswith("✓ Updated") and not page.details_button.isVisible()
         assert dialog.size().toTuple() == (780, 700)  # the size it opens at
         problems = layout_problems(page)
         if shots := os.environ.get("TRUSTNXT_LAYOUT_SHOTS"):
-            dialog.grab().save(str(Path(shots) / f"settings-trust-{int(scale * 100)}.png"))
+            suffix = "-offline" if offline else ""
+            dialog.grab().save(str(Path(shots) / f"settings-trust-{int(scale * 100)}{suffix}.png"))
+        if offline:  # a second look: reopened later, the page still says the last attempt failed, briefly
+            dialog.reject()
+            dialog = window.open_trust_settings()
+            page = dialog.trust_page
+            await until(lambda: page.overview is not None)
+            assert "The last attempt failed (Details…)." in page.update_status.text()
+            assert page.details_button.isVisible() and "the connection was refused" in page.details
+            problems += layout_problems(page)
         dialog.reject()
     assert not problems, "\n".join(problems)
 
@@ -124,4 +149,4 @@ def test_trust_page_has_room_for_everything_at_150_percent(tmp_path: Path) -> No
          f"{Path(__file__).relative_to(PROJECT)}::test_trust_page_has_room_for_everything"],
         cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
-    assert "1 passed" in run.stdout
+    assert "2 passed" in run.stdout

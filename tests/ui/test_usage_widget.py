@@ -21,7 +21,8 @@ async def test_counts_follow_protect_and_inspect(window, tmp_path) -> None:  # t
     # The window refreshes usage by itself shortly after calls finish.
     await until(lambda: usage.snapshot is not None and usage.snapshot.inspect_calls == 2)
     assert usage.snapshot.protect_calls == 1
-    assert "<b>1</b>" in usage.protect_label.text() and "<b>2</b>" in usage.inspect_label.text()
+    assert usage.protect_label.text() == "Protect: <b>1</b> call"  # one call, not "1 calls"
+    assert usage.inspect_label.text() == "Inspect: <b>2</b> calls"
     assert usage.chart.snapshot is usage.snapshot
     assert "protect" in usage.chart.accessibleDescription()
 
@@ -32,3 +33,14 @@ async def test_cloud_without_a_key_says_so_in_the_widget(window, context) -> Non
     context.apply_settings(dataclasses.replace(context.settings, backend="cloud", api_url="http://127.0.0.1:9"))
     assert await window.usage.refresh_async() is None
     assert "Usage unavailable" in window.usage.source.text() and "API key" in window.usage.source.text()
+
+
+async def test_counts_read_as_plain_english_with_and_without_a_limit(window) -> None:  # type: ignore[no-untyped-def]
+    from trustnxt_desktop.domain.usage import UsageSnapshot
+
+    usage = window.usage
+    usage.show_snapshot(UsageSnapshot("2026-11-01", "2026-11-30", 0, 1_250, "TrustNXT usage API", protect_limit=500))
+    assert usage.protect_label.text() == "Protect: <b>0</b> of 500"
+    assert usage.inspect_label.text() == "Inspect: <b>1,250</b> calls"
+    usage.show_snapshot(UsageSnapshot("2026-11-01", "2026-11-30", 0, 1, "local ledger"))
+    assert (usage.protect_label.text(), usage.inspect_label.text()) == ("Protect: <b>0</b> calls", "Inspect: <b>1</b> call")

@@ -7,14 +7,14 @@ import getpass
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..domain.errors import ConfigurationError
-from ..services.backend import LocalBackend, default_display_name
-from ..services.keyring_store import KeyringSecretStore
-from ..services.paths import data_root
-from ..services.settings import SettingsStore
 from .common import EXIT_OK, Parser, UsageError
-from .terminal import print_json
+from .terminal import print_json, visible
+
+if TYPE_CHECKING:  # the engine loads when a command runs, not for --help
+    from ..engine.identity import IdentityStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,13 +33,41 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     imp.add_argument("--pkcs12", metavar="FILE.p12", help="certificate, chain and key in one file")
     imp.add_argument("--password-stdin", action="store_true", help="read the file's password from stdin")
     imp.add_argument("--replace", action="store_true", help="retire the current identity")
+    imp.add_argument("--trust-issuer", action="store_true",
+                     help="also trust the CA that issued it, so copies you sign show as trusted on this computer")
     idp.set_defaults(handler=run)
 
 
+def _say_trust(root: Path, store: IdentityStore, *, trust_issuer: bool) -> None:
+    """Whether copies signed with the imported identity show as trusted here; --trust-issuer makes it so."""
+    from ..services.identity_trust import issuer_anchor, trusting_source
+    from ..services.trust_sources import AnchorStore
+
+    source = trusting_source(root, store)
+    issuer = issuer_anchor(store)
+    if source is None and issuer is not None and trust_issuer:
+        AnchorStore(root).add(issuer[0], issuer[1])
+        source = trusting_source(root, store)
+    if source is not None:
+        print(visible(f"Copies you sign show as trusted on this computer ({source})."))
+    elif issuer is not None:
+        print(visible(f"Copies you sign show as intact but not trusted on this computer: its CA “{issuer[0]}” is "
+                      "neither among the certificates you trust nor on a published trust list. Run the import again "
+                      "with --replace --trust-issuer, or `trustnxt trust add NAME CA.pem`, to trust it."))
+
+
 def run(args: argparse.Namespace) -> int:
+    from ..services.backend import LocalBackend, default_display_name
+    from ..services.keyring_store import KeyringSecretStore
+    from ..services.paths import data_root
+    from ..services.settings import SettingsStore
+
     root = data_root()
     backend = LocalBackend(root, KeyringSecretStore(), SettingsStore(root).load())
     store = backend.identities
+    if args.identity_cmd in ("create", "import") and not args.replace and store.exists():
+        raise ConfigurationError("A signing identity already exists. Pass --replace to retire it and use the new "
+                                 "one (files it signed stay trusted on this computer).")
     if args.identity_cmd == "create":
         name = args.name or backend.settings.display_name or default_display_name()
         info = store.create(name, args.org or backend.settings.organisation or None,
@@ -55,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
                 raise UsageError("identity import needs --pkcs12 FILE, or --cert CHAIN.pem and --key KEY.pem")
             info = store.import_pem(Path(args.cert).read_bytes(), Path(args.key).read_bytes(), password or None,
                                     replace=args.replace)
-        print(f"Imported signing identity “{info.display_name}” issued by {info.issuer}")
+        print(visible(f"Imported signing identity “{info.display_name}” issued by {info.issuer}"))
+        _say_trust(root, store, trust_issuer=args.trust_issuer)
     else:  # show
         info = store.info()
         if info is None:
@@ -65,7 +94,16 @@ def run(args: argparse.Namespace) -> int:
             pem = store.root_pem()
             if pem is None:
                 raise ConfigurationError("An imported identity has no local root to export; ask its issuer for the CA.")
-            Path(args.export_root).write_text(pem, "ascii")
+            target = Path(args.export_root)
+            try:
+                with open(target, "x", encoding="ascii") as f:  # never over an existing file
+                    f.write(pem)
+            except FileExistsError:
+                raise UsageError(f"{target} exists already; choose another file name (nothing was written)") from None
+            # On stderr with --json, so stdout stays one JSON document.
+            print(visible(f"Wrote your root certificate to {target.resolve()}. Give it to people who should trust "
+                          "what you sign (they run `trustnxt trust add NAME FILE`)."),
+                  file=sys.stderr if args.json else sys.stdout)
         if args.json:
             print_json(json.dumps(info.to_dict(), indent=2))
         else:

@@ -6,14 +6,15 @@ import argparse
 import json
 import shutil
 import sys
+from typing import TYPE_CHECKING
 
 from ..domain.display import plural
-from ..services.job_runner import STAGING_PREFIX, staging_dir
-from ..services.job_store import UNFINISHED, BatchSummary, JobState, JobStore
-from ..services.paths import data_root
 from .common import EXIT_OK, Parser, UsageError, add_backend_options, jobs_arg
 from .terminal import print_json, visible
 from .protect_cmd import run_stored
+
+if TYPE_CHECKING:  # the job store is opened when a command runs, not for --help
+    from ..services.job_store import BatchSummary, JobStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -37,14 +38,30 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cl.set_defaults(handler=clear)
 
 
+def _open_store() -> JobStore:
+    from ..services.job_store import JobStore
+    from ..services.paths import data_root
+
+    return JobStore(data_root())
+
+
 def _counts_text(summary: BatchSummary) -> str:
+    from ..services.job_store import JobState
+
     order = (JobState.DONE, JobState.FAILED, JobState.SKIPPED, JobState.CANCELLED, JobState.WAITING,
              JobState.PROTECTING)
     return ", ".join(f"{summary.counts[s]} {s.value}" for s in order if summary.counts.get(s))
 
 
+def _files_text(summary: BatchSummary) -> str:
+    """'3 files: 2 done, 1 failed'; a batch whose files were all cleared (the app's Clear finished) says so."""
+    if not summary.total:
+        return "no files left (cleared)"
+    return f"{plural(summary.total, 'file')}: {_counts_text(summary)}"
+
+
 def list_jobs(args: argparse.Namespace) -> int:
-    store = JobStore(data_root())
+    store = _open_store()
     try:
         if args.batch is not None:
             if store.batch(args.batch) is None:
@@ -69,14 +86,16 @@ def list_jobs(args: argparse.Namespace) -> int:
         for s in summaries:
             hint = "  (unfinished: trustnxt protect --resume)" if s.unfinished and s.batch.origin == "cli" else ""
             print(f"batch {s.batch.id:>4}  {s.batch.created_at[:19].replace('T', ' ')}  {s.batch.origin:<3}  "
-                  f"{s.batch.backend or '-':<5}  {plural(s.total, 'file')}: {_counts_text(s)}{hint}")
+                  f"{s.batch.backend or '-':<5}  {_files_text(s)}{hint}")
         return EXIT_OK
     finally:
         store.close()
 
 
 async def retry(args: argparse.Namespace) -> int:
-    store = JobStore(data_root())
+    from ..services.job_store import JobState
+
+    store = _open_store()
     try:
         retryable = (JobState.FAILED, JobState.CANCELLED)
         if args.batch is not None:
@@ -104,7 +123,11 @@ async def retry(args: argparse.Namespace) -> int:
 
 
 def clear(args: argparse.Namespace) -> int:
-    store = JobStore(data_root())
+    from ..services.job_runner import STAGING_PREFIX, staging_dir  # the engine: only when a batch is cleared
+
+    from ..services.job_store import UNFINISHED
+
+    store = _open_store()
     try:
         cleared = kept = 0
         for summary in store.batches():

@@ -55,6 +55,7 @@ from .errors import (
     CloudUnsupportedError,
 )
 from .multipart import CHUNK_SIZE, MultipartUpload, ProgressCallback
+from .network_words import network_failure
 from .retry import RetryPolicy, parse_retry_after
 
 log = logging.getLogger(__name__)
@@ -268,6 +269,8 @@ class CloudClient:
                 failures += 1
                 exhausted = failures >= policy.max_attempts
             if not error.retryable or exhausted:
+                # At INFO: the app's log (services/app_log.py) keeps it; the CLI prints the error itself.
+                log.info("%s %s failed: %s", method, path, error)
                 raise error
             wait = policy.delay(max(failures, 1), error.retry_after)
             if loop.time() + wait > deadline:
@@ -297,9 +300,11 @@ class CloudClient:
         except (httpx.NetworkError, httpx.RemoteProtocolError) as e:
             # The connection broke, possibly after the service did the work: safe to retry only
             # because every billed call carries an Idempotency-Key (and GET is harmless).
-            raise CloudNetworkError(f"The connection to the TrustNXT service broke off ({type(e).__name__}).") from e
+            raise CloudNetworkError("The connection to the TrustNXT service broke off"
+                                    + (", or its answer was not HTTP." if isinstance(e, httpx.RemoteProtocolError)
+                                       else ".")) from e
         except httpx.HTTPError as e:
-            error = CloudNetworkError(f"The request to the TrustNXT service failed ({type(e).__name__}).")
+            error = CloudNetworkError(f"The request to the TrustNXT service failed ({network_failure(e)}).")
             error.retryable = False
             raise error from e
         finally:

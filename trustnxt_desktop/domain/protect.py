@@ -71,7 +71,8 @@ _SOURCE_TYPES = {
     ContentSource.OTHER: DIGITAL_CREATION,
 }
 _SOURCE_LABELS = {
-    ContentSource.CAMERA: ("Camera capture", "captured with a camera or recorder"),
+    # "device", not "camera": the same claim covers sound and video recordings.
+    ContentSource.CAMERA: ("Captured by a device", "captured with a camera or recorder"),
     ContentSource.EDITED: ("Edited", "edited by a person, without generative AI"),
     ContentSource.AI: ("AI-generated", "generated with AI"),
     ContentSource.SCREEN: ("Screen capture", "a screenshot or screen recording"),

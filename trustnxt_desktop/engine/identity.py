@@ -179,7 +179,7 @@ class IdentityStore:
     def _save(self, kind: str, chain: list[x509.Certificate], key: certs.PrivateKey,
               root: x509.Certificate | None, *, replace: bool) -> IdentityInfo:
         if self.exists() and not replace:
-            raise IdentityError("A signing identity already exists; pass replace to retire it first.")
+            raise IdentityError("A signing identity already exists; replacing it retires the current one first.")
         leaf = chain[0]
         fp = certs.fingerprint(leaf)
         secret_name = f"signing-key-passphrase:{fp[:24]}"
@@ -187,7 +187,7 @@ class IdentityStore:
         # Keyring first: if it fails nothing is touched, so no unusable key file is left behind.
         self._secrets.set(secret_name, passphrase)
         if self.exists():
-            self._retire()
+            self._retire(keep=secret_name)
         info = IdentityInfo(
             kind=kind,
             display_name=certs.common_name(leaf),
@@ -220,7 +220,8 @@ class IdentityStore:
         os.replace(staging, self.dir)
         return info
 
-    def _retire(self) -> None:
+    def _retire(self, *, keep: str) -> None:
+        """`keep`: the new identity's passphrase entry, which the same certificate imported again shares."""
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = self.dir / "retired" / stamp
         target.mkdir(parents=True)
@@ -230,7 +231,7 @@ class IdentityStore:
             if (self.dir / name).exists():
                 shutil.move(str(self.dir / name), target / name)
         (self.dir / "key.pem").unlink(missing_ok=True)
-        if old is not None:
+        if old is not None and old.secret_name != keep:
             self._secrets.delete(old.secret_name)
 
 

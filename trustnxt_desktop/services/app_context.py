@@ -12,6 +12,7 @@ from ..domain.secrets import SecretStore
 from ..domain.usage import UsageSnapshot
 from .backend import Backend
 from .backends import make_backend
+from .exports import ExportFolder
 from .identity_service import IdentityService
 from .job_store import JobStore
 from .keyring_store import KeyringSecretStore, backend_problem
@@ -36,6 +37,7 @@ class AppContext:
     identity: IdentityService
     jobs: JobStore
     trust: TrustService = field(init=False)
+    export_folder: ExportFolder = field(init=False)  # where export dialogs start, remembered in the settings
     keyring_problem: str | None = None
     notices: list[StoreNotice] = field(default_factory=list)  # damaged stores found while starting: say so once
     _retired: list[Backend] = field(default_factory=list)
@@ -62,6 +64,7 @@ class AppContext:
 
     def __post_init__(self) -> None:
         self.trust = TrustService(self.root, lambda: self.settings)
+        self.export_folder = ExportFolder(lambda: self.settings, self.settings_store.save)
 
     def verification_log(self) -> VerificationLog:
         """The log every inspection is written to (a new reader; the backend keeps its own writer)."""

@@ -28,12 +28,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from ..domain.display import plural
 from ..domain.errors import OutputExistsError, TrustNXTError
 from ..domain.secrets import SecretStore
 from ..engine import output
 from ..engine.identity import IdentityStore
 from .credentials import CredentialStore
 from .keyring_store import backend_name, backend_problem
+from .redact import SECRET_NAME as _SECRET_NAME
 from .redact import redact
 from .settings import Settings
 from .trust_lists import TrustLists
@@ -41,7 +43,6 @@ from .versions import version_report
 
 LOG_LIMIT = 1024 * 1024  # bytes kept from the end of each log file
 MAX_LOGS = 30  # newest first
-_SECRET_NAME = re.compile(r"(?i)key|secret|token|passw|auth|credential|cookie")
 _SHOWN_VARIABLES = re.compile(r"^(TRUSTNXT_|QT_|XDG_SESSION_TYPE$|WAYLAND_DISPLAY$|DISPLAY$|LANG$|LC_ALL$)")
 _URL_FIELDS = ("api_url", "trust_mirror_url", "tsa_url")
 
@@ -151,6 +152,16 @@ def collect(root: Path, settings: Settings, secrets: SecretStore, *, extra_versi
     }
     known = known_secrets(root, secrets, env)
     return {name: redact(text, known) for name, text in members.items()}
+
+
+def contents_text(members: Mapping[str, str]) -> str:
+    """What an archive of these members holds, in words for the person who saved it:
+    "1 log file, 2 crash reports, versions, settings and trust lists" or "no logs yet; versions, …"."""
+    logs = [Path(name).name for name in members if name.startswith("logs/")]
+    crashes = sum(name.startswith("crash-") for name in logs)
+    held = [plural(n, word) for n, word in ((len(logs) - crashes, "log file"), (crashes, "crash report")) if n]
+    rest = "versions, settings and trust lists"
+    return f"{', '.join(held)}, {rest}" if held else f"no logs yet; {rest}"
 
 
 def write_archive(members: Mapping[str, str], target: Path, *, replace: bool = False) -> Path:

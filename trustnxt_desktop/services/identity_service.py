@@ -9,6 +9,7 @@ from ..domain.secrets import SecretStore
 from ..engine.certs import LOCAL_ORGANISATION
 from ..engine.identity import IdentityInfo, IdentityStore
 from .backend import default_display_name
+from .identity_trust import issuer_anchor, trusting_source
 
 
 def given_organisation(info: IdentityInfo) -> str | None:
@@ -19,10 +20,19 @@ def given_organisation(info: IdentityInfo) -> str | None:
 
 class IdentityService:
     def __init__(self, root: Path, secrets: SecretStore) -> None:
+        self.root = root
         self.store = IdentityStore(root, secrets)
 
     async def info(self) -> IdentityInfo | None:
         return await asyncio.to_thread(self.store.info)
+
+    async def trusted_by(self) -> str | None:
+        """The trust source under which copies signed with this identity show as trusted here, or None."""
+        return await asyncio.to_thread(trusting_source, self.root, self.store)
+
+    async def issuer(self) -> tuple[str, bytes] | None:
+        """(name, PEM) of the CA that issued this identity, to trust it here; None for none."""
+        return await asyncio.to_thread(issuer_anchor, self.store)
 
     async def create(self, name: str, organisation: str | None, *, replace: bool) -> IdentityInfo:
         return await asyncio.to_thread(self.store.create, name or default_display_name(), organisation or None,

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import os
 import sys
-
-import keyring
-import keyring.errors
+from types import ModuleType
 
 from .. import APP_NAME
 from ..domain.errors import KeyringUnavailableError
+from .redact import remember_secrets
 
 SERVICE = APP_NAME
 # Portable installs and test runs can keep their secrets apart from the main profile's.
 SERVICE_ENV = "TRUSTNXT_KEYRING_SERVICE"
 _REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+
+
+def _keyring() -> ModuleType:
+    """The keyring package, imported with the first secret asked for: its import and its choice of backend
+    take a tenth of a second, which a command that needs no secret should not pay at start-up."""
+    if sys.platform != "darwin":
+        # keyring imports its macOS backend everywhere to ask whether it is usable, and that import looks up
+        # three macOS frameworks with ctypes.util.find_library, which elsewhere runs ldconfig and gcc (40 ms
+        # here). Off macOS the backend answers "not usable" before it needs them, so they are not looked up.
+        sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]
+    import keyring.errors
+
+    return keyring
 
 
 def fix_hint() -> str:
@@ -29,7 +41,7 @@ def fix_hint() -> str:
 
 def backend_problem() -> str | None:
     """Why the active keyring backend cannot be used, or None when it is a real keyring."""
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     backends = getattr(backend, "backends", None)
     chain = list(backends) if backends is not None else [backend]
     if not chain:
@@ -45,7 +57,7 @@ def backend_problem() -> str | None:
 
 
 def backend_name() -> str:
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
@@ -63,13 +75,18 @@ class KeyringSecretStore:
 
     def get(self, name: str) -> str | None:
         self._check()
+        keyring = _keyring()
         try:
-            return keyring.get_password(self.service, name)
+            value = keyring.get_password(self.service, name)
         except keyring.errors.KeyringError as e:
             raise KeyringUnavailableError(_refusal(e)) from None
+        remember_secrets(value)  # whatever reads it later, no log or report of this process will show it
+        return value
 
     def set(self, name: str, value: str) -> None:
         self._check()
+        remember_secrets(value)
+        keyring = _keyring()
         try:
             keyring.set_password(self.service, name, value)
         except keyring.errors.KeyringError as e:
@@ -77,6 +94,7 @@ class KeyringSecretStore:
 
     def delete(self, name: str) -> None:
         self._check()
+        keyring = _keyring()
         try:
             keyring.delete_password(self.service, name)
         except keyring.errors.PasswordDeleteError:
@@ -87,6 +105,6 @@ class KeyringSecretStore:
 
 def _refusal(e: Exception) -> str:
     # Only the exception type: keyring messages can echo what was being stored.
-    if isinstance(e, keyring.errors.KeyringLocked):
+    if isinstance(e, _keyring().errors.KeyringLocked):
         return f"The OS keyring is locked; unlock it and try again. {fix_hint()}"
     return f"The OS keyring refused the request ({type(e).__name__}). {fix_hint()}"

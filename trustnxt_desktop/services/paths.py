@@ -25,3 +25,10 @@ def captures_dir() -> Path:
     if override:
         return Path(override).expanduser() / "Captures"
     return Path(platformdirs.user_pictures_dir()) / "TrustNXT Captures"
+
+
+def documents_dir() -> Path:
+    """The user's Documents folder when it exists, else their home folder: where a first export is offered
+    (never the folder the program was started from)."""
+    documents = Path(platformdirs.user_documents_dir())
+    return documents if documents.is_dir() else Path.home()

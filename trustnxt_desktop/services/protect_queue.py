@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -31,6 +32,7 @@ from .job_store import UNFINISHED, BatchLock, JobRecord, JobState, JobStore
 __all__ = ["JobState", "ProtectJob", "ProtectQueue", "QueueCounts"]
 
 CLAIM_KEY = "content_source"  # in a stored batch's options
+log = logging.getLogger(__name__)  # failed jobs reach the app's log (services/app_log.py)
 
 
 def _stored_claim(options: dict[str, object]) -> ContentSource | None:
@@ -214,6 +216,7 @@ class ProtectQueue:
 
     # -- machinery -----------------------------------------------------------------------------
     def _pump(self) -> None:
+        started = False
         while self._pending and len(self._running) < self.jobs:
             job = self.items[self._pending.popleft()]
             job.state = JobState.PROTECTING
@@ -221,6 +224,11 @@ class ProtectQueue:
             task = asyncio.ensure_future(self._work(job))
             self._running[job.id] = task
             task.add_done_callback(lambda t, job=job: self._done(job, t))
+            started = True
+        soon = getattr(self._backend(), "protect_soon", None) if started and self._pending else None
+        if soon is not None:  # the local engine decodes the next file's thumbnail while these are signed
+            upcoming = self.items[self._pending[0]]
+            soon(upcoming.source, self._options_for(upcoming))
         if self._pending or self._running:
             self._idle.clear()
         else:
@@ -229,7 +237,7 @@ class ProtectQueue:
     async def _work(self, job: ProtectJob) -> None:
         persist = self._store is not None  # the job runner records its own outcomes; these are ours
         try:
-            options = replace(self._options(), out_dir=job.out_dir, content_source=job.content_source)
+            options = self._options_for(job)
             if self._store is not None:
                 record = self._store.job(job.id)
                 if record is None:  # removed from the store meanwhile (e.g. `trustnxt jobs clear`)
@@ -248,6 +256,9 @@ class ProtectQueue:
         else:
             self._finish(job, _FROM_STATUS[result.status], result)
 
+    def _options_for(self, job: ProtectJob) -> ProtectOptions:
+        return replace(self._options(), out_dir=job.out_dir, content_source=job.content_source)
+
     def _done(self, job: ProtectJob, task: asyncio.Task[None]) -> None:
         # Also runs when a task was cancelled before it ever started, so no job is left "protecting".
         if task.cancelled() and not job.state.finished and not self._closing:
@@ -258,6 +269,8 @@ class ProtectQueue:
 
     def _finish(self, job: ProtectJob, state: JobState, result: ProtectResult | None, *, persist: bool = False) -> None:
         job.state, job.result = state, result
+        if state is JobState.FAILED:
+            log.warning("protect %s failed: %s", job.source, result.error if result else "")
         if persist and self._store is not None:
             self._store.finish(job.id, state, error=result.error if result else "Cancelled.")
         self._on_change(job)

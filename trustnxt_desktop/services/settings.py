@@ -26,12 +26,14 @@ class Settings:
     tsa_url: str = ""
     protect_source: str = DEFAULT_CONTENT_SOURCE.value  # what protected copies claim by default (ContentSource)
     remote_manifest_fetch: bool = False
+    cross_check: bool = True  # a second, independent validator checks every file inspected here
     trust_mirror_url: str = ""  # fetch every trust list from this base URL instead of where it is published
     trust_auto_update: bool = True  # the app checks for new trust lists at most weekly
     backend: str = "local"
     api_url: str = ""
     jobs: int = 2
     welcome_done: bool = False  # the first-run welcome was finished or skipped (Help › Welcome… reopens it)
+    export_dir: str = ""  # the folder of the last export (reports, the log); empty: the Documents folder
     extra: dict[str, Any] = field(default_factory=dict)  # keys written by newer versions, kept as they are
 
     def validate(self) -> None:

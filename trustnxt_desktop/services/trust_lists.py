@@ -32,19 +32,20 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
 from cryptography import x509
 
 from .. import __version__
-from ..cloud.client import is_loopback, tls_context
 from ..domain.errors import ConfigurationError
 from ..domain.display import plural
 from ..engine.trust import TSA_KIND, ListProvenance, TrustSource
 from .settings import Settings
 from .store_health import read_index
+
+if TYPE_CHECKING:  # the HTTP client loads for a download only: inspecting and signing never need it
+    import httpx
 
 BASE_URL_ENV = "TRUSTNXT_TRUST_BASE_URL"
 UPDATE_INTERVAL = dt.timedelta(days=7)
@@ -69,7 +70,12 @@ STALE_AFTER_DAYS = 90
 
 
 class TrustListError(Exception):
-    """A download that must not replace a list: says why, in words for a person."""
+    """A download that must not replace a list: says why, in words for a person. `reason`: the cause alone,
+    without the file's name ("127.0.0.1: the connection was refused"), for a one-line summary."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 @dataclass(frozen=True)
@@ -242,6 +248,7 @@ class ListUpdate:
     outcome: str  # "updated" | "unchanged" | "failed"
     snapshot: Snapshot | None  # the snapshot in use afterwards
     detail: str = ""
+    reason: str = ""  # a failure's cause in a few words, without the file name or what stays in use
 
     def describe(self) -> str:
         """What the update did to this list, in words: "updated, snapshot of 2026-11-27"."""
@@ -531,6 +538,8 @@ def mirror_base(settings: Settings, environ: Mapping[str, str] = os.environ) -> 
     parts = urlsplit(raw)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ConfigurationError(f"The trust list mirror {raw!r} is not a web address (https://…).")
+    from ..cloud.client import is_loopback
+
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigurationError(f"Refusing to fetch trust lists over plain http from {parts.hostname}: "
                                  "use https (http is allowed only for a server on this computer).")
@@ -538,15 +547,21 @@ def mirror_base(settings: Settings, environ: Mapping[str, str] = os.environ) -> 
 
 
 def _timeouts() -> httpx.Timeout:
+    import httpx
+
     return httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
 
 
 def _check_scheme(url: httpx.URL) -> None:
+    from ..cloud.client import is_loopback
+
     if url.scheme != "https" and not (url.scheme == "http" and is_loopback(url.host)):
         raise TrustListError(f"refusing an unencrypted download from {url.host}")
 
 
 async def _fetch(client: httpx.AsyncClient, spec: ListFile, url: str) -> tuple[bytes, str | None]:
+    import httpx
+
     try:
         async with client.stream("GET", url) as response:
             _check_scheme(response.url)  # also after redirects
@@ -560,14 +575,22 @@ async def _fetch(client: httpx.AsyncClient, spec: ListFile, url: str) -> tuple[b
                 chunks.append(chunk)
             return b"".join(chunks), response.headers.get("last-modified")
     except httpx.TimeoutException as e:
-        raise TrustListError(f"{spec.name}: no answer from {httpx.URL(url).host} in time") from e
+        host = httpx.URL(url).host
+        raise TrustListError(f"{spec.name}: no answer from {host} in time", f"no answer from {host} in time") from e
     except httpx.HTTPError as e:
-        raise TrustListError(f"{spec.name}: could not reach {httpx.URL(url).host} ({type(e).__name__})") from e
+        from ..cloud.network_words import network_failure
+
+        host, words = httpx.URL(url).host, network_failure(e)
+        raise TrustListError(f"{spec.name}: could not reach {host}: {words}", f"{host}: {words}") from e
 
 
 def new_client(base: str | None = None) -> httpx.AsyncClient:
     """Built in a worker thread: loading the system's CA certificates and httpx's lazy imports (the
     asyncio backend is imported at the first request) would otherwise stall the app's event loop."""
+    import httpx
+
+    from ..cloud.client import is_loopback, tls_context
+
     with contextlib.suppress(ImportError):
         importlib.import_module("anyio._backends._asyncio")
     loopback = base is not None and is_loopback(urlsplit(base).hostname or "")
@@ -666,7 +689,7 @@ class TrustLists:
             current, _ = await asyncio.to_thread(self.store.current, spec)
             shipped = " (shipped with the app)" if current is not None and current.bundled else ""
             kept = f"; still using {current.source_name(spec)}{shipped}" if current else ""
-            return ListUpdate(spec, "failed", current, f"{e}{kept}")
+            return ListUpdate(spec, "failed", current, f"{e}{kept}", reason=e.reason)
         in_use, _ = await asyncio.to_thread(self.store.current, spec)
         if in_use is not None and in_use.bundled:  # the download is older than the copy shipped with the app
             return ListUpdate(spec, "unchanged", in_use,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from ..engine import certs
 from .settings import Settings
 from .trust_lists import TrustLists, TrustListsStatus, UpdateReport
 from .trust_sources import AnchorStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,14 @@ def missing_lists_hint(overview: TrustOverview) -> str | None:
             f"certificates you trust).{why}")
 
 
+def _logged(report: UpdateReport) -> UpdateReport:
+    """A list that failed to update goes to the app's log (services/app_log.py), with what stays in use."""
+    for r in report.results:
+        if r.outcome == "failed":
+            log.warning("trust list update failed: %s: %s", r.spec.title, r.detail)
+    return report
+
+
 class TrustService:
     def __init__(self, root: Path, settings: Callable[[], Settings]) -> None:
         self.root = root
@@ -82,13 +93,13 @@ class TrustService:
         return await asyncio.to_thread(self._overview, self.lists())
 
     async def update(self, *, force: bool = False) -> UpdateReport:
-        return await self.lists().update(force=force)
+        return _logged(await self.lists().update(force=force))
 
     async def update_if_due(self) -> UpdateReport | None:
         lists = self.lists()
         if not await asyncio.to_thread(lists.due):
             return None
-        return await lists.update()
+        return _logged(await lists.update())
 
     async def add_anchor(self, name: str, pem_file: Path) -> AnchorInfo:
         def add() -> AnchorInfo:
@@ -97,6 +108,14 @@ class TrustService:
             except OSError as e:
                 raise ConfigurationError(f"Could not read {pem_file.name}: {e.strerror or e}.") from e
             path = self.anchors.add(name, data)
+            return describe_anchor(path.stem, path)
+
+        return await asyncio.to_thread(add)
+
+    async def add_anchor_pem(self, name: str, pem: bytes) -> AnchorInfo:
+        """Trust the CA certificate(s) in `pem` under `name` (e.g. the CA that issued your own certificate)."""
+        def add() -> AnchorInfo:
+            path = self.anchors.add(name, pem)
             return describe_anchor(path.stem, path)
 
         return await asyncio.to_thread(add)

@@ -16,7 +16,6 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QKeySequence, QShortcu
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,10 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.display import visible
-from ..services.exports import write_text
+from ..services.exports import ExportFolder, write_text
 from ..services.verification_log import LogEntry, VerificationLog, VerifyResult
 from .icons import verdict_icon
 from .plain_text import tip
+from .save_dialog import ask_export_path
 from .table_model import INDEX, ColumnsModel
 from .tasks import TaskOwner, delete_when_idle
 from .theme import VERDICTS
@@ -126,11 +126,13 @@ def result_text(result: VerifyResult) -> str:
 
 
 class VerificationLogDialog(QDialog):
-    def __init__(self, open_log: Callable[[], VerificationLog], parent: QWidget | None = None) -> None:
+    def __init__(self, open_log: Callable[[], VerificationLog], parent: QWidget | None = None,
+                 export_folder: ExportFolder | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Verification log")
         self.resize(1120, 600)
         self._open_log = open_log
+        self.export_folder = export_folder or ExportFolder()
         self._tasks = TaskOwner(self._say)
         self.result: VerifyResult | None = None
 
@@ -228,9 +230,10 @@ class VerificationLogDialog(QDialog):
 
     def _export(self, kind: str) -> None:
         suffix = {"json": "JSON (*.json)", "csv": "CSV (*.csv)"}[kind]
-        name, _ = QFileDialog.getSaveFileName(self, "Export the verification log", f"verification-log.{kind}", suffix)
-        if name:
-            self._tasks.spawn(self.export_async(Path(name), kind))
+        target = ask_export_path(self, "Export the verification log", f"verification-log.{kind}", suffix,
+                                 self.export_folder)
+        if target:
+            self._tasks.spawn(self.export_async(target, kind))
 
     async def export_async(self, target: Path, kind: str) -> Path:
         def write() -> None:

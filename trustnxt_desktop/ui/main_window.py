@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -45,7 +46,9 @@ from .trust_page import check_failed_text, update_text
 from .usage_widget import UsageWidget
 from .user_guide import UserGuideDialog
 from .welcome_dialog import WelcomeWizard
+from .window_state import WindowState
 
+log = logging.getLogger(__name__)
 PROTECT_PAGE, INSPECT_PAGE, CAPTURE_PAGE = 0, 1, 2
 TRUST_CHECK_DELAY_MS = 3000  # after the first paint, so start-up never waits for the network
 TRUST_RECHECK_MS = 6 * 3600 * 1000  # an app left open for weeks still picks up the weekly update
@@ -59,18 +62,18 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
-        self.resize(1200, 760)
         self._tasks = TaskOwner(self.show_error)
         self._closing = False
         self._stopped = False  # aclose() finished: the next close is accepted
         self._stopping: asyncio.Future[None] | None = None
         self._hint_request = 0
+        self._welcome_open = False  # the first automatic trust-list check waits for the welcome
 
         self.protect = ProtectView(lambda: self.context.backend, self.context.protect_options,
                                    self.context.settings.jobs, self.show_error, store=self.context.jobs,
                                    remember_source=self.context.remember_content_source)
         self.inspect = InspectView(lambda: self.context.backend, self.context.settings.jobs, self.show_error,
-                                   root=self.context.root)
+                                   root=self.context.root, export_folder=self.context.export_folder)
         self.capture = CaptureView(captures_dir(), lambda: self.context.backend, self.context.protect_options,
                                    self.show_error, jobs=self.context.jobs)
         self.usage = UsageWidget(self.context.usage, self.show_error)
@@ -106,7 +109,11 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([240, 960])
+        self.splitter = splitter
         self.setCentralWidget(splitter)
+        # Size, maximised state and splitter positions as the window was last closed (or a default that fits).
+        self._window_state = WindowState(context.root)
+        self._window_state.restore(self, self._splitters())
 
         self.engine_status = QLabel()
         self.statusBar().addPermanentWidget(self.engine_status)
@@ -178,6 +185,9 @@ class MainWindow(QMainWindow):
         help_menu.addSeparator()
         help_menu.addAction(self._action("&About TrustNXT Desktop", None, self.open_about))
 
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {"sections": self.splitter, "inspect": self.inspect.splitter}
+
     def _show_page(self, row: int) -> None:
         self.pages.setCurrentIndex(row)
         # The camera and microphone run only while the Capture view is open.
@@ -216,7 +226,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_verification_log(self) -> VerificationLogDialog:
-        dialog = VerificationLogDialog(self.context.verification_log, self)
+        dialog = VerificationLogDialog(self.context.verification_log, self, self.context.export_folder)
         dialog.open()
         return dialog
 
@@ -230,8 +240,18 @@ class MainWindow(QMainWindow):
         wizard = WelcomeWizard(self.context, self.open_settings, self)
         wizard.settings_changed.connect(self._settings_changed)
         wizard.trust_changed.connect(self._refresh_trust_hint)
+        # The automatic trust-list check waits until the welcome closes: the welcome offers its own update,
+        # and nothing should say "could not check" before the person had a chance to choose.
+        self._welcome_open = True
+        self._trust_timer.stop()
+        wizard.finished.connect(lambda _result: self._welcome_closed())
         wizard.open()
         return wizard
+
+    def _welcome_closed(self) -> None:
+        self._welcome_open = False
+        if not self._closing and self.isVisible() and not self._trust_timer.isActive():
+            self._trust_timer.start()
 
     def _reused(self, kind: type[QDialog], make: Callable[[], QDialog]) -> QDialog:
         """The guide and the shortcuts stay open beside the window (not modal); a second request raises them."""
@@ -262,9 +282,12 @@ class MainWindow(QMainWindow):
 
     async def save_diagnostics_async(self, target: Path, *, replace: bool = False) -> Path:
         c = self.context
-        path = await asyncio.to_thread(diagnostics.save_diagnostics, c.root, c.settings, c.secrets, target,
-                                       replace=replace, extra_versions=qt_versions())
-        self.statusBar().showMessage(f"Saved {path} (logs and versions; no keys or passwords).", 15000)
+        members = await asyncio.to_thread(diagnostics.collect, c.root, c.settings, c.secrets,
+                                          extra_versions=qt_versions())
+        path = await asyncio.to_thread(diagnostics.write_archive, members, target, replace=replace)
+        # Says what the zip really holds: "no logs yet" when there are none.
+        self.statusBar().showMessage(f"Saved {path} ({diagnostics.contents_text(members)}; no keys or passwords).",
+                                     15000)
         return path
 
     def _settings_changed(self) -> None:
@@ -288,6 +311,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         message = visible(message, keep_newlines=True)  # it may quote a file name: hidden characters escaped
+        log.warning("shown to the user: %s", message)  # the app's log (services/app_log.py) redacts secrets
         self.statusBar().showMessage(message, 15000)
         box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Ok, self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names: never read them as markup
@@ -298,7 +322,7 @@ class MainWindow(QMainWindow):
     def _show_engine(self) -> None:
         label = self.context.engine_label()
         self.engine_status.setText(label)
-        self.protect.set_engine_label(label)
+        self.protect.set_engine_label(label, cloud=self.context.settings.backend == "cloud")
 
     def _show_keyring_state(self) -> None:
         problem = self.context.keyring_problem
@@ -349,7 +373,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         QTimer.singleShot(0, self.usage.refresh)
         QTimer.singleShot(0, self._refresh_trust_hint)
-        if not self._trust_timer.isActive() and not self._closing:
+        if not self._trust_timer.isActive() and not self._closing and not self._welcome_open:
             self._trust_timer.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -360,6 +384,7 @@ class MainWindow(QMainWindow):
         visible meanwhile: Qt takes a hidden window for a closed one and would quit at once."""
         self._closing = True
         if self._stopped:
+            self._window_state.save(self, self._splitters())
             super().closeEvent(event)
             self.closed.emit()
             return

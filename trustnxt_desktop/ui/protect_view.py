@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QObject, QSize, Qt, Signal
@@ -31,14 +31,18 @@ from ..services.files import expand
 from ..services.previews import file_preview_async
 from ..services.job_store import JobStore
 from ..services.protect_queue import JobState, ProtectJob, ProtectQueue
-from .desktop import open_path, reveal_path
+from .desktop import open_path_async, reveal_path_async
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .icons import badge, check_icon, job_state_icon
 from .plain_text import tip
+from .name_folder_delegate import FOLDER_ROLE, NameAndFolderDelegate
 from .table_model import INDEX, ColumnsModel
 from .tasks import TaskOwner
 
 ROW_THUMB = 48
+CLOUD_SIGNING_NOTE = ("With the TrustNXT cloud engine, protected copies are signed with the TrustNXT service's "
+                      "certificate, not with your own signing identity: they name the service as the signer. "
+                      "Choose the local engine in Settings to sign as yourself.")
 
 
 _AUDIO = {".wav", ".mp3", ".m4a", ".flac", ".aac", ".ogg"}
@@ -58,6 +62,12 @@ def _kind_icon(path: Path) -> QIcon | None:
 def _warned(job: ProtectJob) -> bool:
     """Protected, but with something to say (e.g. the original's own credentials are broken or remote)."""
     return job.state is JobState.DONE and job.result is not None and bool(job.result.warnings)
+
+
+def _folder_text(folder: Path) -> str:
+    """The folder for the queue's second line: the home folder as "~"."""
+    home = Path.home()
+    return f"~/{folder.relative_to(home)}" if folder.is_relative_to(home) and folder != home else str(folder)
 
 
 def _claim_tip(source: ContentSource) -> str:
@@ -96,6 +106,8 @@ class ProtectModel(ColumnsModel):
                 warn = f"  ({job.message})" if job.message else ""
                 return visible(f"{job.result.output.name}{warn}")
             return visible(job.message)
+        if role == FOLDER_ROLE and column == 0:
+            return visible(_folder_text(job.source.parent))
         if role == Qt.ItemDataRole.DecorationRole:
             if column == 0:
                 if job.id not in self.thumbnails:
@@ -110,8 +122,8 @@ class ProtectModel(ColumnsModel):
             return tip(f"{job.source}\n{job.message}" if job.message else str(job.source))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             claim = f" Claimed as {job.content_source.label}."
-            return visible(f"{job.source.name}: {'done, with a warning' if _warned(job) else job.state.value}.{claim} "
-                           f"{job.message}")
+            return visible(f"{job.source.name} in {job.source.parent}: "
+                           f"{'done, with a warning' if _warned(job) else job.state.value}.{claim} {job.message}")
         return None
 
     def upsert(self, job: ProtectJob) -> None:
@@ -155,6 +167,7 @@ class ProtectView(ForwardsDrops, QWidget):
         super().__init__(parent)
         self._remember_source = remember_source or (lambda _source: None)
         self._tasks = TaskOwner(on_error)
+        self._on_error = on_error
         self._options = options
         self._out_dir: Path | None = None
         self._thumb_slots = asyncio.Semaphore(2)
@@ -187,6 +200,13 @@ class ProtectView(ForwardsDrops, QWidget):
         source_label.setBuddy(self.source_choice)
         self.engine_label = QLabel()
         self.engine_label.setAccessibleName("Active engine")
+        self.signing_note = QLabel(CLOUD_SIGNING_NOTE)
+        self.signing_note.setWordWrap(True)
+        self.signing_note.setAccessibleName("Who signs the protected copies")
+        self.signing_note.setObjectName("cloudSigningNote")
+        self.signing_note.setStyleSheet("#cloudSigningNote { background: #fff3e0; color: #8a4b00; padding: 6px;"
+                                        " border-radius: 6px; }")
+        self.signing_note.hide()  # only while the cloud engine is selected
         top = QHBoxLayout()
         for w in (self.add_files_button, self.add_folder_button, QLabel("Save copies:"), self.output_choice,
                   source_label, self.source_choice):
@@ -206,6 +226,7 @@ class ProtectView(ForwardsDrops, QWidget):
         self.table.setColumnWidth(0, 320)
         self.table.setColumnWidth(1, 130)
         self.table.setAccessibleName("Protect queue")
+        self.table.setItemDelegateForColumn(0, NameAndFolderDelegate(self.table))  # same names told apart
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
 
         self.progress = QProgressBar()
@@ -226,6 +247,7 @@ class ProtectView(ForwardsDrops, QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.signing_note)
         layout.addWidget(self.drop)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
@@ -235,11 +257,12 @@ class ProtectView(ForwardsDrops, QWidget):
         self.add_folder_button.clicked.connect(self.pick_folder)
         self.cancel_button.clicked.connect(self.cancel_selected)
         self.cancel_all_button.clicked.connect(self.queue.cancel_all)
-        self.retry_button.clicked.connect(lambda: self.queue.retry())
+        self.retry_button.clicked.connect(self.retry)
         self.open_button.clicked.connect(self.open_selected)
         self.reveal_button.clicked.connect(self.reveal_selected)
         self.clear_button.clicked.connect(self.clear_finished)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.table.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
         cancel_action = QAction("Cancel selected", self)
         cancel_action.setShortcut(QKeySequence.StandardKey.Delete)
         cancel_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -286,8 +309,10 @@ class ProtectView(ForwardsDrops, QWidget):
         self.output_choice.setItemText(1, f"Into {folder}" if folder else "Into a folder…")
         self.output_choice.setCurrentIndex(1 if folder else 0)
 
-    def set_engine_label(self, text: str) -> None:
+    def set_engine_label(self, text: str, *, cloud: bool = False) -> None:
+        """`cloud`: the TrustNXT cloud engine signs: the panel says that copies are not signed as you."""
         self.engine_label.setText(f"<b>{html.escape(text)}</b>")  # it names the service address: not markup
+        self.signing_note.setVisible(cloud)
 
     # -- acting on rows ---------------------------------------------------------------------------
     def selected_jobs(self) -> list[ProtectJob]:
@@ -298,15 +323,35 @@ class ProtectView(ForwardsDrops, QWidget):
         for job in self.selected_jobs():
             self.queue.cancel(job.id)
 
+    def current_job(self) -> ProtectJob | None:
+        """The keyboard-current row's job (where the focus frame is), which Open and Show in folder act on."""
+        index = self.table.selectionModel().currentIndex()
+        return self.model.rows[index.row()] if index.isValid() and index.row() < len(self.model.rows) else None
+
+    def _current_output(self) -> Path | None:
+        job = self.current_job()
+        return job.result.output if job is not None and job.result is not None else None
+
     def open_selected(self) -> None:
-        for job in self.selected_jobs()[:10]:
-            if job.result and job.result.output:
-                open_path(job.result.output)
+        if (output := self._current_output()) is not None:
+            self._tasks.spawn(self._hand_over(open_path_async(output)))
 
     def reveal_selected(self) -> None:
-        jobs = [j for j in self.selected_jobs() if j.result and j.result.output]
-        if jobs:
-            reveal_path(jobs[0].result.output)  # type: ignore[union-attr, arg-type]
+        if (output := self._current_output()) is not None:
+            self._tasks.spawn(self._hand_over(reveal_path_async(output)))
+
+    async def _hand_over(self, attempt: Awaitable[str | None]) -> str | None:
+        """Opening failed (no program for the file, the program failed): said in a message, not only on a
+        terminal nobody sees."""
+        if (problem := await attempt) is not None:
+            self._on_error(problem)
+        return problem
+
+    def retry(self) -> int:
+        """What the button says: the failed files again, or (when none failed) the cancelled ones."""
+        c = self.queue.counts()
+        again = JobState.FAILED if c.failed else JobState.CANCELLED
+        return self.queue.retry([j.id for j in self.queue.items.values() if j.state is again])
 
     def clear_finished(self) -> None:
         self.model.remove(self.queue.remove_finished())
@@ -321,9 +366,13 @@ class ProtectView(ForwardsDrops, QWidget):
 
     def _refresh_summary(self) -> None:
         c = self.queue.counts()
+        # Cancelled files were never handled: the bar fills only with the files that were, and says the rest.
         self.progress.setMaximum(max(c.total, 1))
-        self.progress.setValue(c.finished)
-        self.progress.setFormat(f"{c.finished} of {c.total}")
+        self.progress.setValue(c.done + c.failed + c.skipped)
+        parts = [f"{c.done:,} of {c.total:,} protected"] + [
+            f"{count:,} {word}" for count, word in ((c.failed, "failed"), (c.skipped, "skipped"),
+                                                    (c.cancelled, "cancelled")) if count]
+        self.progress.setFormat(" · ".join(parts))
         if c.total == 0:
             self.summary.setText("Nothing queued yet.")
         else:
@@ -342,10 +391,12 @@ class ProtectView(ForwardsDrops, QWidget):
         c = self.queue.counts()
         selected = self.selected_jobs()
         self.cancel_all_button.setEnabled(c.waiting + c.running > 0)
+        # Enabled only when something failed; with cancelled files alone it offers to protect those again.
+        self.retry_button.setText("&Retry failed" if c.failed or not c.cancelled else "Protect ca&ncelled again")
         self.retry_button.setEnabled(c.failed + c.cancelled > 0)
         self.clear_button.setEnabled(c.finished > 0)
         self.cancel_button.setEnabled(any(not j.state.finished for j in selected))
-        has_output = any(j.result and j.result.output for j in selected)
+        has_output = self._current_output() is not None
         self.open_button.setEnabled(has_output)
         self.reveal_button.setEnabled(has_output)
 

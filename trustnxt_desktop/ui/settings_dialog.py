@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QTabWidget,
@@ -165,9 +166,23 @@ class SettingsDialog(QDialog):
         account_layout.addLayout(form)
         account_layout.addLayout(keys)
         account_layout.addWidget(self.test_result)
+        self.cross_check = QCheckBox("Check every inspected file with a &second, independent validator")
+        self.cross_check.setChecked(s.cross_check)
+        self.cross_check.setToolTip("encypher-c2pa checks the same bytes offline; the report says whether the two "
+                                    "validators agree and, where they do not, what each says (local engine only).")
+        # Who signs with the cloud engine: said while it is chosen, before Save.
+        self.cloud_signing = QLabel("With the cloud engine, protected copies are signed with the TrustNXT service's "
+                                    "certificate, not with your signing identity: they name the service as the "
+                                    "signer, and show as trusted where the service's certificate is trusted.")
+        self.cloud_signing.setWordWrap(True)
+        self.cloud_signing.setAccessibleName("Who signs with the cloud engine")
+        self.cloud_signing.setVisible(self.cloud_radio.isChecked())
+        self.cloud_radio.toggled.connect(self.cloud_signing.setVisible)
         layout = QVBoxLayout(page)
         layout.addWidget(self.local_radio)
         layout.addWidget(self.cloud_radio)
+        layout.addWidget(self.cloud_signing)
+        layout.addWidget(self.cross_check)
         layout.addWidget(account)
         layout.addStretch(1)
         return page
@@ -358,6 +373,43 @@ class SettingsDialog(QDialog):
         self._say(f"Now signing as “{info.display_name}”, issued by {info.issuer}.")
         self.context.apply_settings(self._collect())
         await self.refresh_async()
+        await self.offer_to_trust_issuer_async()
+
+    async def offer_to_trust_issuer_async(self) -> QMessageBox | None:
+        """After an import: say whether copies signed with it show as trusted here; when they would not (its CA
+        is neither among the certificates you trust nor on a published list), offer to trust that CA."""
+        source = await self.context.identity.trusted_by()
+        if source is not None:
+            self._say(f"{self.message.text()} Copies you sign show as trusted here ({source}).")
+            return None
+        issuer = await self.context.identity.issuer()
+        if issuer is None:
+            return None
+        name, pem = issuer
+        box = QMessageBox(QMessageBox.Icon.Question, "Trust the issuer of your certificate?",
+                          f"Copies you sign with this certificate will show as intact but not trusted on this "
+                          f"computer: its issuer “{name}” is neither among the certificates you trust nor on a "
+                          f"published trust list.\n\nTrust “{name}” here? Do so only if you trust it to vouch for "
+                          "everyone it issues certificates to: files they sign will show as trusted too.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names from a certificate are not markup
+        box.button(QMessageBox.StandardButton.Yes).setText(f"Trust “{name}”")
+        box.button(QMessageBox.StandardButton.No).setText("Not now")
+        box.setObjectName("trustIssuerOffer")
+        box.finished.connect(lambda result: self._issuer_answered(result, name, pem))
+        box.open()  # never exec() from async code
+        self._say(f"{self.message.text()} Copies you sign do not show as trusted here yet: its issuer is not trusted.")
+        return box
+
+    def _issuer_answered(self, result: int, name: str, pem: bytes) -> None:
+        if result == QMessageBox.StandardButton.Yes:
+            self._tasks.spawn(self.trust_issuer_async(name, pem))
+
+    async def trust_issuer_async(self, name: str, pem: bytes) -> None:
+        await self.context.trust.add_anchor_pem(name, pem)
+        self.trust_page.trust_changed.emit()  # the engine reloads its trust; the window's hint follows
+        await self.trust_page.refresh_async()
+        self._say(f"“{name}” is now among the certificates you trust: copies you sign show as trusted here.")
 
     # -- plain slots --------------------------------------------------------------------------
     def _browse(self, target: QLineEdit) -> None:
@@ -393,6 +445,7 @@ class SettingsDialog(QDialog):
             output_dir=self.output_dir.text().strip(),
             tsa_url=self.tsa_url.text().strip(),
             remote_manifest_fetch=self.remote_fetch.isChecked(),
+            cross_check=self.cross_check.isChecked(),
             trust_mirror_url=self.trust_page.mirror.text().strip(),
             trust_auto_update=self.trust_page.auto_update.isChecked(),
         )

@@ -28,15 +28,6 @@ VERDICTS: dict[Verdict, VerdictStyle] = {
     Verdict.ERROR: VerdictStyle("Could not be read", "#8e24aa", "warn"),
 }
 
-CHECK_NAMES = {
-    "integrity": "Media unchanged",
-    "signature": "Signature",
-    "signer_trust": "Signer trusted",
-    "timestamp": "Trusted time",
-    "ingredients": "Source files",
-    "revocation": "Certificate not revoked",
-}
-
 CHECK_STATUS: dict[CheckStatus, tuple[str, str]] = {  # glyph, colour
     CheckStatus.PASS: ("check", "#2e7d32"),
     CheckStatus.FAIL: ("cross", "#c62828"),

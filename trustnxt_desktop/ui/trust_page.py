@@ -7,6 +7,7 @@ off the GUI thread. "Update now" uses the mirror typed on this page even before 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -32,7 +34,7 @@ from PySide6.QtWidgets import (
 from ..domain.display import plural
 from ..domain.errors import TrustNXTError
 from ..services.settings import Settings
-from ..services.trust_lists import BASE_URL_ENV, UpdateReport
+from ..services.trust_lists import BASE_URL_ENV, Snapshot, UpdateReport
 from ..services.trust_service import TrustOverview, TrustService
 from .layout import button_row
 from .tasks import TaskOwner
@@ -40,6 +42,11 @@ from .tasks import TaskOwner
 _OK_STYLE = "background: #e8f5e9; color: #1b5e20; padding: 8px; border-radius: 6px;"
 _WARN_STYLE = "background: #fff3e0; color: #8a4b00; padding: 8px; border-radius: 6px;"
 LIST_COLUMNS = ("List", "Snapshot", "Age", "Entries", "SHA-256", "Source")
+# When your own protected copies show as trusted here (services/identity_trust.py decides it for a given identity).
+OWN_COPIES_NOTE = ("Files signed under these show as trusted, named after the anchor. Your own copies: with the local "
+                   "engine, those signed by an identity made on this computer are trusted here; a certificate issued "
+                   "to you, once its CA is listed here or on a published list. The TrustNXT cloud engine signs with "
+                   "the service's certificate, not yours.")
 ANCHOR_COLUMNS = ("Name", "Certificate", "Valid until")
 
 
@@ -54,6 +61,10 @@ def when_text(iso: str | None, now: dt.datetime) -> str:
         return "never"
     days = (now - dt.datetime.fromisoformat(iso)).days
     return f"{iso[:16].replace('T', ' ')} UTC ({age_text(days)} ago)" if days else f"{iso[:16].replace('T', ' ')} UTC (today)"
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]  # not str.capitalize(): it would lower-case "TrustNXT Desktop"
 
 
 def _item(text: str, tip: str = "") -> QTableWidgetItem:
@@ -127,6 +138,12 @@ class TrustPage(QWidget):
         self.update_status.setWordWrap(True)
         self.update_status.setAccessibleName("Trust list update status")
         self.update_status.setTextFormat(Qt.TextFormat.PlainText)  # quotes what servers sent: never markup
+        # What failed, list by list, on demand: the status stays a line or two, so the tables keep their room.
+        self.details_button = QPushButton("&Details…")
+        self.details_button.setToolTip("What happened to each list in the last update")
+        self.details_button.setVisible(False)
+        self.details_button.clicked.connect(self.show_details)
+        self.details = ""
         self.update_button.clicked.connect(self.start_update)
         self.cancel_button.clicked.connect(self.cancel_update)
         self.auto_update = QCheckBox("Check for new lists automatically (at most once a &week, when online)")
@@ -139,7 +156,7 @@ class TrustPage(QWidget):
                              f"ITL-store.cfg. The environment variable {BASE_URL_ENV} overrides this field.</small>")
         mirror_note.setWordWrap(True)
 
-        buttons = button_row(self.update_button, self.cancel_button)
+        buttons = button_row(self.update_button, self.cancel_button, self.details_button)
         published = QGroupBox("Published trust lists")
         pub_layout = QVBoxLayout(published)
         pub_layout.addWidget(self.lists_table)
@@ -163,8 +180,7 @@ class TrustPage(QWidget):
         anchor_buttons = button_row(self.add_button, self.remove_button)
         own = QGroupBox("Certificates you trust")
         own_layout = QVBoxLayout(own)
-        own_note = QLabel("<small>Files signed under these are shown as trusted, named after the anchor. Your own "
-                          "signing identity is always trusted on this computer.</small>")
+        own_note = QLabel(f"<small>{html.escape(OWN_COPIES_NOTE, quote=False)}</small>")
         own_note.setWordWrap(True)
         own_layout.addWidget(own_note)
         own_layout.addWidget(self.anchors_table)
@@ -196,8 +212,10 @@ class TrustPage(QWidget):
             if snap is not None and snap.bundled:  # the addresses it was published at, not the mirror's
                 urls = [f.url for f in snap.files]
             note = s.note(now)
-            snapshot_text = (f"{snap.date} (shipped with the app)" if snap.bundled else snap.date) if snap else "none"
-            snapshot_tip = "\n".join(t for t in (snap.origin_text().capitalize() if snap else "", s.problem or "") if t)
+            # "shipped" alone: the summary above and the tooltip say "shipped with the app", and the Source
+            # column needs the width.
+            snapshot_text = (f"{snap.date} (shipped)" if snap.bundled else snap.date) if snap else "none"
+            snapshot_tip = "\n".join(t for t in (_first_upper(snap.origin_text()) if snap else "", s.problem or "") if t)
             cells = [
                 _item(s.spec.title, s.spec.note),
                 _item(snapshot_text, snapshot_tip),
@@ -211,11 +229,12 @@ class TrustPage(QWidget):
                 self.lists_table.setItem(row, col, cell)
         parts = [f"Last successful check: {when_text(status.last_success, now)}."]
         if status.last_error:
-            parts.append(f"Last attempt failed: {status.last_error}")
+            parts.append("The last attempt failed (Details…).")
         if status.mirror:
             parts.append(f"Lists come from the mirror {status.mirror}.")
         if not self._updating:
             self.update_status.setText(" ".join(parts))
+            self._set_details(status.last_error or "")
         self.anchors_table.setRowCount(len(overview.anchors))
         for row, a in enumerate(overview.anchors):
             more = f" (+{a.certificates - 1} more)" if a.certificates > 1 else ""
@@ -261,7 +280,21 @@ class TrustPage(QWidget):
         self._update_task = None
         await self.refresh_async()
         self.update_status.setText(update_text(report))
+        self._set_details("" if report.ok else update_details(report))
         return report
+
+    def _set_details(self, text: str) -> None:
+        self.details = text
+        self.details_button.setVisible(bool(text))
+
+    def show_details(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, "Trust list update",
+                          f"The last update, list by list:\n\n{self.details}", QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # quotes what servers sent: never markup
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     # -- anchors ------------------------------------------------------------------------------
     def _choose_anchor(self) -> None:
@@ -300,17 +333,41 @@ def check_failed_text(report: UpdateReport) -> str:
                 "trusted, until they are downloaded (see Settings › Trust).")
     failed = [r.spec.title for r in report.results if r.outcome == "failed"]
     which = "" if len(failed) == len(report.results) else f" ({', '.join(failed)})"
-    origin = ("shipped with the app" if all(s.bundled for s in in_use) else
-              "downloaded before" if not any(s.bundled for s in in_use) else "you have")
-    return f"Could not check for newer trust lists{which}; the lists {origin} stay in use (see Settings › Trust)."
+    return (f"Could not check for newer trust lists{which}; the lists {_origin(in_use)} stay in use "
+            "(see Settings › Trust).")
 
 
 def update_text(report: UpdateReport) -> str:
-    """What an update did, in words: one line when every list is fine, else one line per list."""
+    """What an update did, in a line or two (update_details has one line per list): what was updated, what
+    could not be and why, in plain words, and which lists stay in use."""
+    updated = [r.spec.title for r in report.results if r.outcome == "updated"]
     if report.ok:
-        updated = [r.spec.title for r in report.results if r.outcome == "updated"]
         if not updated:
             return "✓ Every list is up to date."
         rest = " The other lists are unchanged." if len(updated) < len(report.results) else ""
         return f"✓ Updated: {', '.join(updated)}.{rest}"
+    failed = [r for r in report.results if r.outcome == "failed"]
+    which = "the trust lists" if len(failed) == len(report.results) else ", ".join(r.spec.title for r in failed)
+    reasons = list(dict.fromkeys(r.reason or r.detail for r in failed))  # one list offline: all offline, said once
+    why = reasons[0] if len(reasons) == 1 else f"{reasons[0]}, and more"
+    done = f" Updated: {', '.join(updated)}." if updated else ""
+    return f"✗ Could not update {which} — {why.rstrip('.')}.{done} {_kept_text(report)}"
+
+
+def update_details(report: UpdateReport) -> str:
+    """One line per list: what the update did to it, or why it failed and what stays in use."""
     return "\n".join(f"{'✗' if r.outcome == 'failed' else '✓'} {r.spec.title}: {r.describe()}" for r in report.results)
+
+
+def _kept_text(report: UpdateReport) -> str:
+    in_use = [r.snapshot for r in report.results if r.snapshot is not None]
+    if not in_use:
+        return "No list is available: signed files show as intact, not as trusted, until they are downloaded."
+    return f"The lists {_origin(in_use)} stay in use."
+
+
+def _origin(in_use: list[Snapshot]) -> str:
+    """Where the snapshots in use come from, to follow "the lists …"."""
+    if all(s.bundled for s in in_use):
+        return "shipped with the app"
+    return "downloaded before" if not any(s.bundled for s in in_use) else "you have"

@@ -132,7 +132,7 @@ class UsageWidget(QFrame):
             (self.protect_label, self.protect_bar, s.protect_calls, s.protect_limit, "Protect"),
             (self.inspect_label, self.inspect_bar, s.inspect_calls, s.inspect_limit, "Inspect"),
         ):
-            label.setText(f"{word}: <b>{count:,}</b>" + (f" of {limit:,}" if limit else " calls"))
+            label.setText(f"{word}: <b>{count:,}</b>" + (f" of {limit:,}" if limit else " call" if count == 1 else " calls"))
             label.setAccessibleName(f"{word} calls: {count}" + (f" of {limit}" if limit else ""))
             bar.setVisible(bool(limit))
             if limit:

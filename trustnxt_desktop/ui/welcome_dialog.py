@@ -74,6 +74,7 @@ class WelcomeWizard(QWizard):
         self._finishing: asyncio.Future[object] | None = None
         self._updating: asyncio.Future[object] | None = None
         self.identity: IdentityInfo | None = None
+        self.identity_trusted_by: str | None = None  # the trust source under which its copies show as trusted
         self.setWindowTitle(f"Welcome to {APP_NAME}")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setPixmap(QWizard.WizardPixmap.LogoPixmap, app_icon().pixmap(48, 48))
@@ -100,10 +101,11 @@ class WelcomeWizard(QWizard):
         layout.addWidget(_label(
             "<p><b>Protect</b> gives your photos, audio, video and documents a signed <i>Trust Label</i> "
             "(C2PA Content Credentials). A protected copy says:</p>"
-            "<ul><li><b>who signed it</b> — the name you give on the next page;</li>"
+            "<ul><li><b>who signed it</b> — the name you give on the next page (with a TrustNXT account, the "
+            "TrustNXT service signs instead);</li>"
             "<li><b>when</b> it was signed;</li>"
-            "<li><b>what kind of file it is</b> — a camera capture, an edited picture, AI-generated, a screen "
-            "capture or something else, as you say when you protect it;</li>"
+            "<li><b>what kind of file it is</b> — captured by a device (a camera or recorder), edited, "
+            "AI-generated, a screen capture or something else, as you say when you protect it;</li>"
             "<li>if you wish, the author's name and a request that AI companies do not train on it "
             "(Settings › Protect).</li></ul>"
             "<p>Your <b>original is never changed</b>: the protected copy is saved beside it as "
@@ -148,7 +150,8 @@ class WelcomeWizard(QWizard):
             "<p><b>Local</b> (the default): everything happens on this computer, offline and free. Files are "
             "signed with your own identity and checked by the built-in validator.</p>"
             "<p><b>TrustNXT account</b>: Protect and Inspect use the TrustNXT cloud APIs, which are billed per "
-            "call. You need an API key from TrustNXT; it is kept only in your OS keyring.</p>"))
+            "call. Protected copies are then signed with the TrustNXT service's certificate, not with your own "
+            "identity. You need an API key from TrustNXT; it is kept only in your OS keyring.</p>"))
         self.engine_now = _label("", plain=True, name="Engine in use")
         layout.addWidget(self.engine_now)
         self.engine_button = QPushButton("Open Settings › &Engine and account…")
@@ -184,6 +187,7 @@ class WelcomeWizard(QWizard):
     # -- showing ------------------------------------------------------------------------------
     async def refresh_async(self) -> None:
         self.identity = await self.context.identity.info()
+        self.identity_trusted_by = await self.context.identity.trusted_by()
         if self.identity is not None and not self.name.text() and self.identity.display_name != default_display_name():
             self.name.setText(self.identity.display_name)
             self.organisation.setText(given_organisation(self.identity) or "")
@@ -202,8 +206,12 @@ class WelcomeWizard(QWizard):
                                        "certificate on this computer whose key is kept encrypted, with its "
                                        "passphrase in your OS keyring.")
         elif imported:
+            trusted = (f" Copies you sign show as trusted on this computer ({self.identity_trusted_by})."
+                       if self.identity_trusted_by else
+                       " Copies you sign show as trusted on this computer only once its CA is among the certificates "
+                       "you trust (Settings › Trust) or on a published list.")
             self.identity_note.setText(f"You sign with a certificate issued to you: “{info.display_name}”, by "
-                                       f"{info.issuer}. Change it in Settings › Signing identity.")
+                                       f"{info.issuer}.{trusted} Change it in Settings › Signing identity.")
         elif self._needs_new_identity():
             self.identity_note.setText(f"You sign as “{_who(info.display_name, given_organisation(info))}” now. "
                                        "Finish makes "
@@ -211,6 +219,11 @@ class WelcomeWizard(QWizard):
                                        "stay trusted on this computer.")
         else:
             self.identity_note.setText(f"You sign as “{_who(info.display_name, given_organisation(info))}”.")
+        if self.context.settings.backend == "cloud":  # the service signs, whatever the identity here
+            self.identity_note.setText(
+                f"{self.identity_note.text()}\n\nThe TrustNXT cloud engine is selected: it signs protected copies "
+                "with the TrustNXT service's certificate, not with this identity, which signs when you choose the "
+                "local engine.")
 
     def _show_engine(self) -> None:
         self.engine_now.setText(f"Now: {self.context.engine_label().removeprefix('Engine: ')}.")
@@ -226,7 +239,7 @@ class WelcomeWizard(QWizard):
     def open_engine_settings(self) -> SettingsDialog:
         dialog = self._open_settings()
         dialog.tabs.setCurrentIndex(0)  # Engine and account
-        dialog.finished.connect(lambda _result: self._show_engine())
+        dialog.finished.connect(lambda _result: (self._show_engine(), self._show_identity()))
         return dialog
 
     def start_update(self) -> None:
