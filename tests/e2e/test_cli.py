@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, EXPECTED, PROJECT, shipped_verdict
+from tests.conftest import CORPUS, EXPECTED, PROJECT, app_verdict, shipped_verdict
 from tests.damaged_files import (JSON_DAMAGE, SQLITE_DAMAGE, damage_json, damage_sqlite, filled_stores,
                                  set_aside_copies)
 
@@ -53,7 +53,7 @@ def test_protect_folder_then_inspect_outputs(mixed_folder: Path, tmp_path: Path,
     reports = json.loads(inspected.stdout)
     assert len(reports) == len(before) - 1
     assert {r["verdict"] for r in reports} == {"trusted"}
-    assert all(r["schema"] == "trustnxt.inspection/1" and r["signer"]["trust_source"] for r in reports)
+    assert all(r["schema"] == "trustnxt.inspection/2" and r["signer"]["trust_source"] for r in reports)
 
     again = run("protect", str(mixed_folder), "--json", home=home)  # next to originals
     assert again.returncode == 0
@@ -69,7 +69,8 @@ def test_inspect_corpus_json_and_exit_code(home: Path) -> None:
     by_name = {r["file"]["name"]: r for r in json.loads(proc.stdout)}
     for folder in ("c2pa", "hostile"):
         for name, expected in EXPECTED[folder].items():
-            assert by_name[name]["verdict"] == shipped_verdict(expected), name
+            assert by_name[name]["verdict"] == app_verdict(name, expected), name
+            assert by_name[name]["cross_check"]["primary_verdict"] == shipped_verdict(expected), name
     truepic = by_name["truepic-20230212-camera.jpg"]
     assert truepic["capture"]["make"] == "Google" and truepic["capture"]["gps"]["lat"] == pytest.approx(43.1520939)
 

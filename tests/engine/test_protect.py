@@ -42,7 +42,8 @@ def test_every_media_format_protects_and_verifies(source: Path, tmp_path: Path, 
     trusted = inspect_file(result.output, local_trust)
     assert trusted.verdict is Verdict.TRUSTED, trusted.summary
     assert trusted.signer is not None and trusted.signer.common_name == "Test Photographer"
-    assert trusted.signer.trust_source == "Test identity" and trusted.signer.issuer == "TrustNXT Tests"
+    assert trusted.signer.trust_source == "Test identity" and trusted.signer.organisation == "TrustNXT Tests"
+    assert trusted.signer.issuer == "Test Photographer — TrustNXT Desktop Root CA (TrustNXT Tests)", "the issuing CA"
     assert trusted.claim_generator == "TrustNXT Desktop 0.1.0"
     (action,) = trusted.actions
     assert action.action == "c2pa.created" and action.digital_source_type == DIGITAL_CAPTURE, "the default claim"

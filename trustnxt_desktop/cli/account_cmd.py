@@ -9,11 +9,7 @@ import json
 import os
 import sys
 
-from ..cloud.contract import resolve_base_url
 from ..services.credentials import DEFAULT_PROFILE, FROM_ENVIRONMENT, KEY_ENV, CredentialStore, masked
-from ..services.keyring_store import KeyringSecretStore
-from ..services.paths import data_root
-from ..services.settings import SettingsStore
 from .common import EXIT_CONFIG, EXIT_OK, Parser, UsageError, add_backend_options, open_backend
 from .terminal import print_json
 
@@ -71,6 +67,11 @@ def _read_credentials() -> tuple[str, str | None]:
 
 
 def credentials(args: argparse.Namespace) -> int:
+    from ..cloud.contract import resolve_base_url
+    from ..services.keyring_store import KeyringSecretStore
+    from ..services.paths import data_root
+    from ..services.settings import SettingsStore
+
     store = CredentialStore(KeyringSecretStore(), args.profile)
     env_note = (f"Note: {KEY_ENV} is set in this environment and takes precedence over the keyring."
                 if os.environ.get(KEY_ENV, "").strip() else None)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..services.backend import Backend
-from ..services.backends import describe_engine, make_backend
 from ..services.credentials import DEFAULT_PROFILE
-from ..services.keyring_store import KeyringSecretStore
-from ..services.paths import data_root
-from ..services.settings import BACKENDS, SettingsStore
-from ..services.store_health import StoreNotice, listen
+from ..services.settings import BACKENDS
 from .terminal import visible
+
+if TYPE_CHECKING:  # imported when a command runs, not for parsing or --help
+    from ..services.backend import Backend
+    from ..services.store_health import StoreNotice
 
 EXIT_OK, EXIT_USAGE, EXIT_CONFIG, EXIT_FAILED = 0, 2, 3, 4
 
@@ -44,6 +46,8 @@ class Progress:
 def say_store_notices() -> None:
     """A damaged local store found while a command runs is said at once, on stderr (stdout stays clean for
     --json): what happened and where the damaged file is now."""
+    from ..services.store_health import listen
+
     listen(_print_notice)
 
 
@@ -75,16 +79,39 @@ def add_backend_options(p: argparse.ArgumentParser) -> None:
                    help="which stored API key the cloud backend uses (default: default)")
 
 
-def open_backend(args: argparse.Namespace) -> Backend:
-    """The engine chosen by --backend (else the settings), announced on stderr."""
+def open_backend(args: argparse.Namespace, *, parsers_early: bool = False) -> Backend:
+    """The engine chosen by --backend (else the settings), announced on stderr.
+
+    `parsers_early`: the local engine starts the fork server of its isolated parser workers at once, in
+    the background (engine/isolation.py): loading c2pa and Pillow there overlaps the rest of this
+    command's set-up, and the first worker then forks from it in milliseconds."""
+    from ..services.paths import data_root
+    from ..services.settings import SettingsStore
+
     root = data_root()
     settings = SettingsStore(root).load()
     if getattr(args, "jobs", None):
         settings.jobs = args.jobs
     if getattr(args, "fetch_remote", False):
         settings.remote_manifest_fetch = True
+    if getattr(args, "single_validator", False):
+        settings.cross_check = False
+    if parsers_early and (getattr(args, "backend", None) or settings.backend) == "local":
+        threading.Thread(target=_start_parsers, name="trustnxt-parsers-early", daemon=True).start()
+    from ..services.backends import describe_engine, make_backend
+    from ..services.keyring_store import KeyringSecretStore
+
     backend = make_backend(root, settings, KeyringSecretStore(), getattr(args, "backend", None),
                            profile=getattr(args, "profile", None) or DEFAULT_PROFILE)
     # Always said, on stderr (stdout stays clean for --json): the cloud engine bills every call.
     print(f"engine: {describe_engine(backend)}", file=sys.stderr, flush=True)
     return backend
+
+
+def _start_parsers() -> None:
+    from ..engine.isolation import start_fork_server
+
+    try:  # the tasks module of engine.untrusted.shared_pool(), by name: c2pa and Pillow load there, not here
+        start_fork_server(importlib.util.resolve_name("..engine.untrusted", __package__))
+    except Exception:  # noqa: BLE001 - only a head start: the first worker starts the server and reports
+        pass

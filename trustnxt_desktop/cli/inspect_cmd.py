@@ -6,23 +6,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..cloud.errors import CloudConfigError, CloudError, CloudQuotaError
-from ..domain.report import InspectionReport, Verdict
-from ..engine.isolation import IsolatedPool, WorkerFailure
-from ..engine.trust import TrustConfig, TrustSource
-from ..engine.untrusted import resource_isolated, shared_pool
-from ..services.backend import LocalBackend
-from ..services.batch import inspect_batch
-from ..services.exports import evidence_request, render_pdf_in_subprocess, write_csv, write_json
-from ..services.files import expand
-from ..services.paths import data_root
-from ..services.recording import unwrap
-from ..services.text_report import render
-from ..services.trust_sources import build_trust_config
 from .common import (EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, given_paths, jobs_arg,
                      open_backend)
 from .terminal import print_json, visible
+
+if TYPE_CHECKING:  # the engine and services are imported when the command runs, not for --help
+    from ..domain.report import InspectionReport
+    from ..engine.isolation import IsolatedPool
+    from ..engine.trust import TrustConfig
+    from ..services.backend import LocalBackend
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ins.add_argument("--no-default-trust", action="store_true",
                      help="trust only --trust-anchor files, not your identity or saved anchors")
     ins.add_argument("--fetch-remote", action="store_true", help="fetch remote Content Credentials (a network call)")
+    ins.add_argument("--single-validator", action="store_true",
+                     help="check with the main validator only, without the second, independent one (faster)")
     ins.add_argument("--extract-thumbnails", metavar="DIR", help="save each manifest thumbnail into DIR")
     ins.add_argument("--csv", metavar="FILE", help="also write one CSV row per file to FILE")
     ins.add_argument("--json-out", metavar="FILE", help="also write the JSON array of reports to FILE")
@@ -44,6 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _local_trust(args: argparse.Namespace, backend: LocalBackend) -> None:
+    from ..engine.trust import TrustSource
+    from ..services.trust_sources import build_trust_config
+
     extra = tuple(
         TrustSource(f"Anchor file: {Path(p).name}", anchors_pem=Path(p).read_text("ascii"), kind="user-anchor")
         for p in args.trust_anchor or []
@@ -68,7 +67,16 @@ def _trust_notes(trust: TrustConfig, chosen_off: bool) -> None:
 
 async def run(args: argparse.Namespace) -> int:
     paths = given_paths(args.paths)
-    backend = open_backend(args)
+    backend = open_backend(args, parsers_early=True)
+    from ..cloud.errors import CloudConfigError, CloudError, CloudQuotaError
+    from ..domain.report import Verdict
+    from ..engine.untrusted import shared_pool
+    from ..services.backend import LocalBackend
+    from ..services.batch import inspect_batch
+    from ..services.files import expand
+    from ..services.recording import unwrap
+    from ..services.text_report import render
+
     engine = unwrap(backend)
     if isinstance(engine, LocalBackend):
         _local_trust(args, engine)
@@ -76,11 +84,12 @@ async def run(args: argparse.Namespace) -> int:
             _trust_notes(engine.trust(), args.no_default_trust)
     else:
         local_only = [flag for flag, given in (("--trust-anchor", args.trust_anchor), ("--no-default-trust",
-                      args.no_default_trust), ("--fetch-remote", args.fetch_remote)) if given]
+                      args.no_default_trust), ("--fetch-remote", args.fetch_remote),
+                      ("--single-validator", args.single_validator)) if given]
         if local_only:
             await backend.aclose()
             raise UsageError(f"{', '.join(local_only)} work only with --backend local: the TrustNXT service "
-                             "uses its own trust lists")
+                             "uses its own trust lists and validators")
     found = expand(paths)
     progress = Progress(len(found), args.quiet or not args.json)
     service_failures = 0
@@ -121,6 +130,9 @@ async def run(args: argparse.Namespace) -> int:
 
 
 def _write_exports(args: argparse.Namespace, reports: list[InspectionReport]) -> None:
+    from ..services.exports import evidence_request, render_pdf_in_subprocess, write_csv, write_json
+    from ..services.paths import data_root
+
     if args.csv:
         write_csv(reports, Path(args.csv))
     if args.json_out:
@@ -137,6 +149,9 @@ def _extract_thumbnails(reports: list[InspectionReport], folder: Path, pool: Iso
     """Save each manifest thumbnail; returns False when one could not be. The files are untrusted: the
     manifest is parsed in an isolated worker, so a hostile file costs its thumbnail, never the run, and
     nothing is written for it."""
+    from ..engine.isolation import WorkerFailure
+    from ..engine.untrusted import resource_isolated
+
     folder.mkdir(parents=True, exist_ok=True)
     complete = True
     for r in reports:

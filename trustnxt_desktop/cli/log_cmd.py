@@ -7,10 +7,6 @@ import sys
 from pathlib import Path
 
 from ..domain.display import plural
-from ..services.exports import write_text
-from ..services.keyring_store import KeyringSecretStore
-from ..services.paths import data_root
-from ..services.verification_log import VerificationLog
 from .common import EXIT_FAILED, EXIT_OK, Parser
 
 
@@ -28,6 +24,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..services.exports import write_text
+    from ..services.keyring_store import KeyringSecretStore
+    from ..services.paths import data_root
+    from ..services.verification_log import VerificationLog
+
     log = VerificationLog(data_root(), KeyringSecretStore())
     if args.log_cmd == "verify":
         try:

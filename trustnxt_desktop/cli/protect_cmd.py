@@ -13,16 +13,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.protect import THUMBNAIL_EDGES, ContentSource, ProtectOptions, ProtectResult, ProtectStatus
-from ..services.files import FoundFile, expand
-from ..services.job_runner import result_of, run_jobs
-from ..services.job_store import UNFINISHED, BatchRecord, JobRecord, JobStore, options_from_json, options_to_json
-from ..services.paths import data_root
 from .common import (EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, given_paths, jobs_arg,
                      open_backend)
 from .terminal import print_json, visible
+
+if TYPE_CHECKING:  # the job store and runner are imported when the command runs, not for --help
+    from ..services.files import FoundFile
+    from ..services.job_store import BatchRecord, JobRecord, JobStore
 
 KEEP_FINISHED_BATCHES = 20  # older finished command-line batches are pruned when a new one starts
 
@@ -75,6 +75,9 @@ def _absolute(path: Path) -> Path:
 
 
 async def run(args: argparse.Namespace) -> int:
+    from ..services.job_store import JobStore
+    from ..services.paths import data_root
+
     store = JobStore(data_root())
     try:
         if args.resume:
@@ -95,7 +98,10 @@ async def run(args: argparse.Namespace) -> int:
 
 
 async def _run_new(args: argparse.Namespace, store: JobStore, paths: list[Path]) -> int:
-    backend = open_backend(args)
+    backend = open_backend(args, parsers_early=True)  # first: its workers start while the rest loads
+    from ..services.files import expand
+    from ..services.job_store import options_to_json
+
     try:
         found = expand(paths, skip_protected_copies=True)
         base = _options(args, backend.settings)
@@ -123,6 +129,9 @@ def _prune(store: JobStore) -> None:
 async def run_stored(args: argparse.Namespace, store: JobStore, batch: BatchRecord, backend: Any = None) -> int:
     """Run a stored batch's unfinished jobs with the backend and options it was created with; print the
     whole batch's results. Also used by `trustnxt jobs retry`."""
+    from ..services.job_runner import result_of, run_jobs
+    from ..services.job_store import UNFINISHED, options_from_json
+
     lock = store.lock_batch(batch.id)
     if lock is None:
         if backend is not None:
@@ -135,7 +144,7 @@ async def run_stored(args: argparse.Namespace, store: JobStore, batch: BatchReco
                 args.backend = batch.backend
             if batch.profile and getattr(args, "profile", None) in (None, "default"):
                 args.profile = batch.profile
-            backend = open_backend(args)
+            backend = open_backend(args, parsers_early=True)
         pending = store.jobs(batch.id, UNFINISHED)
         options = options_from_json(batch.options, backend.settings.protect_options())
         progress = Progress(len(pending), args.quiet)
@@ -150,6 +159,9 @@ async def run_stored(args: argparse.Namespace, store: JobStore, batch: BatchReco
 
         try:
             if pending:
+                soon = getattr(backend, "protect_soon", None)  # the local engine: first thumbnails decode meanwhile
+                for job in pending[:backend.settings.jobs] if soon else []:
+                    soon(job.source, job_options(job))
                 notice = await backend.ready("protect")
                 if notice and not args.quiet:
                     print(notice, file=sys.stderr)

@@ -6,16 +6,15 @@ import argparse
 import json
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.display import plural
-from ..engine import certs
-from ..services.paths import data_root
-from ..services.settings import SettingsStore
-from ..services.trust_lists import TrustLists, TrustListsStatus
-from ..services.trust_sources import AnchorStore
 from .common import EXIT_FAILED, EXIT_OK, Parser
 from .terminal import print_json
+
+if TYPE_CHECKING:  # certificates, trust lists and their HTTP client load when the command runs, not for --help
+    from ..services.trust_lists import TrustListsStatus
+    from ..services.trust_sources import AnchorStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -37,6 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int | Coroutine[Any, Any, int]:
+    from ..services.paths import data_root
+    from ..services.settings import SettingsStore
+    from ..services.trust_lists import TrustLists
+    from ..services.trust_sources import AnchorStore
+
     root = data_root()
     anchors = AnchorStore(root)
     if args.trust_cmd == "add":
@@ -62,6 +66,9 @@ def run(args: argparse.Namespace) -> int | Coroutine[Any, Any, int]:
 
 
 async def _update(root: Path, force: bool) -> int:
+    from ..services.settings import SettingsStore
+    from ..services.trust_lists import TrustLists
+
     lists = TrustLists(root, SettingsStore(root).load())
     report = await lists.update(force=force)
     for r in report.results:
@@ -101,6 +108,8 @@ def _print_status(status: TrustListsStatus) -> None:
 
 
 def _print_anchors(anchors: AnchorStore) -> None:
+    from ..engine import certs
+
     listed = anchors.list()
     if not listed:
         print("No trust anchors of your own. Your local identity's root is always trusted.")

@@ -12,11 +12,13 @@ import dataclasses
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.protect import ContentSource, ProtectOptions
-from ..domain.report import InspectionReport
 from ..domain.usage import DailyUsage, UsageSnapshot
+
+if TYPE_CHECKING:  # the report model loads when a report arrives: the command line's --help reads this module
+    from ..domain.report import InspectionReport
 
 # -- where -------------------------------------------------------------------------------------
 DEFAULT_API_URL = "https://api.trustnxt.com"
@@ -152,7 +154,9 @@ def protect_options_from_wire(data: Mapping[str, Any]) -> ProtectOptions:
 
 
 def report_from_wire(data: Any) -> InspectionReport:
-    """Raises ValueError when the JSON is not a trustnxt.inspection/1 report."""
+    """Raises ValueError when the JSON is not a trustnxt.inspection/1 or /2 report."""
+    from ..domain.report import InspectionReport
+
     if not isinstance(data, dict):
         raise ValueError("the report is not a JSON object")
     try:

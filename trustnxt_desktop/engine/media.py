@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from ..domain.regular_files import open_regular
+
 
 @dataclass(frozen=True)
 class KnownFormat:
@@ -176,8 +178,9 @@ def sniff(path: Path) -> str | None:
 
     TIFF is told from DNG by IFD0's DNGVersion tag; a ZIP from the document formats built on it (OOXML,
     ODF, EPUB, OpenXPS) by what the package says it is. Reads at most a few hundred KiB whatever the file.
+    Raises NotRegularFile (an OSError) for a FIFO, socket or device, which it never opens.
     """
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         head = f.read(SNIFF_BYTES)
         by_name = media_type_for_extension(path)
         found = sniff_bytes(head)
@@ -296,7 +299,7 @@ def jxl_container(codestream: bytes) -> bytes:
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open_regular(path) as f:  # never a FIFO or /dev/zero: a hash that cannot end
         while block := f.read(chunk):
             digest.update(block)
     return digest.hexdigest()

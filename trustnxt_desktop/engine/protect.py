@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import mmap
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,13 +16,14 @@ from .c2pa_loader import c2pa
 
 from ..domain.errors import ProtectError
 from ..domain.protect import PROTECTED_SUFFIX, ProtectOptions, ProtectResult, ProtectStatus
-from . import output
+from ..domain.regular_files import open_regular, problem_sentence
+from . import output, untrusted
 from .identity import SigningIdentity
 from .manifest import THUMBNAIL_ID, build_manifest
+from .manifest_hints import may_have_manifest
 from .formats import c2pa_name, can_protect, find, why_not_protected
 from .media import extension_for, is_image, jxl_container, media_type_for_extension, sniff
-from .parent import ParentCredentials, examine_parent, short_error
-from .thumbnails import make_thumbnail
+from .parent import ParentCredentials, short_error
 from .trust import TrustConfig
 
 ENGINE_LABEL = "local"
@@ -63,7 +62,10 @@ def protect_file(source: Path, identity: SigningIdentity, options: ProtectOption
     `cancel` is checked before work starts and again just before the output is published, so a
     cancelled job leaves nothing behind even if signing was already under way. `thumbnailer` and
     `parent_reader` let the caller decode the picture and read the original's own Content Credentials
-    elsewhere (the app does both in isolated worker processes); by default both run here.
+    with its own pool or trust settings; by default both run in the process-wide pool of isolated
+    workers (engine.untrusted), never in this process: Pillow's decoders and the reading of a manifest
+    someone else made are parsers of untrusted bytes. (c2pa's signer reads the original here: signing
+    needs the key, which stays in this process.)
 
     A file that already carries Content Credentials is protected whatever state they are in: they are
     kept as the parent ingredient with their own verdict (engine.parent), and result.warnings says
@@ -73,8 +75,8 @@ def protect_file(source: Path, identity: SigningIdentity, options: ProtectOption
     started = time.perf_counter()
     result = ProtectResult(source=source, status=ProtectStatus.FAILED, engine=ENGINE_LABEL)
     try:
-        _protect(source, identity, options, result, cancel or threading.Event(), thumbnailer or make_thumbnail,
-                 parent_reader or _read_parent_here)
+        _protect(source, identity, options, result, cancel or threading.Event(), thumbnailer or _thumbnail_isolated,
+                 parent_reader or _read_parent_isolated)
     except Cancelled:
         result.status, result.error, result.output = ProtectStatus.CANCELLED, "Cancelled.", None
     except ProtectError as e:
@@ -91,16 +93,21 @@ def protect_file(source: Path, identity: SigningIdentity, options: ProtectOption
     return result
 
 
-def _read_parent_here(source: Path, media_type: str, title: str) -> ParentCredentials:
-    return examine_parent(source, media_type, title, TrustConfig())
+def _read_parent_isolated(source: Path, media_type: str, title: str) -> ParentCredentials:
+    return untrusted.parent_isolated(untrusted.shared_pool(), source, media_type, title, TrustConfig())
+
+
+def _thumbnail_isolated(source: Path, media_type: str, edge: int) -> bytes | None:
+    return untrusted.thumbnail_isolated(untrusted.shared_pool(), source, edge, media_type)
 
 
 def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, result: ProtectResult,
              cancel: threading.Event, thumbnailer: Thumbnailer, parent_reader: ParentReader) -> None:
     if cancel.is_set():
         raise Cancelled
-    if not source.is_file():
-        raise ProtectError("Not a file." if source.exists() else "The file no longer exists.")
+    problem = problem_sentence(source)  # a FIFO, socket or device is never opened
+    if problem:
+        raise ProtectError(problem)
     before = _fingerprint(source)
     if before.size == 0:
         raise ProtectError("The file is empty.")
@@ -117,7 +124,7 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
         result.warnings.append(f"The file is really {media_type}; the protected copy is named {extension}.")
 
     title = options.title or source.name
-    parent = parent_reader(source, media_type, title) if _may_have_manifest(source) else None
+    parent = parent_reader(source, media_type, title) if may_have_manifest(source) else None
     if parent is not None and not parent.present:
         parent = None
     thumb = _thumbnail(source, media_type, options, result, thumbnailer)
@@ -163,7 +170,7 @@ def _why_skipped(media_type: str | None) -> str:
 def _open_for_signing(source: Path, media_type: str, result: ProtectResult) -> Iterator[BinaryIO]:
     """The bytes to sign. A bare JPEG XL codestream has no box to keep a manifest in (ISO/IEC 18181-2),
     so its copy gets the same codestream inside a JPEG XL container, which does."""
-    with open(source, "rb") as f:
+    with open_regular(source) as f:
         if media_type == "image/jxl" and f.read(2) == b"\xff\x0a":
             f.seek(0)
             wrapped = io.BytesIO(jxl_container(f.read()))
@@ -188,23 +195,6 @@ def _sign(identity: SigningIdentity, options: ProtectOptions, media_type: str, t
     if attach:
         builder.add_ingredient_from_archive(io.BytesIO(parent.archive))  # type: ignore[union-attr, arg-type]
     builder.sign(identity.c2pa_signer(options.tsa_url), c2pa_name(media_type), src, dst)
-
-
-# Every embedded manifest store is a JUMBF box labelled "c2pa" (PDF names it C2PA_Manifest); a remote
-# reference sits in XMP as dcterms:provenance. A file with none of these bytes has no manifest.
-_MANIFEST_HINTS = (b"c2pa", b"C2PA", b"provenance")
-_PRESCAN_LIMIT = 64 * 1024 * 1024  # above this, c2pa's own box walk beats scanning every byte
-
-
-def _may_have_manifest(source: Path) -> bool:
-    """Cheap pre-check (memchr over a read-only map) that spares most files the isolated read of their
-    existing credentials (engine.parent)."""
-    with open(source, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        if size == 0 or size > _PRESCAN_LIMIT:
-            return size > 0
-        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            return any(data.find(hint) != -1 for hint in _MANIFEST_HINTS)
 
 
 def _thumbnail(source: Path, media_type: str, options: ProtectOptions, result: ProtectResult,

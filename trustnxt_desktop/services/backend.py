@@ -27,6 +27,7 @@ from ..domain.report import InspectionReport, Verdict
 from ..domain.secrets import SecretStore
 from ..domain.usage import UsageSnapshot
 from ..engine.identity import IdentityInfo, IdentityStore, SigningIdentity
+from ..engine.cross_check import SecondValidator
 from ..engine.isolation import IsolatedPool
 from ..engine.protect import protect_file
 from ..engine.trust import TrustConfig
@@ -35,6 +36,7 @@ from ..engine.untrusted import inspect_isolated, inspect_many_isolated, parent_i
 from .ledger import UsageLedger
 from .settings import Settings
 from .threads import run_to_end
+from .thumbnails_ahead import ThumbnailsAhead
 from .trust_sources import build_trust_config
 
 
@@ -94,6 +96,7 @@ class LocalBackend:
         self._identity_lock = asyncio.Lock()
         self._trust = trust
         self._pool = pool  # None: the process-wide pool, started on first use
+        self._ahead = ThumbnailsAhead(self._decode_thumbnail, settings.jobs)
         self.identity_created: IdentityInfo | None = None  # set when the first protect made an identity
 
     @property
@@ -103,7 +106,16 @@ class LocalBackend:
         return self._pool
 
     def _thumbnail(self, src: Path, media_type: str, edge: int) -> bytes | None:
+        return self._ahead.thumbnail(src, media_type, edge)
+
+    def _decode_thumbnail(self, src: Path, media_type: str, edge: int) -> bytes | None:
         return thumbnail_isolated(self.pool, src, edge, media_type)
+
+    def protect_soon(self, src: Path, options: ProtectOptions) -> None:
+        """A hint that protect(src, options) comes soon (the next file of a batch): its thumbnail is decoded
+        now, in an isolated worker, while this process signs the file before it (services/thumbnails_ahead.py).
+        Cheap enough for the event loop."""
+        self._ahead.start(src, options.thumbnail_edge)
 
     def _parent(self, src: Path, media_type: str, title: str) -> ParentCredentials:
         return parent_isolated(self.pool, src, media_type, title, self.trust())
@@ -113,6 +125,13 @@ class LocalBackend:
             self._trust = build_trust_config(self.root, self.identities,
                                              remote_manifest_fetch=self.settings.remote_manifest_fetch)
         return self._trust
+
+    def second_validator(self) -> SecondValidator | None:
+        """The cross-check's settings (engine.cross_check), None when it is switched off. The second
+        validator keeps its own preferences (telemetry: off) in a folder of the data root."""
+        if not self.settings.cross_check:
+            return None
+        return SecondValidator(str(self.root / "validators" / "encypher-c2pa"))
 
     def reload_trust(self) -> None:
         self._trust = None
@@ -165,7 +184,7 @@ class LocalBackend:
 
     def _inspect_one(self, src: Path) -> InspectionReport:
         # trust() reads anchors and hashes trust-list snapshots when it was reloaded: never on the caller's loop
-        report = inspect_isolated(self.pool, src, self.trust())
+        report = inspect_isolated(self.pool, src, self.trust(), self.second_validator())
         self.ledger.record("inspect", self.ledger_name, report.verdict is not Verdict.ERROR)
         return report
 
@@ -178,17 +197,19 @@ class LocalBackend:
         each isolated worker (at most `jobs` workers at once), results that land within GATHER_SECONDS
         of each other travel as one group, and each group is written to the usage ledger in one
         transaction, then handed to `also` (e.g. the verification log) on the same worker thread, before
-        it is yielded. Stopping early (closing the iterator, cancelling) sends no more files; those
-        already sent finish first.
+        it is yielded. Stopping early (closing the iterator) sends no more files; those already sent
+        finish first. Cancelling (Ctrl-C, quitting) sends no more either and drops the files under way at
+        once (their workers are killed, IsolatedPool.imap `abandon`): a stalled parser never holds it up.
         """
         loop = asyncio.get_running_loop()
         landed: asyncio.Queue[list[tuple[int, InspectionReport]] | BaseException | None] = asyncio.Queue()
-        stop = threading.Event()
+        stop, abandon = threading.Event(), threading.Event()
 
         def produce() -> None:
             try:
                 for group in inspect_many_isolated(self.pool, paths, self.trust(), slots=jobs or self.settings.jobs,
-                                                   gather=GATHER_SECONDS, stop=stop):
+                                                   gather=GATHER_SECONDS, stop=stop, second=self.second_validator(),
+                                                   abandon=abandon):
                     reports = [r for _, r in group]
                     self.ledger.record_many("inspect", self.ledger_name,
                                             [r.verdict is not Verdict.ERROR for r in reports])
@@ -209,6 +230,9 @@ class LocalBackend:
                 if isinstance(item, BaseException):
                     raise item
                 yield item
+        except asyncio.CancelledError:
+            abandon.set()
+            raise
         finally:
             stop.set()
             if not producer.done():
@@ -219,5 +243,6 @@ class LocalBackend:
         return await loop.run_in_executor(None, self.ledger.snapshot)
 
     async def aclose(self) -> None:
+        self._ahead.close()
         if self._own_executor:
             self._executor.shutdown(wait=False, cancel_futures=True)

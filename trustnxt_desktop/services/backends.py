@@ -5,12 +5,12 @@ Either one is wrapped in a RecordingBackend, so every inspection lands in the ve
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from ..domain.errors import ConfigurationError
 from ..domain.secrets import SecretStore
 from .backend import Backend, LocalBackend
-from .cloud_backend import CloudBackend
 from .credentials import DEFAULT_PROFILE, CredentialStore
 from .recording import RecordingBackend, unwrap
 from .settings import BACKENDS, Settings
@@ -25,6 +25,8 @@ def make_backend(root: Path, settings: Settings, secrets: SecretStore, kind: str
     if chosen == "local":
         inner = LocalBackend(root, secrets, settings)
     elif chosen == "cloud":
+        from .cloud_backend import CloudBackend  # the HTTP client stack loads only for the cloud engine
+
         inner = CloudBackend(root, settings, CredentialStore(secrets, profile))
     else:
         raise ConfigurationError(f"Unknown backend {chosen!r}; choose one of {', '.join(BACKENDS)}.")
@@ -35,6 +37,7 @@ def describe_engine(backend: Backend) -> str:
     """Which engine does the work, for people: "local (offline)" or "TrustNXT cloud at <url> — calls are
     billed" (the service bills every Protect and Inspect call)."""
     inner = unwrap(backend)
-    if isinstance(inner, CloudBackend):
+    cloud = sys.modules.get(f"{__package__}.cloud_backend")  # not imported: no CloudBackend exists
+    if cloud is not None and isinstance(inner, cloud.CloudBackend):
         return f"TrustNXT cloud at {inner.base_url} — calls are billed"
     return "local (offline)"

@@ -16,6 +16,7 @@ event loop's thread.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from .capture_store import CaptureStore, PendingCapture
 from .job_runner import run_protect_job
 from .job_store import UNFINISHED, BatchLock, Fingerprint, JobRecord, JobState, JobStore
 from .threads import run_to_end
+
+log = logging.getLogger(__name__)  # failures reach the app's log (services/app_log.py)
 
 CAPTURE = "capture"  # the job store's batch kind and origin for captures
 KEEP_FINISHED_BATCHES = 20  # older finished capture batches are forgotten at start (outputs stay)
@@ -235,4 +238,6 @@ class CaptureProtector:
                 await self._off_loop(CaptureStore.discard, item.pending)
             else:
                 item.state, item.error = CaptureState.FAILED, result.error or "The capture could not be protected."
+        if item.state is CaptureState.FAILED:
+            log.warning("protecting the capture %s failed: %s", item.pending.raw.name, item.error)
         self._on_change(item)

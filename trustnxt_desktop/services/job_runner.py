@@ -104,12 +104,23 @@ async def run_protect_job(store: JobStore, backend: Backend, job: JobRecord, opt
 async def run_jobs(store: JobStore, backend: Backend, jobs: Sequence[JobRecord],
                    options: Callable[[JobRecord], ProtectOptions], concurrency: int,
                    on_done: Callable[[int, JobRecord, ProtectResult], None] | None = None) -> list[ProtectResult]:
-    """Run jobs with bounded concurrency, in order; STOPS_BATCH errors stop the batch (jobs stay queued)."""
+    """Run jobs with bounded concurrency, in order; STOPS_BATCH errors stop the batch (jobs stay queued).
+
+    A backend with `protect_soon(src, options)` (the local engine) hears of each job as it starts and of the
+    one that starts when a running job ends, so it can decode that file's thumbnail meanwhile."""
+    queue = list(jobs)
+    position = {job.id: i for i, job in enumerate(queue)}
+    soon = getattr(backend, "protect_soon", None)
+    ahead = max(1, concurrency)
 
     def work(job: JobRecord) -> Awaitable[ProtectResult]:
+        if soon is not None:
+            i = position[job.id]
+            for upcoming in queue[i:i + ahead + 1:ahead]:  # this job, and the next one to start after it
+                soon(upcoming.source, options(upcoming))
         return run_protect_job(store, backend, job, options(job))
 
-    return await run_batch(list(jobs), work, concurrency, on_done)
+    return await run_batch(queue, work, concurrency, on_done)
 
 
 # -- the steps ---------------------------------------------------------------------------------------
