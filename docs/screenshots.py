@@ -3,6 +3,7 @@
 Run: bench/run docs/screenshots.py          (needs the keyring sandbox because protecting signs for real)
      bench/run docs/screenshots.py --dark   (only the inspection view, in the dark palette)
      bench/run docs/screenshots.py --scale=1.5   (only Settings › Trust, at 150 % display scaling)
+     bench/run docs/screenshots.py --validators [--dark]   (only the two-validator cross-check of Inspect)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ if DARK:
     os.environ["TRUSTNXT_COLOR_SCHEME"] = "dark"
 # --scale=1.5: only Settings › Trust, at that display scaling (must be set before Qt starts)
 SCALE = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--scale=")), None)
+VALIDATORS = "--validators" in sys.argv
 if SCALE:
     os.environ["QT_SCALE_FACTOR"] = SCALE
 
@@ -38,18 +40,31 @@ def shot(name: str) -> Path:
     return OUT / f"{name}{'-dark' if DARK else ''}.png"
 
 
-async def shoot_trust(window, work: Path, name: str, shipped: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    """Settings › Trust after a real download of the lists (from a mirror of ../shared/trust on 127.0.0.1);
-    `shipped`: first, as a fresh machine shows it, with only the lists shipped with the app."""
+async def shoot_shipped_trust(window, target: Path) -> str:  # type: ignore[no-untyped-def]
+    """Settings › Trust as a new installation shows it, the picture the user guide uses: the lists shipped with
+    the app, never checked, no mirror (the published addresses). Taken while the welcome is open, so the
+    automatic check has not run yet. Returns the page's status line."""
+    mirror = os.environ.pop("TRUSTNXT_TRUST_BASE_URL", None)  # the published locations, as a user has them
+    try:
+        dialog = window.open_trust_settings()
+        await dialog.trust_page.refresh_async()
+        await settle(0.5)
+        dialog.grab().save(str(target))
+        status = dialog.trust_page.update_status.text()
+        dialog.reject()
+    finally:
+        if mirror is not None:
+            os.environ["TRUSTNXT_TRUST_BASE_URL"] = mirror
+    return status
+
+
+async def shoot_trust(window, work: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Settings › Trust after a real download of the lists (from a mirror of ../shared/trust on 127.0.0.1)."""
     from tests.trust_server import trust_mirror
 
     with trust_mirror(work / "mirror") as mirror:
         os.environ["TRUSTNXT_TRUST_BASE_URL"] = mirror.url
         dialog = window.open_trust_settings()
-        if shipped:
-            await dialog.trust_page.refresh_async()
-            await settle(0.5)
-            dialog.grab().save(str(OUT / shipped))
         await dialog.trust_page.update_async()
         await settle(0.5)
         dialog.grab().save(str(OUT / name))
@@ -63,6 +78,7 @@ async def shoot_welcome(window) -> None:  # type: ignore[no-untyped-def]
     wizard = window.open_welcome()
     await settle(0.5)
     wizard.grab().save(str(shot("welcome")))
+    await shoot_shipped_trust(window, shot("settings-trust-shipped"))  # a new user's state, before any check
     wizard.next()
     wizard.name.setText("Ana Lima")
     wizard.organisation.setText("Diário do Sul")
@@ -122,6 +138,32 @@ def scroll_to_section(report_view, title: str) -> None:  # type: ignore[no-untyp
     report_view._scroll.verticalScrollBar().setValue(label.mapTo(report_view.overview, QPoint(0, 0)).y() - 8)
 
 
+async def shoot_validators(window) -> None:  # type: ignore[no-untyped-def]
+    """Inspect with the second validator: files on which they disagree (a signed .docx, a file only the
+    second can read), both say invalid but differ on trust (the Truepic capture), and agree."""
+    from trustnxt_desktop.ui.main_window import INSPECT_PAGE
+
+    window.nav.setCurrentRow(INSPECT_PAGE)
+    cases = PROJECT.parent / "shared" / "cases"
+    await window.inspect.open_paths_async([cases / "ai-report.docx", CORPUS / "hostile" / "no_alg.jpg",
+                                           CORPUS / "c2pa" / "truepic-20230212-camera.jpg",
+                                           CORPUS / "c2pa" / "adobe-20220124-C.jpg"])
+    shots = [(0, "inspect-validators-disagree", "Two validators"), (1, "inspect-validators-readable", None),
+             (2, "inspect-validators-truepic", "Two validators"), (3, "inspect-validators-agree", None)]
+    for row, name, section in shots:
+        window.inspect.select_row(row)
+        window.inspect.report.tabs.setCurrentIndex(0)
+        await settle(0.6)
+        if section:
+            scroll_to_section(window.inspect.report, section)
+            await settle(0.2)
+        window.grab().save(str(shot(name)))
+    window.inspect.select_row(0)
+    window.inspect.report.tabs.setCurrentIndex(3)
+    await settle(0.4)
+    window.grab().save(str(shot("inspect-validators-evidence")))
+
+
 async def shoot() -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -144,6 +186,13 @@ async def shoot() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     if SCALE:
         await shoot_trust(window, work, f"settings-trust-{round(float(SCALE) * 100)}.png")
+        await window.aclose()
+        await context.aclose()
+        window.close()
+        QApplication.instance().quit()  # type: ignore[union-attr]
+        return
+    if VALIDATORS:
+        await shoot_validators(window)
         await window.aclose()
         await context.aclose()
         window.close()
@@ -223,7 +272,7 @@ async def shoot() -> None:
     dialog.grab().save(str(OUT / "settings-identity.png"))
     dialog.reject()
 
-    await shoot_trust(window, work, "settings-trust.png", shipped="settings-trust-shipped.png")
+    await shoot_trust(window, work, "settings-trust.png")
     log = window.open_verification_log()
     await settle(0.8)
     log.grab().save(str(OUT / "verification-log.png"))
