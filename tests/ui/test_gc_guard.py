@@ -65,3 +65,26 @@ def test_old_cycles_are_freed_by_the_periodic_full_collection() -> None:
         restore_automatic_gc()
         if not was_enabled:
             gc.disable()
+
+
+def test_automatic_collection_stays_off_when_the_event_loop_stops(qapp) -> None:  # type: ignore[no-untyped-def]
+    """qasync stops its loop with QCoreApplication.exit(), and Qt 6 emits aboutToQuit on every exit(). Turned
+    back on there, automatic collection ran in the next loop while Qt deleted a window's widgets and crashed
+    in the collector (GUI tests); it stays off until restore_automatic_gc()."""
+    import asyncio
+    import gc
+
+    from trustnxt_desktop.ui.event_loop import EventLoop
+
+    async def automatic() -> bool:
+        return gc.isenabled()
+
+    assert not gc.isenabled()  # the gui_thread_gc fixture called collect_on_gui_thread(qapp)
+    loop = EventLoop()
+    asyncio.set_event_loop(loop)
+    try:
+        seen = [loop.run_until_complete(automatic()) for _ in range(3)]  # as pytest-asyncio: fixture, test, teardown
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+    assert seen == [False, False, False] and not gc.isenabled()

@@ -6,6 +6,13 @@ worker threads. A Qt object that dies there (a widget or model caught in a refer
 destroyed off the GUI thread, leaves dangling timers behind and crashes the app much later. With
 automatic collection off, a GUI-thread timer collects instead.
 
+Automatic collection stays off for the rest of the process (the interpreter's exit still collects):
+not turned back on at `aboutToQuit`, which Qt 6 emits on every `QCoreApplication.exit()` — qasync
+stops its loop that way at the end of each `run_until_complete`. Turned back on there, a collection
+could start from any allocation, e.g. in a Python override Qt calls while it deletes a widget tree
+(`deleteLater`, run in `exec()`'s cleanup), and walk wrappers Shiboken is half-way through destroying:
+a segmentation fault in the collector on the GUI thread.
+
 PySide6 6.12.0's `SignalInstance.emit()` returns `True` without taking a reference to it, so every
 signal emitted from Python code removes one reference to `True` (signals Qt emits itself do not).
 On Python 3.11, where `True` is an ordinary counted object, a session that emits a few thousand
@@ -83,16 +90,18 @@ class _Collector:
 
 
 def restore_automatic_gc() -> None:
+    """Turn automatic collection back on (GUI tests after each test; the caller stops the timer)."""
     gc.unfreeze()
     gc.enable()
 
 
 def collect_on_gui_thread(app: QCoreApplication) -> QTimer:
+    """Turn automatic collection off and collect from a timer owned by `app`; returns the timer.
+    Nothing turns automatic collection back on but restore_automatic_gc() (see the module's doc)."""
     offset_emit_leak()
     gc.disable()
     timer = QTimer(app)
     timer.setInterval(_INTERVAL_MS)
     timer.timeout.connect(_Collector())
     timer.start()
-    app.aboutToQuit.connect(restore_automatic_gc)
     return timer
