@@ -268,3 +268,22 @@ def test_a_reader_that_crashes_on_the_original_costs_only_its_record(tmp_path: P
     assert sha(original) == before
     (warning,) = result.warnings
     assert "crashed or stalled" in warning and "without those credentials" in warning
+
+
+def test_a_damaged_mp4_is_called_damaged_not_a_type_that_cannot_carry_credentials(  # type: ignore[no-untyped-def]
+        tmp_path: Path, identity) -> None:
+    import struct
+
+    def box(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+    nested = b""
+    for _ in range(300):  # deeper than c2pa-rs parses: it answers "Boxes are too deply nested, unsupported asset"
+        nested = box(b"moov", nested)
+    source = tmp_path / "nested.mp4"
+    source.write_bytes(box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41") + nested + box(b"mdat", bytes(16)))
+    before = sha(source)
+    result = protect_file(source, identity, ProtectOptions(out_dir=tmp_path / "out"))
+    assert result.status is ProtectStatus.FAILED and result.error is not None
+    assert result.error.startswith("This file looks damaged") and "cannot carry" not in result.error
+    assert sha(source) == before and not list((tmp_path / "out").glob("*.mp4"))

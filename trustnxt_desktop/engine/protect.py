@@ -216,6 +216,11 @@ def _explain_c2pa_error(e: c2pa.C2paError, options: ProtectOptions) -> str:
         return ("This document's parts are compressed, and the C2PA library in this version can sign Office, "
                 "OpenDocument, EPUB and OpenXPS files only when their parts are stored uncompressed. "
                 "The original is unchanged.")
+    if "could not be parsed" in text.lower():
+        # c2pa-rs says "unsupported asset" for some damage too (boxes nested too deep): that is a damaged
+        # file of a supported type, not a type that cannot carry credentials.
+        return (f"This file looks damaged: its structure could not be read ({text}). "
+                "The original is unchanged.")
     if "NotSupported" in type(e).__name__ or "unsupported" in text.lower():
         return f"This file cannot carry Content Credentials ({text})."
     return f"The protected copy could not be signed ({text}). The original is unchanged."
