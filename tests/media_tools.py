@@ -84,3 +84,11 @@ def make_jpeg(path: Path, width: int, height: int, seed: int = 0, exif_camera: b
     im.save(buf, "JPEG", quality=90, exif=exif.tobytes())
     path.write_bytes(buf.getvalue())
     return path
+
+
+def photo_folder(folder: Path, count: int, width: int = 2400, height: int = 1600) -> Path:
+    """`folder` made and filled with `count` different photo-like JPEGs img00.jpg, img01.jpg, … (a shoot)."""
+    folder.mkdir(parents=True)
+    for i in range(count):
+        make_jpeg(folder / f"img{i:02d}.jpg", width, height, seed=i)
+    return folder

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from tests.conftest import CORPUS
-from tests.media_tools import make_jpeg
+from tests.media_tools import photo_folder
 from tests.ui.conftest import drop_paths, until
 from trustnxt_desktop.domain.protect import ContentSource
 from trustnxt_desktop.services.protect_queue import JobState
@@ -67,10 +67,7 @@ async def test_the_claim_is_chosen_per_batch_shown_remembered_and_signed(window,
 async def test_an_interrupted_batch_resumes_with_the_claim_it_was_queued_with(context, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from trustnxt_desktop.ui.main_window import MainWindow
 
-    folder, out = tmp_path / "shoot", tmp_path / "out"
-    folder.mkdir()
-    for i in range(12):
-        make_jpeg(folder / f"img{i:02d}.jpg", 2400, 1600, seed=i)
+    folder, out = photo_folder(tmp_path / "shoot", 12), tmp_path / "out"
     first = MainWindow(context)
     first.show()
     choose(first.protect, ContentSource.EDITED)

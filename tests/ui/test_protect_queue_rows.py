@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from tests.conftest import CORPUS
-from tests.media_tools import make_jpeg
+from tests.media_tools import photo_folder
 from tests.ui.conftest import until
 from tests.ui.desktop_opener import opened, xdg_open_on_path
 from trustnxt_desktop.services.protect_queue import JobState
@@ -23,10 +23,7 @@ def _label(button) -> str:  # type: ignore[no-untyped-def]
 
 async def test_after_cancel_all_the_bar_says_protected_and_cancelled_and_retry_waits_for_a_failure(  # type: ignore[no-untyped-def]
         window, tmp_path: Path) -> None:
-    folder = tmp_path / "big"
-    folder.mkdir()
-    for i in range(30):
-        make_jpeg(folder / f"img{i:02d}.jpg", 2400, 1600, seed=i)
+    folder = photo_folder(tmp_path / "big", 30)
     view = window.protect
     view.set_output_dir(tmp_path / "out")
     assert _label(view.retry_button) == "Retry failed" and not view.retry_button.isEnabled()

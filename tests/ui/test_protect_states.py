@@ -37,7 +37,7 @@ async def test_every_job_state_has_its_own_icon(window) -> None:  # type: ignore
 
 
 async def test_cancel_all_leaves_no_hidden_job_folder(window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from tests.media_tools import make_jpeg
+    from tests.media_tools import photo_folder
     from trustnxt_desktop.engine import protect as engine_protect
 
     # Hold each signing thread in its thumbnail step for a moment, so Cancel all lands while the engine is
@@ -51,10 +51,7 @@ async def test_cancel_all_leaves_no_hidden_job_folder(window, tmp_path: Path, mo
         return real_thumbnail(*args, **kwargs)
 
     monkeypatch.setattr(engine_protect, "_thumbnail", slow_thumbnail)
-    folder = tmp_path / "shoot"
-    folder.mkdir()
-    for i in range(4):
-        make_jpeg(folder / f"img{i:02d}.jpg", 1200, 800, seed=i)
+    folder = photo_folder(tmp_path / "shoot", 4, 1200, 800)
     out = tmp_path / "out"
     view = window.protect
     view.set_output_dir(out)

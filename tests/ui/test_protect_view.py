@@ -54,12 +54,9 @@ async def test_drop_folder_protects_everything_and_warns_about_the_hostile_file(
 
 
 async def test_cancel_all_leaves_no_outputs_for_cancelled_files(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from tests.media_tools import make_jpeg
+    from tests.media_tools import photo_folder
 
-    folder = tmp_path / "big"
-    folder.mkdir()
-    for i in range(24):
-        make_jpeg(folder / f"img{i:02d}.jpg", 2400, 1600, seed=i)
+    folder = photo_folder(tmp_path / "big", 24)
     out = tmp_path / "out"
     view = window.protect
     view.set_output_dir(out)
