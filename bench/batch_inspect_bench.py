@@ -139,11 +139,11 @@ def _process_cpu(pid: int) -> float:
 def services_batch(files: list[Path], home: Path, batch_path: bool, cross_check: bool = True
                    ) -> tuple[float, int, float]:
     """Wall time, number of reports, CPU seconds (this process and the parser workers)."""
-    from trustnxt_desktop.services.backends import make_backend
-    from trustnxt_desktop.services.batch import inspect_batch, run_batch
-    from trustnxt_desktop.services.keyring_store import KeyringSecretStore
-    from trustnxt_desktop.services.recording import unwrap
-    from trustnxt_desktop.services.settings import Settings
+    from trustnxt_desktop.services.account.keyring_store import KeyringSecretStore
+    from trustnxt_desktop.services.account.settings import Settings
+    from trustnxt_desktop.services.backends.batch import inspect_batch, run_batch
+    from trustnxt_desktop.services.backends.recording import unwrap
+    from trustnxt_desktop.services.backends.registry import make_backend
 
     async def go() -> tuple[float, int, float]:
         backend = make_backend(home, Settings(jobs=JOBS, cross_check=cross_check), KeyringSecretStore(),
@@ -169,8 +169,8 @@ def services_batch(files: list[Path], home: Path, batch_path: bool, cross_check:
 def our_trust_settings(home: Path) -> dict:  # type: ignore[type-arg]
     """The c2pa settings our inspections use in a fresh data folder: the trust lists shipped with the app."""
     from trustnxt_desktop.engine.identity import IdentityStore
-    from trustnxt_desktop.services.keyring_store import KeyringSecretStore
-    from trustnxt_desktop.services.trust_sources import build_trust_config
+    from trustnxt_desktop.services.account.keyring_store import KeyringSecretStore
+    from trustnxt_desktop.services.trust.sources import build_trust_config
 
     return build_trust_config(home, IdentityStore(home, KeyringSecretStore()), remote_manifest_fetch=False).settings()
 

@@ -33,10 +33,10 @@ from bench._common import make_photo, median, throwaway_identity, timed  # noqa:
 from trustnxt_desktop.domain.protect import ProtectOptions  # noqa: E402
 from trustnxt_desktop.engine.cross_check import SecondValidator, second_opinion, version  # noqa: E402
 from trustnxt_desktop.engine.protect import protect_file  # noqa: E402
-from trustnxt_desktop.engine.isolation import IsolatedPool  # noqa: E402
 from trustnxt_desktop.engine.trust import TrustConfig, TrustSource  # noqa: E402
 from trustnxt_desktop.engine.untrusted import inspect_isolated, inspect_many_isolated  # noqa: E402
-from trustnxt_desktop.services.trust_lists import SnapshotStore, list_sources  # noqa: E402
+from trustnxt_desktop.runtime.isolation import IsolatedPool  # noqa: E402
+from trustnxt_desktop.services.trust.lists import SnapshotStore, list_sources  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"

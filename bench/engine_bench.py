@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._common import make_photo, median, throwaway_identity, timed  # noqa: E402
 from trustnxt_desktop.domain.protect import ProtectOptions  # noqa: E402
-from trustnxt_desktop.engine.inspect import inspect_file  # noqa: E402
 from trustnxt_desktop.engine import protect as protect_module  # noqa: E402
+from trustnxt_desktop.engine.inspect import inspect_file  # noqa: E402
 from trustnxt_desktop.engine.protect import protect_file  # noqa: E402
 from trustnxt_desktop.engine.trust import TrustConfig, TrustSource  # noqa: E402
 

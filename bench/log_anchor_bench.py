@@ -1,4 +1,4 @@
-"""What anchoring the verification log costs (services/verification_log.py, services/log_anchor.py).
+"""What anchoring the verification log costs (services/records/verification_log.py, services/records/log_anchor.py).
 
 - one anchor update (keyring read + write, checkpoint signed with the identity and written), after the
   first, which also loads the signing key from the keyring;
@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from trustnxt_desktop.domain.report import EngineInfo, FileInfo, InspectionReport, Verdict  # noqa: E402
 from trustnxt_desktop.engine.identity import IdentityStore  # noqa: E402
-from trustnxt_desktop.services.keyring_store import KeyringSecretStore  # noqa: E402
+from trustnxt_desktop.services.account.keyring_store import KeyringSecretStore  # noqa: E402
+from trustnxt_desktop.services.records.verification_log import VerificationLog  # noqa: E402
 from trustnxt_desktop.services.store_health import damage  # noqa: E402
-from trustnxt_desktop.services.verification_log import VerificationLog  # noqa: E402
 
 
 def report(i: int) -> InspectionReport:

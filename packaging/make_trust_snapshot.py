@@ -1,7 +1,7 @@
 """Make the trust-list snapshot shipped inside the package (trustnxt_desktop/resources/trust/).
 
 With no options the published lists are downloaded from their addresses (the CATALOGUE of
-trustnxt_desktop/services/trust_lists.py), or from the mirror in TRUSTNXT_TRUST_BASE_URL as the app
+trustnxt_desktop/services/trust/lists.py), or from the mirror in TRUSTNXT_TRUST_BASE_URL as the app
 would, and dated today. Without network, give a folder that holds
 the published files under their snapshot names (C2PA-TRUST-LIST.pem, C2PA-TSA-TRUST-LIST.pem,
 ITL-anchors.pem, ITL-allowed.pem, ITL-store.cfg) and the date each list is of:
@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from trustnxt_desktop.domain.errors import ConfigurationError  # noqa: E402
-from trustnxt_desktop.services.settings import Settings  # noqa: E402
-from trustnxt_desktop.services.trust_lists import (  # noqa: E402
+from trustnxt_desktop.services.account.settings import Settings  # noqa: E402
+from trustnxt_desktop.services.trust.lists import (  # noqa: E402
     CATALOGUE,
     PROVENANCE_FILE,
     FileRecord,
@@ -96,7 +96,7 @@ def write_snapshot(out: Path, lists: dict[str, tuple[dict[str, bytes], list[File
         contents, records = lists[spec.key]
         for name, data in contents.items():
             (out / name).write_bytes(data)
-        when = taken[spec.key].astimezone(dt.timezone.utc)
+        when = taken[spec.key].astimezone(dt.UTC)
         digest = combined_sha256(records)
         snapshots.append(Snapshot(spec.key, f"bundled-{when.date().isoformat()}-{digest[:12]}", when.date().isoformat(),
                                   when.isoformat(timespec="seconds"), digest, records, origin="bundled", path=out))
@@ -104,7 +104,7 @@ def write_snapshot(out: Path, lists: dict[str, tuple[dict[str, bytes], list[File
         "about": "Trust lists shipped with TrustNXT Desktop: used until a newer snapshot is downloaded. "
                  "Made by packaging/make_trust_snapshot.py; the app checks every sha256 before use.",
         "obtained": method,
-        "made_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "made_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "lists": [{**s.to_json(), "title": spec.title} for s, spec in zip(snapshots, CATALOGUE, strict=True)],
     }
     (out / PROVENANCE_FILE).write_text(json.dumps(provenance, indent=2) + "\n", "utf-8")
@@ -123,14 +123,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.folder is not None:
             dates = _dates(args.as_of)
             lists = {spec.key: _from_folder(args.folder, spec) for spec in CATALOGUE}
-            taken = {k: dt.datetime.combine(d, dt.time(), dt.timezone.utc) for k, d in dates.items()}
+            taken = {k: dt.datetime.combine(d, dt.time(), dt.UTC) for k, d in dates.items()}
             method = "copied from a local copy of the published files (--from), dated with --as-of"
         else:
             if args.as_of:
                 parser.error("--as-of goes with --from: a download is dated today")
             base = mirror_base(Settings())  # TRUSTNXT_TRUST_BASE_URL, as the app honours it
             lists = asyncio.run(_download(base))
-            now = dt.datetime.now(dt.timezone.utc)
+            now = dt.datetime.now(dt.UTC)
             taken = {spec.key: now for spec in CATALOGUE}
             method = f"downloaded from the mirror {base}" if base else "downloaded from the published addresses"
     except (OSError, TrustListError, ConfigurationError) as e:

@@ -20,7 +20,7 @@ def newsroom_chain(ca_key: ec.EllipticCurvePrivateKey, leaf_key: ec.EllipticCurv
                    digest: hashes.HashAlgorithm | None = None) -> tuple[x509.Certificate, x509.Certificate]:
     """(leaf, CA), both valid from yesterday for about a year."""
     digest = digest or hashes.SHA256()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     ca = (x509.CertificateBuilder().subject_name(NEWSROOM_CA).issuer_name(NEWSROOM_CA)
           .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
           .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=400))
@@ -46,7 +46,7 @@ def self_signed_loopback(folder: Path) -> tuple[Path, Path]:
     (cert.pem, key.pem) written into folder."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=1))
@@ -65,7 +65,7 @@ class TestCA:
     __test__ = False  # not a pytest test class
 
     def __init__(self, name: str = "Verdict Test CA") -> None:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         self.key = ec.generate_private_key(ec.SECP256R1())
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name),
                              x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Verdict Tests")])
@@ -82,7 +82,7 @@ class TestCA:
     def issue(self, common_name: str, *, seconds: float = 20 * 86400,
               eku: x509.ObjectIdentifier = ExtendedKeyUsageOID.EMAIL_PROTECTION) -> tuple[bytes, bytes]:
         """(chain PEM: leaf then CA, private key PEM) for a certificate valid for `seconds` from now."""
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         key = ec.generate_private_key(ec.SECP256R1())
         cert = (x509.CertificateBuilder()
                 .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name),

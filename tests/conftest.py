@@ -38,7 +38,7 @@ def app_verdict(name: str, expected: dict[str, str]) -> str:
 
 
 def _keyring_problem() -> str | None:
-    from trustnxt_desktop.services.keyring_store import backend_problem
+    from trustnxt_desktop.services.account.keyring_store import backend_problem
 
     return backend_problem()
 
@@ -59,7 +59,7 @@ def secret_store(home: Path) -> Iterator[object]:
     problem = _keyring_problem()
     if problem:
         pytest.fail(f"No usable OS keyring for this test ({problem}). Run the suite with scripts/test.")
-    from trustnxt_desktop.services.keyring_store import KeyringSecretStore
+    from trustnxt_desktop.services.account.keyring_store import KeyringSecretStore
 
     store = KeyringSecretStore()
     yield store

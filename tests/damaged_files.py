@@ -27,9 +27,9 @@ def filled_stores(home: Path, secrets: object) -> None:
     """The job queue, usage ledger and an anchored verification log of a data root, each several pages
     long, closed: what a used install has."""
     from trustnxt_desktop.domain.report import EngineInfo, FileInfo, InspectionReport, Verdict
-    from trustnxt_desktop.services.job_store import JobStore
-    from trustnxt_desktop.services.ledger import UsageLedger
-    from trustnxt_desktop.services.verification_log import VerificationLog
+    from trustnxt_desktop.services.jobs.store import JobStore
+    from trustnxt_desktop.services.records.ledger import UsageLedger
+    from trustnxt_desktop.services.records.verification_log import VerificationLog
 
     jobs = JobStore(home)
     jobs.add_jobs(jobs.create_batch().id, [(home / f"p{i}.jpg", None) for i in range(400)])

@@ -33,8 +33,8 @@ async def run_window(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .services.app_context import AppContext
-    from .services.app_log import install_app_log
     from .services.paths import data_root
+    from .services.records.app_log import install_app_log
     from .ui.crash import CrashHandler
     from .ui.main_window import MainWindow
 

@@ -15,7 +15,7 @@ from tests.conftest import CORPUS
 from tests.sandbox.process import SECRET, SECRET_KEY, SandboxProcess
 from trustnxt_desktop import cli
 from trustnxt_desktop.cloud import contract
-from trustnxt_desktop.services.credentials import KEY_ENV, SECRET_ENV
+from trustnxt_desktop.services.account.credentials import KEY_ENV, SECRET_ENV
 
 FILES = ["trustnxt-icon.jpg", "trustnxt-icon.png", "sample1.webp"]
 
@@ -107,7 +107,7 @@ def test_refused_key_is_a_configuration_error(session_env: Path, tmp_path: Path,
 @pytest.mark.parametrize("where", ["environment", "settings"])
 def test_a_malformed_or_plain_http_service_address_is_a_configuration_error(  # type: ignore[no-untyped-def]
         home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str, where: str) -> None:
-    from trustnxt_desktop.services.settings import Settings, SettingsStore
+    from trustnxt_desktop.services.account.settings import Settings, SettingsStore
 
     monkeypatch.setenv(KEY_ENV, "tnxt_test_4f1c2a9e7b3d5f6a8c0e1d2b3a4f5e6d")  # no keyring needed to get that far
     if where == "environment":

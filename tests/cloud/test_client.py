@@ -210,7 +210,7 @@ def test_retry_after_parsing_and_backoff_bounds() -> None:
     assert parse_retry_after(None) is None and parse_retry_after("soon") is None
     import datetime as dt
 
-    now = dt.datetime(2026, 5, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 5, 1, 12, 0, 0, tzinfo=dt.UTC)
     assert parse_retry_after("Fri, 01 May 2026 12:00:30 GMT", now) == 30.0
     assert parse_retry_after("Fri, 01 May 2026 11:00:00 GMT", now) == 0.0
     policy = RetryPolicy(base_delay=0.5, max_delay=4)

@@ -30,8 +30,8 @@ from trustnxt_desktop.cloud.errors import (
     CloudTLSError,
 )
 from trustnxt_desktop.cloud.retry import RetryPolicy
-from trustnxt_desktop.services.connection_check import Failure, check_connection
-from trustnxt_desktop.services.credentials import CredentialStore
+from trustnxt_desktop.services.account.connection_check import Failure, check_connection
+from trustnxt_desktop.services.account.credentials import CredentialStore
 
 QUICK = Timeouts(connect=2.0, read=0.5, write=0.5, pool=2.0)
 ONCE = RetryPolicy(max_attempts=1)

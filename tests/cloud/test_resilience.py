@@ -10,10 +10,10 @@ from tests.sandbox.process import KEY
 from trustnxt_desktop.cloud import contract
 from trustnxt_desktop.cloud.retry import RetryPolicy
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
-from trustnxt_desktop.services.batch import run_batch
-from trustnxt_desktop.services.cloud_backend import CloudBackend
-from trustnxt_desktop.services.credentials import KEY_ENV, CredentialStore
-from trustnxt_desktop.services.settings import Settings
+from trustnxt_desktop.services.account.credentials import KEY_ENV, CredentialStore
+from trustnxt_desktop.services.account.settings import Settings
+from trustnxt_desktop.services.backends.batch import run_batch
+from trustnxt_desktop.services.backends.cloud import CloudBackend
 
 # Enough attempts that 30 % injected 503s practically never exhaust them (0.3^12 per file); 429s pace
 # the client without using up attempts.

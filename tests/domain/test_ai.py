@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from trustnxt_desktop.domain.ai import (AiKind, disclosure, file_ai, is_generative, kind_of_source_type, manifest_ai,
-                                        source_type_term, words)
+from trustnxt_desktop.domain.ai import (
+    AiKind,
+    disclosure,
+    file_ai,
+    is_generative,
+    kind_of_source_type,
+    manifest_ai,
+    source_type_term,
+    words,
+)
 from trustnxt_desktop.domain.display import source_type_label
 from trustnxt_desktop.domain.report import EngineInfo, FileInfo, InspectionReport, Verdict
 

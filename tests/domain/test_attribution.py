@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from trustnxt_desktop.domain.attribution import (ICA, X509, identity_line, judge_identity, training_rows,
-                                                 training_summary)
+from trustnxt_desktop.domain.attribution import (
+    ICA,
+    X509,
+    identity_line,
+    judge_identity,
+    training_rows,
+    training_summary,
+)
 from trustnxt_desktop.domain.history import empty_history_reason
 from trustnxt_desktop.domain.pictures import thumbnail_note
-from trustnxt_desktop.domain.report import (Action, EngineInfo, FileInfo, Ingredient, InspectionReport, PictureShape,
-                                            TrainingChoice, Verdict, VerifiedIdentity)
+from trustnxt_desktop.domain.report import (
+    Action,
+    EngineInfo,
+    FileInfo,
+    Ingredient,
+    InspectionReport,
+    PictureShape,
+    TrainingChoice,
+    Verdict,
+    VerifiedIdentity,
+)
 
 
 def test_training_rows_merge_c2pa_and_cawg_entries_and_the_stricter_wins() -> None:

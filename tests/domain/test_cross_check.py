@@ -6,10 +6,16 @@ import json
 
 import pytest
 
-from trustnxt_desktop.domain.cross_check import (AGREEMENT_FIELDS, NOT_CHECKED, banner_line, compare, consensus,
-                                                 findings)
-from trustnxt_desktop.domain.report import (CrossCheck, Difference, EngineInfo, FileInfo, InspectionReport, SignerInfo,
-                                            Verdict)
+from trustnxt_desktop.domain.cross_check import AGREEMENT_FIELDS, NOT_CHECKED, banner_line, compare, consensus, findings
+from trustnxt_desktop.domain.report import (
+    CrossCheck,
+    Difference,
+    EngineInfo,
+    FileInfo,
+    InspectionReport,
+    SignerInfo,
+    Verdict,
+)
 from trustnxt_desktop.domain.validator_codes import ENGINE_SPECIFIC, MEANINGS, PRIMARY, SECOND, meaning
 
 SIGNER = SignerInfo(common_name="Test Photographer", serial="1234")

@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from trustnxt_desktop.domain.checks import check_title
 from trustnxt_desktop.domain.evidence import evidence_title
-from trustnxt_desktop.domain.report import (Action, Check, CheckStatus, EngineInfo, FileInfo, Ingredient,
-                                            InspectionReport, Validation, ValidationCode, Verdict)
+from trustnxt_desktop.domain.report import (
+    Action,
+    Check,
+    CheckStatus,
+    EngineInfo,
+    FileInfo,
+    Ingredient,
+    InspectionReport,
+    Validation,
+    ValidationCode,
+    Verdict,
+)
 from trustnxt_desktop.domain.sources import made_from_title, source_problems
 from trustnxt_desktop.domain.times import signing_time, signing_time_text, time_text
 

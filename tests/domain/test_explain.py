@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from trustnxt_desktop.domain.ai import AiKind, words
-from trustnxt_desktop.domain.explain import TRUSTED_TIME, UNTRUSTED_TIME, Evidence, explain_code, fetched_from, summarise
+from trustnxt_desktop.domain.explain import (
+    TRUSTED_TIME,
+    UNTRUSTED_TIME,
+    Evidence,
+    explain_code,
+    fetched_from,
+    summarise,
+)
 from trustnxt_desktop.domain.report import Verdict
 
 EXPIRED = "signingCredential.expired"

@@ -10,8 +10,13 @@ from pathlib import Path
 import pytest
 
 from trustnxt_desktop.domain import regular_files
-from trustnxt_desktop.domain.regular_files import NotRegularFile, not_regular, open_regular, problem_sentence, \
-    read_regular
+from trustnxt_desktop.domain.regular_files import (
+    NotRegularFile,
+    not_regular,
+    open_regular,
+    problem_sentence,
+    read_regular,
+)
 
 
 def test_regular_files_and_links_to_them_open(tmp_path: Path) -> None:

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, EXPECTED, PROJECT, app_verdict, shipped_verdict
-from tests.damaged_files import (JSON_DAMAGE, SQLITE_DAMAGE, damage_json, damage_sqlite, filled_stores,
-                                 set_aside_copies)
+from tests.damaged_files import JSON_DAMAGE, SQLITE_DAMAGE, damage_json, damage_sqlite, filled_stores, set_aside_copies
 
 
 def run(*args: str, home: Path, env: dict[str, str] | None = None, stdin: str | None = None,

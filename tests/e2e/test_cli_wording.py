@@ -42,7 +42,7 @@ def test_export_root_says_where_it_wrote_and_never_overwrites(tmp_path: Path, ho
 
 
 def test_jobs_list_says_a_cleared_batch_has_no_files_left(tmp_path: Path, home: Path) -> None:
-    from trustnxt_desktop.services.job_store import JobState, JobStore
+    from trustnxt_desktop.services.jobs.store import JobState, JobStore
 
     photo = tmp_path / "photo.jpg"
     shutil.copy(CORPUS / "media" / "trustnxt-icon.jpg", photo)

@@ -15,7 +15,7 @@ from trustnxt_desktop.engine import cross_check
 from trustnxt_desktop.engine.cross_check import SecondValidator
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.trust import TrustConfig, TrustSource
-from trustnxt_desktop.services.trust_lists import SnapshotStore, list_sources
+from trustnxt_desktop.services.trust.lists import SnapshotStore, list_sources
 
 CASES = SHARED / "cases"
 FILES = sorted(p for p in [*CORPUS.rglob("*"), *CASES.iterdir()]

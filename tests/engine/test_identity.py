@@ -58,7 +58,7 @@ def test_missing_passphrase_gives_a_clear_error(home: Path, secret_store) -> Non
 
 
 def test_replace_retires_the_old_root_so_old_files_stay_trusted(home: Path, secret_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from trustnxt_desktop.services.trust_sources import local_identity_source
+    from trustnxt_desktop.services.trust.sources import local_identity_source
 
     store = IdentityStore(home, secret_store)
     old = store.create("Old Me")

@@ -36,7 +36,7 @@ import json, sys
 from pathlib import Path
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.engine.cross_check import SecondValidator
-from trustnxt_desktop.engine.isolation import IsolatedPool
+from trustnxt_desktop.runtime.isolation import IsolatedPool
 from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.engine.untrusted import inspect_isolated, parent_isolated
 

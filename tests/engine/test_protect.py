@@ -12,17 +12,31 @@ import pytest
 from PIL import Image
 
 from tests.conftest import CORPUS
-from tests.media_tools import flip_jpeg_image_byte, flip_png_image_byte, make_jpeg, strip_jpeg_manifest, strip_png_manifest
-from trustnxt_desktop.domain.protect import (DIGITAL_CAPTURE, DIGITAL_CREATION, HUMAN_EDITS, SCREEN_CAPTURE,
-                                             TRAINED_ALGORITHMIC, ContentSource, ProtectOptions, ProtectStatus)
+from tests.media_tools import (
+    flip_jpeg_image_byte,
+    flip_png_image_byte,
+    make_jpeg,
+    strip_jpeg_manifest,
+    strip_png_manifest,
+)
+from trustnxt_desktop.domain.protect import (
+    DIGITAL_CAPTURE,
+    DIGITAL_CREATION,
+    HUMAN_EDITS,
+    SCREEN_CAPTURE,
+    TRAINED_ALGORITHMIC,
+    ContentSource,
+    ProtectOptions,
+    ProtectStatus,
+)
 from trustnxt_desktop.domain.report import CheckStatus, Verdict
 from trustnxt_desktop.engine.inspect import extract_resource, inspect_file
-from trustnxt_desktop.engine.isolation import FAULT_ENV, IsolatedPool, Limits
-from trustnxt_desktop.engine.output import PARTIAL_SUFFIX
 from trustnxt_desktop.engine.parent import ParentCredentials
 from trustnxt_desktop.engine.protect import protect_file
 from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.engine.untrusted import parent_isolated
+from trustnxt_desktop.runtime.atomic import PARTIAL_SUFFIX
+from trustnxt_desktop.runtime.isolation import FAULT_ENV, IsolatedPool, Limits
 
 MEDIA = sorted(p for p in (CORPUS / "media").iterdir() if p.is_file())
 

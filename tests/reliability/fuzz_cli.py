@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from trustnxt_desktop import cli
-from trustnxt_desktop.services.backend import LocalBackend
+from trustnxt_desktop.services.backends.local import LocalBackend
 
 
 def peak_kib() -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO
 
 from tests.conftest import PROJECT
-from trustnxt_desktop.engine.isolation import FAULT_ENV
+from trustnxt_desktop.runtime.isolation import FAULT_ENV
 
 STALL = "stall"  # files named with this make a worker hang (the test hook), so the batch is mid-parse
 

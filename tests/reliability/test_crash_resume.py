@@ -22,7 +22,7 @@ from tests.media_tools import make_jpeg
 from tests.reliability.conftest import cli
 from tests.sandbox.process import KEY, SandboxProcess
 from trustnxt_desktop.cloud import contract
-from trustnxt_desktop.services.credentials import KEY_ENV, SECRET_ENV
+from trustnxt_desktop.services.account.credentials import KEY_ENV, SECRET_ENV
 
 FILES = 100
 KILLS = 5

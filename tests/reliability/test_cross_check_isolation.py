@@ -12,9 +12,9 @@ import pytest
 from tests.conftest import CORPUS
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.engine.cross_check import SecondValidator
-from trustnxt_desktop.engine.isolation import FAULT_ENV, IsolatedPool, Limits
 from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.engine.untrusted import CRASH_SUMMARY, inspect_isolated, inspect_many_isolated
+from trustnxt_desktop.runtime.isolation import FAULT_ENV, IsolatedPool, Limits
 
 TASKS = "trustnxt_desktop.engine.untrusted"
 SIGNED = CORPUS / "c2pa" / "adobe-20220124-C.jpg"

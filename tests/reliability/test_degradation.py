@@ -19,11 +19,11 @@ from tests.reliability.conftest import cli
 from tests.sandbox.process import KEY, start_sandbox
 from trustnxt_desktop.cloud.retry import RetryPolicy
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
-from trustnxt_desktop.services.cloud_backend import CloudBackend
-from trustnxt_desktop.services.credentials import KEY_ENV, SECRET_ENV, CredentialStore
-from trustnxt_desktop.services.job_runner import run_jobs
-from trustnxt_desktop.services.job_store import JobState, JobStore, options_to_json
-from trustnxt_desktop.services.settings import Settings
+from trustnxt_desktop.services.account.credentials import KEY_ENV, SECRET_ENV, CredentialStore
+from trustnxt_desktop.services.account.settings import Settings
+from trustnxt_desktop.services.backends.cloud import CloudBackend
+from trustnxt_desktop.services.jobs.runner import run_jobs
+from trustnxt_desktop.services.jobs.store import JobState, JobStore, options_to_json
 
 
 def mount(*args: str) -> subprocess.CompletedProcess[str]:

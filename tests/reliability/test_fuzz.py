@@ -48,9 +48,9 @@ from tests import documents
 from tests.conftest import CORPUS, PROJECT, SHARED
 from tests.reliability.mutate import mutate
 from trustnxt_desktop.domain.report import Verdict
-from trustnxt_desktop.engine.isolation import IsolatedPool, Limits
 from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.engine.untrusted import CRASH_SUMMARY, inspect_isolated
+from trustnxt_desktop.runtime.isolation import IsolatedPool, Limits
 
 
 def _seed() -> int:

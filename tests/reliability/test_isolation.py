@@ -16,17 +16,17 @@ from tests.reliability.conftest import cli
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.engine.inspect import inspect_file
-from trustnxt_desktop.engine.isolation import FAULT_ENV, IsolatedPool, Limits, TaskError, WorkerFailure
 from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.engine.untrusted import CRASH_SUMMARY, bytes_from_worker, inspect_isolated
+from trustnxt_desktop.runtime.isolation import FAULT_ENV, IsolatedPool, Limits, TaskError, WorkerFailure
 from trustnxt_desktop.services import previews
-from trustnxt_desktop.services.backend import LocalBackend
-from trustnxt_desktop.services.backends import make_backend
-from trustnxt_desktop.services.batch import inspect_batch, run_batch
-from trustnxt_desktop.services.ledger import UsageLedger
-from trustnxt_desktop.services.recording import unwrap
-from trustnxt_desktop.services.settings import Settings
-from trustnxt_desktop.services.verification_log import VerificationLog
+from trustnxt_desktop.services.account.settings import Settings
+from trustnxt_desktop.services.backends.batch import inspect_batch, run_batch
+from trustnxt_desktop.services.backends.local import LocalBackend
+from trustnxt_desktop.services.backends.recording import unwrap
+from trustnxt_desktop.services.backends.registry import make_backend
+from trustnxt_desktop.services.records.ledger import UsageLedger
+from trustnxt_desktop.services.records.verification_log import VerificationLog
 
 TASKS = "trustnxt_desktop.engine.untrusted"
 NAMES = ["adobe-20220124-CA.jpg", "adobe-20220124-E-sig-CA.jpg", "adobe-20220124-A.jpg", "boxhash.jpg",
@@ -213,7 +213,7 @@ def test_windows_job_object_limit_is_laid_out_as_windows_expects() -> None:
     import ctypes
     import sys
 
-    from trustnxt_desktop.engine import win_job
+    from trustnxt_desktop.runtime import win_job
 
     cap = 2 * 1024 ** 3
     info = win_job.memory_limit(cap)
@@ -232,7 +232,7 @@ def test_each_platform_gets_its_own_memory_cap(monkeypatch: pytest.MonkeyPatch) 
     import resource
     import sys
 
-    from trustnxt_desktop.engine import isolation, win_job
+    from trustnxt_desktop.runtime import isolation, win_job
 
     calls: list[tuple[str, object]] = []
     monkeypatch.setattr(resource, "setrlimit", lambda *a: calls.append(("rlimit", a)))

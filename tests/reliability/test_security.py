@@ -3,7 +3,6 @@ refuses upload bombs, and plain http is refused off this machine."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import threading
 from collections.abc import Iterator
@@ -19,11 +18,11 @@ from tests.sandbox.process import KEY, SECRET, SECRET_KEY, SandboxProcess
 from trustnxt_desktop.cloud import contract
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.engine.identity import IdentityStore
-from trustnxt_desktop.services.cloud_backend import CloudBackend
-from trustnxt_desktop.services.credentials import KEY_ENV, SECRET_ENV, CredentialStore
-from trustnxt_desktop.services.job_runner import run_protect_job
-from trustnxt_desktop.services.job_store import JobStore
-from trustnxt_desktop.services.settings import Settings
+from trustnxt_desktop.services.account.credentials import KEY_ENV, SECRET_ENV, CredentialStore
+from trustnxt_desktop.services.account.settings import Settings
+from trustnxt_desktop.services.backends.cloud import CloudBackend
+from trustnxt_desktop.services.jobs.runner import run_protect_job
+from trustnxt_desktop.services.jobs.store import JobStore
 
 
 def test_a_full_session_leaves_secrets_only_in_the_keyring(tmp_path: Path, home: Path, secret_store,  # type: ignore[no-untyped-def]

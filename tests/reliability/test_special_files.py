@@ -21,16 +21,16 @@ from tests.reliability.conftest import cli
 from tests.special_files import REGULAR, SPECIAL, make_special_files, reason
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.domain.report import Verdict
-from trustnxt_desktop.engine.isolation import FAULT_ENV, IsolatedPool, Limits
 from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.engine.untrusted import inspect_isolated
-from trustnxt_desktop.services.backend import LocalBackend
-from trustnxt_desktop.services.batch import inspect_batch
-from trustnxt_desktop.services.capture_queue import CaptureProtector, CaptureState
-from trustnxt_desktop.services.capture_store import CaptureStore
+from trustnxt_desktop.runtime.isolation import FAULT_ENV, IsolatedPool, Limits
+from trustnxt_desktop.services.account.settings import Settings
+from trustnxt_desktop.services.backends.batch import inspect_batch
+from trustnxt_desktop.services.backends.local import LocalBackend
 from trustnxt_desktop.services.files import expand
-from trustnxt_desktop.services.job_store import JobStore
-from trustnxt_desktop.services.settings import Settings
+from trustnxt_desktop.services.jobs.capture_queue import CaptureProtector, CaptureState
+from trustnxt_desktop.services.jobs.capture_store import CaptureStore
+from trustnxt_desktop.services.jobs.store import JobStore
 
 TASKS = "trustnxt_desktop.engine.untrusted"
 
@@ -178,7 +178,7 @@ async def test_the_cloud_engine_sends_no_special_file(specials: dict[str, Path],
                                                       sandbox) -> None:
     """Through the real sandbox service: a special file gets its result here, is never opened, never
     sent and never billed; the picture beside it is checked by the service."""
-    from tests.services.test_cloud_backend import cloud
+    from tests.services.backends.test_cloud import cloud
 
     backend = cloud(home, sandbox.url)
     try:

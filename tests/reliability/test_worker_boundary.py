@@ -19,13 +19,19 @@ import keyring
 import pytest
 
 from tests.conftest import CORPUS
-from tests.reliability.process_tree import busy_tree, start_cli, stalled_folder, wait_until_gone
+from tests.reliability.process_tree import busy_tree, stalled_folder, start_cli, wait_until_gone
 from tests.reliability.worker_probe import _NOT_REPORTS, Planted
 from trustnxt_desktop.domain.report import Verdict
-from trustnxt_desktop.engine.isolation import IsolatedPool, Limits, WorkerFailure, encode_answer, parse_answer, \
-    worker_environment
 from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.engine.untrusted import CRASH_SUMMARY, inspect_isolated, inspect_many_isolated
+from trustnxt_desktop.runtime.isolation import (
+    IsolatedPool,
+    Limits,
+    WorkerFailure,
+    encode_answer,
+    parse_answer,
+    worker_environment,
+)
 
 PROBE = "tests.reliability.worker_probe"
 GOOD = CORPUS / "c2pa" / "adobe-20220124-CA.jpg"

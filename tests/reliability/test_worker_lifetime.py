@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.process_tree import busy_tree, start_cli, stalled_folder, wait_until_gone
+from tests.reliability.process_tree import busy_tree, stalled_folder, start_cli, wait_until_gone
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
 

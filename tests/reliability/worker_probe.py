@@ -1,5 +1,5 @@
 """Tasks for a parser worker taken over by a hostile file (tests only): it tries what such code would try,
-through the same worker machinery (engine.isolation) the app uses. The real inspection tasks are here
+through the same worker machinery (runtime.isolation) the app uses. The real inspection tasks are here
 too, so a probe pool inspects like the app's own."""
 
 from __future__ import annotations

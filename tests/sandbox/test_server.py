@@ -170,8 +170,8 @@ def test_upload_above_the_limit_is_413_and_leaves_nothing(sandbox_factory, tmp_p
 
 def test_an_upload_that_crashes_the_parser_costs_one_answer_not_the_server(sandbox_factory,  # type: ignore[no-untyped-def]
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from trustnxt_desktop.engine.isolation import FAULT_ENV
     from trustnxt_desktop.engine.untrusted import CRASH_SUMMARY
+    from trustnxt_desktop.runtime.isolation import FAULT_ENV
 
     monkeypatch.setenv(FAULT_ENV, "abort:crashme")  # parser workers abort on any upload named like this
     server = sandbox_factory()

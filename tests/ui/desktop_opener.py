@@ -16,7 +16,7 @@ def xdg_open_on_path(folder: Path, monkeypatch: pytest.MonkeyPatch, status: int 
     calls = folder / "opened.txt"
     script = folder / "xdg-open"
     script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{calls}"\n'
-                      + (f'echo "xdg-open: no method available for opening \'$1\'" >&2\n' if status else "")
+                      + ('echo "xdg-open: no method available for opening \'$1\'" >&2\n' if status else "")
                       + f"exit {status}\n")
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from tests.cloud.failing_servers import closed_port_url
 from tests.conftest import CORPUS, PROJECT
-from trustnxt_desktop.services.app_log import install_app_log, log_path, remove_app_log
-from trustnxt_desktop.services.credentials import CredentialStore
-from trustnxt_desktop.services.protect_queue import JobState
+from trustnxt_desktop.services.account.credentials import CredentialStore
+from trustnxt_desktop.services.jobs.protect_queue import JobState
+from trustnxt_desktop.services.records.app_log import install_app_log, log_path, remove_app_log
 
 # A key of the account's own shape, not tnxt_…: only the value read from the keyring can take it out.
 KEY = "Ana-Lima-studio-key-7f3a1c9e"
@@ -46,7 +46,7 @@ async def test_failed_cloud_calls_are_logged_redacted_and_saved_in_diagnostics(w
         log = log_path(context.root)
         text = log.read_text("utf-8")
         assert stat.S_IMODE(log.stat().st_mode) == 0o600
-        assert f"WARNING trustnxt_desktop.services.protect_queue: protect {photo} failed: " in text
+        assert f"WARNING trustnxt_desktop.services.jobs.protect_queue: protect {photo} failed: " in text
         assert "the connection was refused" in text
         assert "INFO trustnxt_desktop.cloud.client: POST /v1/protect failed: " in text, text
         assert f"protect {second} failed: The TrustNXT service address '[redacted]' is not a web address" in text

@@ -14,9 +14,9 @@ from tests.conftest import PROJECT
 from tests.media_tools import make_jpeg
 from trustnxt_desktop.domain.protect import DIGITAL_CAPTURE
 from trustnxt_desktop.domain.report import Verdict
-from trustnxt_desktop.services.capture_queue import CAPTURE, CaptureState
-from trustnxt_desktop.services.capture_store import CaptureStore
-from trustnxt_desktop.services.job_store import JobState
+from trustnxt_desktop.services.jobs.capture_queue import CAPTURE, CaptureState
+from trustnxt_desktop.services.jobs.capture_store import CaptureStore
+from trustnxt_desktop.services.jobs.store import JobState
 from trustnxt_desktop.ui.capture_view import CaptureView
 from trustnxt_desktop.ui.frame_source import SyntheticFrameSource
 from trustnxt_desktop.ui.main_window import CAPTURE_PAGE
@@ -185,7 +185,7 @@ def test_no_microphone_state_without_a_sound_server(tmp_path: Path) -> None:
         "import qasync\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
-        "from trustnxt_desktop.services.job_store import JobStore\n"
+        "from trustnxt_desktop.services.jobs.store import JobStore\n"
         "from trustnxt_desktop.ui.capture_view import CaptureView\n"
         "async def main():\n"
         "    view = CaptureView(Path(sys.argv[1]), lambda: None, lambda: None, print, jobs=JobStore(Path(sys.argv[1])))\n"

@@ -9,8 +9,8 @@ from tests.conftest import CORPUS
 from tests.sandbox.process import KEY
 from tests.ui.conftest import until
 from trustnxt_desktop.domain.report import Verdict
-from trustnxt_desktop.services.credentials import CredentialStore
-from trustnxt_desktop.services.protect_queue import JobState
+from trustnxt_desktop.services.account.credentials import CredentialStore
+from trustnxt_desktop.services.jobs.protect_queue import JobState
 
 
 async def test_settings_switch_to_cloud_then_protect_inspect_and_usage(window, context, sandbox_factory,

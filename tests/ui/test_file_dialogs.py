@@ -13,7 +13,7 @@ from tests.conftest import SHARED
 from tests.ui.conftest import until
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.engine.formats import supported_formats
-from trustnxt_desktop.services.protect_queue import JobState
+from trustnxt_desktop.services.jobs.protect_queue import JobState
 
 
 def _offered(name_filter: str) -> tuple[set[str], list[str]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.ui.conftest import until
-from trustnxt_desktop.services.trust_lists import TrustLists
+from trustnxt_desktop.services.trust.lists import TrustLists
 from trustnxt_desktop.ui import main_window as main_window_module
 
 

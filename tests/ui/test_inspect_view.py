@@ -189,8 +189,8 @@ async def test_export_dialogs_start_in_the_last_export_folder(window, home, tmp_
     of the last export, remembered in the settings (for the report and the verification log alike)."""
     from PySide6.QtWidgets import QFileDialog
 
+    from trustnxt_desktop.services.account.settings import SettingsStore
     from trustnxt_desktop.services.paths import documents_dir
-    from trustnxt_desktop.services.settings import SettingsStore
 
     launched = tmp_path / "launched-here"
     launched.mkdir()

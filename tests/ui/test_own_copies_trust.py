@@ -14,7 +14,7 @@ from tests.certs import TestCA
 from tests.conftest import CORPUS
 from tests.ui.conftest import until
 from trustnxt_desktop.domain.report import Verdict
-from trustnxt_desktop.services.protect_queue import JobState
+from trustnxt_desktop.services.jobs.protect_queue import JobState
 
 
 async def _protect_and_inspect(window, source: Path):  # type: ignore[no-untyped-def]

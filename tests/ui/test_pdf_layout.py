@@ -23,7 +23,7 @@ from trustnxt_desktop.domain.report import InspectionReport
 from trustnxt_desktop.domain.sources import source_problems
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.trust import TrustConfig
-from trustnxt_desktop.services.exports import evidence_request
+from trustnxt_desktop.services.records.exports import evidence_request
 from trustnxt_desktop.ui.pdf_report import collect_thumbnails, render_pdf
 
 # Every signed corpus file (CAI and CICA carry four actions and two ingredients each), files without

@@ -9,7 +9,7 @@ from pathlib import Path
 from tests.conftest import CORPUS
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.trust import TrustConfig
-from trustnxt_desktop.services.exports import evidence_request
+from trustnxt_desktop.services.records.exports import evidence_request
 from trustnxt_desktop.ui.pdf_report import collect_thumbnails, export_pdf, render_pdf
 
 FILES = [CORPUS / "c2pa" / "truepic-20230212-camera.jpg", CORPUS / "c2pa" / "adobe-20220124-CAI.jpg",

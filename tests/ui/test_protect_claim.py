@@ -14,7 +14,7 @@ from tests.conftest import CORPUS
 from tests.media_tools import photo_folder
 from tests.ui.conftest import drop_paths, until
 from trustnxt_desktop.domain.protect import ContentSource
-from trustnxt_desktop.services.protect_queue import JobState
+from trustnxt_desktop.services.jobs.protect_queue import JobState
 
 CLAIM = 3  # the queue's column
 

@@ -13,7 +13,7 @@ from tests.conftest import CORPUS
 from tests.media_tools import photo_folder
 from tests.ui.conftest import until
 from tests.ui.desktop_opener import opened, xdg_open_on_path
-from trustnxt_desktop.services.protect_queue import JobState
+from trustnxt_desktop.services.jobs.protect_queue import JobState
 from trustnxt_desktop.ui.name_folder_delegate import FOLDER_ROLE, NameAndFolderDelegate
 
 

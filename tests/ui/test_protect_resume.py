@@ -7,10 +7,10 @@ from pathlib import Path
 from tests.media_tools import make_jpeg
 from tests.ui.conftest import until
 from trustnxt_desktop.domain.protect import ProtectOptions
-from trustnxt_desktop.engine.output import PARTIAL_SUFFIX
-from trustnxt_desktop.services.job_runner import run_protect_job, staging_dir
-from trustnxt_desktop.services.job_store import JobState
-from trustnxt_desktop.services.protect_queue import JobState as RowState
+from trustnxt_desktop.runtime.atomic import PARTIAL_SUFFIX
+from trustnxt_desktop.services.jobs.protect_queue import JobState as RowState
+from trustnxt_desktop.services.jobs.runner import run_protect_job, staging_dir
+from trustnxt_desktop.services.jobs.store import JobState
 
 
 async def test_an_unfinished_batch_resumes_when_the_window_starts(context, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

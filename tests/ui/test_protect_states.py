@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from trustnxt_desktop.services.protect_queue import JobState
+from trustnxt_desktop.services.jobs.protect_queue import JobState
 from trustnxt_desktop.ui.icons import job_state_icon
 
 
@@ -27,7 +27,7 @@ async def test_every_job_state_has_its_own_icon(window) -> None:  # type: ignore
     assert len(set(drawn.values())) == len(JobState), "two job states share an icon"
     # The table shows exactly that icon in the Status column.
     view = window.protect
-    from trustnxt_desktop.services.protect_queue import ProtectJob
+    from trustnxt_desktop.services.jobs.protect_queue import ProtectJob
 
     job = ProtectJob(1, Path("/nonexistent/a.jpg"), None, JobState.PROTECTING)
     view.model.upsert(job)

@@ -12,7 +12,7 @@ from tests.conftest import CORPUS
 from tests.ui.conftest import drop_paths, until
 from tests.ui.desktop_opener import opened, xdg_open_on_path
 from trustnxt_desktop.domain.report import Verdict
-from trustnxt_desktop.services.protect_queue import JobState
+from trustnxt_desktop.services.jobs.protect_queue import JobState
 
 
 def digest(folder: Path) -> dict[str, str]:

@@ -27,7 +27,7 @@ def _configure(home: Path, engine: str, sandbox: SandboxProcess, secret_store) -
     settings = {"backend": engine, "api_url": sandbox.url} if engine == "cloud" else {}
     (home / "settings.json").write_text(json.dumps(settings), "utf-8")
     if engine == "cloud":
-        from trustnxt_desktop.services.credentials import CredentialStore
+        from trustnxt_desktop.services.account.credentials import CredentialStore
 
         CredentialStore(secret_store, environ={}).set(KEY)
 
@@ -67,7 +67,7 @@ async def test_quit_stops_the_windows_work_before_it_closes(engine: str, home: P
     """In process, as the composition root runs it: Quit refuses the first close, stops the window's work
     while the loop runs, then closes; the engine's HTTP client and workers close after that."""
     from trustnxt_desktop.services.app_context import AppContext
-    from trustnxt_desktop.services.recording import unwrap
+    from trustnxt_desktop.services.backends.recording import unwrap
     from trustnxt_desktop.ui.main_window import MainWindow
 
     monkeypatch.delenv(contract.API_URL_ENV, raising=False)

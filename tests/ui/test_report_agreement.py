@@ -106,7 +106,7 @@ async def test_one_story_for_organisation_signing_time_and_source_file_problems(
     from trustnxt_desktop.domain.protect import ProtectOptions
     from trustnxt_desktop.domain.times import signing_time
     from trustnxt_desktop.engine.protect import protect_file
-    from trustnxt_desktop.services.exports import csv_row
+    from trustnxt_desktop.services.records.exports import csv_row
 
     copy = protect_file(CORPUS / "c2pa" / "adobe-20220124-E-dat-CA.jpg", identity, ProtectOptions(out_dir=tmp_path)).output
     stamped = CORPUS / "c2pa" / "truepic-20230212-camera.jpg"

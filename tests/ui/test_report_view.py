@@ -18,7 +18,7 @@ from tests.ui.conftest import until
 from trustnxt_desktop.domain.protect import ProtectOptions
 from trustnxt_desktop.engine.attribution import identities
 from trustnxt_desktop.engine.protect import protect_file
-from trustnxt_desktop.services.exports import evidence_request
+from trustnxt_desktop.services.records.exports import evidence_request
 from trustnxt_desktop.ui.pdf_report import build_html
 
 UNSIGNED = CORPUS / "media" / "no_manifest.jpg"
@@ -129,8 +129,9 @@ async def test_pictures_honour_exif_orientation_and_a_turned_thumbnail_is_explai
     assert view.thumbnail_note is None
 
     def raw_thumbnail(source: Path, media_type: str, edge: int) -> bytes:
-        from PIL import Image  # the stored pixels without the orientation flag, as some tools sign them
         import io
+
+        from PIL import Image  # the stored pixels without the orientation flag, as some tools sign them
 
         out = io.BytesIO()
         with Image.open(source) as im:

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 
 from tests.sandbox.process import sandbox  # noqa: F401 - fixture
 from tests.ui.conftest import until
-from trustnxt_desktop.services.credentials import CredentialStore
+from trustnxt_desktop.services.account.credentials import CredentialStore
 
 KEY = "tnxt_live_4f9a2c7e1b3d5f6a8c0e2b4d6f8a1c3e"
 SECRET = "tnxt_secret_9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"
@@ -80,7 +80,8 @@ def _stored(context):  # type: ignore[no-untyped-def]
 
 
 async def test_test_connection_tries_typed_values_and_stores_nothing(window, context, sandbox) -> None:  # type: ignore[no-untyped-def]
-    from tests.sandbox.process import SECRET as SANDBOX_SECRET, SECRET_KEY as SANDBOX_KEY
+    from tests.sandbox.process import SECRET as SANDBOX_SECRET
+    from tests.sandbox.process import SECRET_KEY as SANDBOX_KEY
 
     CredentialStore(context.secrets).set(SANDBOX_KEY, SANDBOX_SECRET)
     settings_file = context.settings_store.path

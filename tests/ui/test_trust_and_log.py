@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from tests.conftest import CORPUS, SHARED
 from tests.trust_server import TrustMirror, trust_mirror
 from tests.ui.conftest import until
-from trustnxt_desktop.services import trust_lists
-from trustnxt_desktop.services.verification_log import FILE_NAME
-from trustnxt_desktop.ui.settings_dialog import SettingsDialog
+from trustnxt_desktop.services.records.verification_log import FILE_NAME
+from trustnxt_desktop.services.trust import lists as trust_lists
 from trustnxt_desktop.ui import main_window as main_window_module
+from trustnxt_desktop.ui.settings_dialog import SettingsDialog
 
 ADOBE_PDF = CORPUS / "c2pa" / "adobe-20240110-single_manifest_store.pdf"
 SNAPSHOT_NAME = re.compile(r"Interim trust list \(\d{4}-\d{2}-\d{2}\)")

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -24,13 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import pytest
-
 from tests.cloud.failing_servers import closed_port_url
 from tests.conftest import PROJECT, SHARED
 from tests.trust_server import trust_mirror
 from tests.ui.conftest import until
-from trustnxt_desktop.services.trust_lists import BASE_URL_ENV
+from trustnxt_desktop.services.trust.lists import BASE_URL_ENV
 
 SCALE_ENV = "QT_SCALE_FACTOR"
 

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QDialog, QWizard
 from tests.conftest import CORPUS
 from tests.trust_server import trust_mirror
 from tests.ui.conftest import until
-from trustnxt_desktop.services.backend import default_display_name
-from trustnxt_desktop.services.settings import SettingsStore
+from trustnxt_desktop.services.account.settings import SettingsStore
+from trustnxt_desktop.services.backends.local import default_display_name
 from trustnxt_desktop.ui.welcome_dialog import WelcomeWizard
 
 

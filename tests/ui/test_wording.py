@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QLabel
 from tests.conftest import CORPUS
 from tests.trust_server import trust_mirror
 from tests.ui.conftest import until
-from trustnxt_desktop.services import text_report, trust_lists
-from trustnxt_desktop.services.trust_lists import BASE_URL_ENV, TrustLists
+from trustnxt_desktop.services.records import text_report
+from trustnxt_desktop.services.trust import lists as trust_lists
+from trustnxt_desktop.services.trust.lists import BASE_URL_ENV, TrustLists
 from trustnxt_desktop.ui import main_window as main_window_module
 
 CANON_EXIF = CORPUS / "c2pa" / "adobe-20220124-A.jpg"  # no credentials; EXIF Make "Canon", Model "Canon EOS REBEL T3"

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 
-from ..services.credentials import DEFAULT_PROFILE, FROM_ENVIRONMENT, KEY_ENV, CredentialStore, masked
+from ..services.account.credentials import DEFAULT_PROFILE, FROM_ENVIRONMENT, KEY_ENV, CredentialStore, masked
 from .common import EXIT_CONFIG, EXIT_OK, Parser, UsageError, add_backend_options, open_backend
 from .terminal import print_json
 
@@ -68,9 +68,9 @@ def _read_credentials() -> tuple[str, str | None]:
 
 def credentials(args: argparse.Namespace) -> int:
     from ..cloud.contract import resolve_base_url
-    from ..services.keyring_store import KeyringSecretStore
+    from ..services.account.keyring_store import KeyringSecretStore
+    from ..services.account.settings import SettingsStore
     from ..services.paths import data_root
-    from ..services.settings import SettingsStore
 
     store = CredentialStore(KeyringSecretStore(), args.profile)
     env_note = (f"Note: {KEY_ENV} is set in this environment and takes precedence over the keyring."

@@ -9,12 +9,12 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..services.credentials import DEFAULT_PROFILE
-from ..services.settings import BACKENDS
+from ..services.account.credentials import DEFAULT_PROFILE
+from ..services.account.settings import BACKENDS
 from .terminal import visible
 
 if TYPE_CHECKING:  # imported when a command runs, not for parsing or --help
-    from ..services.backend import Backend
+    from ..services.backends.local import Backend
     from ..services.store_health import StoreNotice
 
 EXIT_OK, EXIT_USAGE, EXIT_CONFIG, EXIT_FAILED = 0, 2, 3, 4
@@ -83,10 +83,10 @@ def open_backend(args: argparse.Namespace, *, parsers_early: bool = False) -> Ba
     """The engine chosen by --backend (else the settings), announced on stderr.
 
     `parsers_early`: the local engine starts the fork server of its isolated parser workers at once, in
-    the background (engine/isolation.py): loading c2pa and Pillow there overlaps the rest of this
+    the background (runtime/isolation.py): loading c2pa and Pillow there overlaps the rest of this
     command's set-up, and the first worker then forks from it in milliseconds."""
+    from ..services.account.settings import SettingsStore
     from ..services.paths import data_root
-    from ..services.settings import SettingsStore
 
     root = data_root()
     settings = SettingsStore(root).load()
@@ -98,8 +98,8 @@ def open_backend(args: argparse.Namespace, *, parsers_early: bool = False) -> Ba
         settings.cross_check = False
     if parsers_early and (getattr(args, "backend", None) or settings.backend) == "local":
         threading.Thread(target=_start_parsers, name="trustnxt-parsers-early", daemon=True).start()
-    from ..services.backends import describe_engine, make_backend
-    from ..services.keyring_store import KeyringSecretStore
+    from ..services.account.keyring_store import KeyringSecretStore
+    from ..services.backends.registry import describe_engine, make_backend
 
     backend = make_backend(root, settings, KeyringSecretStore(), getattr(args, "backend", None),
                            profile=getattr(args, "profile", None) or DEFAULT_PROFILE)
@@ -109,7 +109,7 @@ def open_backend(args: argparse.Namespace, *, parsers_early: bool = False) -> Ba
 
 
 def _start_parsers() -> None:
-    from ..engine.isolation import start_fork_server
+    from ..runtime.isolation import start_fork_server
 
     try:  # the tasks module of engine.untrusted.shared_pool(), by name: c2pa and Pillow load there, not here
         start_fork_server(importlib.util.resolve_name("..engine.untrusted", __package__))

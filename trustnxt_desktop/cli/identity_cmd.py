@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _say_trust(root: Path, store: IdentityStore, *, trust_issuer: bool) -> None:
     """Whether copies signed with the imported identity show as trusted here; --trust-issuer makes it so."""
-    from ..services.identity_trust import issuer_anchor, trusting_source
-    from ..services.trust_sources import AnchorStore
+    from ..services.trust.identity_trust import issuer_anchor, trusting_source
+    from ..services.trust.sources import AnchorStore
 
     source = trusting_source(root, store)
     issuer = issuer_anchor(store)
@@ -57,10 +57,10 @@ def _say_trust(root: Path, store: IdentityStore, *, trust_issuer: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..services.backend import LocalBackend, default_display_name
-    from ..services.keyring_store import KeyringSecretStore
+    from ..services.account.keyring_store import KeyringSecretStore
+    from ..services.account.settings import SettingsStore
+    from ..services.backends.local import LocalBackend, default_display_name
     from ..services.paths import data_root
-    from ..services.settings import SettingsStore
 
     root = data_root()
     backend = LocalBackend(root, KeyringSecretStore(), SettingsStore(root).load())

@@ -8,15 +8,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .common import (EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, given_paths, jobs_arg,
-                     open_backend)
+from .common import EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, given_paths, jobs_arg, open_backend
 from .terminal import print_json, visible
 
 if TYPE_CHECKING:  # the engine and services are imported when the command runs, not for --help
     from ..domain.report import InspectionReport
-    from ..engine.isolation import IsolatedPool
     from ..engine.trust import TrustConfig
-    from ..services.backend import LocalBackend
+    from ..runtime.isolation import IsolatedPool
+    from ..services.backends.local import LocalBackend
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -41,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _local_trust(args: argparse.Namespace, backend: LocalBackend) -> None:
     from ..engine.trust import TrustSource
-    from ..services.trust_sources import build_trust_config
+    from ..services.trust.sources import build_trust_config
 
     extra = tuple(
         TrustSource(f"Anchor file: {Path(p).name}", anchors_pem=Path(p).read_text("ascii"), kind="user-anchor")
@@ -71,11 +70,11 @@ async def run(args: argparse.Namespace) -> int:
     from ..cloud.errors import CloudConfigError, CloudError, CloudQuotaError
     from ..domain.report import Verdict
     from ..engine.untrusted import shared_pool
-    from ..services.backend import LocalBackend
-    from ..services.batch import inspect_batch
+    from ..services.backends.batch import inspect_batch
+    from ..services.backends.local import LocalBackend
+    from ..services.backends.recording import unwrap
     from ..services.files import expand
-    from ..services.recording import unwrap
-    from ..services.text_report import render
+    from ..services.records.text_report import render
 
     engine = unwrap(backend)
     if isinstance(engine, LocalBackend):
@@ -130,8 +129,8 @@ async def run(args: argparse.Namespace) -> int:
 
 
 def _write_exports(args: argparse.Namespace, reports: list[InspectionReport]) -> None:
-    from ..services.exports import evidence_request, render_pdf_in_subprocess, write_csv, write_json
     from ..services.paths import data_root
+    from ..services.records.exports import evidence_request, render_pdf_in_subprocess, write_csv, write_json
 
     if args.csv:
         write_csv(reports, Path(args.csv))
@@ -149,8 +148,8 @@ def _extract_thumbnails(reports: list[InspectionReport], folder: Path, pool: Iso
     """Save each manifest thumbnail; returns False when one could not be. The files are untrusted: the
     manifest is parsed in an isolated worker, so a hostile file costs its thumbnail, never the run, and
     nothing is written for it."""
-    from ..engine.isolation import WorkerFailure
     from ..engine.untrusted import resource_isolated
+    from ..runtime.isolation import WorkerFailure
 
     folder.mkdir(parents=True, exist_ok=True)
     complete = True

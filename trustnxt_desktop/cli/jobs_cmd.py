@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from ..domain.display import plural
 from .common import EXIT_OK, Parser, UsageError, add_backend_options, jobs_arg
-from .terminal import print_json, visible
 from .protect_cmd import run_stored
+from .terminal import print_json, visible
 
 if TYPE_CHECKING:  # the job store is opened when a command runs, not for --help
-    from ..services.job_store import BatchSummary, JobStore
+    from ..services.jobs.store import BatchSummary, JobStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,14 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _open_store() -> JobStore:
-    from ..services.job_store import JobStore
+    from ..services.jobs.store import JobStore
     from ..services.paths import data_root
 
     return JobStore(data_root())
 
 
 def _counts_text(summary: BatchSummary) -> str:
-    from ..services.job_store import JobState
+    from ..services.jobs.store import JobState
 
     order = (JobState.DONE, JobState.FAILED, JobState.SKIPPED, JobState.CANCELLED, JobState.WAITING,
              JobState.PROTECTING)
@@ -93,7 +93,7 @@ def list_jobs(args: argparse.Namespace) -> int:
 
 
 async def retry(args: argparse.Namespace) -> int:
-    from ..services.job_store import JobState
+    from ..services.jobs.store import JobState
 
     store = _open_store()
     try:
@@ -123,9 +123,8 @@ async def retry(args: argparse.Namespace) -> int:
 
 
 def clear(args: argparse.Namespace) -> int:
-    from ..services.job_runner import STAGING_PREFIX, staging_dir  # the engine: only when a batch is cleared
-
-    from ..services.job_store import UNFINISHED
+    from ..services.jobs.runner import STAGING_PREFIX, staging_dir  # the engine: only when a batch is cleared
+    from ..services.jobs.store import UNFINISHED
 
     store = _open_store()
     try:

@@ -24,10 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..services.exports import write_text
-    from ..services.keyring_store import KeyringSecretStore
+    from ..services.account.keyring_store import KeyringSecretStore
     from ..services.paths import data_root
-    from ..services.verification_log import VerificationLog
+    from ..services.records.exports import write_text
+    from ..services.records.verification_log import VerificationLog
 
     log = VerificationLog(data_root(), KeyringSecretStore())
     if args.log_cmd == "verify":

@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain.protect import THUMBNAIL_EDGES, ContentSource, ProtectOptions, ProtectResult, ProtectStatus
-from .common import (EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, given_paths, jobs_arg,
-                     open_backend)
+from .common import EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, given_paths, jobs_arg, open_backend
 from .terminal import print_json, visible
 
 if TYPE_CHECKING:  # the job store and runner are imported when the command runs, not for --help
     from ..services.files import FoundFile
-    from ..services.job_store import BatchRecord, JobRecord, JobStore
+    from ..services.jobs.store import BatchRecord, JobRecord, JobStore
 
 KEEP_FINISHED_BATCHES = 20  # older finished command-line batches are pruned when a new one starts
 
@@ -75,7 +74,7 @@ def _absolute(path: Path) -> Path:
 
 
 async def run(args: argparse.Namespace) -> int:
-    from ..services.job_store import JobStore
+    from ..services.jobs.store import JobStore
     from ..services.paths import data_root
 
     store = JobStore(data_root())
@@ -100,7 +99,7 @@ async def run(args: argparse.Namespace) -> int:
 async def _run_new(args: argparse.Namespace, store: JobStore, paths: list[Path]) -> int:
     backend = open_backend(args, parsers_early=True)  # first: its workers start while the rest loads
     from ..services.files import expand
-    from ..services.job_store import options_to_json
+    from ..services.jobs.store import options_to_json
 
     try:
         found = expand(paths, skip_protected_copies=True)
@@ -129,8 +128,8 @@ def _prune(store: JobStore) -> None:
 async def run_stored(args: argparse.Namespace, store: JobStore, batch: BatchRecord, backend: Any = None) -> int:
     """Run a stored batch's unfinished jobs with the backend and options it was created with; print the
     whole batch's results. Also used by `trustnxt jobs retry`."""
-    from ..services.job_runner import result_of, run_jobs
-    from ..services.job_store import UNFINISHED, options_from_json
+    from ..services.jobs.runner import result_of, run_jobs
+    from ..services.jobs.store import UNFINISHED, options_from_json
 
     lock = store.lock_batch(batch.id)
     if lock is None:

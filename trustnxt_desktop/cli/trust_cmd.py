@@ -13,8 +13,8 @@ from .common import EXIT_FAILED, EXIT_OK, Parser
 from .terminal import print_json
 
 if TYPE_CHECKING:  # certificates, trust lists and their HTTP client load when the command runs, not for --help
-    from ..services.trust_lists import TrustListsStatus
-    from ..services.trust_sources import AnchorStore
+    from ..services.trust.lists import TrustListsStatus
+    from ..services.trust.sources import AnchorStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -36,10 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int | Coroutine[Any, Any, int]:
+    from ..services.account.settings import SettingsStore
     from ..services.paths import data_root
-    from ..services.settings import SettingsStore
-    from ..services.trust_lists import TrustLists
-    from ..services.trust_sources import AnchorStore
+    from ..services.trust.lists import TrustLists
+    from ..services.trust.sources import AnchorStore
 
     root = data_root()
     anchors = AnchorStore(root)
@@ -66,8 +66,8 @@ def run(args: argparse.Namespace) -> int | Coroutine[Any, Any, int]:
 
 
 async def _update(root: Path, force: bool) -> int:
-    from ..services.settings import SettingsStore
-    from ..services.trust_lists import TrustLists
+    from ..services.account.settings import SettingsStore
+    from ..services.trust.lists import TrustLists
 
     lists = TrustLists(root, SettingsStore(root).load())
     report = await lists.update(force=force)

@@ -269,7 +269,7 @@ class CloudClient:
                 failures += 1
                 exhausted = failures >= policy.max_attempts
             if not error.retryable or exhausted:
-                # At INFO: the app's log (services/app_log.py) keeps it; the CLI prints the error itself.
+                # At INFO: the app's log (services/records/app_log.py) keeps it; the CLI prints the error itself.
                 log.info("%s %s failed: %s", method, path, error)
                 raise error
             wait = policy.delay(max(failures, 1), error.retry_after)

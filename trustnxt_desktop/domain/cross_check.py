@@ -24,8 +24,18 @@ from collections.abc import Iterable
 
 from .ai import AiKind, words
 from .report import CrossCheck, Difference, Ingredient, InspectionReport, SignerInfo, Verdict
-from .validator_codes import (ASSERTIONS, CERTIFICATE, HARD_BINDING, MANIFEST, PRIMARY, SIGNATURE, TIMESTAMP,
-                              TRUST, findings as code_findings, own_words)
+from .validator_codes import (
+    ASSERTIONS,
+    CERTIFICATE,
+    HARD_BINDING,
+    MANIFEST,
+    PRIMARY,
+    SIGNATURE,
+    TIMESTAMP,
+    TRUST,
+    own_words,
+)
+from .validator_codes import findings as code_findings
 
 PRIMARY_NAME = "the main validator (c2pa-rs)"
 SECOND_NAME = "the second validator ({engine})"

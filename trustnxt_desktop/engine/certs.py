@@ -44,7 +44,7 @@ def issue_identity(display_name: str, organisation: str | None, now: dt.datetime
     The root's private key is discarded once the leaf is signed: nobody, not even this app, can mint
     another certificate under the root that people were asked to trust.
     """
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     root_key = ec.generate_private_key(ec.SECP256R1())
     leaf_key = ec.generate_private_key(ec.SECP256R1())
     # Validators show the certificate's organisation as its issuer; without one they show nothing.

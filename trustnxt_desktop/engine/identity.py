@@ -16,7 +16,6 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .c2pa_loader import c2pa
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -26,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from ..domain.errors import IdentityError
 from ..domain.secrets import SecretStore
 from . import certs
+from .c2pa_loader import c2pa
 
 _ALGS = {
     "ES256": (c2pa.C2paSigningAlg.ES256, hashes.SHA256),
@@ -197,7 +197,7 @@ class IdentityStore:
             fingerprint=fp,
             not_before=leaf.not_valid_before_utc.isoformat(),
             not_after=leaf.not_valid_after_utc.isoformat(),
-            created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             secret_name=secret_name,
         )
         staging = self.dir.with_name("identity.new")
@@ -222,7 +222,7 @@ class IdentityStore:
 
     def _retire(self, *, keep: str) -> None:
         """`keep`: the new identity's passphrase entry, which the same certificate imported again shares."""
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = self.dir / "retired" / stamp
         target.mkdir(parents=True)
         old = self.info()

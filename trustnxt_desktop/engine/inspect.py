@@ -12,14 +12,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
-from .c2pa_loader import c2pa
-
 from ..domain.ai import is_generative
 from ..domain.explain import summarise
 from ..domain.regular_files import NotRegularFile, open_regular, regular_stat
 from ..domain.report import CheckStatus, EngineInfo, FileInfo, InspectionReport, Validation, ValidationCode, Verdict
 from . import attribution, interpret, locate
-from .cross_check import SecondValidator, apply as apply_cross_check, start as start_cross_check
+from .c2pa_loader import c2pa
+from .cross_check import SecondValidator
+from .cross_check import apply as apply_cross_check
+from .cross_check import start as start_cross_check
 from .exif import read_capture
 from .formats import c2pa_name, can_inspect
 from .media import sha256_file, sniff

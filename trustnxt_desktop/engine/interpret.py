@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..domain.ai import AiKind, file_ai, manifest_ai
 from ..domain.checks import UNTRUSTED, checks_of_failure, is_media_code, tolerated
 from ..domain.display import plural
-from ..domain.sources import count_sources, problem_sources, walk
-from ..domain.ai import AiKind, file_ai, manifest_ai
 from ..domain.explain import TRUSTED_TIME, UNTRUSTED_TIME, Evidence, explain_code
 from ..domain.report import (
     CHECK_IDS,
@@ -27,6 +26,7 @@ from ..domain.report import (
     ValidationCode,
     Verdict,
 )
+from ..domain.sources import count_sources, problem_sources, walk
 
 MAX_INGREDIENT_DEPTH = 32
 _HASH_MATCH = ("assertion.dataHash.match", "assertion.bmffHash.match", "assertion.boxesHash.match",

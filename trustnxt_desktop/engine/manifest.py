@@ -39,7 +39,7 @@ def build_manifest(*, title: str, media_type: str, options: ProtectOptions, has_
     caller, with its manifest). `parent_without_manifest`: the original's title, when its manifest
     cannot be attached: the ingredient is then defined here, by title and format alone.
     """
-    when = options.captured_at or (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+    when = options.captured_at or (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
     opened = has_parent or parent_without_manifest is not None
     action: dict[str, Any] = {
         "action": "c2pa.opened" if opened else "c2pa.created",

@@ -28,10 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .c2pa_loader import c2pa
-
 from ..domain.regular_files import open_regular
 from ..domain.report import Verdict
+from .c2pa_loader import c2pa
 from .inspect import inspect_file
 from .manifest import PARENT_LABEL, parent_ingredient
 from .trust import TrustConfig

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .c2pa_loader import c2pa
-
 from ..domain.errors import ProtectError
 from ..domain.protect import PROTECTED_SUFFIX, ProtectOptions, ProtectResult, ProtectStatus
 from ..domain.regular_files import open_regular, problem_sentence
-from . import output, untrusted
+from ..runtime import atomic as output
+from . import untrusted
+from .c2pa_loader import c2pa
+from .formats import c2pa_name, can_protect, find, why_not_protected
 from .identity import SigningIdentity
 from .manifest import THUMBNAIL_ID, build_manifest
 from .manifest_hints import may_have_manifest
-from .formats import c2pa_name, can_protect, find, why_not_protected
 from .media import extension_for, is_image, jxl_container, media_type_for_extension, sniff
 from .parent import ParentCredentials, short_error
 from .trust import TrustConfig

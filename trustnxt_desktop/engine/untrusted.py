@@ -1,7 +1,7 @@
 """Parsing files we did not make — inspection, previews, manifest thumbnails, the credentials a file
 carries before we protect it — in isolated workers.
 
-The functions in TASKS run inside the worker processes of engine.isolation; the *_isolated helpers
+The functions in TASKS run inside the worker processes of runtime.isolation; the *_isolated helpers
 are what the rest of the app calls. They never raise for a problem with the file: a crash, hang or
 memory blow-up of the parser becomes an `error` report (inspect) or no picture (previews).
 
@@ -32,9 +32,9 @@ from typing import Any
 from ..domain.regular_files import not_regular
 from ..domain.report import InspectionReport, Verdict
 from ..domain.typed_fields import check_typed
+from ..runtime.isolation import IsolatedPool, Limits, TaskError, WorkerFailure
 from . import inspect as engine_inspect
 from .cross_check import SecondValidator, not_run
-from .isolation import IsolatedPool, Limits, TaskError, WorkerFailure
 from .media import sniff, sniff_bytes
 from .parent import ParentCredentials, examine_parent
 from .pictures import make_preview

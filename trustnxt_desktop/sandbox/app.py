@@ -28,10 +28,10 @@ from starlette.routing import Route
 
 from ..cloud import contract
 from ..domain.protect import ProtectOptions, ProtectResult, ProtectStatus
-from ..engine.isolation import IsolatedPool
-from ..engine.protect import protect_file
 from ..engine.parent import ParentCredentials
+from ..engine.protect import protect_file
 from ..engine.untrusted import inspect_isolated, parent_isolated, shared_pool, thumbnail_isolated
+from ..runtime.isolation import IsolatedPool
 from .billing import Billing
 from .config import Account, SandboxConfig
 from .faults import FaultInjector, FaultPlan, Stats

@@ -10,20 +10,20 @@ from ..cloud.errors import CloudError
 from ..domain.protect import ContentSource, ProtectOptions
 from ..domain.secrets import SecretStore
 from ..domain.usage import UsageSnapshot
-from .backend import Backend
-from .backends import make_backend
-from .exports import ExportFolder
-from .identity_service import IdentityService
-from .job_store import JobStore
-from .keyring_store import KeyringSecretStore, backend_problem
-from .ledger import UsageLedger
+from ..runtime.private_files import make_private
+from .account.identity import IdentityService
+from .account.keyring_store import KeyringSecretStore, backend_problem
+from .account.settings import Settings, SettingsStore
+from .backends.local import Backend
+from .backends.recording import unwrap
+from .backends.registry import make_backend
+from .jobs.store import JobStore
 from .paths import data_root
-from .private_files import make_private
-from .recording import unwrap
-from .settings import Settings, SettingsStore
+from .records.exports import ExportFolder
+from .records.ledger import UsageLedger
+from .records.verification_log import VerificationLog
 from .store_health import StoreNotice, take_notices
-from .trust_service import TrustService
-from .verification_log import VerificationLog
+from .trust.service import TrustService
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..domain.protect import PROTECTED_SUFFIX
 from ..engine.formats import supported_formats
-from ..engine.output import PARTIAL_SUFFIX
+from ..runtime.atomic import PARTIAL_SUFFIX
 
 _OUR_OUTPUT = re.compile(re.escape(PROTECTED_SUFFIX) + r"( \(\d+\))?\.[^.]+$")
 

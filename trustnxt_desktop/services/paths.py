@@ -8,11 +8,11 @@ from pathlib import Path
 import platformdirs
 
 from .. import APP_NAME
-from .private_files import make_private
+from ..runtime.private_files import make_private
 
 
 def data_root() -> Path:
-    """The root, created if needed and owner-only (services/private_files.py): on the first call in a
+    """The root, created if needed and owner-only (runtime/private_files.py): on the first call in a
     process, an existing root and everything in it is tightened."""
     override = os.environ.get("TRUSTNXT_HOME")
     root = Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME, "TrustNXT"))

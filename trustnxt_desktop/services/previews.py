@@ -9,8 +9,8 @@ import asyncio
 import logging
 from pathlib import Path
 
-from ..engine.isolation import IsolatedPool, WorkerFailure
 from ..engine.untrusted import resource_picture_isolated, shared_pool, thumbnail_isolated
+from ..runtime.isolation import IsolatedPool, WorkerFailure
 
 log = logging.getLogger(__name__)
 

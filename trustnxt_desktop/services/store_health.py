@@ -16,7 +16,7 @@ A damaged store file is *set aside*: renamed to `<name>.damaged-<UTC time>` in t
 -wal and -shm files renamed alongside (`<name>.damaged-<time>-wal`, so `sqlite3` can still open the
 pair for a recovery attempt), and a StoreNotice is announced: the CLI prints it on stderr, the app
 shows it once when its window opens. The caller then starts a new, empty store. The verification log
-does not use `set_aside`: a damaged log is evidence and stays where it is (services/verification_log.py).
+does not use `set_aside`: a damaged log is evidence and stays where it is (services/records/verification_log.py).
 
 A file that passed its check is not checked again in this process until its size or time changes.
 """
@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..domain.errors import ConfigurationError
-from .private_files import create_private_file
+from ..runtime.private_files import create_private_file
 
 log = logging.getLogger(__name__)
 _CORRUPT, _NOTADB = 11, 26  # sqlite primary result codes (https://sqlite.org/rescode.html)
@@ -137,7 +137,7 @@ def _one_line(text: str, limit: int = 200) -> str:
 
 
 def stamp(now: dt.datetime | None = None) -> str:
-    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+    return (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S")
 
 
 def set_aside(path: Path, now: dt.datetime | None = None, *, inode: int | None = None) -> Path:

@@ -2,7 +2,7 @@
 
 The camera runs only while this view is open (the camera light means something to people). Every
 capture is written to the pending folder first and shown at once; its protected copy follows in the
-background as a job in the persistent job store (services/capture_queue.py).
+background as a job in the persistent job store (services/jobs/capture_queue.py).
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.protect import ProtectOptions
-from ..services.backend import Backend
-from ..services.capture_queue import CaptureItem, CaptureProtector, CaptureState
-from ..services.capture_store import CaptureStore
-from ..services.job_store import JobStore
+from ..services.backends.local import Backend
+from ..services.jobs.capture_queue import CaptureItem, CaptureProtector, CaptureState
+from ..services.jobs.capture_store import CaptureStore
+from ..services.jobs.store import JobStore
 from .audio_recorder import AudioRecorder
 from .frame_source import CameraFrameSource, FrameSource, permission_hint
 from .icons import badge
@@ -386,7 +386,7 @@ class CaptureView(QWidget):
         try:
             produced = await recorder.stop()
             await asyncio.to_thread(self.store.adopt, pending, produced)
-        except (OSError, RuntimeError, asyncio.TimeoutError) as e:
+        except (TimeoutError, OSError, RuntimeError) as e:
             await asyncio.to_thread(self.store.abandon, pending)
             self._mic_state("error", f"The recording could not be saved: {e}")
             return None

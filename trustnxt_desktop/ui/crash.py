@@ -35,7 +35,7 @@ class CrashHandler:
             known = []
         clean = visible(redact(text, known), keep_newlines=True)  # a file name in a message must not drive a terminal
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         self.last_log = self.log_dir / f"crash-{stamp}.log"
         self.last_log.write_text(f"{APP_NAME} {__version__}\n{clean}", "utf-8")
         print(clean, file=sys.stderr)

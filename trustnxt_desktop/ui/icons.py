@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from ..domain.report import CheckStatus, Verdict
-from ..services.job_store import JobState
+from ..services.jobs.store import JobState
 from .theme import CHECK_STATUS, JOB_STATES, VERDICTS
 
 

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 
 from ..domain.display import plural
 from ..domain.report import InspectionReport
-from ..services.backend import Backend
-from ..services.batch import inspect_batch
-from ..services.exports import ExportFolder, write_csv, write_json
+from ..services.backends.batch import inspect_batch
+from ..services.backends.local import Backend
 from ..services.files import expand
+from ..services.records.exports import ExportFolder, write_csv, write_json
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .pdf_report import export_pdf
 from .report_table import FILTERS, REPORT_ROLE, ReportFilter, ReportTableModel

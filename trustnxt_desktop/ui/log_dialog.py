@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.display import visible
-from ..services.exports import ExportFolder, write_text
-from ..services.verification_log import LogEntry, VerificationLog, VerifyResult
+from ..services.records.exports import ExportFolder, write_text
+from ..services.records.verification_log import LogEntry, VerificationLog, VerifyResult
 from .icons import verdict_icon
 from .plain_text import tip
 from .save_dialog import ask_export_path

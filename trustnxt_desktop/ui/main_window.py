@@ -12,11 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QDialog,
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..domain.display import visible
 from ..domain.report import InspectionReport
-from ..services import diagnostics
 from ..services.app_context import AppContext
 from ..services.paths import captures_dir
-from ..services.trust_service import missing_lists_hint
+from ..services.records import diagnostics
+from ..services.trust.service import missing_lists_hint
 from .about_dialog import AboutDialog, qt_versions
 from .capture_view import CaptureView
 from .icons import app_icon, badge
@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         message = visible(message, keep_newlines=True)  # it may quote a file name: hidden characters escaped
-        log.warning("shown to the user: %s", message)  # the app's log (services/app_log.py) redacts secrets
+        log.warning("shown to the user: %s", message)  # the app's log (services/records/app_log.py) redacts secrets
         self.statusBar().showMessage(message, 15000)
         box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Ok, self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names: never read them as markup

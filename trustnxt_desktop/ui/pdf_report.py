@@ -26,22 +26,28 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPageLayout, Q
 
 from .. import APP_NAME
 from ..domain.ai import disclosure
-from ..domain.cross_check import banner_line, side_by_side
-from ..domain.explain import fetched_from, signer_trust_words
-from ..domain.attribution import (identity_detail, identity_status_label, identity_type_label, identity_who,
-                                  short_issuer, training_rows, training_summary)
+from ..domain.attribution import (
+    identity_detail,
+    identity_status_label,
+    identity_type_label,
+    identity_who,
+    short_issuer,
+    training_rows,
+    training_summary,
+)
 from ..domain.checks import check_title
+from ..domain.cross_check import banner_line, side_by_side
 from ..domain.display import action_label, device_name, plural, relationship_label, source_type_label, visible
-from ..domain.evidence import NOTES, PROBLEMS, evidence_groups, source_heading
-from ..domain.explain import explain_code
-from ..domain.sources import made_from_title, source_problems
-from ..domain.times import signing_time, time_text
 from ..domain.errors import TrustNXTError
+from ..domain.evidence import NOTES, PROBLEMS, evidence_groups, source_heading
+from ..domain.explain import explain_code, fetched_from, signer_trust_words
 from ..domain.history import empty_history_reason
 from ..domain.pictures import thumbnail_note
 from ..domain.report import Capture, Ingredient, InspectionReport, Verdict
-from ..services.exports import EvidenceRequest, evidence_request
+from ..domain.sources import made_from_title, source_problems
+from ..domain.times import signing_time, time_text
 from ..services.previews import file_preview, manifest_picture
+from ..services.records.exports import EvidenceRequest, evidence_request
 from .images import image_from_bytes
 from .pdf_pages import PAGE, ROW, SECTION, PageLayout
 from .theme import CHECK_STATUS, VERDICTS

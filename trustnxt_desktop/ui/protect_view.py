@@ -26,16 +26,16 @@ from PySide6.QtWidgets import (
 from ..domain.display import visible
 from ..domain.protect import ContentSource, ProtectOptions
 from ..domain.report import CheckStatus
-from ..services.backend import Backend
+from ..services.backends.local import Backend
 from ..services.files import expand
+from ..services.jobs.protect_queue import JobState, ProtectJob, ProtectQueue
+from ..services.jobs.store import JobStore
 from ..services.previews import file_preview_async
-from ..services.job_store import JobStore
-from ..services.protect_queue import JobState, ProtectJob, ProtectQueue
 from .desktop import open_path_async, reveal_path_async
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .icons import badge, check_icon, job_state_icon
-from .plain_text import tip
 from .name_folder_delegate import FOLDER_ROLE, NameAndFolderDelegate
+from .plain_text import tip
 from .table_model import INDEX, ColumnsModel
 from .tasks import TaskOwner
 

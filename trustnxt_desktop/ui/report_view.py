@@ -25,22 +25,29 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.ai import AiKind, disclosure
-from ..domain.cross_check import FIELDS, banner_line, differs, second_name, side_by_side
-from ..domain.explain import explain_code, fetched_from, signer_trust_words
+from ..domain.attribution import (
+    identity_handle,
+    identity_status_label,
+    identity_type_label,
+    identity_who,
+    short_issuer,
+    training_rows,
+    training_summary,
+)
 from ..domain.checks import check_title
+from ..domain.cross_check import FIELDS, banner_line, differs, second_name, side_by_side
 from ..domain.display import action_label, action_line, device_name, relationship_label, source_type_label, visible
 from ..domain.evidence import PASSED, PROBLEMS, evidence_groups, evidence_title, source_heading
-from ..domain.sources import made_from_title, source_problems
-from ..domain.times import signing_time, time_text
-from ..domain.report import Author, Capture, IdentityAssertion, Ingredient, InspectionReport, Verdict
-from ..domain.attribution import (identity_handle, identity_status_label, identity_type_label, identity_who,
-                                  short_issuer, training_rows, training_summary)
+from ..domain.explain import explain_code, fetched_from, signer_trust_words
 from ..domain.history import empty_history_reason
 from ..domain.pictures import thumbnail_note
+from ..domain.report import Author, Capture, IdentityAssertion, Ingredient, InspectionReport, Verdict
+from ..domain.sources import made_from_title, source_problems
+from ..domain.times import signing_time, time_text
 from ..services.previews import file_preview_async, manifest_picture_async
 from .icons import check_icon, verdict_icon
-from .plain_text import tip
 from .images import image_from_bytes
+from .plain_text import tip
 from .tasks import TaskOwner
 from .theme import VERDICTS
 

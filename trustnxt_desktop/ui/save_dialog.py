@@ -1,4 +1,4 @@
-"""Asking where to save an export: the dialog starts in the folder of the last export (services.exports
+"""Asking where to save an export: the dialog starts in the folder of the last export (services.records.exports
 ExportFolder), never in the folder the program was started from, and remembers the folder chosen."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from ..services.exports import ExportFolder
+from ..services.records.exports import ExportFolder
 
 
 def ask_export_path(parent: QWidget, title: str, file_name: str, name_filter: str,

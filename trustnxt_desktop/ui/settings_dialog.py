@@ -37,12 +37,12 @@ from ..domain.display import plural
 from ..domain.errors import TrustNXTError
 from ..domain.protect import THUMBNAIL_EDGES
 from ..domain.report import CheckStatus
+from ..services.account.connection_check import ConnectionCheck, Failure, check_connection
+from ..services.account.credentials import CredentialStore
+from ..services.account.keyring_store import fix_hint
+from ..services.account.settings import Settings
 from ..services.app_context import AppContext
-from ..services.backend import default_display_name
-from ..services.connection_check import ConnectionCheck, Failure, check_connection
-from ..services.credentials import CredentialStore
-from ..services.keyring_store import fix_hint
-from ..services.settings import Settings
+from ..services.backends.local import default_display_name
 from .layout import button_row
 from .tasks import TaskOwner, delete_when_idle
 from .theme import text_colour

@@ -21,9 +21,9 @@ async def _run(work: Path) -> str:
 
     from ..domain.protect import ProtectOptions, ProtectStatus
     from ..domain.report import Verdict
-    from ..services.backend import LocalBackend
-    from ..services.keyring_store import KeyringSecretStore, backend_name, backend_problem
-    from ..services.settings import Settings
+    from ..services.account.keyring_store import KeyringSecretStore, backend_name, backend_problem
+    from ..services.account.settings import Settings
+    from ..services.backends.local import LocalBackend
     from .report_view import ReportView
 
     problem = backend_problem()

@@ -1,6 +1,6 @@
 """The Trust page of Settings: published trust lists (snapshot, age, sha256, update now) and your own anchors.
 
-Everything that reads snapshots, parses certificates or downloads runs through services.trust_service,
+Everything that reads snapshots, parses certificates or downloads runs through services.trust.service,
 off the GUI thread. "Update now" uses the mirror typed on this page even before Settings is saved.
 """
 
@@ -33,16 +33,16 @@ from PySide6.QtWidgets import (
 
 from ..domain.display import plural
 from ..domain.errors import TrustNXTError
-from ..services.settings import Settings
-from ..services.trust_lists import BASE_URL_ENV, Snapshot, UpdateReport
-from ..services.trust_service import TrustOverview, TrustService
+from ..services.account.settings import Settings
+from ..services.trust.lists import BASE_URL_ENV, Snapshot, UpdateReport
+from ..services.trust.service import TrustOverview, TrustService
 from .layout import button_row
 from .tasks import TaskOwner
 
 _OK_STYLE = "background: #e8f5e9; color: #1b5e20; padding: 8px; border-radius: 6px;"
 _WARN_STYLE = "background: #fff3e0; color: #8a4b00; padding: 8px; border-radius: 6px;"
 LIST_COLUMNS = ("List", "Snapshot", "Age", "Entries", "SHA-256", "Source")
-# When your own protected copies show as trusted here (services/identity_trust.py decides it for a given identity).
+# When your own protected copies show as trusted here (services/trust/identity_trust.py decides it for a given identity).
 OWN_COPIES_NOTE = ("Files signed under these show as trusted, named after the anchor. Your own copies: with the local "
                    "engine, those signed by an identity made on this computer are trusted here; a certificate issued "
                    "to you, once its CA is listed here or on a published list. The TrustNXT cloud engine signs with "

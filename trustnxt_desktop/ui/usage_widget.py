@@ -49,7 +49,7 @@ class DailyChart(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         w, h = self.width(), self.height() - 12
         slot = w / ndays
-        today = dt.datetime.now(dt.timezone.utc).date()
+        today = dt.datetime.now(dt.UTC).date()
         for i in range(ndays):
             day = start + dt.timedelta(days=i)
             entry = per_day.get(day.isoformat())

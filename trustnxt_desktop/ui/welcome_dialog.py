@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME
 from ..domain.errors import TrustNXTError
+from ..services.account.identity import IdentityInfo, given_organisation
 from ..services.app_context import AppContext
-from ..services.backend import default_display_name
-from ..services.identity_service import IdentityInfo, given_organisation
-from ..services.trust_lists import UpdateReport
+from ..services.backends.local import default_display_name
+from ..services.trust.lists import UpdateReport
 from .icons import app_icon
 from .layout import button_row
 from .settings_dialog import SettingsDialog

@@ -1,7 +1,7 @@
 """The main window's size, position, maximised state and splitter positions, kept across restarts.
 
 Stored with QSettings in `<data root>/window.ini` (inside TRUSTNXT_HOME when set, so tests and portable
-installs keep their own; the data root is owner-only, services/private_files.py). Saved when the window
+installs keep their own; the data root is owner-only, runtime/private_files.py). Saved when the window
 closes; a missing or unreadable file gives the default layout.
 """
 

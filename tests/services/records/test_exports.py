@@ -1,0 +1,101 @@
+"""CSV and JSON exports of a batch, and the request the PDF renderer reads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from tests.conftest import CORPUS
+from trustnxt_desktop.domain.report import InspectionReport
+from trustnxt_desktop.engine.inspect import inspect_file
+from trustnxt_desktop.engine.trust import TrustConfig
+from trustnxt_desktop.services.account.settings import SettingsStore
+from trustnxt_desktop.services.paths import documents_dir
+from trustnxt_desktop.services.records.exports import (
+    CSV_COLUMNS,
+    EvidenceRequest,
+    ExportFolder,
+    csv_row,
+    evidence_request,
+    gui_program,
+    to_csv,
+    write_csv,
+    write_json,
+)
+
+NAMES = ["truepic-20230212-camera.jpg", "adobe-20240110-single_manifest_store.pdf", "adobe-20220124-E-sig-CA.jpg",
+         "adobe-20220124-A.jpg"]
+
+
+def reports() -> list[InspectionReport]:
+    return [inspect_file(CORPUS / "c2pa" / n, TrustConfig()) for n in NAMES]
+
+
+def test_csv_has_one_row_per_report_with_capture_and_failures(tmp_path: Path) -> None:
+    path = write_csv(reports(), tmp_path / "sub" / "out.csv")
+    rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
+    assert tuple(rows[0].keys()) == CSV_COLUMNS and len(rows) == 4
+    truepic, pdf, broken, plain = rows
+    assert truepic["verdict"] == "invalid" and truepic["device"] == "Google Pixel 5"
+    assert truepic["location"].startswith("43.152094, -77.580533") and truepic["capture_signed"] == "yes"
+    assert truepic["taken_at"] == "2023-02-12T18:44:26Z" and "assertion.dataHash.mismatch" in truepic["failure_codes"]
+    assert truepic["signer"].startswith("Truepic Lens SDK") and len(truepic["sha256"]) == 64
+    assert pdf["ai_generated"] == "yes" and pdf["signer"] == "cai-prod" and pdf["manifests"] == "3"
+    assert pdf["signed_at"].startswith("2023-11-27") and pdf["trust_source"] == ""
+    assert "claimSignature.mismatch" in broken["failure_codes"].split()
+    assert plain["verdict"] == "none" and plain["ai_generated"] == "" and plain["signer"] == ""
+    assert not list(tmp_path.glob("sub/.*.tmp")), "no temporary file left behind"
+
+
+def test_csv_never_hands_a_spreadsheet_a_formula() -> None:
+    r = reports()[3]
+    r.file.name = "=HYPERLINK(\"http://evil\")"
+    row = next(csv.DictReader(io.StringIO(to_csv([r]))))
+    assert row["file"].startswith("'=")
+
+
+def test_json_export_round_trips(tmp_path: Path) -> None:
+    original = reports()
+    data = json.loads(write_json(original, tmp_path / "out.json").read_text("utf-8"))
+    assert [InspectionReport.from_dict(d).to_dict() for d in data] == [r.to_dict() for r in original]
+
+
+def test_evidence_request_round_trips_and_names_the_renderer(home: Path) -> None:
+    request = evidence_request(reports(), home)
+    again = EvidenceRequest.from_json(request.to_json())
+    assert [r.to_dict() for r in again.reports] == [r.to_dict() for r in request.reports]
+    assert again.generated_at == request.generated_at and again.trust_lists == request.trust_lists
+    # Nothing downloaded: the lists shipped with the app are named, with their hash, address and origin.
+    assert [(t["name"], t["origin"]) for t in again.trust_lists] == [
+        ("C2PA trust list (2026-08-21)", "bundled"), ("Interim trust list (2025-08-28)", "bundled"),
+        ("C2PA TSA trust list (2026-08-21)", "bundled")]
+    assert all(len(t["sha256"]) == 64 and t["source"].startswith("https://") for t in again.trust_lists)
+    program = gui_program()
+    assert program[-2:] == ["-m", "trustnxt_desktop.app"], "a source checkout runs the GUI module with this Python"
+
+
+def test_csv_names_the_organisation_and_says_on_whose_word_the_signing_time_rests() -> None:
+    """The organisation is the signing certificate's O= (c2pa-rs calls it "issuer"); a signing time is
+    always there when the app shows one, with its basis."""
+    truepic, pdf, _broken, plain = [csv_row(r) for r in reports()]
+    assert truepic["signer_organisation"] == "Truepic" and pdf["signer_organisation"] == "Adobe Inc."
+    assert truepic["signed_at"].startswith("2023-02-12T18:44:26")
+    assert truepic["signed_at_basis"] == "vouched for by a timestamp authority"
+    assert plain["signed_at"] == plain["signed_at_basis"] == plain["signer_organisation"] == ""
+
+
+def test_export_folder_is_the_last_one_used_else_documents(home: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    store = SettingsStore(home)
+    settings = store.load()
+    folder = ExportFolder(lambda: settings, store.save)
+    assert folder.start() == documents_dir() != tmp_path, "never the folder the program was started from"
+    case = tmp_path / "case 7"
+    case.mkdir()
+    folder.remember(case / "report.pdf")
+    assert folder.start() == case and store.load().export_dir == str(case)
+    case.rmdir()  # a remembered folder that is gone: back to Documents, not an error
+    assert folder.start() == documents_dir()
+    assert ExportFolder().start() == documents_dir()

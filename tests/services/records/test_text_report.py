@@ -1,0 +1,70 @@
+"""The CLI's human-readable report says what the GUI and the PDF say: author, training choices, identity."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from tests.c2pa_signing import TestCA
+from tests.cawg_identity import decoded_ica, did_jwk, sign_with_ica, sign_x509_identity
+from tests.conftest import CORPUS
+from tests.hostile_text import (
+    ATTACK_SHOWN,
+    AUTHOR,
+    GENERATOR,
+    HIDDEN,
+    SIGNER,
+    invalid_file_with_attack_name,
+    signed_with_hostile_strings,
+)
+from trustnxt_desktop.engine.attribution import identities
+from trustnxt_desktop.engine.inspect import inspect_file
+from trustnxt_desktop.engine.trust import TrustConfig
+from trustnxt_desktop.services.records.text_report import render
+
+SOCIAL_LINE = ("    Social media account: Ana Lima @analima on Social Example (https://social.example/@analima), "
+               "verified 2026-02-14")
+
+
+def test_author_training_identity_and_empty_history_lines(tmp_path: Path) -> None:
+    cawg = render(inspect_file(CORPUS / "c2pa" / "C_with_CAWG_data.jpg", TrustConfig()))
+    assert "  AI training and data mining: Do not train: the signer does not allow AI training on this file." in cawg
+    assert "    Training generative AI: not allowed" in cawg
+    # The identity's certificate: its subject's name and organisation (O=).
+    assert "  identity (CAWG): C2PA Signer · C2PA Test Signing Cert — intact; not vouched for by anyone you trust:" in cawg
+    assert "issue #2599" in cawg
+
+    source = CORPUS / "media" / "no_manifest.jpg"
+    x509 = render(inspect_file(sign_x509_identity(source, tmp_path / "x509.jpg", TestCA()), TrustConfig()))
+    assert "  identity (CAWG): Ana Lima · Verdict Tests — intact; not vouched for by anyone you trust:" in x509
+    assert "issue #2599" in x509
+
+    # Verified accounts, from a credential signed here but bound to nothing: listed, and refused.
+    signed = inspect_file(sign_with_ica(source, tmp_path / "ica.jpg"), TrustConfig())
+    ica = render(signed)
+    assert SOCIAL_LINE in ica
+    assert ("  identity (CAWG): Ana Lima — failed verification: Do not rely on this identity: the identity "
+            "statement is not tied to the file's content.") in ica
+    # An intact aggregator's assertion, as c2pa-rs reports one (no such file can be signed here).
+    intact = render(dataclasses.replace(signed, identity=identities(*decoded_ica(did_jwk(Ed25519PrivateKey.generate())))))
+    assert SOCIAL_LINE in intact and "    Crypto wallet: 0x4b1e5d7c0a9f23e6b8d1c4a7f0e3b6d9c2a5f8e1 on Wallet Example" in intact
+    assert "  identity (CAWG): Ana Lima — intact; not vouched for by anyone you trust:" in intact
+    assert "which is not one you trust" in intact
+
+    assert "  author: Joe Bloggs" in render(inspect_file(CORPUS / "c2pa" / "video1.mp4", TrustConfig()))
+    no_actions = render(inspect_file(CORPUS / "c2pa" / "trustnxt-icon-signed-timestamp.jpg", TrustConfig()))
+    assert "  history: none recorded — The Content Credentials record no actions" in no_actions
+    assert "history" not in render(inspect_file(CORPUS / "media" / "no_manifest.jpg", TrustConfig()))
+
+
+def test_names_and_manifest_strings_are_shown_with_their_hidden_characters_escaped(tmp_path: Path) -> None:
+    text = render(inspect_file(invalid_file_with_attack_name(tmp_path), TrustConfig()))
+    assert text.startswith(f"{ATTACK_SHOWN}: INVALID — ")
+    signed = render(inspect_file(signed_with_hostile_strings(tmp_path), TrustConfig()))
+    assert "  made with: \\x1b[31mEvilCam\\x1b[0m 1.0" in signed and GENERATOR not in signed
+    assert "  author: Mallory\\x1b]0;owned\\x07 \\u200btrusted" in signed and AUTHOR not in signed
+    assert "  signer: Mallory \\u202eReuters (issuer" in signed and SIGNER not in signed
+    for hidden in HIDDEN:
+        assert hidden not in text + signed
