@@ -64,7 +64,7 @@ _SNAPSHOT_FILE = "snapshot.json"
 _INSTALL_LOCK = threading.Lock()
 _STATE_FILE = "state.json"
 # The snapshot shipped inside the package (setuptools package data, and the PyInstaller bundle's datas).
-BUNDLED_DIR = Path(__file__).resolve().parents[1] / "resources" / "trust"
+BUNDLED_DIR = Path(__file__).resolve().parents[2] / "resources" / "trust"
 PROVENANCE_FILE = "provenance.json"
 STALE_AFTER_DAYS = 90
 
