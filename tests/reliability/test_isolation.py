@@ -23,7 +23,7 @@ from trustnxt_desktop.services import previews
 from trustnxt_desktop.services.account.settings import Settings
 from trustnxt_desktop.services.backends.batch import inspect_batch, run_batch
 from trustnxt_desktop.services.backends.local import LocalBackend
-from trustnxt_desktop.services.backends.recording import unwrap
+from trustnxt_desktop.services.backends.recording import RecordingBackend
 from trustnxt_desktop.services.backends.registry import make_backend
 from trustnxt_desktop.services.records.ledger import UsageLedger
 from trustnxt_desktop.services.records.verification_log import VerificationLog
@@ -43,14 +43,13 @@ def folder_with_traps(tmp_path: Path) -> Path:
     return folder
 
 
-async def test_a_crash_and_a_hang_cost_one_file_each(tmp_path: Path, home: Path, secret_store,  # type: ignore[no-untyped-def]
+async def test_a_crash_and_a_hang_cost_one_file_each(tmp_path: Path, home: Path, memory_secrets,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     folder = folder_with_traps(tmp_path)
     monkeypatch.setenv(FAULT_ENV, "abort:crashme")
     pool = IsolatedPool(TASKS, size=2, limits=Limits(seconds=3))
-    backend = LocalBackend(home, secret_store, Settings(), pool=pool)
+    backend = LocalBackend(home, memory_secrets, Settings(), pool=pool)
     files = sorted(folder.iterdir())
-    started = time.perf_counter()
     reports = await run_batch(files, backend.inspect, 2)
     by_name = {r.file.name: r for r in reports}
     assert by_name["crashme.jpg"].verdict is Verdict.ERROR
@@ -63,14 +62,11 @@ async def test_a_crash_and_a_hang_cost_one_file_each(tmp_path: Path, home: Path,
     monkeypatch.setenv(FAULT_ENV, "hang:hangme")
     pool.close()  # workers take the hook when they start
     pool = backend._pool = IsolatedPool(TASKS, size=2, limits=Limits(seconds=3))
-    started = time.perf_counter()
     reports = await run_batch(files, backend.inspect, 2)
-    elapsed = time.perf_counter() - started
     by_name = {r.file.name: r for r in reports}
     assert by_name["hangme.jpg"].verdict is Verdict.ERROR and "stalled" in by_name["hangme.jpg"].summary
     assert all(by_name[n].verdict.value == shipped_verdict(EXPECTED["c2pa"][n]) for n in NAMES)
-    assert elapsed < 3 + 5, f"the hang was cut off at its time limit ({elapsed:.1f} s)"
-    assert pool.stats.failures == {"timeout": 1}
+    assert pool.stats.failures == {"timeout": 1}, "the hang was cut off by its time limit, once"
     await backend.aclose()
     pool.close()
 
@@ -101,7 +97,7 @@ def test_a_worker_killed_from_outside_is_replaced(tmp_path: Path) -> None:
         assert pool.stats.failures == {}
 
 
-async def test_previews_and_protect_thumbnails_survive_a_crashing_decoder(tmp_path: Path, home: Path, secret_store,  # type: ignore[no-untyped-def]
+async def test_previews_and_protect_thumbnails_survive_a_crashing_decoder(tmp_path: Path, home: Path, memory_secrets,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     src = tmp_path / "boom.jpg"
     shutil.copy(CORPUS / "media" / "P1000827.jpg", src)
@@ -109,7 +105,7 @@ async def test_previews_and_protect_thumbnails_survive_a_crashing_decoder(tmp_pa
     with IsolatedPool(TASKS, size=1, limits=Limits(seconds=5)) as pool:
         assert previews.file_preview(src, 128, pool) is None
         assert previews.file_preview(CORPUS / "media" / "no_manifest.jpg", 128, pool)[:2] == b"\xff\xd8"
-        backend = LocalBackend(home, secret_store, Settings(), pool=pool)
+        backend = LocalBackend(home, memory_secrets, Settings(), pool=pool)
         result = await backend.protect(src, ProtectOptions(out_dir=tmp_path / "out"))
         await backend.aclose()
         assert result.status is ProtectStatus.DONE, result.error
@@ -248,7 +244,7 @@ def test_each_platform_gets_its_own_memory_cap(monkeypatch: pytest.MonkeyPatch) 
 
 
 async def test_a_pipelined_batch_loses_only_the_crashing_and_the_hanging_file(
-        tmp_path: Path, home: Path, secret_store, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        tmp_path: Path, home: Path, secret_store, monkeypatch: pytest.MonkeyPatch) -> None:
     """The batch path queues calls ahead on each worker: a crash or hang still costs one file, the calls
     queued behind it are re-sent to a fresh worker, and each file keeps its own time limit."""
     folder = folder_with_traps(tmp_path)
@@ -258,7 +254,9 @@ async def test_a_pipelined_batch_loses_only_the_crashing_and_the_hanging_file(
     monkeypatch.setenv(FAULT_ENV, "abort:crashme")
     pool = IsolatedPool(TASKS, size=2, limits=Limits(seconds=3))
     backend = make_backend(home, Settings(jobs=2), secret_store, "local")
-    unwrap(backend)._pool = pool
+    assert isinstance(backend, RecordingBackend) and isinstance(backend.inner, LocalBackend)
+    engine = backend.inner
+    engine._pool = pool
     files = sorted(folder.iterdir())
     reports = await inspect_batch(backend, files, 2)
     assert [r.file.path for r in reports] == [str(f) for f in files], "results in input order"
@@ -274,15 +272,12 @@ async def test_a_pipelined_batch_loses_only_the_crashing_and_the_hanging_file(
     pool.close()
 
     monkeypatch.setenv(FAULT_ENV, "hang:hangme")
-    pool = unwrap(backend)._pool = IsolatedPool(TASKS, size=2, limits=Limits(seconds=3))
-    started = time.perf_counter()
+    pool = engine._pool = IsolatedPool(TASKS, size=2, limits=Limits(seconds=3))
     reports = await inspect_batch(backend, files, 2)
-    elapsed = time.perf_counter() - started
     by_name = {r.file.name: r for r in reports}
     assert by_name["hangme.jpg"].verdict is Verdict.ERROR and "stalled" in by_name["hangme.jpg"].summary
     assert sum(r.verdict is Verdict.ERROR for r in reports) == 1, "the calls queued behind the hang were re-sent"
-    assert elapsed < 3 + 5, f"the hang was cut off at its time limit ({elapsed:.1f} s)"
-    assert pool.stats.failures == {"timeout": 1}
+    assert pool.stats.failures == {"timeout": 1}, "the hang was cut off by its time limit, once"
     await backend.aclose()
     pool.close()
 
@@ -315,11 +310,10 @@ def test_a_stop_event_sends_no_more_calls_and_a_preview_need_not_wait_for_the_ba
     with IsolatedPool(TASKS, size=1, limits=Limits(seconds=10)) as pool:
         batch = pool.imap("inspect", calls, shared=("none", {}), stop=stop)
         first = next(batch)  # the batch holds the pool's only worker now
-        started = time.perf_counter()
         preview = pool.call("thumbnail", str(picture), "image/jpeg", 128, decode=bytes_from_worker)
-        waited = time.perf_counter() - started
         assert preview and preview[:2] == b"\xff\xd8", "a JPEG preview"
         stop.set()
         answered = len(first) + sum(len(group) for group in batch)
+    # The preview came back while the batch was still under way: had it waited for the batch's worker,
+    # all 400 calls would have been answered before stop was set.
     assert answered < 50, f"{answered} of {len(calls)} calls were answered after stop"
-    assert waited < 2.5, f"the preview waited {waited:.1f} s for the batch (about 4 s long)"

@@ -10,7 +10,6 @@ import os
 import shutil
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,9 +65,7 @@ def opened_here() -> Iterator[list[str]]:
 
 
 def test_cli_inspect_answers_each_special_file_at_once(specials: dict[str, Path], home: Path) -> None:
-    started = time.monotonic()
     proc = cli("inspect", "--json", str(specials[REGULAR].parent), "/dev/null", home=home, timeout=90)
-    elapsed = time.monotonic() - started
     assert proc.returncode == 4, proc.stderr  # some files could not be checked
     reports = {r["file"]["path"]: r for r in json.loads(proc.stdout)}
     assert set(reports) == {str(p) for p in specials.values()} | {"/dev/null"}
@@ -79,7 +76,6 @@ def test_cli_inspect_answers_each_special_file_at_once(specials: dict[str, Path]
     assert reports["/dev/null"]["error"] == "not a regular file (a character device)"
     assert reports[str(specials[REGULAR])]["verdict"] == "valid"
     assert "Traceback" not in proc.stderr
-    assert elapsed < 30, f"{elapsed:.1f} s"
 
 
 def test_a_stalled_worker_never_makes_the_app_read_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -97,40 +93,35 @@ def test_a_stalled_worker_never_makes_the_app_read_the_file(tmp_path: Path, monk
     assert str(target) not in opened_here and os.path.realpath(target) not in opened_here
 
 
-async def test_batch_inspect_gives_each_special_file_its_result(specials: dict[str, Path], home: Path,  # type: ignore[no-untyped-def]
-                                                                secret_store, opened_here: list[str]) -> None:
+async def test_batch_inspect_gives_each_special_file_its_result(specials: dict[str, Path], home: Path,
+                                                                memory_secrets, opened_here: list[str]) -> None:
     pool = IsolatedPool(TASKS, size=2, limits=Limits(seconds=10))
-    backend = LocalBackend(home, secret_store, Settings(jobs=2), pool=pool)
+    backend = LocalBackend(home, memory_secrets, Settings(jobs=2), pool=pool)
     paths = [f.path for f in expand([specials[REGULAR].parent])]
     assert {p.name for p in paths} == set(SPECIAL) | {REGULAR}, "a folder's special files are listed, not skipped"
-    started = time.monotonic()
     reports = await inspect_batch(backend, paths, 2)
-    elapsed = time.monotonic() - started
     await backend.aclose()
     pool.close()
     by_name = {r.file.name: r for r in reports if r is not None}
     for name in SPECIAL:
         assert by_name[name].verdict is Verdict.ERROR and by_name[name].error == reason(name), name
     assert by_name[REGULAR].verdict is Verdict.VALID
-    assert elapsed < 10, f"{elapsed:.1f} s"
+    assert pool.stats.failures == {}, "no worker stalled on a special file (it would be cut off at its time limit)"
     special_paths = {str(specials[n]) for n in SPECIAL} | {os.path.realpath(specials[n]) for n in SPECIAL}
     assert not special_paths & set(opened_here), "no special file was opened"
 
 
-async def test_protect_fails_each_special_file_with_its_reason(specials: dict[str, Path], home: Path,  # type: ignore[no-untyped-def]
-                                                               tmp_path: Path, secret_store) -> None:
-    backend = LocalBackend(home, secret_store, Settings())
+async def test_protect_fails_each_special_file_with_its_reason(specials: dict[str, Path], home: Path,
+                                                               tmp_path: Path, memory_secrets) -> None:
+    backend = LocalBackend(home, memory_secrets, Settings())
     out = tmp_path / "out"
-    started = time.monotonic()
     results = {name: await backend.protect(path, ProtectOptions(out_dir=out)) for name, path in specials.items()}
-    elapsed = time.monotonic() - started
     await backend.aclose()
     for name in SPECIAL:
         kind = SPECIAL[name]
         assert (results[name].status, results[name].error) == (ProtectStatus.FAILED, f"Not a regular file ({kind}).")
     assert results[REGULAR].status is ProtectStatus.DONE, results[REGULAR].error
     assert sorted(p.name for p in out.iterdir()) == ["photo.protected.jpg"]
-    assert elapsed < 30, f"{elapsed:.1f} s"
 
 
 def test_cli_protect_fails_special_files_and_protects_the_rest(specials: dict[str, Path], home: Path,  # type: ignore[no-untyped-def]
@@ -146,8 +137,8 @@ def test_cli_protect_fails_special_files_and_protects_the_rest(specials: dict[st
     assert "Traceback" not in proc.stderr
 
 
-async def test_capture_import_skips_special_files_and_reads_no_fifo_sidecar(tmp_path: Path, home: Path,  # type: ignore[no-untyped-def]
-                                                                            secret_store) -> None:
+async def test_capture_import_skips_special_files_and_reads_no_fifo_sidecar(tmp_path: Path, home: Path,
+                                                                            memory_secrets) -> None:
     """What an earlier run left in the pending folder is taken up at the next start: a FIFO in place of a
     capture's sidecar, a FIFO or a link to /dev/zero in place of a capture never block that."""
     import asyncio
@@ -162,7 +153,7 @@ async def test_capture_import_skips_special_files_and_reads_no_fifo_sidecar(tmp_
     os.mkfifo(captures.pending_dir / "photo-20260101-000000-000.jpg")
     (captures.pending_dir / "photo-20260101-000000-001.jpg").symlink_to("/dev/zero")
     jobs = JobStore(home)
-    backend = LocalBackend(home, secret_store, Settings())
+    backend = LocalBackend(home, memory_secrets, Settings())
     protector = CaptureProtector(CaptureStore(captures.folder), jobs, lambda: backend, ProtectOptions)
     (item,) = await asyncio.wait_for(protector.resume(), 20)
     assert item.pending.raw == pending.raw and item.pending.info.device == "", "the sidecar was not read"
@@ -182,11 +173,9 @@ async def test_the_cloud_engine_sends_no_special_file(specials: dict[str, Path],
 
     backend = cloud(home, sandbox.url)
     try:
-        started = time.monotonic()
         reports = {name: await backend.inspect(path) for name, path in specials.items()}
         protected = {name: await backend.protect(specials[name], ProtectOptions(out_dir=tmp_path / "out"))
                      for name in SPECIAL}
-        elapsed = time.monotonic() - started
     finally:
         await backend.aclose()
     for name in SPECIAL:
@@ -197,7 +186,6 @@ async def test_the_cloud_engine_sends_no_special_file(specials: dict[str, Path],
     usage = backend.ledger.snapshot(backend="cloud")
     assert (usage.inspect_calls, usage.protect_calls) == (1, 0), "only the picture was sent"
     assert not (tmp_path / "out").exists()
-    assert elapsed < 30, f"{elapsed:.1f} s"
 
 
 def test_exports_never_open_a_special_file_in_their_place(tmp_path: Path, home: Path) -> None:

@@ -24,16 +24,16 @@ from trustnxt_desktop.services.records.log_anchor import (
 HEAD = LogHead(volume=1, log_id="a" * 32, entries=42, head="b" * 64, at="2026-11-29T17:00:00+00:00")
 
 
-def test_the_keyring_anchor_round_trips_and_is_per_data_root(home: Path, secret_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    anchor = KeyringAnchor(home, secret_store)
+def test_the_keyring_anchor_round_trips_and_is_per_data_root(home: Path, memory_secrets, tmp_path: Path) -> None:
+    anchor = KeyringAnchor(home, memory_secrets)
     assert anchor.read() is None
     anchor.write(HEAD)
     assert anchor.read() == HEAD
-    assert KeyringAnchor(tmp_path / "another-root", secret_store).read() is None
-    secret_store.set(anchor.name, "{not json")
+    assert KeyringAnchor(tmp_path / "another-root", memory_secrets).read() is None
+    memory_secrets.set(anchor.name, "{not json")
     with pytest.raises(AnchorError, match="anchor in the OS keyring is not readable"):
         anchor.read()
-    secret_store.set(anchor.name, json.dumps({**HEAD.to_json(), "entries": -1}))
+    memory_secrets.set(anchor.name, json.dumps({**HEAD.to_json(), "entries": -1}))
     with pytest.raises(AnchorError):
         anchor.read()
 
