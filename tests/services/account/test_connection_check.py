@@ -36,7 +36,7 @@ QUICK = Timeouts(connect=2.0, read=0.5, write=0.5, pool=2.0)
 ONCE = RetryPolicy(max_attempts=1)
 
 
-def store(secret_store) -> CredentialStore:  # type: ignore[no-untyped-def]
+def store(secret_store) -> CredentialStore:
     return CredentialStore(secret_store, "connection-check", environ={})
 
 
@@ -92,7 +92,7 @@ async def test_a_wrong_key_is_refused_by_the_sandbox(sandbox: SandboxProcess) ->
 
 # -- Settings' check: what failed, and nothing stored ----------------------------------------------
 
-async def test_check_names_each_failure_and_stores_nothing(sandbox: SandboxProcess, secret_store, tmp_path: Path,  # type: ignore[no-untyped-def]
+async def test_check_names_each_failure_and_stores_nothing(sandbox: SandboxProcess, secret_store, tmp_path: Path,
                                                            invalid_names: list[str]) -> None:  # noqa: F811
     credentials = store(secret_store)
     credentials.set(SECRET_KEY, SECRET)
@@ -117,7 +117,7 @@ async def test_check_names_each_failure_and_stores_nothing(sandbox: SandboxProce
     assert stored is not None and (stored.key, stored.secret) == (SECRET_KEY, SECRET), "nothing was stored"
 
 
-async def test_check_uses_typed_values_else_the_stored_ones(sandbox: SandboxProcess, secret_store) -> None:  # type: ignore[no-untyped-def]
+async def test_check_uses_typed_values_else_the_stored_ones(sandbox: SandboxProcess, secret_store) -> None:
     credentials = store(secret_store)
     nothing = await check_connection(sandbox.url, "", "", credentials, environ={})
     assert nothing.failure is Failure.NO_KEY
@@ -140,7 +140,7 @@ async def test_check_uses_typed_values_else_the_stored_ones(sandbox: SandboxProc
     assert loaded is not None and (loaded.key, loaded.secret) == (SECRET_KEY, SECRET)
 
 
-async def test_environment_address_wins_as_it_does_for_the_engine(sandbox: SandboxProcess, secret_store) -> None:  # type: ignore[no-untyped-def]
+async def test_environment_address_wins_as_it_does_for_the_engine(sandbox: SandboxProcess, secret_store) -> None:
     check = await check_connection(closed_port_url(), KEY, "", store(secret_store),
                                    environ={contract.API_URL_ENV: sandbox.url})
     assert check.ok and check.service == sandbox.url
