@@ -84,7 +84,8 @@ def summary(alone: list[float], checked: list[float]) -> dict[str, float]:
     a, b = statistics.median(alone), statistics.median(checked)
     return {"files": len(alone), "median_ms_without": round(a * 1000, 2), "median_ms_with": round(b * 1000, 2),
             "ratio_of_medians": round(b / a, 2),
-            "median_of_per_file_ratios": round(statistics.median(y / x for x, y in zip(alone, checked)), 2),
+            "median_of_per_file_ratios": round(statistics.median(y / x for x, y in zip(alone, checked, strict=True)),
+                                               2),
             "total_ratio": round(sum(checked) / sum(alone), 2)}
 
 

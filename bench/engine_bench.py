@@ -38,7 +38,8 @@ BATCH = int(os.environ.get("BENCH_BATCH", "50"))
 
 def default_c2pa_sign(src: Path, dst: Path, chain: str, key_pem: str) -> None:
     """What an integrator gets from c2pa-python out of the box: default settings, its own thumbnail."""
-    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, chain.encode(), key_pem.encode(), None))
+    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, chain.encode(), key_pem.encode(),
+                                                       None))
     manifest = {"claim_generator_info": [{"name": "baseline"}], "title": src.name, "assertions": [
         {"label": "c2pa.actions.v2", "data": {"actions": [{"action": "c2pa.created", "digitalSourceType":
          "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture"}]}}]}
@@ -51,13 +52,13 @@ def default_c2pa_sign(src: Path, dst: Path, chain: str, key_pem: str) -> None:
 def unverified_signing() -> Iterator[None]:
     """Temporarily sign without c2pa's post-sign verification, to show what that check costs."""
     original = protect_module._context
-    protect_module._context = lambda: c2pa.Context.from_dict({  # type: ignore[assignment]
+    protect_module._context = lambda: c2pa.Context.from_dict({
         "builder": {"thumbnail": {"enabled": False}},
         "verify": {"remote_manifest_fetch": False, "verify_after_sign": False}})
     try:
         yield
     finally:
-        protect_module._context = original  # type: ignore[assignment]
+        protect_module._context = original
 
 
 def bench_protect_single(work: Path, detail: int) -> dict[str, float]:
@@ -71,7 +72,8 @@ def bench_protect_single(work: Path, detail: int) -> dict[str, float]:
     # What the safety check we keep on (c2pa re-validates every output after signing) costs.
     with unverified_signing():
         no_verify = timed(lambda: protect_file(photo, identity, ProtectOptions(out_dir=out)), REPEAT)
-    return {"file_mb": photo.stat().st_size / 1e6, "c2pa_default_s": median(baseline), "ours_512_s": median(ours), "ours_no_thumb_s": median(no_thumb),
+    return {"file_mb": photo.stat().st_size / 1e6, "c2pa_default_s": median(baseline), "ours_512_s": median(ours),
+            "ours_no_thumb_s": median(no_thumb),
             "ours_512_without_post_sign_verify_s": median(no_verify),
             "ratio_ours_vs_default": median(ours) / median(baseline)}
 

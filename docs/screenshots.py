@@ -50,7 +50,7 @@ async def shoot_shipped_trust(window, target: Path) -> str:  # type: ignore[no-u
         await dialog.trust_page.refresh_async()
         await settle(0.5)
         dialog.grab().save(str(target))
-        status = dialog.trust_page.update_status.text()
+        status: str = dialog.trust_page.update_status.text()
         dialog.reject()
     finally:
         if mirror is not None:
@@ -231,7 +231,8 @@ async def shoot() -> None:
     shots = [(0, 0, "inspect-trusted.png", None), (1, 0, "inspect-truepic.png", None),
              (2, 0, "inspect-ai-generated.png", None), (3, 2, "inspect-ingredients.png", None),
              (4, 3, "inspect-tampered-evidence.png", None), (5, 1, "inspect-history-empty.png", None),
-             (7, 0, "inspect-identity.png", "Identity (CAWG)"), (8, 0, "inspect-verified-accounts.png", "Identity (CAWG)")]
+             (7, 0, "inspect-identity.png", "Identity (CAWG)"),
+             (8, 0, "inspect-verified-accounts.png", "Identity (CAWG)")]
     if DARK:
         shots = [(1, 0, "inspect-dark.png", None), (8, 0, "inspect-verified-accounts-dark.png", "Identity (CAWG)")]
     for row, tab, name, section in shots:

@@ -33,7 +33,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509 import ObjectIdentifier
 
-from tests.c2pa_signing import TestCA, manifest, sign
+from tests.c2pa_signing import manifest, sign
+from tests.certs import TestCA
 from trustnxt_desktop.engine.identity_assertion import DOCUMENT_SIGNING_EKU, PemSigner, sign_with_x509_identity
 
 ICA_SIG_TYPE = "cawg.identity_claims_aggregation"

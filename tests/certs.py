@@ -17,7 +17,8 @@ NEWSROOM_CA = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Newsroom CA"),
 
 
 def newsroom_chain(ca_key: ec.EllipticCurvePrivateKey, leaf_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
-                   digest: hashes.HashAlgorithm | None = None) -> tuple[x509.Certificate, x509.Certificate]:
+                   digest: hashes.SHA256 | hashes.SHA384 | hashes.SHA512 | None = None,
+                   ) -> tuple[x509.Certificate, x509.Certificate]:
     """(leaf, CA), both valid from yesterday for about a year."""
     digest = digest or hashes.SHA256()
     now = dt.datetime.now(dt.UTC)

@@ -92,7 +92,7 @@ def invalid_names(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     asked: list[str] = []
     real = socket.getaddrinfo
 
-    def getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def getaddrinfo(host, *args, **kwargs):
         name = host.decode() if isinstance(host, bytes) else str(host)
         if name.rstrip(".").lower().endswith(".invalid"):
             asked.append(name)

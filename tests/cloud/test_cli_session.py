@@ -38,7 +38,7 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") ->
     return code, out, err
 
 
-def test_cloud_session_leaks_no_secret(session_env: Path, sandbox: SandboxProcess, secret_store, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_cloud_session_leaks_no_secret(session_env: Path, sandbox: SandboxProcess, secret_store, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)  # httpx, httpcore and our own loggers at their most talkative
     shoot = tmp_path / "shoot"
@@ -105,7 +105,7 @@ def test_refused_key_is_a_configuration_error(session_env: Path, tmp_path: Path,
 @pytest.mark.parametrize("url", ["ht!tp://", "http://", "https://exa mple.com", "http://[::1", "https://api.example:99999",
                                  "http://localhost:8787", "http://api.localhost:8787"])
 @pytest.mark.parametrize("where", ["environment", "settings"])
-def test_a_malformed_or_plain_http_service_address_is_a_configuration_error(  # type: ignore[no-untyped-def]
+def test_a_malformed_or_plain_http_service_address_is_a_configuration_error(
         home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str, where: str) -> None:
     from trustnxt_desktop.services.account.settings import Settings, SettingsStore
 

@@ -163,7 +163,7 @@ async def test_quota_exhausted_is_not_retried(sandbox_factory, tmp_path: Path,
     assert (usage.protect_calls, usage.protect_limit) == (1, 1)
 
 
-async def test_too_large_and_unsupported_are_typed_and_not_billed(sandbox_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_too_large_and_unsupported_are_typed_and_not_billed(sandbox_factory, tmp_path: Path) -> None:
     server = sandbox_factory("--max-upload-mb", "1")
     big = tmp_path / "big.jpg"
     with open(big, "wb") as f:
@@ -193,7 +193,7 @@ async def test_same_idempotency_key_replays_without_billing(sandbox: SandboxProc
     assert sandbox.usage()["protect"]["calls"] == before + 1
 
 
-async def test_cancelling_an_upload_stops_it_at_once(sandbox_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_cancelling_an_upload_stops_it_at_once(sandbox_factory, tmp_path: Path) -> None:
     server = sandbox_factory("--latency", "1500")  # the server reads nothing for 1.5 s: the upload stalls
     big = tmp_path / "big.mov"
     shutil.copy(CORPUS / "media" / "c.mov", big)
@@ -246,7 +246,7 @@ def test_error_bodies_follow_the_contract(sandbox: SandboxProcess) -> None:
     assert json.loads(sandbox.get("/v1/nothing").content)["error"]["code"] == contract.ERR_NOT_FOUND
 
 
-async def test_rate_limits_pace_the_client_without_using_up_attempts(sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+async def test_rate_limits_pace_the_client_without_using_up_attempts(sandbox_factory) -> None:
     server = sandbox_factory("--rate-limit", "1")
     once = RetryPolicy(max_attempts=1, base_delay=0.05, total_seconds=10)  # no retries for failures at all
     async with client_for(server, retry=once) as client:

@@ -39,7 +39,7 @@ def _peak_rss_mb(pid: int) -> float:
     raise AssertionError("no VmHWM in /proc")
 
 
-def test_500_mb_upload_keeps_client_memory_flat(sandbox_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_500_mb_upload_keeps_client_memory_flat(sandbox_factory, tmp_path: Path) -> None:
     server = sandbox_factory("--max-upload-mb", "600")
     big = tmp_path / "big.bin"
     with open(big, "wb") as f:  # sparse: instant to make, but every byte is read and sent

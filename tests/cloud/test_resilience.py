@@ -27,7 +27,7 @@ class _NoKeyring:
     def get(self, name: str) -> str | None:
         raise AssertionError("keyring used although TRUSTNXT_API_KEY is set")
 
-    set = delete = get  # type: ignore[assignment]
+    set = delete = get
 
 
 def backend_for(url: str, root: Path) -> CloudBackend:
@@ -49,7 +49,7 @@ def batch_folder(tmp_path: Path, count: int) -> list[Path]:
     return files
 
 
-async def test_forty_protects_survive_503s_latency_and_429s(sandbox_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_forty_protects_survive_503s_latency_and_429s(sandbox_factory, tmp_path: Path) -> None:
     server = sandbox_factory("--error-rate", "0.3", "--latency", "0-150", "--rate-limit", "6", "--seed", "7")
     files = batch_folder(tmp_path, 40)
     backend = backend_for(server.url, tmp_path / "home")
@@ -68,7 +68,7 @@ async def test_forty_protects_survive_503s_latency_and_429s(sandbox_factory, tmp
     assert stats["faults"]["injected_503"] == sum(r.get("503", 0) for r in stats["requests"].values())
 
 
-async def test_lost_answers_are_replayed_not_billed_again(sandbox_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_lost_answers_are_replayed_not_billed_again(sandbox_factory, tmp_path: Path) -> None:
     server = sandbox_factory("--drop-rate", "0.4", "--seed", "3")
     files = batch_folder(tmp_path, 12)
     backend = backend_for(server.url, tmp_path / "home")

@@ -4,6 +4,7 @@ whose word a signing time rests."""
 from __future__ import annotations
 
 from trustnxt_desktop.domain.checks import check_title
+from trustnxt_desktop.domain.display import time_text
 from trustnxt_desktop.domain.evidence import evidence_title
 from trustnxt_desktop.domain.report import (
     Action,
@@ -18,7 +19,7 @@ from trustnxt_desktop.domain.report import (
     Verdict,
 )
 from trustnxt_desktop.domain.sources import made_from_title, source_problems
-from trustnxt_desktop.domain.times import signing_time, signing_time_text, time_text
+from trustnxt_desktop.domain.times import signing_time, signing_time_text
 
 
 def report(failures: list[str] = (), warnings: list[str] = (), *, ingredients: list[Ingredient] | None = None,  # type: ignore[assignment]
@@ -63,10 +64,10 @@ def test_a_signing_time_says_on_whose_word_it_rests() -> None:
                              Action("c2pa.cropped")])
     assert signing_time_text(stated) == "2026-11-29 19:00:00+01:00 (as stated by the signer)"
     passed = [Check("timestamp", CheckStatus.PASS, "")]
-    assert signing_time(report(signed_at="2023-02-12T18:44:26+00:00", checks=passed)).marker \
-        == "vouched for by a timestamp authority"
+    vouched = signing_time(report(signed_at="2023-02-12T18:44:26+00:00", checks=passed))
+    assert vouched is not None and vouched.marker == "vouched for by a timestamp authority"
     warned = [Check("timestamp", CheckStatus.WARN, "")]
-    assert signing_time(report(signed_at="2023-02-12T18:44:26+00:00", checks=warned)).marker \
-        == "from a timestamp that is not relied on"
+    not_relied_on = signing_time(report(signed_at="2023-02-12T18:44:26+00:00", checks=warned))
+    assert not_relied_on is not None and not_relied_on.marker == "from a timestamp that is not relied on"
     assert signing_time(report()) is None and signing_time_text(report()) == ""
     assert time_text("2023-02-12T18:44:26Z") == "2023-02-12 18:44:26Z" and time_text("yesterday") == "yesterday"

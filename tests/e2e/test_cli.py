@@ -33,7 +33,7 @@ def mixed_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def test_protect_folder_then_inspect_outputs(mixed_folder: Path, tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_protect_folder_then_inspect_outputs(mixed_folder: Path, tmp_path: Path, home: Path, secret_store) -> None:
     before = {p: p.read_bytes() for p in mixed_folder.rglob("*") if p.is_file()}
     out = tmp_path / "protected"
     proc = run("protect", str(mixed_folder), "--out", str(out), "--jobs", "2", "--json", home=home)
@@ -122,7 +122,7 @@ def test_a_mistyped_path_is_a_usage_error(tmp_path: Path, home: Path) -> None:
     assert not list(tmp_path.glob("*.protected.*")) and not (CORPUS / "media" / "sample1.protected.png").exists()
 
 
-def test_identity_and_trust_commands(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_identity_and_trust_commands(tmp_path: Path, home: Path, secret_store) -> None:
     assert "No signing identity yet" in run("identity", "show", home=home).stdout
     created = run("identity", "create", "--name", "Ada Lovelace", "--org", "Analytical", home=home)
     assert created.returncode == 0 and "Ada Lovelace" in created.stdout
@@ -155,7 +155,7 @@ def _claims(folder: Path, home: Path) -> dict[str, tuple[str, str]]:
             for r in json.loads(proc.stdout)}
 
 
-def test_protect_source_is_the_claim_and_a_resume_keeps_it(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_protect_source_is_the_claim_and_a_resume_keeps_it(tmp_path: Path, home: Path, secret_store) -> None:
     from trustnxt_desktop.domain.protect import ContentSource
 
     photo = CORPUS / "media" / "trustnxt-icon.jpg"  # its EXIF names no camera; only --source decides
@@ -190,7 +190,7 @@ def test_protect_source_is_the_claim_and_a_resume_keeps_it(tmp_path: Path, home:
         ("c2pa.created", ContentSource.AI.digital_source_type)}
 
 
-def test_originals_carrying_broken_or_remote_credentials_are_protected_with_a_warning(  # type: ignore[no-untyped-def]
+def test_originals_carrying_broken_or_remote_credentials_are_protected_with_a_warning(
         tmp_path: Path, home: Path, secret_store) -> None:
     cases = PROJECT.parent / "shared" / "cases"
     originals = [CORPUS / "c2pa" / "adobe-20220124-E-dat-CA.jpg", cases / "remote-only.jpg",
@@ -209,7 +209,7 @@ def test_originals_carrying_broken_or_remote_credentials_are_protected_with_a_wa
     assert {p: p.read_bytes() for p in originals} == before, "originals untouched"
 
 
-def test_the_engine_in_use_is_said_on_stderr(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_the_engine_in_use_is_said_on_stderr(tmp_path: Path, home: Path, secret_store) -> None:
     from tests.cloud.failing_servers import closed_port_url
     from tests.sandbox.process import KEY, start_sandbox
 
@@ -255,7 +255,7 @@ def test_the_engine_in_use_is_said_on_stderr(tmp_path: Path, home: Path, secret_
     ("jobs.sqlite3", ("jobs", "list", "--json"), "The job queue"),
     ("usage.sqlite3", ("usage", "--json"), "The usage ledger"),
 ])
-def test_a_damaged_store_is_set_aside_and_said_never_a_traceback(  # type: ignore[no-untyped-def]
+def test_a_damaged_store_is_set_aside_and_said_never_a_traceback(
         home: Path, secret_store, store: str, command: tuple[str, ...], what: str, kind: str) -> None:
     filled_stores(home, secret_store)
     damage_sqlite(home / store, kind)
@@ -273,7 +273,7 @@ def test_a_damaged_store_is_set_aside_and_said_never_a_traceback(  # type: ignor
 
 
 @pytest.mark.parametrize("kind", SQLITE_DAMAGE)
-def test_a_damaged_verification_log_is_an_incident_and_is_kept(home: Path, secret_store, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_damaged_verification_log_is_an_incident_and_is_kept(home: Path, secret_store, kind: str) -> None:
     filled_stores(home, secret_store)
     log = home / "verification-log.sqlite3"
     damage_sqlite(log, kind)
@@ -307,7 +307,7 @@ def test_a_damaged_trust_list_record_is_set_aside_and_said(home: Path, kind: str
     assert "was damaged" in proc.stderr and str(aside) in proc.stderr
 
 
-def test_a_shortened_log_fails_log_verify(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_a_shortened_log_fails_log_verify(tmp_path: Path, home: Path, secret_store) -> None:
     import sqlite3
 
     files = [str(p) for p in sorted((CORPUS / "c2pa").glob("*.jpg"))[:4]]
@@ -325,7 +325,7 @@ def test_a_shortened_log_fails_log_verify(tmp_path: Path, home: Path, secret_sto
     assert "does not match its signed checkpoint" in proc.stderr
 
 
-def test_a_session_under_umask_000_leaves_only_owner_only_files(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_under_umask_000_leaves_only_owner_only_files(tmp_path: Path, home: Path, secret_store) -> None:
     import stat
 
     photo = tmp_path / "photo.jpg"
@@ -344,7 +344,7 @@ def test_a_session_under_umask_000_leaves_only_owner_only_files(tmp_path: Path, 
     assert stat.S_IMODE(copy.stat().st_mode) == 0o644, "your protected copy follows your umask, not ours"
 
 
-def test_a_file_named_with_terminal_escape_codes_cannot_print_as_valid(tmp_path: Path, home: Path,  # type: ignore[no-untyped-def]
+def test_a_file_named_with_terminal_escape_codes_cannot_print_as_valid(tmp_path: Path, home: Path,
                                                                        secret_store) -> None:
     from tests.hostile_text import ATTACK_NAME, ATTACK_SHOWN, HIDDEN, invalid_file_with_attack_name
 

@@ -54,7 +54,7 @@ def test_single_validator_leaves_the_second_out(home: Path) -> None:
     assert "validators:" not in run("inspect", str(DOCX), "--single-validator", home=home).stdout
 
 
-def test_exports_and_the_log_record_the_cross_check(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_exports_and_the_log_record_the_cross_check(tmp_path: Path, home: Path, secret_store) -> None:
     folder = tmp_path / "received"
     folder.mkdir()
     for p in (DOCX, AGREED):

@@ -58,7 +58,7 @@ print(json.dumps({{"help": results, "loaded": [m for m in {HEAVY!r} if m in sys.
     assert found["loaded"] == [], "help needs none of the engine's, the cloud's or the GUI's libraries"
 
 
-def test_local_inspection_loads_no_qt_and_no_http_client(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_local_inspection_loads_no_qt_and_no_http_client(home: Path, secret_store) -> None:
     code = f"""
 import contextlib, io, json, sys
 from trustnxt_desktop.cli import main

@@ -11,7 +11,7 @@ from tests.conftest import CORPUS
 from tests.e2e.test_cli import run
 
 
-def test_an_existing_identity_names_the_replace_option(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_an_existing_identity_names_the_replace_option(tmp_path: Path, home: Path, secret_store) -> None:
     assert run("identity", "create", "--name", "Ana Lima", home=home).returncode == 0
     for command in (("identity", "create", "--name", "Other"),
                     ("identity", "import", "--cert", str(tmp_path / "chain.pem"), "--key", str(tmp_path / "key.pem"))):
@@ -21,7 +21,7 @@ def test_an_existing_identity_names_the_replace_option(tmp_path: Path, home: Pat
     assert json.loads(run("identity", "show", "--json", home=home).stdout)["display_name"] == "Ana Lima"
 
 
-def test_export_root_says_where_it_wrote_and_never_overwrites(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_export_root_says_where_it_wrote_and_never_overwrites(tmp_path: Path, home: Path, secret_store) -> None:
     assert run("identity", "create", "--name", "Ana Lima", home=home).returncode == 0
     target = tmp_path / "ana-root.pem"
     shown = run("identity", "show", "--export-root", str(target), home=home)
@@ -60,7 +60,7 @@ def test_jobs_list_says_a_cleared_batch_has_no_files_left(tmp_path: Path, home: 
     assert line.rstrip().endswith("no files left (cleared)") and "0 files" not in line and ":" not in line.split()[-1]
 
 
-def test_text_output_shows_the_claim_in_the_history_as_the_app_does(tmp_path: Path, home: Path,  # type: ignore[no-untyped-def]
+def test_text_output_shows_the_claim_in_the_history_as_the_app_does(tmp_path: Path, home: Path,
                                                                      secret_store) -> None:
     shot = tmp_path / "screen.png"
     shutil.copy(CORPUS / "media" / "trustnxt-icon.png", shot)
@@ -71,7 +71,7 @@ def test_text_output_shows_the_claim_in_the_history_as_the_app_does(tmp_path: Pa
     assert "  history: Created — Screen capture" in shown.stdout, shown.stdout
 
 
-def test_import_says_whether_your_copies_are_trusted_here_and_can_trust_the_issuer(  # type: ignore[no-untyped-def]
+def test_import_says_whether_your_copies_are_trusted_here_and_can_trust_the_issuer(
         tmp_path: Path, home: Path, secret_store) -> None:
     from tests.certs import TestCA
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.c2pa_signing import TestCA
 from tests.cawg_identity import decoded_ica, did_jwk, sign_with_ica, sign_x509_identity
+from tests.certs import TestCA
 from tests.conftest import CORPUS
 from trustnxt_desktop.domain.attribution import ICA, X509, X509_TRUST_NOTE, training_rows, training_summary
 from trustnxt_desktop.domain.protect import ProtectOptions
@@ -130,7 +130,7 @@ def test_verified_accounts_read_from_an_aggregators_assertion_as_c2pa_rs_reports
     assert online.status is Verdict.UNVERIFIED and "could not be reached" in online.status_detail
 
 
-def test_protected_copy_states_its_author_and_refuses_training(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_protected_copy_states_its_author_and_refuses_training(tmp_path: Path, identity) -> None:
     done = protect_file(CORPUS / "media" / "sample1.png", identity,
                         ProtectOptions(out_dir=tmp_path, author="Ada Lovelace"))
     assert done.output is not None, done.error

@@ -110,7 +110,7 @@ def test_a_file_only_the_second_validator_reads_gets_its_result(shipped: TrustCo
     assert report.error == "unknown algorithm", "the main validator's own words are kept"
 
 
-def test_same_trust_material_makes_both_trust_your_own_identity(tmp_path: Path, identity, local_trust,  # type: ignore[no-untyped-def]
+def test_same_trust_material_makes_both_trust_your_own_identity(tmp_path: Path, identity, local_trust,
                                                                  second: SecondValidator) -> None:
     from trustnxt_desktop.domain.protect import ProtectOptions
     from trustnxt_desktop.engine.protect import protect_file

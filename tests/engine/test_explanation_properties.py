@@ -271,7 +271,7 @@ def _c2pa_rs_state(results: dict[str, Any]) -> str:
     return "Trusted" if any(c["code"] == "signingCredential.trusted" for c in active["success"]) else "Valid"
 
 
-def _report(store: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _report(store: dict[str, Any]):
     state = interpret.validation_state(store)
     info = FileInfo(path="/received/file.jpg", name="file.jpg", size=1, sha256="0" * 64, media_type="image/jpeg")
     return _from_store(info, engine_info(TRUST), store, store["validation_results"], state,

@@ -139,7 +139,7 @@ def _jxl(cjxl: str, out: Path, container: bool) -> Path:
     return out
 
 
-def _round_trip(source: Path, out_dir: Path, identity, local_trust):  # type: ignore[no-untyped-def]
+def _round_trip(source: Path, out_dir: Path, identity, local_trust):
     before = hashlib.sha256(source.read_bytes()).hexdigest()
     assert inspect_file(source, local_trust).verdict is Verdict.NONE
     result = protect_file(source, identity, ProtectOptions(out_dir=out_dir))
@@ -152,16 +152,16 @@ def _round_trip(source: Path, out_dir: Path, identity, local_trust):  # type: ig
 
 
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))
-def test_documents_with_stored_parts_protect_and_inspect(name: str, tmp_path: Path, identity, local_trust) -> None:  # type: ignore[no-untyped-def]
+def test_documents_with_stored_parts_protect_and_inspect(name: str, tmp_path: Path, identity, local_trust) -> None:
     build, media_type = DOCUMENTS[name]
     source = _write(tmp_path / name, build(False))
     result, report = _round_trip(source, tmp_path / "out", identity, local_trust)
-    assert result.output.suffix == source.suffix and report.file.media_type == media_type  # type: ignore[union-attr]
-    with zipfile.ZipFile(result.output) as z:  # type: ignore[arg-type]
+    assert result.output.suffix == source.suffix and report.file.media_type == media_type
+    with zipfile.ZipFile(result.output) as z:
         assert z.testzip() is None, "the signed copy is still a sound ZIP"
 
 
-def test_a_compressed_office_document_is_inspected_and_refused_for_signing_in_plain_words(  # type: ignore[no-untyped-def]
+def test_a_compressed_office_document_is_inspected_and_refused_for_signing_in_plain_words(
         tmp_path: Path, identity, local_trust) -> None:
     source = _write(tmp_path / "minutes.docx", documents.ooxml("docx", compressed=True))
     assert inspect_file(source, local_trust).verdict is Verdict.NONE  # readable: no credentials in it
@@ -179,11 +179,11 @@ def test_the_signed_office_document_from_a_public_report_is_read() -> None:
 
 
 @pytest.mark.parametrize("container", [False, True], ids=["bare-codestream", "container"])
-def test_jpeg_xl_protects_and_inspects(container: bool, cjxl: str, tmp_path: Path, identity, local_trust) -> None:  # type: ignore[no-untyped-def]
+def test_jpeg_xl_protects_and_inspects(container: bool, cjxl: str, tmp_path: Path, identity, local_trust) -> None:
     source = _jxl(cjxl, tmp_path / "icon.jxl", container)
     assert sniff(source) == "image/jxl"
     result, report = _round_trip(source, tmp_path / "out", identity, local_trust)
-    signed = result.output.read_bytes()  # type: ignore[union-attr]
+    signed = result.output.read_bytes()
     assert signed.startswith(b"\x00\x00\x00\x0cJXL \r\n\x87\n") and b"jumb" in signed
     codestream = source.read_bytes() if not container else None
     if codestream is not None:  # the bare codestream went into a container, byte for byte
@@ -191,22 +191,22 @@ def test_jpeg_xl_protects_and_inspects(container: bool, cjxl: str, tmp_path: Pat
         assert any("JPEG XL container" in w for w in result.warnings)
 
 
-def test_dng_protects_and_inspects(tmp_path: Path, identity, local_trust) -> None:  # type: ignore[no-untyped-def]
+def test_dng_protects_and_inspects(tmp_path: Path, identity, local_trust) -> None:
     source = documents.dng(tmp_path / "shot.dng")
     result, report = _round_trip(source, tmp_path / "out", identity, local_trust)
-    assert result.output.suffix == ".dng" and report.file.media_type == "image/x-adobe-dng"  # type: ignore[union-attr]
+    assert result.output.suffix == ".dng" and report.file.media_type == "image/x-adobe-dng"
     assert report.thumbnail, "a DNG is a picture: its copy carries a thumbnail"
 
 
 @pytest.mark.parametrize(("name", "make", "media_type"), [("page.pdf", documents.pdf, "application/pdf"),
                                                           ("logo.svg", documents.svg, "image/svg+xml")])
-def test_pdf_and_svg_protect_and_inspect(name, make, media_type, tmp_path: Path, identity, local_trust) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_and_svg_protect_and_inspect(name, make, media_type, tmp_path: Path, identity, local_trust) -> None:
     source = make(tmp_path / name)
     result, report = _round_trip(source, tmp_path / "out", identity, local_trust)
-    assert result.output.suffix == source.suffix and report.file.media_type == media_type  # type: ignore[union-attr]
+    assert result.output.suffix == source.suffix and report.file.media_type == media_type
 
 
-def test_formats_c2pa_reads_but_cannot_write_are_skipped_with_a_reason(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_formats_c2pa_reads_but_cannot_write_are_skipped_with_a_reason(tmp_path: Path, identity) -> None:
     raw = shutil.copy(CORPUS / "media" / "test.tiff", tmp_path / "camera.arw")  # TIFF inside: the name decides
     result = protect_file(Path(raw), identity, ProtectOptions(out_dir=tmp_path / "out"))
     assert result.status is ProtectStatus.SKIPPED
@@ -214,7 +214,7 @@ def test_formats_c2pa_reads_but_cannot_write_are_skipped_with_a_reason(tmp_path:
                             "write Content Credentials into them.")
 
 
-def test_a_sidecar_manifest_store_alone_is_read_but_its_media_is_not_claimed_checked(  # type: ignore[no-untyped-def]
+def test_a_sidecar_manifest_store_alone_is_read_but_its_media_is_not_claimed_checked(
         tmp_path: Path, identity, local_trust) -> None:
     manifest = {"claim_generator_info": [{"name": "sidecar-test"}], "assertions": [{"label": "c2pa.actions", "data": {
         "actions": [{"action": "c2pa.created",

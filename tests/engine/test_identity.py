@@ -27,7 +27,7 @@ def all_bytes_under(root: Path) -> list[tuple[Path, bytes]]:
     return [(p, p.read_bytes()) for p in root.rglob("*") if p.is_file()]
 
 
-def test_key_is_encrypted_and_passphrase_lives_only_in_keyring(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_key_is_encrypted_and_passphrase_lives_only_in_keyring(home: Path, secret_store) -> None:
     store = IdentityStore(home, secret_store)
     info = store.create("Jane Doe", "Daily Planet")
     key_pem = (store.dir / "key.pem").read_bytes()
@@ -49,7 +49,7 @@ def test_key_is_encrypted_and_passphrase_lives_only_in_keyring(home: Path, secre
     assert "ENCRYPTED" not in repr(store.load())
 
 
-def test_missing_passphrase_gives_a_clear_error(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_missing_passphrase_gives_a_clear_error(home: Path, secret_store) -> None:
     store = IdentityStore(home, secret_store)
     info = store.create("Jane")
     secret_store.delete(info.secret_name)
@@ -57,7 +57,7 @@ def test_missing_passphrase_gives_a_clear_error(home: Path, secret_store) -> Non
         store.load()
 
 
-def test_replace_retires_the_old_root_so_old_files_stay_trusted(home: Path, secret_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_replace_retires_the_old_root_so_old_files_stay_trusted(home: Path, secret_store, tmp_path: Path) -> None:
     from trustnxt_desktop.services.trust.sources import local_identity_source
 
     store = IdentityStore(home, secret_store)
@@ -86,7 +86,7 @@ def _ca_issued(tmp_path: Path, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateK
 
 
 @pytest.mark.parametrize("kind", ["pem-ec", "pkcs12-rsa"])
-def test_import_ca_issued_identity_and_sign(kind: str, home: Path, secret_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_ca_issued_identity_and_sign(kind: str, home: Path, secret_store, tmp_path: Path) -> None:
     key = ec.generate_private_key(ec.SECP256R1()) if kind == "pem-ec" else rsa.generate_private_key(65537, 2048)
     chain, ca_pem, key_pem = _ca_issued(tmp_path, key)
     store = IdentityStore(home, secret_store)
@@ -95,7 +95,7 @@ def test_import_ca_issued_identity_and_sign(kind: str, home: Path, secret_store,
         assert info.algorithm == "ES256"
     else:
         certs = x509.load_pem_x509_certificates(chain)
-        p12 = pkcs12.serialize_key_and_certificates(b"me", key, certs[0], certs[1:],  # type: ignore[arg-type]
+        p12 = pkcs12.serialize_key_and_certificates(b"me", key, certs[0], certs[1:],
                                                     serialization.BestAvailableEncryption(b"p12-pass"))
         info = store.import_pkcs12(p12, "p12-pass")
         assert info.algorithm == "PS256"
@@ -108,7 +108,7 @@ def test_import_ca_issued_identity_and_sign(kind: str, home: Path, secret_store,
     assert report.verdict is Verdict.TRUSTED and report.signer.common_name == "Staff Photographer"  # type: ignore[union-attr]
 
 
-def test_import_rejects_wrong_key_lone_cert_and_wrong_password(home: Path, secret_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_rejects_wrong_key_lone_cert_and_wrong_password(home: Path, secret_store, tmp_path: Path) -> None:
     chain, _, key_pem = _ca_issued(tmp_path, ec.generate_private_key(ec.SECP256R1()))
     store = IdentityStore(home, secret_store)
     other = ec.generate_private_key(ec.SECP256R1()).private_bytes(

@@ -152,7 +152,7 @@ def test_empty_truncated_and_misnamed_files(tmp_path: Path) -> None:
     assert missing.verdict is Verdict.ERROR and "could not read" in (missing.error or "")
 
 
-def test_remote_manifest_is_unverified_when_fetching_is_off(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_remote_manifest_is_unverified_when_fetching_is_off(tmp_path: Path, identity) -> None:
     import io
 
     import c2pa

@@ -45,7 +45,7 @@ def test_every_file_with_credentials_is_a_maybe(path: Path) -> None:
         assert not may_have_manifest(path), "no hint anywhere: certainly no manifest"
 
 
-def test_our_own_copies_are_a_maybe_and_a_plain_photo_is_not(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_our_own_copies_are_a_maybe_and_a_plain_photo_is_not(tmp_path: Path, identity) -> None:
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(plain_jpeg())
     assert not may_have_manifest(photo)

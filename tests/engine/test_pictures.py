@@ -77,7 +77,7 @@ def _thumbnail_keeping_exif(source: Path, media_type: str, edge: int) -> bytes:
     return source.read_bytes()
 
 
-def test_thumbnail_turned_differently_is_explained(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_thumbnail_turned_differently_is_explained(tmp_path: Path, identity) -> None:
     src = oriented_jpeg(tmp_path / "portrait.jpg")
     ours = inspect_file(protect_file(src, identity, ProtectOptions(out_dir=tmp_path / "ours")).output, TrustConfig())  # type: ignore[arg-type]
     assert ours.picture is not None and ours.picture.orientation == 6
@@ -91,7 +91,7 @@ def test_thumbnail_turned_differently_is_explained(tmp_path: Path, identity) -> 
     assert note is not None and "turned 90°" in note and "not a sign of manipulation" in note
 
 
-def test_signed_thumbnail_with_its_own_orientation_is_shown_upright(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_signed_thumbnail_with_its_own_orientation_is_shown_upright(tmp_path: Path, identity) -> None:
     src = oriented_jpeg(tmp_path / "portrait.jpg")
     done = protect_file(src, identity, ProtectOptions(out_dir=tmp_path), thumbnailer=_thumbnail_keeping_exif)
     report = inspect_file(done.output, TrustConfig())  # type: ignore[arg-type]

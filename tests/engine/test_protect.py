@@ -46,7 +46,7 @@ def sha(path: Path) -> str:
 
 
 @pytest.mark.parametrize("source", MEDIA, ids=[p.name for p in MEDIA])
-def test_every_media_format_protects_and_verifies(source: Path, tmp_path: Path, identity, local_trust) -> None:  # type: ignore[no-untyped-def]
+def test_every_media_format_protects_and_verifies(source: Path, tmp_path: Path, identity, local_trust) -> None:
     before = sha(source)
     result = protect_file(source, identity, ProtectOptions(out_dir=tmp_path, author="Ada Lovelace"))
     assert result.status is ProtectStatus.DONE, result.error
@@ -69,7 +69,7 @@ def test_every_media_format_protects_and_verifies(source: Path, tmp_path: Path, 
 
 
 @pytest.mark.parametrize("name", ["trustnxt-icon.jpg", "trustnxt-icon.heic", "sample1.avif", "sample1.png"])
-def test_our_thumbnail_is_small_and_decodable(name: str, tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_our_thumbnail_is_small_and_decodable(name: str, tmp_path: Path, identity) -> None:
     result = protect_file(CORPUS / "media" / name, identity, ProtectOptions(out_dir=tmp_path, thumbnail_edge=256))
     report = inspect_file(result.output, TrustConfig())  # type: ignore[arg-type]
     assert report.thumbnail
@@ -85,7 +85,7 @@ def test_our_thumbnail_is_small_and_decodable(name: str, tmp_path: Path, identit
     (ContentSource.AI, TRAINED_ALGORITHMIC), (ContentSource.SCREEN, SCREEN_CAPTURE),
     (ContentSource.OTHER, DIGITAL_CREATION),
 ])
-def test_the_chosen_claim_is_the_digital_source_type_whatever_exif_says(claim, term, tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_the_chosen_claim_is_the_digital_source_type_whatever_exif_says(claim, term, tmp_path: Path, identity) -> None:
     # The picture's unsigned EXIF names a camera (and the other one none): only the person's choice counts.
     for exif_camera in (True, False):
         photo = make_jpeg(tmp_path / f"photo-{exif_camera}.jpg", 320, 240, exif_camera=exif_camera)
@@ -96,14 +96,14 @@ def test_the_chosen_claim_is_the_digital_source_type_whatever_exif_says(claim, t
         assert report.ai_generated is (claim is ContentSource.AI)
 
 
-def test_thumbnail_off(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_thumbnail_off(tmp_path: Path, identity) -> None:
     photo = make_jpeg(tmp_path / "camera.jpg", 640, 480)
     cam = inspect_file(protect_file(photo, identity, ProtectOptions(out_dir=tmp_path / "out", thumbnail_edge=0)).output,  # type: ignore[arg-type]
                        TrustConfig())
     assert cam.thumbnail is None
 
 
-def test_training_assertion_and_author_follow_options(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_training_assertion_and_author_follow_options(tmp_path: Path, identity) -> None:
     result = protect_file(CORPUS / "media" / "trustnxt-icon.png", identity,
                           ProtectOptions(out_dir=tmp_path, do_not_train=False, author=None))
     report = inspect_file(result.output, TrustConfig())  # type: ignore[arg-type]
@@ -115,7 +115,7 @@ def test_training_assertion_and_author_follow_options(tmp_path: Path, identity) 
     ("trustnxt-icon.jpg", flip_jpeg_image_byte, strip_jpeg_manifest),
     ("sample1.png", flip_png_image_byte, strip_png_manifest),
 ])
-def test_tampering_is_detected_and_stripping_leaves_none(name, flip, strip, tmp_path: Path, identity, local_trust) -> None:  # type: ignore[no-untyped-def]
+def test_tampering_is_detected_and_stripping_leaves_none(name, flip, strip, tmp_path: Path, identity, local_trust) -> None:
     protected = protect_file(CORPUS / "media" / name, identity, ProtectOptions(out_dir=tmp_path)).output
     data = protected.read_bytes()  # type: ignore[union-attr]
     tampered = tmp_path / f"tampered{protected.suffix}"  # type: ignore[union-attr]
@@ -129,7 +129,7 @@ def test_tampering_is_detected_and_stripping_leaves_none(name, flip, strip, tmp_
     assert inspect_file(stripped, local_trust).verdict is Verdict.NONE
 
 
-def test_never_overwrites_and_picks_a_free_name(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_never_overwrites_and_picks_a_free_name(tmp_path: Path, identity) -> None:
     source = tmp_path / "photo.jpg"
     shutil.copy(CORPUS / "media" / "trustnxt-icon.jpg", source)
     users_file = tmp_path / "photo.protected.jpg"
@@ -141,7 +141,7 @@ def test_never_overwrites_and_picks_a_free_name(tmp_path: Path, identity) -> Non
     assert second.output == tmp_path / "photo.protected (3).jpg"
 
 
-def test_already_protected_file_is_opened_with_its_history(tmp_path: Path, identity, local_trust) -> None:  # type: ignore[no-untyped-def]
+def test_already_protected_file_is_opened_with_its_history(tmp_path: Path, identity, local_trust) -> None:
     once = protect_file(CORPUS / "media" / "trustnxt-icon.jpg", identity, ProtectOptions(out_dir=tmp_path)).output
     twice = protect_file(once, identity, ProtectOptions(out_dir=tmp_path))  # type: ignore[arg-type]
     report = inspect_file(twice.output, local_trust)  # type: ignore[arg-type]
@@ -152,7 +152,7 @@ def test_already_protected_file_is_opened_with_its_history(tmp_path: Path, ident
     assert report.manifests == 2
 
 
-def test_bad_inputs_get_clear_results_and_leave_nothing(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_bad_inputs_get_clear_results_and_leave_nothing(tmp_path: Path, identity) -> None:
     out = tmp_path / "out"
     empty = tmp_path / "empty.jpg"
     empty.write_bytes(b"")
@@ -169,7 +169,7 @@ def test_bad_inputs_get_clear_results_and_leave_nothing(tmp_path: Path, identity
     assert all(p.name.startswith("truncated.protected") for p in leftovers), leftovers
 
 
-def test_misnamed_file_gets_its_true_extension(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_misnamed_file_gets_its_true_extension(tmp_path: Path, identity) -> None:
     liar = tmp_path / "holiday.png"
     shutil.copy(CORPUS / "media" / "trustnxt-icon.jpg", liar)
     result = protect_file(liar, identity, ProtectOptions())
@@ -178,7 +178,7 @@ def test_misnamed_file_gets_its_true_extension(tmp_path: Path, identity) -> None
     assert result.warnings and "image/jpeg" in result.warnings[0]
 
 
-def test_unreachable_timestamp_authority_fails_the_file_cleanly(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_timestamp_authority_fails_the_file_cleanly(tmp_path: Path, identity) -> None:
     result = protect_file(CORPUS / "media" / "trustnxt-icon.jpg", identity,
                           ProtectOptions(out_dir=tmp_path / "out", tsa_url="http://127.0.0.1:9/tsa"))
     assert result.status is ProtectStatus.FAILED
@@ -186,7 +186,7 @@ def test_unreachable_timestamp_authority_fails_the_file_cleanly(tmp_path: Path, 
     assert list((tmp_path / "out").iterdir()) == []
 
 
-def test_cancel_before_publish_leaves_no_output(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_before_publish_leaves_no_output(tmp_path: Path, identity) -> None:
     cancel = threading.Event()
     cancel.set()
     result = protect_file(CORPUS / "media" / "trustnxt-icon.jpg", identity, ProtectOptions(out_dir=tmp_path / "out"),
@@ -211,7 +211,7 @@ CARRYING = {
 
 
 @pytest.mark.parametrize("original", list(CARRYING), ids=[p.name for p in CARRYING])
-def test_broken_remote_or_unreadable_credentials_never_stop_protect(original: Path, tmp_path: Path, identity,  # type: ignore[no-untyped-def]
+def test_broken_remote_or_unreadable_credentials_never_stop_protect(original: Path, tmp_path: Path, identity,
                                                                      local_trust) -> None:
     before = sha(original)
     result = protect_file(original, identity, ProtectOptions(out_dir=tmp_path, content_source=ContentSource.EDITED))
@@ -228,7 +228,7 @@ def test_broken_remote_or_unreadable_credentials_never_stop_protect(original: Pa
     assert (parent.title, parent.relationship) == (original.name, "parentOf")
 
 
-def test_intact_credentials_are_kept_without_a_warning(tmp_path: Path, identity, local_trust) -> None:  # type: ignore[no-untyped-def]
+def test_intact_credentials_are_kept_without_a_warning(tmp_path: Path, identity, local_trust) -> None:
     original = CORPUS / "c2pa" / "adobe-20220124-CA.jpg"
     result = protect_file(original, identity, ProtectOptions(out_dir=tmp_path))
     assert result.status is ProtectStatus.DONE and result.warnings == []
@@ -238,7 +238,7 @@ def test_intact_credentials_are_kept_without_a_warning(tmp_path: Path, identity,
     assert parent.verdict in (Verdict.VALID, Verdict.TRUSTED)
 
 
-def test_protected_copy_of_a_tampered_original_shows_its_parent_invalid(tmp_path: Path, identity, local_trust) -> None:  # type: ignore[no-untyped-def]
+def test_protected_copy_of_a_tampered_original_shows_its_parent_invalid(tmp_path: Path, identity, local_trust) -> None:
     # ../shared/cases/README.md: the parent ingredient is `invalid` with assertion.dataHash.mismatch and
     # the ingredients check is `warn`. These values come from how Inspect reads what c2pa recorded for an
     # ingredient (engine/interpret.py).
@@ -253,7 +253,7 @@ def test_protected_copy_of_a_tampered_original_shows_its_parent_invalid(tmp_path
     assert next(c for c in report.checks if c.id == "ingredients").status is CheckStatus.WARN
 
 
-def test_a_manifest_c2pa_refuses_while_signing_is_left_out_not_fatal(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_a_manifest_c2pa_refuses_while_signing_is_left_out_not_fatal(tmp_path: Path, identity) -> None:
     # The isolated reader answered with an ingredient the signing process cannot use: the copy records the
     # original without its manifest and says so.
     def reader(source: Path, media_type: str, title: str) -> ParentCredentials:
@@ -268,7 +268,7 @@ def test_a_manifest_c2pa_refuses_while_signing_is_left_out_not_fatal(tmp_path: P
     assert parent.title == original.name and parent.manifest is None
 
 
-def test_a_reader_that_crashes_on_the_original_costs_only_its_record(tmp_path: Path, identity,  # type: ignore[no-untyped-def]
+def test_a_reader_that_crashes_on_the_original_costs_only_its_record(tmp_path: Path, identity,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(FAULT_ENV, "abort:crashme")
     original = tmp_path / "crashme.jpg"
@@ -284,7 +284,7 @@ def test_a_reader_that_crashes_on_the_original_costs_only_its_record(tmp_path: P
     assert "crashed or stalled" in warning and "without those credentials" in warning
 
 
-def test_a_damaged_mp4_is_called_damaged_not_a_type_that_cannot_carry_credentials(  # type: ignore[no-untyped-def]
+def test_a_damaged_mp4_is_called_damaged_not_a_type_that_cannot_carry_credentials(
         tmp_path: Path, identity) -> None:
     import struct
 

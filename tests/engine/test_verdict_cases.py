@@ -139,7 +139,7 @@ def test_copy_of_a_tampered_original_never_shows_its_parent_as_trusted(tmp_path:
         assert "did not pass verification" in report.summary and "orig.jpg" in report.summary
 
 
-def test_copy_made_by_our_engine_from_the_tampered_original(tmp_path: Path, identity) -> None:  # type: ignore[no-untyped-def]
+def test_copy_made_by_our_engine_from_the_tampered_original(tmp_path: Path, identity) -> None:
     from trustnxt_desktop.domain.protect import ProtectOptions
     from trustnxt_desktop.engine.protect import protect_file
 

@@ -99,7 +99,7 @@ def check_outputs(out: Path, results: list[dict], home: Path, env: dict[str, str
     assert json.loads(listed.stdout)[0]["counts"] == {"done": FILES}
 
 
-def test_kill_nine_during_a_local_batch_then_resume(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_kill_nine_during_a_local_batch_then_resume(tmp_path: Path, home: Path, secret_store) -> None:
     src, out = tmp_path / "shoot", tmp_path / "protected"
     before = shoot(src)
     results = crash_five_times_then_resume(home, src, out, {}, seed=1, backend="local")

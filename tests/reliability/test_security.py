@@ -25,7 +25,7 @@ from trustnxt_desktop.services.jobs.runner import run_protect_job
 from trustnxt_desktop.services.jobs.store import JobStore
 
 
-def test_a_full_session_leaves_secrets_only_in_the_keyring(tmp_path: Path, home: Path, secret_store,  # type: ignore[no-untyped-def]
+def test_a_full_session_leaves_secrets_only_in_the_keyring(tmp_path: Path, home: Path, secret_store,
                                                           sandbox: SandboxProcess, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(KEY_ENV, raising=False)
     monkeypatch.delenv(SECRET_ENV, raising=False)
@@ -100,7 +100,7 @@ def hostile_service() -> Iterator[ThreadingHTTPServer]:
 
 
 @pytest.mark.parametrize("content_type", ["image/jpeg", "image/../../escaped", "image/jpeg; name=../../x.jpg"])
-async def test_names_from_the_service_never_decide_a_path(tmp_path: Path, home: Path, secret_store,  # type: ignore[no-untyped-def]
+async def test_names_from_the_service_never_decide_a_path(tmp_path: Path, home: Path, secret_store,
                                                           hostile_service: ThreadingHTTPServer, content_type: str,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     hostile_service.content_type = content_type  # type: ignore[attr-defined]
@@ -123,7 +123,7 @@ async def test_names_from_the_service_never_decide_a_path(tmp_path: Path, home: 
     assert not Path("/tmp/escaped-asset").exists()
 
 
-def test_sandbox_refuses_upload_bombs(sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+def test_sandbox_refuses_upload_bombs(sandbox_factory) -> None:
     server = sandbox_factory("--max-upload-mb", "1")
     boundary = "b0undary"
     headers = {contract.API_KEY_HEADER: KEY, "Content-Type": f"multipart/form-data; boundary={boundary}"}

@@ -85,7 +85,7 @@ def test_only_the_answer_shape_is_accepted() -> None:
     assert status == "error" and "not plain data" in text, "a task that returns an object is a bug, said as one"
 
 
-def test_a_worker_has_no_way_to_the_keyring(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_a_worker_has_no_way_to_the_keyring(home: Path, secret_store) -> None:
     """The secret is in the real keyring, which this process reads; a worker asking for it gets nothing."""
     service, name, secret = f"TrustNXT worker probe {uuid.uuid4().hex[:8]}", "api-secret", "tnxt_secret_probe"
     keyring.set_password(service, name, secret)

@@ -60,7 +60,7 @@ print(oct(os.umask(0)))
 """
 
 
-def test_a_fresh_root_is_owner_only_whatever_the_umask(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_a_fresh_root_is_owner_only_whatever_the_umask(home: Path, secret_store) -> None:
     root = home / "fresh" / "TrustNXT"
     env = {**os.environ, "TRUSTNXT_HOME": str(root)}
     done = subprocess.run([sys.executable, "-c", _START], env=env, cwd=PROJECT, capture_output=True, text=True,

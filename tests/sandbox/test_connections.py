@@ -68,7 +68,7 @@ def body_start() -> bytes:
             "Content-Type: image/jpeg\r\n\r\n\xff\xd8").encode("latin-1")
 
 
-def test_a_head_sent_byte_by_byte_is_cut_off_at_the_header_timeout(sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+def test_a_head_sent_byte_by_byte_is_cut_off_at_the_header_timeout(sandbox_factory) -> None:
     server = sandbox_factory("--header-timeout", "1.5")
     head = f"GET {contract.SANDBOX_STATS_PATH} HTTP/1.1\r\nHost: sandbox\r\nX-Padding: {'a' * 200}\r\n\r\n".encode()
     with connect(server) as conn:
@@ -86,7 +86,7 @@ def test_a_head_sent_byte_by_byte_is_cut_off_at_the_header_timeout(sandbox_facto
     assert httpx.get(server.url + contract.SANDBOX_STATS_PATH, timeout=10).status_code == 200, "others are served"
 
 
-def test_a_stalled_body_is_answered_408_and_closed(sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+def test_a_stalled_body_is_answered_408_and_closed(sandbox_factory) -> None:
     server = sandbox_factory("--body-pause-limit", "1", "--body-time-limit", "4")
     with connect(server) as conn:
         conn.sendall(upload_head(100_000) + body_start())
@@ -105,7 +105,7 @@ def test_a_stalled_body_is_answered_408_and_closed(sandbox_factory) -> None:  # 
     assert not any((server.data_dir / "uploads").iterdir()), "nothing of the half-received files is kept"
 
 
-def test_the_rest_of_a_body_answered_early_cannot_hold_the_connection(sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+def test_the_rest_of_a_body_answered_early_cannot_hold_the_connection(sandbox_factory) -> None:
     server = sandbox_factory("--linger", "1.5")
     with connect(server) as conn:
         conn.sendall(upload_head(100_000, key=None) + body_start())  # no key: answered 401 at once
@@ -121,7 +121,7 @@ def test_the_rest_of_a_body_answered_early_cannot_hold_the_connection(sandbox_fa
     assert response.status_code == 401
 
 
-def test_a_request_beyond_the_connection_cap_is_answered_503(sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+def test_a_request_beyond_the_connection_cap_is_answered_503(sandbox_factory) -> None:
     server = sandbox_factory("--max-connections", "3")
     stats = server.url + contract.SANDBOX_STATS_PATH
     held = [connect(server) for _ in range(3)]

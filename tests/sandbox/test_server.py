@@ -112,7 +112,7 @@ def test_generated_key_and_keys_file(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_rate_limit_answers_429_with_retry_after(sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+def test_rate_limit_answers_429_with_retry_after(sandbox_factory) -> None:
     server = sandbox_factory("--rate-limit", "2")
     statuses = [server.get(contract.USAGE_PATH, key=KEY) for _ in range(5)]
     limited = [r for r in statuses if r.status_code == 429]
@@ -121,7 +121,7 @@ def test_rate_limit_answers_429_with_retry_after(sandbox_factory) -> None:  # ty
     assert server.usage(OTHER_KEY)["protect"]["calls"] == 0, "the limit is per key"
 
 
-def test_quota_limit_answers_402(sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+def test_quota_limit_answers_402(sandbox_factory) -> None:
     server = sandbox_factory("--inspect-limit", "1")
     assert post(server, contract.INSPECT_PATH).status_code == 200
     refused = post(server, contract.INSPECT_PATH)
@@ -129,7 +129,7 @@ def test_quota_limit_answers_402(sandbox_factory) -> None:  # type: ignore[no-un
     assert server.usage()["inspect"] == {"calls": 1, "limit": 1}
 
 
-def test_injected_errors_spare_the_sandbox_helpers(sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+def test_injected_errors_spare_the_sandbox_helpers(sandbox_factory) -> None:
     server = sandbox_factory("--error-rate", "1")
     response = post(server, contract.PROTECT_PATH)
     assert response.status_code == 503 and error_code(response) == contract.ERR_UNAVAILABLE
@@ -138,7 +138,7 @@ def test_injected_errors_spare_the_sandbox_helpers(sandbox_factory) -> None:  # 
     assert stats["faults"] == {"injected_503": 1} and stats["billable"] == {}
 
 
-def test_a_dropped_answer_is_billed_once_and_replayed(sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+def test_a_dropped_answer_is_billed_once_and_replayed(sandbox_factory) -> None:
     server = sandbox_factory("--drop-rate", "1")
     with pytest.raises(httpx.RemoteProtocolError):
         post(server, contract.PROTECT_PATH, headers={contract.IDEMPOTENCY_HEADER: "drop-then-replay"})
@@ -149,7 +149,7 @@ def test_a_dropped_answer_is_billed_once_and_replayed(sandbox_factory) -> None: 
     assert len(stored) == 1 and stored[0].read_bytes()[:3] == b"\xff\xd8\xff"
 
 
-def test_upload_above_the_limit_is_413_and_leaves_nothing(sandbox_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_upload_above_the_limit_is_413_and_leaves_nothing(sandbox_factory, tmp_path: Path) -> None:
     server = sandbox_factory("--max-upload-mb", "0.5")
     big = tmp_path / "big.jpg"
     big.write_bytes(ICON.read_bytes() + b"\0" * (1024 * 1024))
@@ -168,7 +168,7 @@ def test_upload_above_the_limit_is_413_and_leaves_nothing(sandbox_factory, tmp_p
     assert not any((server.data_dir / "uploads").iterdir())
 
 
-def test_an_upload_that_crashes_the_parser_costs_one_answer_not_the_server(sandbox_factory,  # type: ignore[no-untyped-def]
+def test_an_upload_that_crashes_the_parser_costs_one_answer_not_the_server(sandbox_factory,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from trustnxt_desktop.engine.untrusted import CRASH_SUMMARY
     from trustnxt_desktop.runtime.isolation import FAULT_ENV

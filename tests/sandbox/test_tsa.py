@@ -90,7 +90,7 @@ def test_a_tsa_url_off_the_allow_list_is_refused_before_any_work(sandbox: Sandbo
     assert all(normalise(u) in messages[0] for u in DEFAULT_TSA_URLS), "the answer names what is allowed"
 
 
-def test_an_allowed_authority_on_a_private_address_is_refused_without_the_test_flag(sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+def test_an_allowed_authority_on_a_private_address_is_refused_without_the_test_flag(sandbox_factory) -> None:
     with listener() as (url, seen):
         server = sandbox_factory("--tsa-allow", url)
         response = post(server, contract.PROTECT_PATH, options={"tsa_url": url})
@@ -100,7 +100,7 @@ def test_an_allowed_authority_on_a_private_address_is_refused_without_the_test_f
         assert seen == []
 
 
-def test_with_the_test_flag_the_timestamp_comes_through_the_relay(sandbox_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_with_the_test_flag_the_timestamp_comes_through_the_relay(sandbox_factory, tmp_path: Path) -> None:
     with local_tsa(TestCA()) as tsa:
         server = sandbox_factory("--tsa-allow", tsa, "--allow-private-tsa")
         protected = post(server, contract.PROTECT_PATH, options={"tsa_url": tsa})
@@ -112,7 +112,7 @@ def test_with_the_test_flag_the_timestamp_comes_through_the_relay(sandbox_factor
     assert report["signed_at"] and "A timestamp from Verdict Test TSA" in timestamp["detail"]
 
 
-def test_a_redirect_from_the_authority_is_not_followed(sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+def test_a_redirect_from_the_authority_is_not_followed(sandbox_factory) -> None:
     with listener() as (inside, seen), redirecting_to(inside) as tsa:
         server = sandbox_factory("--tsa-allow", tsa, "--allow-private-tsa")
         response = post(server, contract.PROTECT_PATH, options={"tsa_url": tsa})

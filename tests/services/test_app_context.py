@@ -18,7 +18,7 @@ STORES = {"jobs.sqlite3": "job queue", "usage.sqlite3": "usage ledger", "verific
 
 
 @pytest.mark.parametrize("kind", SQLITE_DAMAGE)
-async def test_damaged_stores_are_replaced_and_said_once(home: Path, secret_store, kind: str) -> None:  # type: ignore[no-untyped-def]
+async def test_damaged_stores_are_replaced_and_said_once(home: Path, secret_store, kind: str) -> None:
     filled_stores(home, secret_store)
     for name in STORES:
         damage_sqlite(home / name, kind)
@@ -45,7 +45,7 @@ async def test_damaged_stores_are_replaced_and_said_once(home: Path, secret_stor
     assert context.verification_log().entries()[-1].sha256 == report.file.sha256, "inspections are still logged"
 
 
-async def test_a_damaged_trust_list_record_is_said_at_start(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+async def test_a_damaged_trust_list_record_is_said_at_start(home: Path, secret_store) -> None:
     state = home / "trust" / "lists" / "state.json"
     state.parent.mkdir(parents=True)
     state.write_text(json.dumps({"checked": {}}))
@@ -60,7 +60,7 @@ async def test_a_damaged_trust_list_record_is_said_at_start(home: Path, secret_s
         await context.aclose()
 
 
-async def test_start_up_tightens_an_existing_root(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+async def test_start_up_tightens_an_existing_root(home: Path, secret_store) -> None:
     (home / "settings.json").write_text("{}")
     os.chmod(home / "settings.json", 0o644)
     os.chmod(home, 0o755)

@@ -97,7 +97,7 @@ def test_a_store_another_process_already_replaced_is_not_set_aside(tmp_path: Pat
     assert path.exists() and set_aside_copies(path) == []
 
 
-def test_a_store_locked_by_another_program_is_unavailable_not_damaged(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_store_locked_by_another_program_is_unavailable_not_damaged(tmp_path: Path, monkeypatch) -> None:
     from trustnxt_desktop.services import store_health
 
     monkeypatch.setattr(store_health, "OPEN_TIMEOUT", 0.2)

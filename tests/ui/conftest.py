@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 
 @pytest.fixture(autouse=True)
-def gui_thread_gc(qapp):  # type: ignore[no-untyped-def]
+def gui_thread_gc(qapp):
     """As the app does: garbage is collected on the GUI thread only (see ui/gc_guard.py)."""
     import gc
 
@@ -27,14 +27,14 @@ def gui_thread_gc(qapp):  # type: ignore[no-untyped-def]
     gc.collect()
 
 
-def pytest_asyncio_loop_factories(config, item):  # type: ignore[no-untyped-def]
+def pytest_asyncio_loop_factories(config, item):
     from trustnxt_desktop.ui.event_loop import EventLoop
 
     return {"qasync": EventLoop}  # as the app runs: qasync's loop with its last pass inside the loop
 
 
 @pytest.fixture
-async def context(home: Path, secret_store, monkeypatch):  # type: ignore[no-untyped-def]
+async def context(home: Path, secret_store, monkeypatch):
     from trustnxt_desktop.services.app_context import AppContext
 
     # The window checks for newer trust lists on start; tests never reach the internet.
@@ -46,7 +46,7 @@ async def context(home: Path, secret_store, monkeypatch):  # type: ignore[no-unt
 
 
 @pytest.fixture
-async def window(qtbot, context) -> AsyncIterator[object]:  # type: ignore[no-untyped-def]
+async def window(qtbot, context) -> AsyncIterator[object]:
     from trustnxt_desktop.ui.main_window import MainWindow
 
     w = MainWindow(context)

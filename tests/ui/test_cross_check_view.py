@@ -14,14 +14,14 @@ FILES = [SHARED / "cases" / "ai-report.docx", CORPUS / "hostile" / "no_alg.jpg",
          CORPUS / "c2pa" / "truepic-20230212-camera.jpg", CORPUS / "c2pa" / "adobe-20220124-C.jpg"]
 
 
-def _show(window, name: str):  # type: ignore[no-untyped-def]
+def _show(window, name: str):
     view = window.inspect
     row = next(i for i in range(view.proxy.rowCount()) if view.proxy.index(i, 0).data() == name)
     view.select_row(row)
     return view.report
 
 
-async def test_the_banner_and_details_say_where_the_validators_differ(window) -> None:  # type: ignore[no-untyped-def]
+async def test_the_banner_and_details_say_where_the_validators_differ(window) -> None:
     window.nav.setCurrentRow(1)
     reports = await window.inspect.open_paths_async(FILES)
     assert all(r.cross_check and r.cross_check.ran for r in reports)
@@ -63,7 +63,7 @@ async def test_the_banner_and_details_say_where_the_validators_differ(window) ->
     assert any("agree on every point compared" in w.text() for w in agree)
 
 
-async def test_the_batch_table_has_an_agreement_column_and_a_filter(window) -> None:  # type: ignore[no-untyped-def]
+async def test_the_batch_table_has_an_agreement_column_and_a_filter(window) -> None:
     view = window.inspect
     await view.open_paths_async(FILES)
     column = COLUMNS.index("Validators")
@@ -76,7 +76,7 @@ async def test_the_batch_table_has_an_agreement_column_and_a_filter(window) -> N
     assert view.count_label.text() == "3 of 4 files"
 
 
-async def test_turning_the_second_validator_off(window, context) -> None:  # type: ignore[no-untyped-def]
+async def test_turning_the_second_validator_off(window, context) -> None:
     dialog = window.open_settings()
     assert dialog.cross_check.isChecked(), "on by default"
     dialog.cross_check.setChecked(False)

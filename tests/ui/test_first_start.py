@@ -10,7 +10,7 @@ from trustnxt_desktop.services.trust.lists import TrustLists
 from trustnxt_desktop.ui import main_window as main_window_module
 
 
-async def test_the_first_automatic_check_waits_until_the_welcome_closes(qtbot, context, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_the_first_automatic_check_waits_until_the_welcome_closes(qtbot, context, monkeypatch) -> None:
     from trustnxt_desktop.app import welcome_on_first_run
 
     monkeypatch.setattr(main_window_module, "TRUST_CHECK_DELAY_MS", 50)

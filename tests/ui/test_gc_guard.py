@@ -67,7 +67,7 @@ def test_old_cycles_are_freed_by_the_periodic_full_collection() -> None:
             gc.disable()
 
 
-def test_automatic_collection_stays_off_when_the_event_loop_stops(qapp) -> None:  # type: ignore[no-untyped-def]
+def test_automatic_collection_stays_off_when_the_event_loop_stops(qapp) -> None:
     """qasync stops its loop with QCoreApplication.exit(), and Qt 6 emits aboutToQuit on every exit(). Turned
     back on there, automatic collection ran in the next loop while Qt deleted a window's widgets and crashed
     in the collector (GUI tests); it stays off until restore_automatic_gc()."""

@@ -13,7 +13,7 @@ from tests.conftest import PROJECT
 from trustnxt_desktop.ui.user_guide import GUIDE
 
 
-def _screenshots_script():  # type: ignore[no-untyped-def]
+def _screenshots_script():
     spec = importlib.util.spec_from_file_location("docs_screenshots", PROJECT / "docs" / "screenshots.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -30,7 +30,7 @@ def test_the_guide_shows_the_shipped_trust_lists() -> None:
         assert not QImage(str(GUIDE.parent / name)).isNull(), name
 
 
-async def test_the_screenshot_script_takes_the_shipped_state(window, context, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_the_screenshot_script_takes_the_shipped_state(window, context, tmp_path: Path) -> None:
     shots = _screenshots_script()
     wizard = window.open_welcome()  # as the script does: a new user's first minutes
     status = await shots.shoot_shipped_trust(window, tmp_path / "shipped.png")

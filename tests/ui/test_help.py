@@ -16,7 +16,7 @@ from trustnxt_desktop.ui.shortcuts_dialog import ShortcutsDialog
 from trustnxt_desktop.ui.user_guide import GUIDE, UserGuideDialog
 
 
-def _help(window, text: str) -> QAction:  # type: ignore[no-untyped-def]
+def _help(window, text: str) -> QAction:
     (menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "&Help"]
     (action,) = [a for a in menu.actions() if a.text().replace("&", "") == text]
     return action
@@ -43,7 +43,7 @@ def _tour_items() -> list[str]:
     return re.findall(r"^- \*\*(.+?)\*\*", tour, flags=re.MULTILINE)
 
 
-async def test_the_user_guide_opens_offline_with_the_app_tour_and_its_pictures(window) -> None:  # type: ignore[no-untyped-def]
+async def test_the_user_guide_opens_offline_with_the_app_tour_and_its_pictures(window) -> None:
     assert window.guide_action.shortcut() == QKeySequence(QKeySequence.StandardKey.HelpContents)
     _help(window, "User guide").trigger()
     (dialog,) = window.findChildren(UserGuideDialog)
@@ -64,7 +64,7 @@ async def test_the_user_guide_opens_offline_with_the_app_tour_and_its_pictures(w
     dialog.close()
 
 
-async def test_the_shortcuts_list_is_made_from_the_real_actions(window) -> None:  # type: ignore[no-untyped-def]
+async def test_the_shortcuts_list_is_made_from_the_real_actions(window) -> None:
     def listed() -> set[tuple[str, str, str]]:
         (dialog,) = window.findChildren(ShortcutsDialog)
         rows, it = set(), QTreeWidgetItemIterator(dialog.tree)
@@ -95,7 +95,7 @@ async def test_the_shortcuts_list_is_made_from_the_real_actions(window) -> None:
     assert ("Window", "Compare side by side", QKeySequence("Ctrl+Alt+B").toString(native)) in listed()
 
 
-async def test_save_diagnostics_writes_a_zip_and_never_overwrites_unasked(  # type: ignore[no-untyped-def]
+async def test_save_diagnostics_writes_a_zip_and_never_overwrites_unasked(
         window, context, tmp_path: Path, monkeypatch) -> None:
     logs = context.root / "logs"
     logs.mkdir(exist_ok=True)

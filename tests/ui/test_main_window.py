@@ -13,7 +13,7 @@ from tests.conftest import CORPUS, PROJECT
 from tests.ui.conftest import until
 
 
-async def test_shortcuts_and_accessible_names(window) -> None:  # type: ignore[no-untyped-def]
+async def test_shortcuts_and_accessible_names(window) -> None:
     shortcuts = {a.text().replace("&", ""): a.shortcut().toString() for a in window.actions()}
     assert shortcuts["Open files to inspect…"] == QKeySequence(QKeySequence.StandardKey.Open).toString()
     assert shortcuts["Protect files…"] == "Ctrl+P" and shortcuts["Settings…"] == "Ctrl+,"
@@ -28,7 +28,7 @@ async def test_shortcuts_and_accessible_names(window) -> None:  # type: ignore[n
     assert "Engine: local" in window.engine_status.text()
 
 
-async def test_about_lists_component_versions(window) -> None:  # type: ignore[no-untyped-def]
+async def test_about_lists_component_versions(window) -> None:
     dialog = window.open_about()
     text = "\n".join(label.text() for label in dialog.findChildren(QLabel))
     assert "c2pa-python" in text and "PySide6" in text and "0.1.0" in text
@@ -39,7 +39,7 @@ HOSTILE_NAME = "\x1b[2J\x1b[32mall good\x1b[0m\u202egpj.exe"
 HOSTILE_SHOWN = "\\x1b[2J\\x1b[32mall good\\x1b[0m\\u202egpj.exe"
 
 
-async def test_unexpected_error_is_logged_redacted(window, context, qtbot) -> None:  # type: ignore[no-untyped-def]
+async def test_unexpected_error_is_logged_redacted(window, context, qtbot) -> None:
     from trustnxt_desktop.ui.crash import CrashHandler
 
     handler = CrashHandler(context.root / "logs")
@@ -59,7 +59,7 @@ async def test_unexpected_error_is_logged_redacted(window, context, qtbot) -> No
     assert "\x1b" not in log and "\u202e" not in log
 
 
-def test_app_starts_opens_files_and_quits_cleanly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_app_starts_opens_files_and_quits_cleanly(tmp_path) -> None:
     env = {**os.environ, "TRUSTNXT_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
     version = subprocess.run([sys.executable, "-m", "trustnxt_desktop.app", "--version"], capture_output=True,
                              text=True, env=env, timeout=60, cwd=PROJECT)
@@ -72,7 +72,7 @@ def test_app_starts_opens_files_and_quits_cleanly(tmp_path) -> None:  # type: ig
     assert "inspected 1 file" in run.stdout
 
 
-async def test_files_opened_by_the_system_are_inspected(window) -> None:  # type: ignore[no-untyped-def]
+async def test_files_opened_by_the_system_are_inspected(window) -> None:
     """macOS sends a FileOpen event for a file dropped on the Dock icon; the app inspects it."""
     from PySide6.QtGui import QFileOpenEvent
     from PySide6.QtWidgets import QApplication
@@ -86,7 +86,7 @@ async def test_files_opened_by_the_system_are_inspected(window) -> None:  # type
     assert window.pages.currentWidget() is window.inspect
 
 
-async def test_damaged_stores_are_said_once_when_the_window_opens(home, secret_store, qtbot) -> None:  # type: ignore[no-untyped-def]
+async def test_damaged_stores_are_said_once_when_the_window_opens(home, secret_store, qtbot) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from tests.damaged_files import damage_sqlite, filled_stores, set_aside_copies

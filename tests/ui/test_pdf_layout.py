@@ -84,13 +84,13 @@ def file_pages(texts: list[str], index: int, total: int) -> list[str]:
     return texts[starts[index]:end]
 
 
-def test_no_page_holds_a_lone_line(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_no_page_holds_a_lone_line(rendered) -> None:
     _reports, lines, _drawn, _pdf = rendered
     for number, page in enumerate(lines, 1):
         assert len(body_lines(page)) >= 3, f"page {number} holds only: {body_lines(page)}"
 
 
-def test_no_table_row_is_split_or_printed_twice(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_no_table_row_is_split_or_printed_twice(rendered) -> None:
     reports, _lines, texts, _pdf = rendered
     whole = squeeze("".join(texts))
     for i, r in enumerate(reports):
@@ -110,7 +110,7 @@ def test_no_table_row_is_split_or_printed_twice(rendered) -> None:  # type: igno
     assert whole.count(squeeze("What the verdicts mean")) == 1
 
 
-def test_no_line_is_cut_at_the_edge_of_the_page_body(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_no_line_is_cut_at_the_edge_of_the_page_body(rendered) -> None:
     """The body lies between the running header and the footer (A4, 14 mm margins, 9 mm bands). No word
     crosses its edges, and nothing but the header's and the footer's own words lies outside it (a line
     clipped at a page edge is still in the PDF, where a reader's search and copy find it)."""
@@ -127,7 +127,7 @@ def test_no_line_is_cut_at_the_edge_of_the_page_body(rendered) -> None:  # type:
         assert f"Page {number} of {len(boxes)}" in footer
 
 
-def test_words_are_the_apps_own(rendered) -> None:  # type: ignore[no-untyped-def]
+def test_words_are_the_apps_own(rendered) -> None:
     reports, lines, _drawn, _pdf = rendered
     text = "\n".join(lines)
     actions = {a.action for r in reports for a in r.actions}

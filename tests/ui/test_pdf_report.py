@@ -21,7 +21,7 @@ def page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
 
 
-def test_render_has_a_cover_and_a_section_per_file(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_render_has_a_cover_and_a_section_per_file(qapp, tmp_path: Path) -> None:
     reports = [inspect_file(p, TrustConfig()) for p in FILES]
     request = evidence_request(reports)
     thumbnails = collect_thumbnails(reports)
@@ -36,7 +36,7 @@ def test_render_has_a_cover_and_a_section_per_file(qapp, tmp_path: Path) -> None
     assert not list(tmp_path.glob(".*partial")), "written to a temporary name, then renamed"
 
 
-async def test_export_pdf_for_the_gui(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_export_pdf_for_the_gui(qapp, tmp_path: Path) -> None:
     reports = [inspect_file(p, TrustConfig()) for p in FILES[:2]]
     out = tmp_path / "two.pdf"
     pages = await export_pdf(reports, out)
@@ -47,7 +47,7 @@ async def test_export_pdf_for_the_gui(qapp, tmp_path: Path) -> None:  # type: ig
     assert b"Tj" in text or b"TJ" in text, "the pages carry text"
 
 
-def test_names_and_manifest_strings_are_printed_with_hidden_characters_escaped(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_names_and_manifest_strings_are_printed_with_hidden_characters_escaped(qapp, tmp_path: Path) -> None:
     """Read back with pdftotext, as a person would read the page: the escapes are there, the hidden
     characters (which a PDF viewer would obey or hide) are not."""
     from tests.hostile_text import ATTACK_SHOWN, HIDDEN, invalid_file_with_attack_name, signed_with_hostile_strings
@@ -67,7 +67,7 @@ def test_names_and_manifest_strings_are_printed_with_hidden_characters_escaped(q
         assert hidden not in text, repr(hidden)
 
 
-def test_notes_are_not_problems_times_do_not_wrap_and_trust_lists_have_whole_hashes(  # type: ignore[no-untyped-def]
+def test_notes_are_not_problems_times_do_not_wrap_and_trust_lists_have_whole_hashes(
         qapp, home: Path, identity, local_trust, tmp_path: Path) -> None:
     """A trusted copy whose only other code is informational (revocation not checked): no "Problems found",
     the code under "Notes (not problems)", as the app counts it; each time on one line; the cover gives each

@@ -58,7 +58,7 @@ def pdf_sections(path: Path) -> dict[str, str]:
     return sections
 
 
-async def test_cli_gui_and_pdf_say_the_same_for_every_file(window, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_cli_gui_and_pdf_say_the_same_for_every_file(window, home: Path, tmp_path: Path) -> None:
     assert len({p.name for p in FILES}) == len(FILES)
     pdf = tmp_path / "evidence.pdf"
     proc = subprocess.run([sys.executable, "-m", "trustnxt_desktop.cli", "inspect", *map(str, FILES), "--report", str(pdf)],
@@ -96,7 +96,7 @@ async def test_cli_gui_and_pdf_say_the_same_for_every_file(window, home: Path, t
                 assert "AI:no" in section, name
 
 
-async def test_one_story_for_organisation_signing_time_and_source_file_problems(window, home: Path, identity,  # type: ignore[no-untyped-def]
+async def test_one_story_for_organisation_signing_time_and_source_file_problems(window, home: Path, identity,
                                                                                   tmp_path: Path) -> None:
     """A copy protected here of a tampered file (its parent's media hash fails, and the parent has a source
     of its own), next to a file with a trusted timestamp: the app, the text output, the CSV and the PDF give

@@ -24,14 +24,14 @@ from trustnxt_desktop.ui.pdf_report import build_html
 UNSIGNED = CORPUS / "media" / "no_manifest.jpg"
 
 
-def pdf_text(reports) -> str:  # type: ignore[no-untyped-def]
+def pdf_text(reports) -> str:
     """The words of the PDF evidence report's pages for these reports."""
     doc = QTextDocument()
     doc.setHtml(build_html(evidence_request(reports), {})[0])
     return doc.toPlainText()
 
 
-def texts(widget) -> str:  # type: ignore[no-untyped-def]
+def texts(widget) -> str:
     return "\n".join(label.text() for label in widget.findChildren(QLabel))
 
 
@@ -39,20 +39,20 @@ def loaded(picture: QLabel) -> bool:
     return not picture.pixmap().isNull() or picture.text() == "no preview"
 
 
-async def show(window, path: Path):  # type: ignore[no-untyped-def]
+async def show(window, path: Path):
     (report,) = await window.inspect.open_paths_async([path])
     view = window.inspect.report
     await until(lambda: loaded(view.file_picture) and (not report.thumbnail or loaded(view.manifest_picture)))
     return report, view
 
 
-def labelled(view, name: str) -> QLabel:  # type: ignore[no-untyped-def]
+def labelled(view, name: str) -> QLabel:
     """The one label of the overview with this accessible name."""
     (label,) = [w for w in view.overview.findChildren(QLabel) if w.accessibleName() == name]
     return label
 
 
-async def test_author_do_not_train_and_x509_identity(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_author_do_not_train_and_x509_identity(window, tmp_path: Path) -> None:
     _, view = await show(window, CORPUS / "c2pa" / "adobe-20220124-C.jpg")
     (author,) = [w for w in view.overview.findChildren(QLabel) if w.accessibleName() == "Author"]
     assert "Adobe make_test" in author.text() and "as the signer states it" in author.text()
@@ -74,7 +74,7 @@ async def test_author_do_not_train_and_x509_identity(window, tmp_path: Path) -> 
     assert "issue #2599" in labelled(view, "Status").text()
 
 
-async def test_verified_accounts_of_an_identity_claims_aggregator(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_verified_accounts_of_an_identity_claims_aggregator(window, tmp_path: Path) -> None:
     """Accounts of a credential signed here (bound to nothing, so refused), then those of an intact one
     as c2pa-rs reports it: no correctly bound sample can be signed here (tests/cawg_identity.py)."""
     report, view = await show(window, sign_with_ica(UNSIGNED, tmp_path / "ica.jpg"))
@@ -107,7 +107,7 @@ def landscape_red_pdf(path: Path) -> Path:
     return path
 
 
-async def test_pdf_first_page_and_video_frame_are_the_files_picture(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_pdf_first_page_and_video_frame_are_the_files_picture(window, tmp_path: Path) -> None:
     _, view = await show(window, landscape_red_pdf(tmp_path / "letter.pdf"))
     page = view.file_picture.pixmap().toImage()
     assert page.width() > page.height()  # landscape, as the page
@@ -119,7 +119,7 @@ async def test_pdf_first_page_and_video_frame_are_the_files_picture(window, tmp_
     assert not frame.isNull() and frame.height() > frame.width()  # a 720 × 1280 frame
 
 
-async def test_pictures_honour_exif_orientation_and_a_turned_thumbnail_is_explained(window, tmp_path: Path,  # type: ignore[no-untyped-def]
+async def test_pictures_honour_exif_orientation_and_a_turned_thumbnail_is_explained(window, tmp_path: Path,
                                                                                    identity) -> None:
     # Truepic signs a thumbnail carrying the same orientation flag as the photo: both show upright.
     _, view = await show(window, CORPUS / "c2pa" / "truepic-20230212-camera.jpg")
@@ -153,7 +153,7 @@ async def test_pictures_honour_exif_orientation_and_a_turned_thumbnail_is_explai
     assert "About the thumbnail:" in words and "turned 90°" in words
 
 
-async def test_empty_history_says_why(window) -> None:  # type: ignore[no-untyped-def]
+async def test_empty_history_says_why(window) -> None:
     await show(window, CORPUS / "media" / "no_manifest.jpg")
     view = window.inspect.report
     assert view.history_page.currentWidget() is view.history_note
@@ -167,7 +167,7 @@ async def test_empty_history_says_why(window) -> None:  # type: ignore[no-untype
     assert view.history_page.currentWidget() is view.history and view.history.topLevelItemCount() == 2
 
 
-def test_pdf_report_carries_author_identity_and_training(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_report_carries_author_identity_and_training(qapp, tmp_path: Path) -> None:
     from trustnxt_desktop.engine.inspect import inspect_file
     from trustnxt_desktop.engine.trust import TrustConfig
 
@@ -181,13 +181,13 @@ def test_pdf_report_carries_author_identity_and_training(qapp, tmp_path: Path) -
     assert "Joe Bloggs (as the signer states it)" in text
 
 
-async def test_names_and_manifest_strings_show_their_hidden_characters_escaped(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_names_and_manifest_strings_show_their_hidden_characters_escaped(window, tmp_path: Path) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QTreeWidgetItemIterator
 
     from tests.hostile_text import ATTACK_SHOWN, HIDDEN, invalid_file_with_attack_name, signed_with_hostile_strings
 
-    def shown(view) -> str:  # type: ignore[no-untyped-def]
+    def shown(view) -> str:
         items = []
         for tree in (view.history, view.ingredients):
             it = QTreeWidgetItemIterator(tree)
@@ -228,7 +228,7 @@ async def test_names_and_manifest_strings_show_their_hidden_characters_escaped(w
     assert MARKUP in labelled(view, "Signed by").text().replace("&lt;", "<").replace("&gt;", ">").replace("&#x27;", "'")
 
 
-async def test_the_integrity_check_is_named_for_what_failed(window) -> None:  # type: ignore[no-untyped-def]
+async def test_the_integrity_check_is_named_for_what_failed(window) -> None:
     """A malformed actions statement is not "media changed": the check's title, in the app and the PDF,
     fits the failing code; a changed picture keeps "Media unchanged"."""
     statement, view = await show(window, SHARED / "cases" / "actions-key-renamed.jpg")
@@ -245,7 +245,7 @@ async def test_the_integrity_check_is_named_for_what_failed(window) -> None:  # 
     assert "✗ Media unchanged fail The media was changed after it was signed" in words
 
 
-async def test_history_columns_are_never_squeezed_to_their_headers(window) -> None:  # type: ignore[no-untyped-def]
+async def test_history_columns_are_never_squeezed_to_their_headers(window) -> None:
     """Actions without a time or a tool: the When and With columns still have room for one."""
     report, view = await show(window, CORPUS / "c2pa" / "adobe-20220124-E-dat-CA.jpg")
     assert report.actions and not any(a.when or a.software_agent for a in report.actions)

@@ -12,13 +12,13 @@ KEY = "tnxt_live_4f9a2c7e1b3d5f6a8c0e2b4d6f8a1c3e"
 SECRET = "tnxt_secret_9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"
 
 
-def visible_text(dialog) -> str:  # type: ignore[no-untyped-def]
+def visible_text(dialog) -> str:
     parts = [w.text() for w in dialog.findChildren(QLineEdit)] + [w.placeholderText() for w in dialog.findChildren(QLineEdit)]
     parts += [w.text() for w in dialog.findChildren(QLabel)]
     return "\n".join(parts)
 
 
-async def test_key_goes_to_keyring_and_is_never_shown(window, context) -> None:  # type: ignore[no-untyped-def]
+async def test_key_goes_to_keyring_and_is_never_shown(window, context) -> None:
     dialog = window.open_settings()
     await until(lambda: "No API key stored" in dialog.key_status.text())
     dialog.api_key.setText(KEY)
@@ -45,7 +45,7 @@ async def test_key_goes_to_keyring_and_is_never_shown(window, context) -> None: 
     again.reject()
 
 
-async def test_protect_settings_are_saved_and_used(window, context) -> None:  # type: ignore[no-untyped-def]
+async def test_protect_settings_are_saved_and_used(window, context) -> None:
     dialog = window.open_settings()
     dialog.author.setText("Ada Lovelace")
     dialog.thumbnail.setCurrentIndex(dialog.thumbnail.findData(256))
@@ -59,7 +59,7 @@ async def test_protect_settings_are_saved_and_used(window, context) -> None:  # 
     assert options.author == "Ada Lovelace" and options.thumbnail_edge == 256 and not options.do_not_train
 
 
-async def test_identity_page_creates_and_exports(window, context, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_identity_page_creates_and_exports(window, context, tmp_path) -> None:
     dialog = window.open_settings()
     await until(lambda: "No signing identity yet" in dialog.identity_details.text())
     dialog.display_name.setText("Dorothea Lange")
@@ -74,12 +74,12 @@ async def test_identity_page_creates_and_exports(window, context, tmp_path) -> N
 
 # -- Test connection and Save (the TrustNXT account) ----------------------------------------------
 
-def _stored(context):  # type: ignore[no-untyped-def]
+def _stored(context):
     loaded = CredentialStore(context.secrets).load()
     return (loaded.key, loaded.secret) if loaded else None
 
 
-async def test_test_connection_tries_typed_values_and_stores_nothing(window, context, sandbox) -> None:  # type: ignore[no-untyped-def]
+async def test_test_connection_tries_typed_values_and_stores_nothing(window, context, sandbox) -> None:
     from tests.sandbox.process import SECRET as SANDBOX_SECRET
     from tests.sandbox.process import SECRET_KEY as SANDBOX_KEY
 
@@ -116,7 +116,7 @@ async def test_test_connection_tries_typed_values_and_stores_nothing(window, con
     assert not dialog.isVisible()
 
 
-async def test_save_stores_typed_credentials_and_never_erases_a_secret(window, context) -> None:  # type: ignore[no-untyped-def]
+async def test_save_stores_typed_credentials_and_never_erases_a_secret(window, context) -> None:
     dialog = window.open_settings()
     await until(lambda: "No API key stored" in dialog.key_status.text())
     dialog.api_secret.setText(SECRET)
@@ -146,7 +146,7 @@ async def test_save_stores_typed_credentials_and_never_erases_a_secret(window, c
                                 "tnxt_secret_replacement000000000000000000000")
 
 
-async def test_a_failed_connection_says_what_failed(window, context, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failed_connection_says_what_failed(window, context, tmp_path) -> None:
     from tests.cloud.failing_servers import closed_port_url
 
     dialog = window.open_settings()

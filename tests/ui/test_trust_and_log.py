@@ -27,12 +27,12 @@ SNAPSHOT_NAME = re.compile(r"Interim trust list \(\d{4}-\d{2}-\d{2}\)")
 
 
 @pytest.fixture
-def mirror(tmp_path: Path):  # type: ignore[no-untyped-def]
+def mirror(tmp_path: Path):
     with trust_mirror(tmp_path / "mirror") as m:
         yield m
 
 
-async def test_update_now_from_the_mirror_field_replaces_the_shipped_lists(  # type: ignore[no-untyped-def]
+async def test_update_now_from_the_mirror_field_replaces_the_shipped_lists(
         window, context, mirror: TrustMirror, monkeypatch) -> None:
     monkeypatch.delenv("TRUSTNXT_TRUST_BASE_URL")
     context.settings.trust_auto_update = False  # no start-up check against the published addresses
@@ -80,7 +80,7 @@ async def test_update_now_from_the_mirror_field_replaces_the_shipped_lists(  # t
     assert "older than 90 days" not in meta.text() and ": downloaded, sha256" in meta.toolTip()
 
 
-async def test_the_hint_appears_only_when_no_list_at_all_is_available(  # type: ignore[no-untyped-def]
+async def test_the_hint_appears_only_when_no_list_at_all_is_available(
         window, context, mirror: TrustMirror, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(trust_lists, "BUNDLED_DIR", tmp_path / "shipped-lists-missing")
     monkeypatch.delenv("TRUSTNXT_TRUST_BASE_URL")  # the page's mirror field is what "Update now" uses
@@ -109,13 +109,13 @@ async def test_the_hint_appears_only_when_no_list_at_all_is_available(  # type: 
     dialog.reject()
 
 
-async def test_a_broken_mirror_keeps_the_lists_in_use_and_says_why(  # type: ignore[no-untyped-def]
+async def test_a_broken_mirror_keeps_the_lists_in_use_and_says_why(
         window, mirror: TrustMirror, monkeypatch) -> None:
     monkeypatch.setenv("TRUSTNXT_TRUST_BASE_URL", mirror.url)
     dialog = window.open_trust_settings()
     page = dialog.trust_page
     await page.update_async()
-    first = page.overview.lists.lists[1].snapshot  # type: ignore[union-attr]
+    first = page.overview.lists.lists[1].snapshot
     (mirror.folder / "ITL-anchors.pem").write_text("<html><body>Captive portal</body></html>")
     report = await page.update_async()
     assert report is not None and not report.ok
@@ -123,13 +123,13 @@ async def test_a_broken_mirror_keeps_the_lists_in_use_and_says_why(  # type: ign
                                          "trust list (a portal or error page?). The lists downloaded before stay in use.")
     assert "✗ Interim trust list: failed: ITL-anchors.pem is a web page" in page.details  # list by list, on demand
     assert page.details_button.isVisible()
-    assert page.overview.lists.lists[1].snapshot.id == first.id  # type: ignore[union-attr]
+    assert page.overview.lists.lists[1].snapshot.id == first.id
     assert "last attempt failed" not in page.update_status.text()  # this update's result is what is shown now
     await page.refresh_async()
     dialog.reject()
 
 
-async def test_anchors_are_added_and_removed_from_the_page(window, context, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_anchors_are_added_and_removed_from_the_page(window, context, tmp_path, monkeypatch) -> None:
     pem = tmp_path / "newsroom.pem"  # any CA certificate: the first one of the official list
     text = (SHARED / "trust" / "C2PA-TRUST-LIST.pem").read_text()
     pem.write_text(text[:text.index("-----END CERTIFICATE-----")] + "-----END CERTIFICATE-----\n")
@@ -154,7 +154,7 @@ async def test_anchors_are_added_and_removed_from_the_page(window, context, tmp_
     dialog.reject()
 
 
-async def test_window_checks_for_trust_lists_once_it_is_shown(qtbot, context, mirror, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_window_checks_for_trust_lists_once_it_is_shown(qtbot, context, mirror, monkeypatch) -> None:
     monkeypatch.setenv("TRUSTNXT_TRUST_BASE_URL", mirror.url)
     monkeypatch.setattr(main_window_module, "TRUST_CHECK_DELAY_MS", 50)
     w = main_window_module.MainWindow(context)
@@ -171,7 +171,7 @@ async def test_window_checks_for_trust_lists_once_it_is_shown(qtbot, context, mi
         await w.aclose()
 
 
-async def test_no_check_when_the_automatic_check_is_off(qtbot, context, mirror, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_no_check_when_the_automatic_check_is_off(qtbot, context, mirror, monkeypatch) -> None:
     monkeypatch.setenv("TRUSTNXT_TRUST_BASE_URL", mirror.url)
     monkeypatch.setattr(main_window_module, "TRUST_CHECK_DELAY_MS", 10)
     context.settings.trust_auto_update = False
@@ -185,7 +185,7 @@ async def test_no_check_when_the_automatic_check_is_off(qtbot, context, mirror, 
         await w.aclose()
 
 
-async def test_log_window_lists_verifies_and_names_an_edited_entry(window, context, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_log_window_lists_verifies_and_names_an_edited_entry(window, context, tmp_path) -> None:
     files = sorted((CORPUS / "c2pa").iterdir())[:6]
     await window.inspect.open_paths_async(files)
     dialog = window.open_verification_log()
@@ -218,7 +218,7 @@ async def test_log_window_lists_verifies_and_names_an_edited_entry(window, conte
     dialog.reject()
 
 
-async def test_closing_settings_during_an_update_stops_it_cleanly(window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_closing_settings_during_an_update_stops_it_cleanly(window, monkeypatch) -> None:
     import socket
     import sys
 

@@ -99,7 +99,7 @@ def layout_problems(page: QWidget) -> list[str]:
 
 
 @pytest.mark.parametrize("offline", [False, True], ids=["updated", "update-failed"])
-async def test_trust_page_has_room_for_everything(window, context, tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
+async def test_trust_page_has_room_for_everything(window, context, tmp_path: Path, monkeypatch,
                                                   offline: bool) -> None:
     """After a successful update, and after one that failed (offline: every list's download refused),
     whose message must not push the list table below its three rows."""

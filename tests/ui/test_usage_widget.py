@@ -8,7 +8,7 @@ from tests.conftest import CORPUS
 from tests.ui.conftest import until
 
 
-async def test_counts_follow_protect_and_inspect(window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_counts_follow_protect_and_inspect(window, tmp_path) -> None:
     usage = window.usage
     snap = await usage.refresh_async()
     assert (snap.protect_calls, snap.inspect_calls) == (0, 0)
@@ -27,7 +27,7 @@ async def test_counts_follow_protect_and_inspect(window, tmp_path) -> None:  # t
     assert "protect" in usage.chart.accessibleDescription()
 
 
-async def test_cloud_without_a_key_says_so_in_the_widget(window, context) -> None:  # type: ignore[no-untyped-def]
+async def test_cloud_without_a_key_says_so_in_the_widget(window, context) -> None:
     import dataclasses
 
     context.apply_settings(dataclasses.replace(context.settings, backend="cloud", api_url="http://127.0.0.1:9"))
@@ -35,7 +35,7 @@ async def test_cloud_without_a_key_says_so_in_the_widget(window, context) -> Non
     assert "Usage unavailable" in window.usage.source.text() and "API key" in window.usage.source.text()
 
 
-async def test_counts_read_as_plain_english_with_and_without_a_limit(window) -> None:  # type: ignore[no-untyped-def]
+async def test_counts_read_as_plain_english_with_and_without_a_limit(window) -> None:
     from trustnxt_desktop.domain.usage import UsageSnapshot
 
     usage = window.usage

@@ -16,18 +16,18 @@ from trustnxt_desktop.services.backends.local import default_display_name
 from trustnxt_desktop.ui.welcome_dialog import WelcomeWizard
 
 
-def _help_action(window, text: str):  # type: ignore[no-untyped-def]
+def _help_action(window, text: str):
     (help_menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "&Help"]
     (action,) = [a for a in help_menu.actions() if a.text().replace("&", "") == text]
     return action
 
 
-async def test_the_window_itself_never_opens_the_welcome(window, context) -> None:  # type: ignore[no-untyped-def]
+async def test_the_window_itself_never_opens_the_welcome(window, context) -> None:
     assert not context.settings.welcome_done  # a first run, yet the constructor showed nothing
     assert not window.findChildren(WelcomeWizard)
 
 
-async def test_the_app_opens_it_on_first_run_only(window, context) -> None:  # type: ignore[no-untyped-def]
+async def test_the_app_opens_it_on_first_run_only(window, context) -> None:
     from trustnxt_desktop.app import welcome_on_first_run
     from trustnxt_desktop.services.app_context import AppContext
 
@@ -42,7 +42,7 @@ async def test_the_app_opens_it_on_first_run_only(window, context) -> None:  # t
         await later.aclose()
 
 
-async def test_finishing_names_the_identity_that_signs_protected_copies(  # type: ignore[no-untyped-def]
+async def test_finishing_names_the_identity_that_signs_protected_copies(
         window, context, qtbot, tmp_path: Path) -> None:
     wizard = window.open_welcome()
     assert wizard.isVisible() and wizard.windowModality() != 0
@@ -78,7 +78,7 @@ async def test_finishing_names_the_identity_that_signs_protected_copies(  # type
     assert report.signer.organisation == "Diário do Sul"  # the certificate's O=, which c2pa-rs calls "issuer"
 
 
-async def test_a_new_name_later_makes_a_new_identity(window, context, qtbot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_new_name_later_makes_a_new_identity(window, context, qtbot) -> None:
     account = default_display_name()
     first = await context.identity.create(account, None, replace=False)  # as the first protect would have
     context.settings.welcome_done = True
@@ -97,7 +97,7 @@ async def test_a_new_name_later_makes_a_new_identity(window, context, qtbot) -> 
     assert info is not None and info.display_name == "Ana Lima" and info.fingerprint != first.fingerprint
 
 
-async def test_skipping_changes_nothing_and_settings_say_whose_name_is_used(  # type: ignore[no-untyped-def]
+async def test_skipping_changes_nothing_and_settings_say_whose_name_is_used(
         window, context) -> None:
     wizard = window.open_welcome()
     await until(lambda: "no signing identity yet" in wizard.identity_note.text())
@@ -116,7 +116,7 @@ async def test_skipping_changes_nothing_and_settings_say_whose_name_is_used(  # 
     dialog.reject()
 
 
-async def test_update_now_in_the_welcome_fetches_the_trust_lists(  # type: ignore[no-untyped-def]
+async def test_update_now_in_the_welcome_fetches_the_trust_lists(
         window, context, tmp_path: Path, monkeypatch) -> None:
     context.settings.trust_auto_update = False  # only the welcome's button downloads here
     with trust_mirror(tmp_path / "mirror") as mirror:
@@ -132,7 +132,7 @@ async def test_update_now_in_the_welcome_fetches_the_trust_lists(  # type: ignor
     wizard.reject()
 
 
-async def test_engine_button_opens_settings_at_the_engine_tab(window) -> None:  # type: ignore[no-untyped-def]
+async def test_engine_button_opens_settings_at_the_engine_tab(window) -> None:
     wizard = window.open_welcome()
     wizard.next()
     wizard.next()

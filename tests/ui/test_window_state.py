@@ -7,13 +7,13 @@ from PySide6.QtCore import QSize
 from tests.ui.conftest import until
 
 
-async def _closed(window) -> None:  # type: ignore[no-untyped-def]
+async def _closed(window) -> None:
     await window.aclose()
     window.close()  # as the app closes it: the state is saved here
     window.deleteLater()
 
 
-async def test_size_maximised_state_and_splitters_survive_a_restart(context, qtbot) -> None:  # type: ignore[no-untyped-def]
+async def test_size_maximised_state_and_splitters_survive_a_restart(context, qtbot) -> None:
     from trustnxt_desktop.ui.main_window import INSPECT_PAGE, MainWindow
     from trustnxt_desktop.ui.window_state import STATE_FILE, default_size
 

@@ -20,11 +20,11 @@ CANON_EXIF = CORPUS / "c2pa" / "adobe-20220124-A.jpg"  # no credentials; EXIF Ma
 ONE_INGREDIENT = CORPUS / "c2pa" / "adobe-20220124-CA.jpg"  # opened + colour adjustments, one source file
 
 
-def texts(widget) -> str:  # type: ignore[no-untyped-def]
+def texts(widget) -> str:
     return "\n".join(label.text() for label in widget.findChildren(QLabel))
 
 
-async def test_inspect_view_names_devices_once_and_counts_right(window) -> None:  # type: ignore[no-untyped-def]
+async def test_inspect_view_names_devices_once_and_counts_right(window) -> None:
     view = window.inspect
     (canon,) = await view.open_paths_async([CANON_EXIF])
     assert view.count_label.text() == "1 file"
@@ -51,7 +51,7 @@ async def test_inspect_view_names_devices_once_and_counts_right(window) -> None:
     assert "history: Opened an existing file; Colours adjusted" in cli and "color_adjustments" not in cli
 
 
-async def _first_check_message(qtbot, context) -> str:  # type: ignore[no-untyped-def]
+async def _first_check_message(qtbot, context) -> str:
     """Open the window on a fresh profile, offline (the list addresses point at a closed port, see
     tests/conftest.py), and return the status-bar message of its first trust-list check."""
     w = main_window_module.MainWindow(context)
@@ -64,14 +64,14 @@ async def _first_check_message(qtbot, context) -> str:  # type: ignore[no-untype
         await w.aclose()
 
 
-async def test_first_status_message_names_the_lists_shipped_with_the_app(qtbot, context, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_first_status_message_names_the_lists_shipped_with_the_app(qtbot, context, monkeypatch) -> None:
     monkeypatch.setattr(main_window_module, "TRUST_CHECK_DELAY_MS", 50)
     message = await _first_check_message(qtbot, context)
     assert message == ("Could not check for newer trust lists; the lists shipped with the app stay in use "
                        "(see Settings › Trust).")
 
 
-async def test_first_status_message_without_any_list(qtbot, context, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_first_status_message_without_any_list(qtbot, context, monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setattr(main_window_module, "TRUST_CHECK_DELAY_MS", 50)
     monkeypatch.setattr(trust_lists, "BUNDLED_DIR", tmp_path / "missing")  # an installation without them
     message = await _first_check_message(qtbot, context)
@@ -79,7 +79,7 @@ async def test_first_status_message_without_any_list(qtbot, context, monkeypatch
     assert "none is available" in message and "Settings › Trust" in message
 
 
-async def test_a_failed_check_keeps_the_lists_downloaded_before(window, context, tmp_path: Path,  # type: ignore[no-untyped-def]
+async def test_a_failed_check_keeps_the_lists_downloaded_before(window, context, tmp_path: Path,
                                                                 monkeypatch) -> None:
     with trust_mirror(tmp_path / "mirror") as mirror:
         monkeypatch.setenv(BASE_URL_ENV, mirror.url)

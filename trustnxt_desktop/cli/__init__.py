@@ -62,7 +62,8 @@ def _run(argv: list[str] | None) -> int:
     say_store_notices()
     try:
         outcome = args.handler(args)
-        return asyncio.run(outcome) if inspect.iscoroutine(outcome) else outcome
+        code: int = asyncio.run(outcome) if inspect.iscoroutine(outcome) else outcome
+        return code
     except UsageError as e:
         print(f"trustnxt: error: {visible(str(e))}", file=sys.stderr)
         return EXIT_USAGE

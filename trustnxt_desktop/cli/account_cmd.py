@@ -14,7 +14,7 @@ from .common import EXIT_CONFIG, EXIT_OK, Parser, UsageError, add_backend_option
 from .terminal import print_json
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     us = sub.add_parser("usage", help="this month's Protect and Inspect calls")
     us.add_argument("--json", action="store_true", help="print the usage snapshot as JSON")
     add_backend_options(us)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # the engine loads when a command runs, not for --help
     from ..engine.identity import IdentityStore
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     idp = sub.add_parser("identity", help="your signing identity")
     ids = idp.add_subparsers(dest="identity_cmd", required=True, parser_class=Parser)
     show = ids.add_parser("show", help="show the current identity")
@@ -72,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
         name = args.name or backend.settings.display_name or default_display_name()
         info = store.create(name, args.org or backend.settings.organisation or None,
                             replace=args.replace)
-        print(f"Created signing identity “{info.display_name}” ({info.algorithm}, fingerprint {info.fingerprint[:16]}…)")
+        print(f"Created signing identity “{info.display_name}” ({info.algorithm}, "
+              f"fingerprint {info.fingerprint[:16]}…)")
     elif args.identity_cmd == "import":
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else (
             getpass.getpass("Password of the key/PKCS#12 file (empty for none): ") if sys.stdin.isatty() else "")
@@ -86,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
         print(visible(f"Imported signing identity “{info.display_name}” issued by {info.issuer}"))
         _say_trust(root, store, trust_issuer=args.trust_issuer)
     else:  # show
-        info = store.info()
-        if info is None:
+        shown = store.info()
+        if shown is None:
             print("No signing identity yet. One is created on first protect, or run `trustnxt identity create`.")
             return EXIT_OK
         if args.export_root:
@@ -105,9 +106,9 @@ def run(args: argparse.Namespace) -> int:
                           "what you sign (they run `trustnxt trust add NAME FILE`)."),
                   file=sys.stderr if args.json else sys.stdout)
         if args.json:
-            print_json(json.dumps(info.to_dict(), indent=2))
+            print_json(json.dumps(shown.to_dict(), indent=2))
         else:
-            for key, value in info.to_dict().items():
+            for key, value in shown.to_dict().items():
                 if key != "secret_name":
                     print(f"{key:>13}: {value}")
     return EXIT_OK

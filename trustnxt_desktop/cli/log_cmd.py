@@ -10,7 +10,7 @@ from ..domain.display import plural
 from .common import EXIT_FAILED, EXIT_OK, Parser
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lp = sub.add_parser("log", help="the verification log: every inspection, hash-chained")
     ls = lp.add_subparsers(dest="log_cmd", required=True, parser_class=Parser)
     export = ls.add_parser("export", help="print or save the log with its hashes")

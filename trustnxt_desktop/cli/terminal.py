@@ -54,7 +54,7 @@ def visible_output() -> Iterator[None]:
     """sys.stdout and sys.stderr escape hidden characters while the command runs (every print, argparse's
     messages, log records); the streams are restored afterwards."""
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = VisibleStream(sys.stdout), VisibleStream(sys.stderr)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = VisibleStream(sys.stdout), VisibleStream(sys.stderr)
     try:
         yield
     finally:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # certificates, trust lists and their HTTP client load when t
     from ..services.trust.sources import AnchorStore
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tp = sub.add_parser("trust", help="trust lists and the certificates you trust besides your own identity")
     ts = tp.add_subparsers(dest="trust_cmd", required=True, parser_class=Parser)
     status = ts.add_parser("status", help="every trust list in use (source, snapshot date, sha256, age, shipped "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from . import contract
 
 _KNOWN_PREFIXES = (*contract.KEY_PREFIXES, contract.SECRET_PREFIX)
@@ -59,5 +61,5 @@ class ApiCredentials:
 
     __str__ = __repr__
 
-    def __reduce__(self) -> object:  # keep secrets out of pickles (crash reports, multiprocessing)
+    def __reduce__(self) -> NoReturn:  # keep secrets out of pickles (crash reports, multiprocessing)
         raise TypeError("ApiCredentials cannot be pickled")

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import httpx
 import truststore
@@ -126,13 +126,15 @@ def check_base_url(url: str) -> str:
     RFC 1123 host names), or http:// to a literal loopback address (a test server on this computer)."""
     text = url.strip()
     where = f"The TrustNXT service address {text!r}"
+    parts: SplitResult | None
     try:
         parts = urlsplit(text)
         httpx.URL(text)  # the parser that will use it
-        unreadable = parts.port == 0
+        if parts.port == 0:
+            parts = None
     except (ValueError, httpx.InvalidURL):  # a bracket without its pair, a port that is not a number up to 65535
-        unreadable = True
-    if unreadable:
+        parts = None
+    if parts is None:
         raise CloudConfigError(f"{where} is not a web address: its host or port cannot be read.")
     host = parts.hostname or ""
     if parts.scheme not in ("https", "http") or not host:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -61,7 +61,7 @@ class MultipartUpload:
     def content_length(self) -> int:
         return len(self._head) + self.size + len(self._tail)
 
-    async def stream(self) -> AsyncIterator[bytes]:
+    async def stream(self) -> AsyncGenerator[bytes]:
         """One pass over the body. Cancelling the consumer closes the file at once."""
         # One reader thread per upload: 1 MB chunks read on ever-changing pool threads each leave freed
         # memory in that thread's malloc arena, and the client's RSS creeps up with the pool's size.
@@ -74,7 +74,8 @@ class MultipartUpload:
             while sent < self.size:
                 chunk = await loop.run_in_executor(reader, f.read, min(self.chunk_size, self.size - sent))
                 if not chunk:
-                    raise SourceChangedError("The file got shorter while it was being sent; try again once it is saved.")
+                    raise SourceChangedError("The file got shorter while it was being sent; "
+                                             "try again once it is saved.")
                 sent += len(chunk)
                 yield chunk
                 if self.progress is not None:

@@ -200,5 +200,7 @@ def judge_identity(sig_type: str, failure: list[str], informational: list[str], 
 
 
 def identity_status_label(status: Verdict) -> str:
-    return {Verdict.TRUSTED: "verified, by someone you trust", Verdict.VALID: "intact; not vouched for by anyone you trust",
-            Verdict.INVALID: "failed verification", Verdict.UNVERIFIED: "could not be checked"}.get(status, status.value)
+    return {Verdict.TRUSTED: "verified, by someone you trust",
+            Verdict.VALID: "intact; not vouched for by anyone you trust",
+            Verdict.INVALID: "failed verification",
+            Verdict.UNVERIFIED: "could not be checked"}.get(status, status.value)

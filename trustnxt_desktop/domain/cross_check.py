@@ -299,7 +299,8 @@ def rule_sentence(rule: str, check: CrossCheck) -> str:
         return ("Neither validator could read Content Credentials in this file; the verdict shown is the main "
                 "validator's.")
     if rule == "primary" and check.verdict not in READ:
-        return f"{who[:1].upper() + who[1:]} could not read this file's Content Credentials; the verdict shown is the main validator's."
+        return (f"{who[:1].upper() + who[1:]} could not read this file's Content Credentials; "
+                "the verdict shown is the main validator's.")
     if rule == "readable":
         return (f"Only {who} could read the Content Credentials, so the verdict, the checks and the codes "
                 "shown are its result.")

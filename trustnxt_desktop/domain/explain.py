@@ -19,15 +19,18 @@ from .report import CheckStatus, InspectionReport, Verdict
 _CODES: dict[str, str] = {
     # Signature and signer
     "claimSignature.validated": "The signature over the Content Credentials is mathematically correct.",
-    "claimSignature.insideValidity": "The signer's certificate is valid today; no trusted timestamp records when the file was signed.",
+    "claimSignature.insideValidity": ("The signer's certificate is valid today; no trusted timestamp records when the "
+                                      "file was signed."),
     "claimSignature.mismatch": "The signature does not match the Content Credentials: they were altered after signing.",
     "claimSignature.missing": "The Content Credentials carry no signature.",
     "claimSignature.outsideValidity": "The file was signed outside the validity period of the signer's certificate.",
     "signingCredential.trusted": "The signer's certificate chains to a trust list you use.",
-    "signingCredential.untrusted": "The signer's certificate is not on any trust list you use, so who signed cannot be confirmed.",
+    "signingCredential.untrusted": ("The signer's certificate is not on any trust list you use, so who signed cannot "
+                                    "be confirmed."),
     "signingCredential.invalid": "The signer's certificate is malformed or not allowed to sign Content Credentials.",
     "signingCredential.revoked": "The signer's certificate was revoked by its issuer.",
-    "signingCredential.expired": "The signer's certificate has expired; nothing proves the file was signed while it was still valid (no trusted timestamp).",
+    "signingCredential.expired": ("The signer's certificate has expired; nothing proves the file was signed while it "
+                                  "was still valid (no trusted timestamp)."),
     "signingCredential.ocsp.skipped": "Revocation of the signer's certificate was not checked (online checks are off).",
     "signingCredential.ocsp.notRevoked": "The certificate issuer confirmed the signer's certificate is not revoked.",
     "signingCredential.ocsp.revoked": "The certificate issuer reports the signer's certificate as revoked.",
@@ -42,7 +45,8 @@ _CODES: dict[str, str] = {
     "timeStamp.outsideValidity": "The timestamp lies outside the validity of the timestamp authority's certificate.",
     # Integrity of the media and of the assertions
     "assertion.dataHash.match": "The picture or sound is exactly what was signed.",
-    "assertion.dataHash.mismatch": "The media was changed after it was signed: its content no longer matches the signature.",
+    "assertion.dataHash.mismatch": ("The media was changed after it was signed: its content no longer matches the "
+                                    "signature."),
     "assertion.dataHash.malformed": "The record of what was signed is damaged.",
     "assertion.bmffHash.match": "The video or audio is exactly what was signed.",
     "assertion.bmffHash.mismatch": "The video or audio was changed after it was signed.",
@@ -87,7 +91,8 @@ _CODES: dict[str, str] = {
     "ingredient.hashedURI.mismatch": "A source file's record was altered.",
     "ingredient.unknownProvenance": "A source file had no Content Credentials of its own, so its history is unknown.",
     # CAWG identity assertions
-    "cawg.x509.credential.untrusted": "A creator identity in the file is signed by a certificate not on any trust list you use.",
+    "cawg.x509.credential.untrusted": ("A creator identity in the file is signed by a certificate not on any trust "
+                                       "list you use."),
     "cawg.identity.well-formed": "A creator identity statement is well formed.",
     "cawg.x509.signature.validated": "The certificate signature on a creator identity statement is correct.",
     "cawg.ica.credential_valid": "An identity service's statement about the creator's accounts is intact.",

@@ -37,7 +37,7 @@ def check_typed(obj: Any) -> None:
 def _check_object(obj: Any, where: str, depth: int) -> None:
     if depth > MAX_DEPTH:
         raise TypeError(f"{where}: nested more than {MAX_DEPTH} levels deep")
-    for name, hint in _hints(type(obj)):
+    for name, hint in _hints(obj.__class__):
         _check(getattr(obj, name), hint, f"{where}.{name}", depth)
 
 

@@ -150,4 +150,5 @@ def own_words(engine: str, entries: list[tuple[str, str]]) -> dict[str, str]:
     """aspect -> the validator's own explanation of the code that decided it, for (code, explanation)
     entries of its failure list (the words it gives a problem, quoted next to a difference)."""
     codes = [code for code, _ in entries]
-    return {aspect: entries[i][1] for aspect, (m, i) in _deciding(engine, codes).items() if m.rank > 0 and entries[i][1]}
+    return {aspect: entries[i][1] for aspect, (m, i) in _deciding(engine, codes).items()
+            if m.rank > 0 and entries[i][1]}

@@ -113,7 +113,7 @@ def _verified(entries: Any) -> list[VerifiedIdentity]:
     for v in entries if isinstance(entries, list) else []:
         if not isinstance(v, dict):
             continue
-        provider = v.get("provider") if isinstance(v.get("provider"), dict) else {}
+        provider = given if isinstance(given := v.get("provider"), dict) else {}
         out.append(VerifiedIdentity(
             type=_text(v.get("type")) or "unknown", name=_text(v.get("name")), username=_text(v.get("username")),
             uri=_text(v.get("uri")), address=_text(v.get("address")), provider=_text(provider.get("name")),

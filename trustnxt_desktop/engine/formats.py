@@ -15,6 +15,7 @@ import mimetypes
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeGuard
 
 from .c2pa_loader import c2pa
 from .media import KNOWN_FORMATS, KnownFormat
@@ -101,7 +102,7 @@ def can_inspect(media_type: str | None) -> bool:
     return found is not None and found.readable
 
 
-def can_protect(media_type: str | None) -> bool:
+def can_protect(media_type: str | None) -> TypeGuard[str]:
     found = find(media_type)
     return found is not None and found.writable
 

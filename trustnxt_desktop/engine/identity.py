@@ -20,10 +20,12 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from ..domain.errors import IdentityError
 from ..domain.secrets import SecretStore
+from ..runtime.atomic import replace_folder
 from . import certs
 from .c2pa_loader import c2pa
 
@@ -34,6 +36,13 @@ _ALGS = {
     "PS256": (c2pa.C2paSigningAlg.PS256, hashes.SHA256),
     "ED25519": (c2pa.C2paSigningAlg.ED25519, None),
 }
+
+
+def _signing_key(key: PrivateKeyTypes) -> certs.PrivateKey:
+    """The key, when it is of a type C2PA signs with (EC, RSA, Ed25519); IdentityError for any other."""
+    if isinstance(key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey):
+        return key
+    raise IdentityError("unsupported key type: use an EC (P-256/384/521), RSA or Ed25519 key")
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,8 @@ class SigningIdentity:
         key = self._key
         if isinstance(key, ec.EllipticCurvePrivateKey):
             hash_cls = _ALGS[self.info.algorithm][1]
+            if hash_cls is None:  # an elliptic-curve key recorded with a hashless algorithm (Ed25519)
+                raise IdentityError(f"{self.info.algorithm} does not sign with an elliptic-curve key")
             r, s = utils.decode_dss_signature(key.sign(data, ec.ECDSA(hash_cls())))
             size = (key.curve.key_size + 7) // 8
             return r.to_bytes(size, "big") + s.to_bytes(size, "big")
@@ -131,7 +142,7 @@ class IdentityStore:
             key = serialization.load_pem_private_key((self.dir / "key.pem").read_bytes(), passphrase.encode())
         except (ValueError, TypeError) as e:
             raise IdentityError("The signing key could not be decrypted with the passphrase in the keyring.") from e
-        return SigningIdentity(info, self.chain_pem(), key)  # type: ignore[arg-type]
+        return SigningIdentity(info, self.chain_pem(), _signing_key(key))
 
     # -- writing -----------------------------------------------------------------------------
     def create(self, display_name: str, organisation: str | None = None, *, replace: bool = False) -> IdentityInfo:
@@ -150,7 +161,7 @@ class IdentityStore:
             raise IdentityError("The key file is encrypted: give its password.") from e
         except ValueError as e:
             raise IdentityError("The key file could not be read (wrong password or not a PEM private key).") from e
-        return self._import(chain, key, replace=replace)  # type: ignore[arg-type]
+        return self._import(chain, _signing_key(key), replace=replace)
 
     def import_pkcs12(self, data: bytes, password: str | None = None, *, replace: bool = False) -> IdentityInfo:
         try:
@@ -159,7 +170,7 @@ class IdentityStore:
             raise IdentityError("The PKCS#12 file could not be opened (wrong password or damaged file).") from e
         if key is None or leaf is None:
             raise IdentityError("The PKCS#12 file must hold both a certificate and its private key.")
-        return self._import([leaf, *extra], key, replace=replace)  # type: ignore[arg-type]
+        return self._import([leaf, *extra], _signing_key(key), replace=replace)
 
     def _import(self, chain: list[x509.Certificate], key: certs.PrivateKey, *, replace: bool) -> IdentityInfo:
         try:
@@ -217,7 +228,7 @@ class IdentityStore:
         if retired.is_dir():
             shutil.move(str(retired), staging / "retired")
         shutil.rmtree(self.dir, ignore_errors=True)
-        os.replace(staging, self.dir)
+        replace_folder(staging, self.dir)  # every file fsynced first: never an identity half on disk
         return info
 
     def _retire(self, *, keep: str) -> None:
@@ -246,7 +257,7 @@ def verify_signature(certificate: x509.Certificate, algorithm: str, data: bytes,
                 return False
             der = utils.encode_dss_signature(int.from_bytes(signature[:size], "big"),
                                              int.from_bytes(signature[size:], "big"))
-            key.verify(der, data, ec.ECDSA(_ALGS[algorithm][1]()))  # type: ignore[misc]
+            key.verify(der, data, ec.ECDSA(_ALGS[algorithm][1]()))  # type: ignore[misc]  # every ES* names its hash
         elif isinstance(key, rsa.RSAPublicKey) and algorithm == "PS256":
             key.verify(signature, data, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
                        hashes.SHA256())

@@ -68,7 +68,8 @@ def sign_with_x509_identity(definition: Mapping[str, Any], media_type: str, sour
     builder = c2pa.Builder(dict(definition), context=context)
     try:
         _tell_builder_the_context_signs(builder)
-        return builder.sign(media_type, source, dest)
+        manifest_bytes: bytes = builder.sign(media_type, source, dest)
+        return manifest_bytes
     finally:
         builder.close()
         context.close()

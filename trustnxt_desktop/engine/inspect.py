@@ -7,12 +7,13 @@ import io
 import json
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..domain.ai import is_generative
+from ..domain.checks import UNTRUSTED, tolerated
 from ..domain.explain import summarise
 from ..domain.regular_files import NotRegularFile, open_regular, regular_stat
 from ..domain.report import CheckStatus, EngineInfo, FileInfo, InspectionReport, Validation, ValidationCode, Verdict
@@ -53,6 +54,7 @@ def inspect_file(path: Path, trust: TrustConfig, second: SecondValidator | None 
     """
     engine = engine_info(trust)
     info = FileInfo(path=str(path), name=path.name, size=0, sha256="", media_type=None)
+    digest: Future[str] | None = None  # the hash of a file too big to read whole, under way
     try:
         info.size = regular_stat(path).st_size
         info.media_type = sniff(path)
@@ -72,7 +74,7 @@ def inspect_file(path: Path, trust: TrustConfig, second: SecondValidator | None 
     second_opinion = (start_cross_check(data if data is not None else path, info.size, info.media_type, trust, second)
                       if second is not None else None)
     report = _inspect(_Source(path, data), info, engine, trust)
-    if data is None:
+    if digest is not None:
         try:
             info.sha256 = digest.result()
         except OSError as e:
@@ -163,7 +165,7 @@ _HARD_BINDINGS = {"assertion.dataHash.mismatch", "assertion.boxesHash.mismatch",
 def _sidecar_alone(report: InspectionReport) -> None:
     """A .c2pa sidecar inspected by itself: the media its hard binding covers is not there, so a mismatch
     says nothing about any media. When that is the only failure the report is `unverified`, not `invalid`."""
-    codes = set(report.validation.failure_codes()) - {interpret.UNTRUSTED}
+    codes = set(report.validation.failure_codes()) - {UNTRUSTED}
     if not codes or not codes <= _HARD_BINDINGS:
         return
     missing = "The media this manifest store describes is not part of it, so it was not checked."
@@ -180,7 +182,7 @@ def _sidecar_alone(report: InspectionReport) -> None:
 
 
 def _read(f: BinaryIO, media_type: str | None, context: c2pa.Context,
-          thumbnail: BinaryIO | None = None) -> tuple[dict, str | None, dict[str, dict]]:
+          thumbnail: BinaryIO | None = None) -> tuple[dict[str, Any], str | None, dict[str, dict[str, Any]]]:
     """The manifest store, the address it was fetched from when it is not embedded in the file, and each
     manifest's signing certificate (subject and issuer names, from c2pa's crJSON: its manifest JSON does
     not name the issuer; see interpret.certificates).
@@ -219,7 +221,8 @@ def extract_resource(path: Path, identifier: str, dest: BinaryIO, trust: TrustCo
     media_type = sniff(path)
     with open_regular(path) as f, c2pa.Reader(c2pa_name(media_type) if media_type else media_type, f,
                                             context=trust.context()) as reader:
-        return reader.resource_to_stream(identifier, dest)
+        written: int = reader.resource_to_stream(identifier, dest)
+        return written
 
 
 def _no_manifest(info: FileInfo, engine: EngineInfo, verdict: Verdict, reason: str | None,
@@ -288,7 +291,7 @@ _MALFORMED = (("c2pa.actions", "assertion.action.malformed", " (its record of ho
               ("c2pa.ingredient", "assertion.ingredient.malformed", " (its record of a source file)"))
 
 
-def _read_unverified(source: _Source, media_type: str | None) -> dict | None:
+def _read_unverified(source: _Source, media_type: str | None) -> dict[str, Any] | None:
     """The manifest store as c2pa parses it without validating (`verify_after_reading` off), in its
     detailed form (claim, assertion store, signature); None when even that fails or finds no claim.
 
@@ -318,7 +321,7 @@ def _failing_assertion(labels: list[str], message: str) -> str | None:
     return max(named, key=len) if named else None
 
 
-def _from_unloaded(info: FileInfo, engine: EngineInfo, detailed: dict, message: str) -> InspectionReport:
+def _from_unloaded(info: FileInfo, engine: EngineInfo, detailed: dict[str, Any], message: str) -> InspectionReport:
     """`invalid`: the manifest was found and parsed, but the validator rejected one of its assertions
     and stopped. Signer, generator, title and the readable assertions come from the unvalidated parse."""
     label = str(detailed["active_manifest"])
@@ -374,7 +377,7 @@ def _from_unloaded(info: FileInfo, engine: EngineInfo, detailed: dict, message: 
 
 # -- a manifest c2pa validated -----------------------------------------------------------------------
 
-def report_from_store(info: FileInfo, engine: EngineInfo, store: dict, results: dict | None,
+def report_from_store(info: FileInfo, engine: EngineInfo, store: dict[str, Any], results: dict[str, Any] | None,
                       state: str | None) -> InspectionReport:
     """A report from a manifest store in c2pa-rs's JSON shape that was read by another validator
     (engine.cross_check): the same interpretation, no trust source named, nothing fetched."""
@@ -384,10 +387,11 @@ def report_from_store(info: FileInfo, engine: EngineInfo, store: dict, results: 
 _HARD_BINDING_MISMATCH = ("assertion.dataHash.mismatch", "assertion.boxesHash.mismatch", "assertion.bmffHash.mismatch")
 
 
-def _from_store(info: FileInfo, engine: EngineInfo, store: dict, results: dict | None, state: str | None,
+def _from_store(info: FileInfo, engine: EngineInfo, store: dict[str, Any], results: dict[str, Any] | None,
+                state: str | None,
                 trust_source: str | None, *, remote_url: str | None = None,
                 stores: Callable[[], int] | None = None, network: bool = False,
-                certs: dict[str, dict] | None = None) -> InspectionReport:
+                certs: dict[str, dict[str, Any]] | None = None) -> InspectionReport:
     verdict = {"Trusted": Verdict.TRUSTED, "Valid": Verdict.VALID}.get(state or "", Verdict.INVALID)
     manifest = interpret.active_manifest(store) or {}
     signer = interpret.signer(manifest, (certs or {}).get(str(store.get("active_manifest"))))
@@ -401,7 +405,7 @@ def _from_store(info: FileInfo, engine: EngineInfo, store: dict, results: dict |
     actions = interpret.actions(manifest)
     ai = interpret.file_ai_kind(manifest, ingredients)
     when = interpret.signed_at(manifest)
-    reason = next((c.explanation for c in validation.failure if not interpret.tolerated(c.code)), None)
+    reason = next((c.explanation for c in validation.failure if not tolerated(c.code)), None)
     return InspectionReport(
         file=info,
         verdict=verdict,

@@ -110,7 +110,7 @@ def actions(manifest: dict[str, Any]) -> list[Action]:
             agent = a.get("softwareAgent")
             if isinstance(agent, dict):
                 agent = " ".join(str(agent[k]) for k in ("name", "version") if agent.get(k))
-            params = a.get("parameters") if isinstance(a.get("parameters"), dict) else {}
+            params = given if isinstance(given := a.get("parameters"), dict) else {}
             found.append(Action(
                 action=str(a["action"]),
                 when=a.get("when"),
@@ -211,7 +211,7 @@ def validation_state(store: dict[str, Any]) -> str | None:
     them (C2PA 2.2 "valid manifest" / "trusted manifest"): "Valid" when the claim signature was
     validated within its validity, "Trusted" when its signing credential was trusted as well.
     """
-    state = store.get("validation_state")
+    state: str | None = store.get("validation_state")
     results = store.get("validation_results") or {}
     active = results.get("activeManifest") or {}
 
@@ -279,7 +279,8 @@ def _deltas(results: dict[str, Any] | None, into: dict[tuple[str, str], _Statuse
         match = _JUMBF_ASSERTION.search(str(delta.get("ingredientAssertionURI", "")))
         if not match:
             continue
-        found = into.setdefault((match["manifest"], match["label"]), {"failure": [], "informational": [], "success": []})
+        found = into.setdefault((match["manifest"], match["label"]),
+                                {"failure": [], "informational": [], "success": []})
         for kind, codes in _status_lists(delta.get("validationDeltas")).items():
             found[kind] += [c for c in codes if c not in found[kind]]
 
@@ -315,14 +316,17 @@ def ingredients(store: dict[str, Any], results: dict[str, Any] | None,
                 _deltas(raw["validation_results"], deltas)
 
     def build(manifest_label: str | None, depth: int, seen: frozenset[str]) -> list[Ingredient]:
-        manifest = manifests.get(manifest_label) if manifest_label else None
+        if not manifest_label:
+            return []
+        manifest = manifests.get(manifest_label)
         if manifest is None or depth > MAX_INGREDIENT_DEPTH:
             return []
         nodes = []
         for raw in manifest.get("ingredients", []) or []:
             own = raw.get("active_manifest")
             own_manifest = manifests.get(own) if own else None
-            now = deltas.get((manifest_label, str(raw.get("label", ""))), {"failure": [], "informational": [], "success": []})
+            now = deltas.get((manifest_label, str(raw.get("label", ""))),
+                             {"failure": [], "informational": [], "success": []})
             verdict, codes = _ingredient_verdict(own_manifest is not None, _recorded(raw), now)
             children = build(own, depth + 1, seen | {manifest_label}) if own and own not in seen else []
             nodes.append(Ingredient(
@@ -424,7 +428,8 @@ def checks(verdict: Verdict, v: Validation, ingredient_nodes: list[Ingredient], 
     elif _first(ok, *_HASH_MATCH):
         out.append(Check("integrity", CheckStatus.PASS, "The media is exactly what was signed."))
     else:
-        out.append(Check("integrity", CheckStatus.UNKNOWN, not_checked or "The validator did not confirm the media's hash."))
+        out.append(Check("integrity", CheckStatus.UNKNOWN,
+                         not_checked or "The validator did not confirm the media's hash."))
 
     if bad := failing.get("signature"):
         out.append(Check("signature", CheckStatus.FAIL, bad.explanation))
@@ -436,12 +441,14 @@ def checks(verdict: Verdict, v: Validation, ingredient_nodes: list[Ingredient], 
     if verdict is Verdict.TRUSTED:
         vouched = ("; a trusted timestamp shows its certificate was valid when the file was signed"
                    if evidence.timestamp == TRUSTED_TIME else "")
-        out.append(Check("signer_trust", CheckStatus.PASS, f"The signer is trusted via {trust_source or 'a trust list'}{vouched}."))
+        out.append(Check("signer_trust", CheckStatus.PASS,
+                         f"The signer is trusted via {trust_source or 'a trust list'}{vouched}."))
     elif bad := failing.get("signer_trust"):
         out.append(Check("signer_trust", CheckStatus.FAIL, bad.explanation))
     elif _first(ok, "signingCredential.trusted"):  # trusted signer, but the manifest failed elsewhere
         out.append(Check("signer_trust", CheckStatus.PASS,
-                         "The signer's certificate chains to a trust list you use (the manifest failed another check)."))
+                         "The signer's certificate chains to a trust list you use "
+                         "(the manifest failed another check)."))
     elif _first(fail, UNTRUSTED):
         lists = ", ".join(trust_lists) if trust_lists else "none are loaded"
         out.append(Check("signer_trust", CheckStatus.WARN,

@@ -241,7 +241,8 @@ def _zip_type(f: BinaryIO) -> str:
                     types = part.read(_ZIP_MAX_PART).lower()
                 declared = next((media for part_type, media in _OOXML_MAIN_PARTS if part_type.encode() in types), None)
                 # A package that declares no main part: its conventional part names (ECMA-376 part 1, 11-13).
-                return declared or next((media for part, media in _OOXML_PART_NAMES if part in names), "application/zip")
+                return declared or next((media for part, media in _OOXML_PART_NAMES if part in names),
+                                        "application/zip")
     except Exception:  # noqa: BLE001 - hostile input: any failure to look inside leaves it a plain ZIP
         return "application/zip"
     return "application/zip"
@@ -279,6 +280,8 @@ def _small_central_directory(f: BinaryIO) -> bool:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
         return False
+    entries: int
+    directory: int
     entries, directory = struct.unpack("<HI", tail[at + 10:at + 16])
     return entries != 0xFFFF and entries <= _ZIP_MAX_ENTRIES and directory <= _ZIP_MAX_DIRECTORY
 
@@ -306,8 +309,8 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
 
 
 def is_image(media_type: str | None) -> bool:
-    return bool(media_type) and media_type.startswith("image/")  # type: ignore[union-attr]
+    return media_type is not None and media_type.startswith("image/")
 
 
 def is_audio_or_video(media_type: str | None) -> bool:
-    return bool(media_type) and media_type.split("/")[0] in ("audio", "video")  # type: ignore[union-attr]
+    return media_type is not None and media_type.split("/")[0] in ("audio", "video")

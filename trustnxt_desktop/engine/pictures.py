@@ -73,7 +73,7 @@ def _video_frame(source: Path, edge: int) -> bytes | None:
             except av.FFmpegError:
                 container.seek(0)
         for frame in container.decode(stream):
-            image = frame.to_image()
+            image: Image.Image = frame.to_image()  # type: ignore[no-untyped-call]  # PyAV's stub leaves it untyped
             # Phones record portrait video as landscape pixels plus a display matrix, as EXIF does for stills.
             turn = round((frame.rotation or 0) / 90) % 4
             if turn:

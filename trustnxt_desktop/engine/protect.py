@@ -192,8 +192,8 @@ def _sign(identity: SigningIdentity, options: ProtectOptions, media_type: str, t
     builder = c2pa.Builder(manifest, context=_context())
     if thumb is not None:
         builder.add_resource(THUMBNAIL_ID, io.BytesIO(thumb))
-    if attach:
-        builder.add_ingredient_from_archive(io.BytesIO(parent.archive))  # type: ignore[union-attr, arg-type]
+    if parent is not None and parent.archive is not None:  # attach
+        builder.add_ingredient_from_archive(io.BytesIO(parent.archive))
     builder.sign(identity.c2pa_signer(options.tsa_url), c2pa_name(media_type), src, dst)
 
 

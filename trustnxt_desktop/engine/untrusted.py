@@ -138,6 +138,7 @@ def inspect_isolated(pool: IsolatedPool, path: Path, trust: TrustConfig,
     if refused is not None:
         return engine_inspect.failed_report(path, trust, refused, identify=False)
     args = _inspect_args(path, second)
+    result: InspectionReport | BaseException
     try:
         result = pool.call("inspect", *args, shared=_shared_trust(trust), seconds=time_limit(pool, path),
                            decode=report_from_worker)

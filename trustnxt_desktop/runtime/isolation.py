@@ -65,7 +65,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from queue import SimpleQueue
-from typing import Any
+from typing import Any, TypeVar, overload
 
 FAULT_ENV = "TRUSTNXT_TEST_WORKER_FAULT"
 DEFAULT_MEMORY_BYTES = 2 * 1024 ** 3
@@ -106,6 +106,7 @@ class _Abandoned(Exception):
 
 # Turns a task's plain-data result into the caller's types; raises ValueError, TypeError or KeyError otherwise.
 Decoder = Callable[[Any], Any]
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,14 @@ class IsolatedPool:
         self._closed = False
 
     # -- calling ----------------------------------------------------------------------------------
+    @overload
+    def call(self, task: str, *args: Any, shared: tuple[str, Any] | None = None,
+             seconds: float | None = None, decode: Callable[[Any], _T]) -> _T: ...
+
+    @overload
+    def call(self, task: str, *args: Any, shared: tuple[str, Any] | None = None,
+             seconds: float | None = None, decode: None = None) -> Any: ...
+
     def call(self, task: str, *args: Any, shared: tuple[str, Any] | None = None,
              seconds: float | None = None, decode: Decoder | None = None) -> Any:
         """Run TASKS[task](*args) in a worker; with `shared=(key, value)` the worker first receives
@@ -445,18 +454,19 @@ class IsolatedPool:
     def _release(self, worker: _Worker, healthy: bool) -> None:
         with self._cond:
             self._busy -= 1
-            if healthy and not self._closed:
+            kept = healthy and not self._closed
+            if kept:
                 self._idle.append(worker)
-                worker = None  # type: ignore[assignment]
             self._cond.notify()
-        if worker is not None:
+        if not kept:
             worker.kill()
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=_worker_main, name=_WORKER_NAME,
-                                    args=(child, self.tasks_module, self.limits, os.environ.get(FAULT_ENV)),
-                                    daemon=True)
+        # typeshed's BaseContext lacks Process; every context get_context() returns has it.
+        process = self._ctx.Process(  # type: ignore[attr-defined]  # see above
+            target=_worker_main, name=_WORKER_NAME, args=(child, self.tasks_module, self.limits,
+                                                          os.environ.get(FAULT_ENV)), daemon=True)
         with _starting_workers():
             process.start()
         child.close()
@@ -549,10 +559,13 @@ def worker_environment(environ: Mapping[str, str]) -> dict[str, str]:
 
 _starting = threading.local()  # set while this thread starts one of our workers
 _group_leaders: list[subprocess.Popen[bytes]] = []  # fork servers we started, each leading its process group
-_spawnv_passfds = multiprocessing.util.spawnv_passfds
+# typeshed types spawnv_passfds(path: bytes, args: Sequence[ConvertibleToInt], ...); CPython's callers pass the
+# executable and the command line as str, which is what this module's replacement takes.
+_SpawnvPassfds = Callable[[str, Sequence[str], Sequence[int]], int]
+_spawnv_passfds: _SpawnvPassfds = multiprocessing.util.spawnv_passfds  # type: ignore[assignment]  # see above
 
 
-class _Detached(subprocess.Popen):  # type: ignore[type-arg]
+class _Detached(subprocess.Popen[bytes]):
     """A process multiprocessing reaps itself (or never, like its own): no warning when the object goes."""
 
     def __del__(self, *_: object, **__: object) -> None:
@@ -573,7 +586,7 @@ def _spawn_in_own_group(path: str, args: Sequence[str], passfds: Sequence[int]) 
 
 
 if os.name == "posix" and getattr(multiprocessing.util.spawnv_passfds, "__name__", "") != "_spawn_in_own_group":
-    multiprocessing.util.spawnv_passfds = _spawn_in_own_group
+    multiprocessing.util.spawnv_passfds = _spawn_in_own_group  # type: ignore[assignment]  # see _SpawnvPassfds
 
 
 def _end_worker_groups() -> None:

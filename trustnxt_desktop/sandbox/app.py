@@ -132,7 +132,8 @@ def _idempotency_key(request: Request) -> str | None:
     key = request.headers.get(contract.IDEMPOTENCY_HEADER)
     if key is not None and not contract.valid_idempotency_key(key):
         raise ApiError(400, contract.ERR_BAD_REQUEST,
-                       f"{contract.IDEMPOTENCY_HEADER} must be 1 to {contract.IDEMPOTENCY_KEY_MAX} letters, digits or -_.:")
+                       f"{contract.IDEMPOTENCY_HEADER} must be 1 to {contract.IDEMPOTENCY_KEY_MAX} "
+                       "letters, digits or -_.:")
     return key
 
 
@@ -195,7 +196,8 @@ async def _protect_work(sandbox: Sandbox, account: Account, upload: Upload,
     else:
         result = await run_in_threadpool(sign, options)
     if result.status is ProtectStatus.SKIPPED:
-        raise ApiError(415, contract.ERR_UNSUPPORTED, result.error or "This file type cannot carry Content Credentials.")
+        raise ApiError(415, contract.ERR_UNSUPPORTED,
+                       result.error or "This file type cannot carry Content Credentials.")
     if result.status is not ProtectStatus.DONE or result.output is None:
         raise ApiError(422, contract.ERR_PROTECT_FAILED, result.error or "The file could not be protected.")
     asset_id = f"ast_{secrets.token_hex(12)}"
@@ -296,6 +298,6 @@ def create_app(config: SandboxConfig, on_ready: Callable[[], None] | None = None
         routes.append(Route(contract.USAGE_PATH, usage, methods=["GET"]))
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         ApiError: _api_error, HTTPException: _http_error, ClientDisconnect: _disconnected}
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)  # type: ignore[arg-type]
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
     plan = FaultPlan(error_rate=config.error_rate, latency_ms=config.latency_ms, drop_rate=config.drop_rate)
     return FaultInjector(app, plan, stats, random.Random(config.seed))

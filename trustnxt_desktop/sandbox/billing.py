@@ -51,7 +51,8 @@ class Billing:
     def used(self, account: str, kind: str) -> int:
         start, end = cycle(_today())
         row = self._db.execute("SELECT COALESCE(SUM(count), 0) FROM calls WHERE account = ? AND kind = ? "
-                               "AND day BETWEEN ? AND ?", (account, kind, start.isoformat(), end.isoformat())).fetchone()
+                               "AND day BETWEEN ? AND ?",
+                               (account, kind, start.isoformat(), end.isoformat())).fetchone()
         return int(row[0])
 
 

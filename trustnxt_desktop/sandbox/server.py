@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         create_app(config, on_ready=ready), log_level=args.log_level, lifespan="on", timeout_graceful_shutdown=3,
         server_header=False, http=guarded_h11(args.header_timeout, args.linger),
         h11_max_incomplete_event_size=HEAD_MAX_BYTES,
-        timeout_keep_alive=args.keep_alive, limit_concurrency=args.max_connections + 1))  # type: ignore[arg-type]
+        timeout_keep_alive=args.keep_alive, limit_concurrency=args.max_connections + 1))
     try:
         server.run(sockets=[sock])
     finally:

@@ -155,7 +155,7 @@ async def receive_upload(request: Request, work_dir: Path, max_file: int, *, pau
     receiver = _Receiver(upload, max_file)
     ok = False
     try:
-        parser = MultipartParser(params[b"boundary"], {  # type: ignore[arg-type]
+        parser = MultipartParser(params[b"boundary"], {
             "on_part_begin": receiver.on_part_begin, "on_part_data": receiver.on_part_data,
             "on_part_end": receiver.on_part_end, "on_header_field": receiver.on_header_field,
             "on_header_value": receiver.on_header_value, "on_header_end": receiver.on_header_end,

@@ -11,7 +11,7 @@ from trustnxt_desktop.services.account.settings import Settings
 from trustnxt_desktop.services.backends.local import LocalBackend
 
 
-async def test_first_protect_creates_identity_and_usage_counts(home: Path, secret_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_first_protect_creates_identity_and_usage_counts(home: Path, secret_store, tmp_path: Path) -> None:
     backend = LocalBackend(home, secret_store, Settings(display_name="Grace Hopper"))
     try:
         result = await backend.protect(CORPUS / "media" / "sample1.webp", ProtectOptions(out_dir=tmp_path / "o"))

@@ -20,7 +20,7 @@ def _members(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def test_the_archive_holds_logs_and_versions_and_no_secret(home: Path, secret_store, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_the_archive_holds_logs_and_versions_and_no_secret(home: Path, secret_store, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     stored_key = "tnxt_live_" + secrets.token_hex(12)
     stored_secret = "tnxt_secret_" + secrets.token_hex(12)

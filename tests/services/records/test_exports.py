@@ -86,7 +86,7 @@ def test_csv_names_the_organisation_and_says_on_whose_word_the_signing_time_rest
     assert plain["signed_at"] == plain["signed_at_basis"] == plain["signer_organisation"] == ""
 
 
-def test_export_folder_is_the_last_one_used_else_documents(home: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_export_folder_is_the_last_one_used_else_documents(home: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     store = SettingsStore(home)
     settings = store.load()

@@ -38,7 +38,7 @@ def test_the_keyring_anchor_round_trips_and_is_per_data_root(home: Path, memory_
         anchor.read()
 
 
-def test_a_checkpoint_verifies_with_the_identity_certificate(home: Path, identity_store, identity) -> None:  # type: ignore[no-untyped-def]
+def test_a_checkpoint_verifies_with_the_identity_certificate(home: Path, identity_store, identity) -> None:
     write_checkpoint(home, HEAD, identity)
     data = read_checkpoint_json(home)
     assert data is not None and data["algorithm"] == "ES256" and data["signed"]["entries"] == 42
@@ -48,14 +48,14 @@ def test_a_checkpoint_verifies_with_the_identity_certificate(home: Path, identit
 
 
 @pytest.mark.parametrize("field,value", [("entries", 41), ("head", "c" * 64), ("log_id", "d" * 32), ("at", "later")])
-def test_an_altered_checkpoint_does_not_verify(home: Path, identity_store, identity, field: str, value: object) -> None:  # type: ignore[no-untyped-def]
+def test_an_altered_checkpoint_does_not_verify(home: Path, identity_store, identity, field: str, value: object) -> None:
     data = make_checkpoint(HEAD, identity)
     data["signed"][field] = value
     with pytest.raises(AnchorError, match="signature does not verify"):
         check_checkpoint(data, identity_store.certificate_fingerprints())
 
 
-def test_a_checkpoint_signed_by_another_key_is_refused(home: Path, identity_store, identity, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_checkpoint_signed_by_another_key_is_refused(home: Path, identity_store, identity, tmp_path: Path) -> None:
     other_store = IdentityStore(tmp_path / "other", identity_store._secrets)  # someone else's identity
     other_store.create("Someone Else")
     forged = make_checkpoint(HEAD, other_store.load())
@@ -68,7 +68,7 @@ def test_a_checkpoint_signed_by_another_key_is_refused(home: Path, identity_stor
 
 
 @pytest.mark.parametrize("damage", ["not json", "no signature", "bad base64", "no certificate"])
-def test_an_unreadable_checkpoint_is_an_error_not_a_crash(home: Path, identity_store, identity, damage: str) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreadable_checkpoint_is_an_error_not_a_crash(home: Path, identity_store, identity, damage: str) -> None:
     data = make_checkpoint(HEAD, identity)
     if damage == "not json":
         (home / CHECKPOINT_FILE).write_text("{", "utf-8")

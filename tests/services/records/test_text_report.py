@@ -7,8 +7,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.c2pa_signing import TestCA
 from tests.cawg_identity import decoded_ica, did_jwk, sign_with_ica, sign_x509_identity
+from tests.certs import TestCA
 from tests.conftest import CORPUS
 from tests.hostile_text import (
     ATTACK_SHOWN,

@@ -66,7 +66,7 @@ def lists_for(home: Path, mirror: TrustMirror, clock: Clock) -> TrustLists:
     return TrustLists(home, Settings(trust_mirror_url=mirror.url), environ={}, clock=clock)
 
 
-def by_key(report):  # type: ignore[no-untyped-def]
+def by_key(report):
     return {r.spec.key: r for r in report.results}
 
 
@@ -230,7 +230,7 @@ async def test_damaged_snapshot_on_disk_falls_back_to_an_older_one(home: Path, m
 
 # -- what the lists do to verdicts --------------------------------------------------------------------
 
-async def test_interim_list_trusts_the_adobe_pdf_and_names_it(  # type: ignore[no-untyped-def]
+async def test_interim_list_trusts_the_adobe_pdf_and_names_it(
         home: Path, secret_store, mirror: TrustMirror, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(trust_lists, "BUNDLED_DIR", tmp_path / "nothing-shipped")  # only downloads count here
     fresh = LocalBackend(home, secret_store, Settings())
@@ -285,7 +285,7 @@ def _newsroom_signed(tmp_path: Path) -> tuple[bytes, Path]:
     return pem(ca), signed
 
 
-async def test_own_identity_and_anchors_stay_trusted_with_the_interim_list(  # type: ignore[no-untyped-def]
+async def test_own_identity_and_anchors_stay_trusted_with_the_interim_list(
         home: Path, secret_store, mirror: TrustMirror, tmp_path: Path) -> None:
     ca_pem, newsroom_file = _newsroom_signed(tmp_path)
     AnchorStore(home).add("Newsroom", ca_pem)
@@ -347,7 +347,7 @@ def test_the_shipped_snapshot_is_package_data_for_setuptools_and_pyinstaller() -
     assert '(str(ROOT / "trustnxt_desktop" / "resources" / "trust"), "trustnxt_desktop/resources/trust")' in spec
 
 
-async def test_a_fresh_offline_machine_trusts_the_adobe_pdf_from_the_shipped_interim_list(  # type: ignore[no-untyped-def]
+async def test_a_fresh_offline_machine_trusts_the_adobe_pdf_from_the_shipped_interim_list(
         home: Path, secret_store) -> None:
     backend = LocalBackend(home, secret_store, Settings())  # empty TRUSTNXT_HOME, nothing downloaded
     try:
@@ -448,7 +448,7 @@ def test_make_trust_snapshot_downloads_and_dates_today(tmp_path: Path, mirror: T
     assert offline.returncode == 1 and "could not reach 127.0.0.1" in offline.stderr
 
 
-def _snapshot_script(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def _snapshot_script(*args: str, env: dict[str, str] | None = None):
     import os
     import subprocess
     import sys
