@@ -3,14 +3,18 @@ the Windows "Open with" entries and the macOS document types are generated from 
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 import subprocess
 import sys
+from types import ModuleType
+
+import pytest
 
 from tests.conftest import PROJECT
 from trustnxt_desktop.engine.c2pa_loader import c2pa
-from trustnxt_desktop.engine.formats import supported_formats
+from trustnxt_desktop.engine.formats import Format, supported_formats
 
 READABLE = [f for f in supported_formats() if f.readable]
 
@@ -48,13 +52,39 @@ def test_windows_open_with_entries_are_every_extension_the_engine_reads() -> Non
     assert workflow.index("packaging\\formats.py iss") < workflow.index("iscc ")
 
 
-def test_macos_document_types_are_every_format_the_engine_reads() -> None:
+def _packaging_formats() -> ModuleType:
     spec = importlib.util.spec_from_file_location("packaging_formats", PROJECT / "packaging" / "formats.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_macos_document_types_are_every_format_the_engine_reads() -> None:
+    module = _packaging_formats()
     types = module.document_types()
     assert [t["CFBundleTypeMIMETypes"] for t in types] == [[f.media_type] for f in READABLE]
     assert [t["CFBundleTypeExtensions"] for t in types] == [list(f.extensions) for f in READABLE]
     assert {t["CFBundleTypeRole"] for t in types} == {"Viewer"} and {t["LSHandlerRank"] for t in types} == {"Alternate"}
     deb = (PROJECT / "packaging" / "linux" / "build-deb.sh").read_text()
     assert "packaging/formats.py desktop resources/trustnxt-desktop.desktop.in" in deb
+
+
+def test_packaging_keeps_no_list_of_its_own() -> None:
+    """One source: packaging/formats.py names no media type and no extension; it only reads the engine's."""
+    tree = ast.parse((PROJECT / "packaging" / "formats.py").read_text("utf-8"))
+    known = {t for f in supported_formats() for t in (f.media_type, *f.aliases, *f.extensions)}
+    strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    assert not {s for s in strings if s.lower() in known or re.fullmatch(r"[a-z]+/[a-z0-9.+-]+", s)}
+
+
+def test_installers_follow_a_change_of_the_engines_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A format the engine gains is offered by every installer; one it can only write is not."""
+    module = _packaging_formats()
+    new = Format("image/x-future", ("fut", "ftr"), "Future image", "image/x-future", readable=True, writable=True)
+    write_only = Format("application/x-sink", ("snk",), "Write-only", "snk", readable=False, writable=True)
+    monkeypatch.setattr(module, "supported_formats", lambda: (*supported_formats(), new, write_only))
+    assert module.mime_types().endswith("image/x-future;") and "application/x-sink" not in module.mime_types()
+    assert module.windows_extensions()[-2:] == ["fut", "ftr"] and "snk" not in module.windows_extensions()
+    assert module.document_types()[-1]["CFBundleTypeExtensions"] == ["fut", "ftr"]
+    assert '.fut\\OpenWithProgids' in module.inno_registry()

@@ -1,4 +1,5 @@
-"""The words shown for actions, devices and counts: one place, the same in the GUI, the CLI and the PDF."""
+"""The words shown for verdicts, actions, devices, places, times and counts: one place, the same in the GUI,
+the CLI, the CSV and the PDF."""
 
 from __future__ import annotations
 
@@ -6,13 +7,20 @@ import pytest
 
 from trustnxt_desktop.domain.display import (
     ACTION_LABELS,
+    VERDICT_TITLES,
     action_label,
+    capture_fields,
     device_name,
+    map_url,
+    place_text,
     plural,
     relationship_label,
     source_type_label,
+    time_text,
+    verdict_title,
     visible,
 )
+from trustnxt_desktop.domain.report import Capture, GeoPoint, Verdict
 
 # C2PA Technical Specification 2.2, the standard action names.
 C2PA_ACTIONS = ("c2pa.addedText", "c2pa.adjustedColor", "c2pa.changedSpeed", "c2pa.color_adjustments",
@@ -95,3 +103,48 @@ def test_visible_leaves_every_printable_script_alone() -> None:
 
 def test_visible_can_keep_line_breaks_of_text_that_is_several_lines() -> None:
     assert visible("first\nsecond \x1b[2J\n", keep_newlines=True) == "first\nsecond \\x1b[2J\n"
+
+
+def test_every_verdict_has_a_title_of_its_own() -> None:
+    assert set(VERDICT_TITLES) == set(Verdict)
+    assert len(set(VERDICT_TITLES.values())) == len(Verdict)
+    assert verdict_title(Verdict.VALID) == "Intact, signer unknown to you"
+    assert verdict_title(Verdict.NONE) == "No Content Credentials"
+
+
+@pytest.mark.parametrize(("point", "digits", "altitude", "shown"), [
+    (GeoPoint(52.5200083, 13.4049541, 34.0), 6, True, "52.520008, 13.404954, 34 m"),
+    (GeoPoint(52.5200083, 13.4049541, 34.5), 6, False, "52.520008, 13.404954"),
+    (GeoPoint(-33.8567844, 151.2152967), 6, True, "-33.856784, 151.215297"),  # south and east: signs kept
+    (GeoPoint(40.0, -74.0, -2.25), 6, True, "40.000000, -74.000000, -2.25 m"),  # below sea level
+    (GeoPoint(52.5200083, 13.4049541, 34.0), 5, False, "52.52001, 13.40495"),  # the table's narrow column
+])
+def test_a_place_is_decimal_degrees_latitude_first(point: GeoPoint, digits: int, altitude: bool, shown: str) -> None:
+    assert place_text(point, digits=digits, altitude=altitude) == shown
+
+
+def test_the_map_link_is_https_and_built_from_numbers_only() -> None:
+    url = map_url(GeoPoint(-33.8567844, 151.2152967))
+    assert url == ("https://www.openstreetmap.org/?mlat=-33.856784&mlon=151.215297"
+                   "#map=16/-33.856784/151.215297")
+
+
+@pytest.mark.parametrize(("raw", "shown"), [
+    ("2026-11-29T17:39:52+00:00", "2026-11-29 17:39:52+00:00"),
+    ("2026-11-29T17:39:52.123Z", "2026-11-29 17:39:52.123Z"),
+    ("2026:11:29 17:39:52", "2026:11:29 17:39:52"),  # EXIF's own form is shown as written
+    ("2026-11-29", "2026-11-29"),
+    ("yesterday", "yesterday"),
+    ("", ""),
+])
+def test_times_read_as_people_write_them(raw: str, shown: str) -> None:
+    assert time_text(raw) == shown
+
+
+def test_capture_fields_in_the_order_every_view_shows_them() -> None:
+    full = Capture(signed=True, make="Canon", model="Canon EOS R5", gps=GeoPoint(52.5200083, 13.4049541, 34.0),
+                   taken_at="2026-11-29T17:39:52+01:00")
+    assert capture_fields(full) == [("Device", "Canon EOS R5"), ("Place", "52.520008, 13.404954, 34 m"),
+                                    ("Taken", "2026-11-29 17:39:52+01:00")]
+    assert capture_fields(Capture(signed=False, gps=GeoPoint(1.0, 2.0))) == [("Place", "1.000000, 2.000000")]
+    assert capture_fields(Capture(signed=False)) == []

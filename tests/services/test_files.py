@@ -3,7 +3,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from trustnxt_desktop.services.files import expand, is_protected_copy
+from trustnxt_desktop.engine.formats import supported_formats
+from trustnxt_desktop.services.files import expand, is_protected_copy, media_kind
 
 
 def test_expand_walks_folders_in_order_and_skips_hidden_temp_and_our_copies(tmp_path: Path) -> None:
@@ -24,3 +25,11 @@ def test_expand_walks_folders_in_order_and_skips_hidden_temp_and_our_copies(tmp_
 def test_is_protected_copy() -> None:
     assert is_protected_copy(Path("x.protected.jpg")) and is_protected_copy(Path("x.protected (12).heic"))
     assert not is_protected_copy(Path("protected.jpg")) and not is_protected_copy(Path("x.protectedness.jpg"))
+
+
+def test_media_kind_comes_from_the_engines_format_table() -> None:
+    for f in supported_formats():
+        for e in f.extensions:
+            assert media_kind(Path(f"clip.{e}")) == media_kind(Path(f"CLIP.{e.upper()}")) == f.kind
+    assert [media_kind(Path(n)) for n in ("a.wav", "a.MOV", "a.jpg")] == ["audio", "video", "image"]
+    assert media_kind(Path("notes.unknown-ext")) is None and media_kind(Path("README")) is None

@@ -1,5 +1,7 @@
 """How values from Content Credentials are shown to people: the one place the GUI, the CLI's text
-report and the PDF report take their words from (action names, source types, devices, counts)."""
+report, the CSV export and the PDF report take their words from (verdict titles, action names, source
+types, devices, places, times, counts). Check titles live beside the rule that fails them, in
+domain.checks."""
 
 from __future__ import annotations
 
@@ -7,6 +9,18 @@ import re
 import unicodedata
 
 from .ai import source_type_term
+from .report import Capture, GeoPoint, Verdict
+
+# A verdict in a few words: the banner of the report view, the table, the status bar, the PDF's title.
+VERDICT_TITLES: dict[Verdict, str] = {
+    Verdict.TRUSTED: "Verified and trusted",
+    Verdict.VALID: "Intact, signer unknown to you",
+    Verdict.INVALID: "Failed verification",
+    Verdict.NONE: "No Content Credentials",
+    Verdict.UNVERIFIED: "Not checked",
+    Verdict.UNSUPPORTED: "Unsupported file type",
+    Verdict.ERROR: "Could not be read",
+}
 
 # The standard actions of the C2PA Technical Specification 2.2 (the actions assertion's list of action
 # names); the deprecated c2pa.color_adjustments is still common in real files.
@@ -71,6 +85,50 @@ RELATIONSHIP_LABELS: dict[str, str] = {
     "componentOf": "Placed into it",
     "inputTo": "Used as input (e.g. to an AI)",
 }
+
+
+def verdict_title(verdict: Verdict) -> str:
+    """Verdict.VALID -> 'Intact, signer unknown to you'."""
+    return VERDICT_TITLES[verdict]
+
+
+def time_text(value: str) -> str:
+    """An ISO 8601 time as people read it: '2026-11-29T17:39:52+00:00' -> '2026-11-29 17:39:52+00:00'.
+    Anything else (an EXIF 'YYYY:MM:DD HH:MM:SS', a vendor's free text) is shown as written."""
+    if len(value) > 10 and value[10] == "T" and value[:4].isdigit():
+        return f"{value[:10]} {value[11:]}"
+    return value
+
+
+def place_text(point: GeoPoint, *, digits: int = 6, altitude: bool = True) -> str:
+    """A GPS position as decimal degrees, latitude first (EXIF GPS IFD, CIPA DC-008 / C2PA 2.2 EXIF
+    assertion: north and east positive): '52.520008, 13.404954, 34 m'. `digits` decimals (6 is about
+    0.1 m, 5 about 1 m); the altitude in metres above sea level follows when known and `altitude` is True."""
+    text = f"{point.lat:.{digits}f}, {point.lon:.{digits}f}"
+    return f"{text}, {point.alt:g} m" if altitude and point.alt is not None else text
+
+
+MAP_URL = "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=16/{lat:.6f}/{lon:.6f}"
+
+
+def map_url(point: GeoPoint) -> str:
+    """An OpenStreetMap link centred on the position (https only; the numbers are formatted, never text
+    from the file)."""
+    return MAP_URL.format(lat=point.lat, lon=point.lon)
+
+
+def capture_fields(capture: Capture) -> list[tuple[str, str]]:
+    """Capture data as (label, plain text) rows, in the order every view shows them: ("Device", camera make
+    and model), ("Place", place_text), ("Taken", time_text). Rows without a value are left out; the text is
+    unescaped (HTML views escape it, terminals pass it through `visible`)."""
+    rows: list[tuple[str, str]] = []
+    if capture.make or capture.model:
+        rows.append(("Device", device_name(capture.make, capture.model)))
+    if capture.gps:
+        rows.append(("Place", place_text(capture.gps)))
+    if capture.taken_at:
+        rows.append(("Taken", time_text(capture.taken_at)))
+    return rows
 
 
 def action_label(action: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .display import time_text
 from .report import CheckStatus, InspectionReport
 
 VOUCHED = "timestamp"  # a timestamp whose authority is on your trust lists: the timestamp check passed
@@ -22,14 +23,6 @@ MARKERS = {
     NOT_RELIED: "from a timestamp that is not relied on",
     STATED: "as stated by the signer",
 }
-
-
-def time_text(value: str) -> str:
-    """An ISO 8601 time as people read it: '2026-11-29T17:39:52+00:00' -> '2026-11-29 17:39:52+00:00'.
-    Anything else is shown as written."""
-    if len(value) > 10 and value[10] == "T" and value[:4].isdigit():
-        return f"{value[:10]} {value[11:]}"
-    return value
 
 
 @dataclass(frozen=True)

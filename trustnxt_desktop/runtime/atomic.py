@@ -1,8 +1,14 @@
-"""Writing outputs safely: never over a user's file, never half-written.
+"""Writing files safely: never over a user's file, never half-written. The one place that does it.
 
-Outputs are written to a hidden temp file in the target folder, fsynced, then published under a free
-name with a hard link (which fails instead of overwriting), so a crash leaves either nothing or a
-complete file plus, at worst, a `.partial` temp file that `sweep_partials` removes.
+Two ways to finish a file, both from a hidden temp file in the target folder that is fsynced first:
+- outputs (protected copies, a new log volume, a diagnostics zip) are *published* under a free name with
+  a hard link, which fails instead of overwriting (`atomic_output` + `finish` + `publish`, or
+  `link_no_replace`);
+- the app's own state (settings, trust lists, an export the person chose to replace) is *replaced* in
+  one rename (`write_atomic`, `replacing`, `replace_file`, `replace_folder`), so a reader sees the old
+  file or the new one, never half of either.
+Either way the folder is fsynced after the rename (POSIX: a rename is durable only once its directory
+is), and a crash leaves at worst a `.trustnxt-partial` temp file that `sweep_partials` removes.
 """
 
 from __future__ import annotations
@@ -74,15 +80,18 @@ def candidate_paths(source: Path, out_dir: Path, suffix: str, extension: str | N
 
 
 @contextlib.contextmanager
-def atomic_output(out_dir: Path, name_hint: str) -> Iterator[tuple[BinaryIO, Path]]:
-    """Yield a writable temp file in out_dir; removed on any failure. Caller publishes with `publish`."""
+def atomic_output(out_dir: Path, name_hint: str, *, private: bool = False) -> Iterator[tuple[BinaryIO, Path]]:
+    """Yield a writable temp file in out_dir and its path; removed when the block ends unless it was given
+    its name by then. Caller publishes with `publish` (never overwrites) or `replace_file`.
+    private: the file is created 0600 (owner only) instead of 0644, both before the umask."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    mode = 0o600 if private else 0o644
     limit = name_limit(out_dir)
     # The name starts with a dot so file managers hide it while it is being written.
     while True:
         tmp = out_dir / fit_name(f".{name_hint}", f".{secrets.token_hex(4)}{PARTIAL_SUFFIX}", limit)
         try:
-            fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+            fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
             break
         except FileExistsError:
             continue
@@ -98,6 +107,61 @@ def atomic_output(out_dir: Path, name_hint: str) -> Iterator[tuple[BinaryIO, Pat
 def finish(f: BinaryIO) -> None:
     f.flush()
     os.fsync(f.fileno())
+
+
+def replace_file(tmp: Path, target: Path) -> None:
+    """Give a finished, fsynced temp file in `target`'s folder the name `target`, replacing what is there in
+    one rename (os.replace: atomic on POSIX and on NTFS), then fsync the folder so the new name survives a
+    power cut. Raises OSError; `target` is then untouched."""
+    os.replace(tmp, target)
+    _fsync_dir(target.parent)
+
+
+@contextlib.contextmanager
+def replacing(path: Path, *, private: bool = False) -> Iterator[BinaryIO]:
+    """A binary file to write `path`'s new content into. When the block ends normally the content is
+    fsynced and replaces `path` in one rename (replace_file); when it raises, the temp file is removed and
+    `path` keeps its old content. The folder is created when missing.
+    private: the new file is 0600 (owner only), for the app's own state under the data root."""
+    with atomic_output(path.parent, path.name, private=private) as (f, tmp):
+        yield f
+        finish(f)
+        f.close()  # Windows cannot rename a file that is still open
+        replace_file(tmp, path)
+
+
+def write_atomic(path: Path, data: bytes | str, *, private: bool = False) -> Path:
+    """Replace `path`'s content with `data` (str is written as UTF-8, newlines as given) so that a reader or
+    a crash sees the old file or the new one, never a mix (see `replacing`). Returns `path`.
+    Raises OSError (full disk, read-only folder): `path` is then unchanged and no temp file is left."""
+    with replacing(path, private=private) as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def replace_folder(staging: Path, final: Path) -> None:
+    """Give a folder built complete under a temporary name (`staging`, beside `final`) the name `final` in
+    one rename: every file in it and the folder itself are fsynced first, the parent folder afterwards.
+    `final` must not exist or be an empty folder (POSIX rename(2) refuses a non-empty one: remove or move
+    it first). Raises OSError."""
+    for item in staging.rglob("*"):
+        if item.is_file() and not item.is_symlink():
+            with open(item, "rb") as f:
+                os.fsync(f.fileno())
+    _fsync_dir(staging)
+    os.replace(staging, final)
+    _fsync_dir(final.parent)
+
+
+def link_no_replace(tmp: Path, final: Path) -> bool:
+    """Give a finished temp file the name `final` unless something has that name already (False then), and
+    fsync the folder. A hard link where the file system has them; elsewhere a rename after checking."""
+    try:
+        _link_no_replace(tmp, final)
+    except FileExistsError:
+        return False
+    _fsync_dir(final.parent)
+    return True
 
 
 def publish(tmp: Path, candidates: Iterator[Path]) -> Path:
@@ -120,7 +184,8 @@ def _link_no_replace(tmp: Path, final: Path) -> None:
     except OSError as e:
         # File systems without hard links (FAT, some network shares): rename; on Windows rename
         # itself refuses to replace, on POSIX we check first (a narrow race we accept there).
-        if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK) and sys.platform != "win32":
+        no_links = e.errno in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK)
+        if not no_links and sys.platform != "win32":
             raise
         if sys.platform != "win32" and final.exists():
             raise FileExistsError(str(final)) from e

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -48,6 +49,18 @@ def expand(paths: list[Path], *, skip_protected_copies: bool = False) -> list[Fo
             seen.add(given)
             found.append(FoundFile(given, Path("."), False))
     return found
+
+
+def media_kind(path: Path) -> str | None:
+    """"image", "audio", "video" or "document" by the file's extension (any case), from the engine's format
+    table (engine.formats: the one list of types, which the installers use too); None for an extension it
+    does not list. A name only: what the file is, the engine decides from its bytes."""
+    return _kinds_by_extension().get(path.suffix.lower().lstrip("."))
+
+
+@functools.cache
+def _kinds_by_extension() -> dict[str, str]:
+    return {e: f.kind for f in supported_formats() for e in f.extensions}
 
 
 _KIND_TITLES = (("image", "Images"), ("audio", "Audio"), ("video", "Video"), ("document", "Documents"))

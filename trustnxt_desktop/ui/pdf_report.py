@@ -37,7 +37,15 @@ from ..domain.attribution import (
 )
 from ..domain.checks import check_title
 from ..domain.cross_check import banner_line, side_by_side
-from ..domain.display import action_label, device_name, plural, relationship_label, source_type_label, visible
+from ..domain.display import (
+    action_label,
+    capture_fields,
+    plural,
+    relationship_label,
+    source_type_label,
+    time_text,
+    visible,
+)
 from ..domain.errors import TrustNXTError
 from ..domain.evidence import NOTES, PROBLEMS, evidence_groups, source_heading
 from ..domain.explain import explain_code, fetched_from, signer_trust_words
@@ -45,7 +53,8 @@ from ..domain.history import empty_history_reason
 from ..domain.pictures import thumbnail_note
 from ..domain.report import Capture, Ingredient, InspectionReport, Verdict
 from ..domain.sources import made_from_title, source_problems
-from ..domain.times import signing_time, time_text
+from ..domain.times import signing_time
+from ..runtime.atomic import replace_file
 from ..services.previews import file_preview, manifest_picture
 from ..services.records.exports import EvidenceRequest, evidence_request
 from .images import image_from_bytes
@@ -127,15 +136,7 @@ def _section(title: str, content: str) -> str:
 def _capture_text(c: Capture | None) -> list[tuple[str, str]]:
     if c is None or c.is_empty():
         return []
-    rows = []
-    if c.make or c.model:
-        rows.append(("Device", _e(device_name(c.make, c.model))))
-    if c.gps:
-        alt = f", altitude {c.gps.alt:g} m" if c.gps.alt is not None else ""
-        rows.append(("Location", _e(f"{c.gps.lat:.6f}, {c.gps.lon:.6f}{alt}")))
-    if c.taken_at:
-        rows.append(("Taken at", _e(c.taken_at)))
-    return rows
+    return [(label, _e(text)) for label, text in capture_fields(c)]
 
 
 def _ingredient_rows(nodes: list[Ingredient], depth: int = 0) -> list[str]:
@@ -412,7 +413,9 @@ def render_pdf(request: EvidenceRequest, out: Path, thumbnails: Thumbnails | Non
                 layout.draw(painter, unit, header)
     finally:
         painter.end()
-    tmp.replace(out)
+    with open(tmp, "rb") as f:  # QPdfWriter has closed it; made durable before it takes the name
+        os.fsync(f.fileno())
+    replace_file(tmp, out)
     return pages
 
 

@@ -27,7 +27,7 @@ from ..domain.display import visible
 from ..domain.protect import ContentSource, ProtectOptions
 from ..domain.report import CheckStatus
 from ..services.backends.local import Backend
-from ..services.files import expand
+from ..services.files import expand, media_kind
 from ..services.jobs.protect_queue import JobState, ProtectJob, ProtectQueue
 from ..services.jobs.store import JobStore
 from ..services.previews import file_preview_async
@@ -45,16 +45,12 @@ CLOUD_SIGNING_NOTE = ("With the TrustNXT cloud engine, protected copies are sign
                       "Choose the local engine in Settings to sign as yourself.")
 
 
-_AUDIO = {".wav", ".mp3", ".m4a", ".flac", ".aac", ".ogg"}
-_VIDEO = {".mp4", ".mov", ".avi", ".m4v", ".mkv"}
-
-
 def _kind_icon(path: Path) -> QIcon | None:
-    """Until (or instead of) a picture: a glyph that says sound or video."""
-    suffix = path.suffix.lower()
-    if suffix in _AUDIO:
+    """Until (or instead of) a picture: a glyph that says sound or video (the engine's format table)."""
+    kind = media_kind(path)
+    if kind == "audio":
         return badge("wave", "#6a1b9a", 48)
-    if suffix in _VIDEO:
+    if kind == "video":
         return badge("camera", "#37474f", 48)
     return None
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 
 from ..domain.ai import disclosure
 from ..domain.cross_check import agreement_label, differs
-from ..domain.display import device_name, visible
+from ..domain.display import device_name, place_text, visible
 from ..domain.report import InspectionReport, Verdict
 from ..domain.times import signing_time_text
 from .icons import badge, verdict_icon
@@ -50,7 +50,7 @@ def _cell(report: InspectionReport | None, column: int, stopped: bool = False) -
         r.signer.trust_source if r.signer and r.signer.trust_source else "",
         signing_time_text(r),  # with its marker: a timestamp authority's time, or the signer's own
         device_name(capture.make, capture.model) if capture else "",
-        f"{capture.gps.lat:.5f}, {capture.gps.lon:.5f}" if capture and capture.gps else "",
+        place_text(capture.gps, digits=5, altitude=False) if capture and capture.gps else "",  # a narrow column
         disclosure(r).label,
         agreement_label(r),  # the second, independent validator: agree | differ | one only
         str(r.manifests) if r.manifests else "",

@@ -36,14 +36,23 @@ from ..domain.attribution import (
 )
 from ..domain.checks import check_title
 from ..domain.cross_check import FIELDS, banner_line, differs, second_name, side_by_side
-from ..domain.display import action_label, action_line, device_name, relationship_label, source_type_label, visible
+from ..domain.display import (
+    action_label,
+    action_line,
+    capture_fields,
+    map_url,
+    relationship_label,
+    source_type_label,
+    time_text,
+    visible,
+)
 from ..domain.evidence import PASSED, PROBLEMS, evidence_groups, evidence_title, source_heading
 from ..domain.explain import explain_code, fetched_from, signer_trust_words
 from ..domain.history import empty_history_reason
 from ..domain.pictures import thumbnail_note
 from ..domain.report import Author, Capture, IdentityAssertion, Ingredient, InspectionReport, Verdict
 from ..domain.sources import made_from_title, source_problems
-from ..domain.times import signing_time, time_text
+from ..domain.times import signing_time
 from ..services.previews import file_preview_async, manifest_picture_async
 from .icons import check_icon, verdict_icon
 from .images import image_from_bytes
@@ -52,7 +61,6 @@ from .tasks import TaskOwner
 from .theme import VERDICTS
 
 PICTURE_EDGE = 220
-MAP_URL = "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=16/{lat:.6f}/{lon:.6f}"
 
 
 def _esc(text: object) -> str:
@@ -96,15 +104,11 @@ def _rows(pairs: list[tuple[str, str]]) -> QWidget:
 
 
 def capture_rows(c: Capture) -> list[tuple[str, str]]:
-    rows = []
-    if c.make or c.model:
-        rows.append(("Device", _esc(device_name(c.make, c.model))))
+    """Capture data as rich-text rows (domain.display.capture_fields); the place links to a map."""
+    rows = [(label, _esc(text)) for label, text in capture_fields(c)]
     if c.gps:
-        alt = f", {c.gps.alt:g} m" if c.gps.alt is not None else ""
-        url = MAP_URL.format(lat=c.gps.lat, lon=c.gps.lon)
-        rows.append(("Place", f"{c.gps.lat:.6f}, {c.gps.lon:.6f}{alt} — <a href='{url}'>open in map</a>"))
-    if c.taken_at:
-        rows.append(("Taken", _esc(c.taken_at)))
+        rows = [(label, f"{text} — <a href='{map_url(c.gps)}'>open in map</a>" if label == "Place" else text)
+                for label, text in rows]
     return rows
 
 

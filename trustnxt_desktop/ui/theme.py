@@ -8,24 +8,25 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from ..domain.display import verdict_title
 from ..domain.report import CheckStatus, Verdict
 
 
 @dataclass(frozen=True)
 class VerdictStyle:
-    title: str  # a few words, shown large
+    title: str  # a few words, shown large (domain.display.VERDICT_TITLES)
     colour: str  # banner background
     glyph: str  # drawn into the icon: check, cross, warn, none, question
 
 
 VERDICTS: dict[Verdict, VerdictStyle] = {
-    Verdict.TRUSTED: VerdictStyle("Verified and trusted", "#1e7d32", "check"),
-    Verdict.VALID: VerdictStyle("Intact, signer unknown to you", "#1565c0", "check"),
-    Verdict.INVALID: VerdictStyle("Failed verification", "#c62828", "cross"),
-    Verdict.NONE: VerdictStyle("No Content Credentials", "#616161", "none"),
-    Verdict.UNVERIFIED: VerdictStyle("Not checked", "#ef6c00", "question"),
-    Verdict.UNSUPPORTED: VerdictStyle("Unsupported file type", "#616161", "none"),
-    Verdict.ERROR: VerdictStyle("Could not be read", "#8e24aa", "warn"),
+    Verdict.TRUSTED: VerdictStyle(verdict_title(Verdict.TRUSTED), "#1e7d32", "check"),
+    Verdict.VALID: VerdictStyle(verdict_title(Verdict.VALID), "#1565c0", "check"),
+    Verdict.INVALID: VerdictStyle(verdict_title(Verdict.INVALID), "#c62828", "cross"),
+    Verdict.NONE: VerdictStyle(verdict_title(Verdict.NONE), "#616161", "none"),
+    Verdict.UNVERIFIED: VerdictStyle(verdict_title(Verdict.UNVERIFIED), "#ef6c00", "question"),
+    Verdict.UNSUPPORTED: VerdictStyle(verdict_title(Verdict.UNSUPPORTED), "#616161", "none"),
+    Verdict.ERROR: VerdictStyle(verdict_title(Verdict.ERROR), "#8e24aa", "warn"),
 }
 
 CHECK_STATUS: dict[CheckStatus, tuple[str, str]] = {  # glyph, colour

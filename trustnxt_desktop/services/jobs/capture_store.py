@@ -68,10 +68,7 @@ class CaptureStore:
             with self._reserved_lock:
                 self._reserved.add(raw.name)
             pending = PendingCapture(raw, CaptureInfo(kind, device, now.isoformat(timespec="seconds")))
-            with output.atomic_output(self.pending_dir, pending.sidecar.name) as (f, tmp):
-                f.write(json.dumps(asdict(pending.info)).encode())
-                output.finish(f)
-                os.replace(tmp, pending.sidecar)
+            output.write_atomic(pending.sidecar, json.dumps(asdict(pending.info)))
             return pending
         raise OSError("no free capture name")
 
@@ -112,15 +109,12 @@ class CaptureStore:
 
     def write_raw(self, pending: PendingCapture, data: bytes) -> None:
         """Fill a reserved capture atomically: a crash leaves the empty reservation, never half a photo."""
-        with output.atomic_output(self.pending_dir, pending.raw.name) as (f, tmp):
-            f.write(data)
-            output.finish(f)
-            os.replace(tmp, pending.raw)
+        output.write_atomic(pending.raw, data)
 
     def adopt(self, pending: PendingCapture, produced: Path) -> None:
         """A recorder wrote to its own file name (e.g. added an extension): move it onto the reservation."""
         if produced != pending.raw:
-            os.replace(produced, pending.raw)
+            output.replace_file(produced, pending.raw)
 
     def abandon(self, pending: PendingCapture) -> None:
         """A capture that produced nothing (device error): remove its reservation."""

@@ -181,7 +181,8 @@ def write_archive(members: Mapping[str, str], target: Path, *, replace: bool = F
                                      compress_type=zipfile.ZIP_DEFLATED)
             output.finish(f)
             if replace:
-                os.replace(tmp, target)
+                f.close()  # Windows cannot rename a file that is still open
+                output.replace_file(tmp, target)
             else:
                 output.publish(tmp, iter([target]))
     except OutputExistsError:

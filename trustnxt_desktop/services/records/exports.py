@@ -5,7 +5,6 @@ must not load Qt) through a short-lived run of the GUI program with a hidden opt
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
@@ -21,10 +20,11 @@ from typing import Any
 
 from ... import __version__
 from ...domain.cross_check import agreement_label
-from ...domain.display import device_name
+from ...domain.display import device_name, place_text
 from ...domain.errors import TrustNXTError
 from ...domain.report import Capture, InspectionReport
 from ...domain.times import signing_time
+from ...runtime.atomic import write_atomic
 from ..account.settings import Settings
 from ..paths import documents_dir
 
@@ -72,10 +72,7 @@ def _device(c: Capture | None) -> str:
 
 
 def _location(c: Capture | None) -> str:
-    if not c or not c.gps:
-        return ""
-    alt = f", {c.gps.alt:g} m" if c.gps.alt is not None else ""
-    return f"{c.gps.lat:.6f}, {c.gps.lon:.6f}{alt}"
+    return place_text(c.gps) if c and c.gps else ""
 
 
 def csv_row(r: InspectionReport) -> dict[str, Any]:
@@ -131,24 +128,14 @@ def to_json(reports: Sequence[InspectionReport]) -> str:
     return json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False)
 
 
-def write_text(path: Path, text: str) -> Path:
-    """Written next to its target and renamed into place, so a reader never sees half a file."""
+def write_text(path: Path, text: str, *, private: bool = False) -> Path:
+    """Written next to its target and renamed into place (runtime.atomic.write_atomic), so a reader never
+    sees half a file and a full disk leaves the old one; `private`: owner-only (0600). Raises ExportError."""
     path = path.expanduser()
-    tmp: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        return write_atomic(path, text, private=private)
     except OSError as e:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)  # a full disk must not leave half an export behind
         raise ExportError(f"Could not write {path}: {e.strerror or e}") from e
-    return path
 
 
 def write_csv(reports: Sequence[InspectionReport], path: Path) -> Path:

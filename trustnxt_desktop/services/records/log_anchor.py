@@ -112,7 +112,8 @@ def make_checkpoint(head: LogHead, identity: SigningIdentity) -> dict[str, Any]:
 
 
 def write_checkpoint(root: Path, head: LogHead, identity: SigningIdentity) -> None:
-    write_text(root / CHECKPOINT_FILE, json.dumps(make_checkpoint(head, identity), indent=2, sort_keys=True))
+    write_text(root / CHECKPOINT_FILE, json.dumps(make_checkpoint(head, identity), indent=2, sort_keys=True),
+               private=True)
 
 
 def read_checkpoint_json(root: Path) -> dict[str, Any] | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ...domain.ai import disclosure
 from ...domain.attribution import identity_line, identity_status_label, identity_who, training_rows, training_summary
+from ...domain.checks import check_title
 from ...domain.cross_check import FIELDS, banner_line
-from ...domain.display import action_line, device_name, visible
+from ...domain.display import action_line, capture_fields, visible
 from ...domain.evidence import source_heading
 from ...domain.explain import explain_code
 from ...domain.history import empty_history_reason
@@ -20,15 +21,8 @@ _MARK = {"pass": "✓", "fail": "✗", "warn": "!", "unknown": "?", "not_applica
 def _capture_lines(label: str, c: Capture | None) -> list[str]:
     if c is None:
         return []
-    parts = []
-    if c.make or c.model:
-        parts.append(device_name(c.make, c.model))
-    if c.gps:
-        alt = f", {c.gps.alt:g} m" if c.gps.alt is not None else ""
-        parts.append(f"at {c.gps.lat:.6f}, {c.gps.lon:.6f}{alt}")
-    if c.taken_at:
-        parts.append(f"taken {c.taken_at}")
-    return [f"  {label}: " + "; ".join(parts)]
+    lead = {"Device": "", "Place": "at ", "Taken": "taken "}  # "Canon EOS R5; at 52.520008, 13.404954; taken …"
+    return [f"  {label}: " + "; ".join(lead[name] + text for name, text in capture_fields(c))]
 
 
 def _ingredient_lines(nodes: list[Ingredient], depth: int = 2) -> list[str]:
@@ -100,7 +94,7 @@ def render(report: InspectionReport) -> str:
     if note := thumbnail_note(r.picture, r.thumbnail_shape):
         lines.append(f"  thumbnail: {note}")
     if r.verdict.value in ("trusted", "valid", "invalid"):
-        lines.append("  checks: " + "  ".join(f"{_MARK[c.status.value]} {c.id}" for c in r.checks))
+        lines.append("  checks: " + "  ".join(f"{_MARK[c.status.value]} {check_title(c, r)}" for c in r.checks))
     for code in r.validation.failure:
         lines.append(f"  problem: {code.code}: {code.explanation}")
     for p in source_problems(r):  # listed apart, as in the app's Evidence (domain.evidence)

@@ -51,6 +51,7 @@ from ...domain.errors import IdentityError, KeyringUnavailableError, TrustNXTErr
 from ...domain.report import InspectionReport
 from ...domain.secrets import SecretStore
 from ...engine.identity import IdentityStore, SigningIdentity
+from ...runtime.atomic import link_no_replace
 from ...runtime.private_files import create_private_file
 from ..store_health import StoreNotice, announce, damage
 from .log_anchor import AnchorError, KeyringAnchor, LogHead, check_checkpoint, read_checkpoint_json, write_checkpoint
@@ -220,7 +221,8 @@ class VerificationLog:
                 db.execute("COMMIT")
             with open(tmp, "rb") as f:
                 os.fsync(f.fileno())
-            started = _publish(Path(tmp), new_path)
+            # False: another process started this volume at the same moment, and said so.
+            started = link_no_replace(Path(tmp), new_path)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
@@ -671,19 +673,6 @@ def _second_cell(second: dict[str, Any] | None) -> str:
     if not second.get("ran"):
         return f"{second.get('engine')}: did not run"
     return f"{second.get('engine')}: {second.get('verdict')}, {'agrees' if second.get('agrees') else 'differs'}"
-
-
-def _publish(staged: Path, final: Path) -> bool:
-    """Give `staged` the name `final` unless something has it already; False when it had."""
-    try:
-        os.link(staged, final)
-    except FileExistsError:
-        return False  # another process started this volume at the same moment, and said so
-    except OSError:  # no hard links here (FAT, some network shares): a rename after checking the name
-        if os.path.lexists(final):
-            return False
-        os.rename(staged, final)
-    return True
 
 
 def _same_point(a: LogHead | None, b: LogHead) -> bool:

@@ -41,6 +41,7 @@ from ... import __version__
 from ...domain.display import plural
 from ...domain.errors import ConfigurationError
 from ...engine.trust import TSA_KIND, ListProvenance, TrustSource
+from ...runtime.atomic import replace_folder, write_atomic
 from ..account.settings import Settings
 from ..store_health import read_index
 
@@ -329,20 +330,6 @@ def _iso(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
 
 def combined_sha256(records: list[FileRecord]) -> str:
     if len(records) == 1:
@@ -472,14 +459,11 @@ class SnapshotStore:
                     (staging / name).write_bytes(data)
                 existing = Snapshot(spec.key, snap_id, when.date().isoformat(), _iso(when), digest, records, path=final)
                 (staging / _SNAPSHOT_FILE).write_text(json.dumps(existing.to_json(), indent=2), "utf-8")
-                for p in staging.iterdir():
-                    with open(p, "rb") as f:
-                        os.fsync(f.fileno())
-                os.replace(staging, final)
+                replace_folder(staging, final)
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
-        _write_atomic(self._list_dir(spec) / "current", existing.id.encode())
+        write_atomic(self._list_dir(spec) / "current", existing.id, private=True)
         self._prune(spec, keep=existing.id)
         return existing, True
 
@@ -499,7 +483,7 @@ class SnapshotStore:
                           "The lists in use are unchanged.") or {}
 
     def save_state(self, state: dict[str, Any]) -> None:
-        _write_atomic(self.dir / _STATE_FILE, json.dumps(state, indent=2, sort_keys=True).encode())
+        write_atomic(self.dir / _STATE_FILE, json.dumps(state, indent=2, sort_keys=True), private=True)
 
 
 def list_sources(store: SnapshotStore, now: dt.datetime | None = None) -> list[TrustSource]:
