@@ -231,7 +231,6 @@ async def test_special_files_dropped_with_a_folder_each_get_their_result(window,
     """A FIFO, a socket, device links in a dropped folder: a row each, "not a regular file", at once; the
     picture beside them is checked as usual, and showing a special file's row never opens it."""
     import os
-    import time
 
     from tests.special_files import REGULAR, SPECIAL, make_special_files, reason
 
@@ -239,10 +238,8 @@ async def test_special_files_dropped_with_a_folder_each_get_their_result(window,
     view = window.inspect
     window.nav.setCurrentRow(1)
     rows = {os.path.realpath(p) for p in files.values()}  # a link to the pipe is the pipe's row
-    started = time.monotonic()
     drop_paths(view.drop, [tmp_path / "received"])
     await until(lambda: len(view.reports()) == len(rows), timeout=30)
-    assert time.monotonic() - started < 30
     by_path = {os.path.realpath(r.file.path): r for r in view.reports()}
     for name in SPECIAL:
         report = by_path[os.path.realpath(files[name])]

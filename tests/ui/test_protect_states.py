@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -40,14 +39,14 @@ async def test_cancel_all_leaves_no_hidden_job_folder(window, tmp_path: Path, mo
     from tests.media_tools import photo_folder
     from trustnxt_desktop.engine import protect as engine_protect
 
-    # Hold each signing thread in its thumbnail step for a moment, so Cancel all lands while the engine is
-    # at work and before it has written its output (as with a large photo).
-    started = threading.Event()
+    # Hold each signing thread in its thumbnail step until Cancel all has been pressed, so it lands while the
+    # engine is at work and before it has written its output (as with a large photo).
+    started, release = threading.Event(), threading.Event()
     real_thumbnail = engine_protect._thumbnail
 
     def slow_thumbnail(*args, **kwargs):  # type: ignore[no-untyped-def]
         started.set()
-        time.sleep(0.5)
+        release.wait(60)  # a bound only so that a failing test cannot leave a thread behind for ever
         return real_thumbnail(*args, **kwargs)
 
     monkeypatch.setattr(engine_protect, "_thumbnail", slow_thumbnail)
@@ -56,10 +55,12 @@ async def test_cancel_all_leaves_no_hidden_job_folder(window, tmp_path: Path, mo
     view = window.protect
     view.set_output_dir(out)
     await view.add_paths_async([folder])
-    while not started.is_set():
-        await asyncio.sleep(0.01)
-    assert any(p.name.startswith(".") for p in out.iterdir()), "each job works in a hidden folder"
-    view.cancel_all_button.click()
+    try:
+        assert await asyncio.to_thread(started.wait, 60), "no job reached the engine"
+        assert any(p.name.startswith(".") for p in out.iterdir()), "each job works in a hidden folder"
+        view.cancel_all_button.click()
+    finally:
+        release.set()
     await view.queue.wait_idle()
     assert view.queue.counts().cancelled == 4, view.queue.counts()
     # Cancel all is over once the queue is idle: no signing thread may bring a hidden folder back later.
