@@ -41,7 +41,7 @@ from ..domain.cross_check import compare, consensus, findings, primary_findings,
 from ..domain.explain import explain_code, summarise
 from ..domain.report import CheckStatus, CrossCheck, InspectionReport, SignerInfo, Verdict
 from ..domain.validator_codes import PRIMARY, SECOND
-from . import interpret
+from . import cert_chains, interpret
 from .trust import TrustConfig
 
 ENGINE = SECOND  # "encypher-c2pa"
@@ -51,6 +51,7 @@ PATH_LIMIT = 128 * 1024 ** 2
 _INGREDIENT_LABELS = ("c2pa.ingredient", "c2pa.ingredient.v2", "c2pa.ingredient.v3")
 _MANIFEST_URL = re.compile(r"/c2pa/([^/]+)$")
 _ISSUER_ORG = "issuer_organisation"  # where reader_store keeps encypher-c2pa's `issuer`
+_LABEL_IN_URL = re.compile(r"/c2pa/([^/]+)")
 _PEM_BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----\s.*?-----END CERTIFICATE-----", re.DOTALL)
 
 
@@ -151,11 +152,77 @@ def _verify(lib: Any, data: bytes, media_type: str, trust: TrustConfig, embedded
         first = run(_NO_TRUST)
         if not first.get("present") and not _codes(first, "failure"):
             return first
-    result = run(_trusted_options(trust, ""))
+    # Parsing the trust lists is most of the library's time on a small signed file, and it happens on every
+    # call (no handle to keep them parsed). Only anchors that could end a path from a certificate the file
+    # carries are handed over (engine.cert_chains); the answer stands only when it judged no certificate the
+    # search did not see, otherwise the file is judged again with every anchor.
+    chains = cert_chains.find(data)
+    narrowed = _narrowed_options(trust, chains)
+    result = run(narrowed or _trusted_options(trust, ""))
+    if narrowed is not None and not chains.covers((int(s) for s in _serials(result)), _time_stamped(result)):
+        result = run(_trusted_options(trust, ""))
     # The allowed list (the interim list's is some 180 KB of end-entity certificates) is handed over only
     # when one of its certificates is one of this file's signing certificates: no other can match.
     allowed = _allowed_for(trust, _serials(result))
     return run(_trusted_options(trust, allowed)) if allowed else result
+
+
+_Anchors = tuple[tuple[cert_chains.Described, str, str], ...]  # (described, name_key of its subject, PEM)
+
+
+@lru_cache(maxsize=8)
+def _anchor_index(trust: TrustConfig) -> tuple[_Anchors, _Anchors] | None:
+    """The signer anchors and the time-stamp authority anchors of trust_options(), described for matching;
+    None when one does not parse (the library may read it differently: nothing is narrowed then)."""
+    def parsed(pem: str) -> _Anchors:
+        found = []
+        for block in _PEM_BLOCK.findall(pem):
+            cert = x509.load_pem_x509_certificate(block.encode("ascii"))
+            found.append((cert_chains.describe(cert), cert_chains.name_key(cert.subject), block + "\n"))
+        return tuple(found)
+
+    options = trust_options(trust)
+    try:
+        return parsed(options["trust_pem"] or ""), parsed(options["tsa_trust_pem"] or "")
+    except ValueError:
+        return None
+
+
+def _narrowed(anchors: _Anchors, chains: cert_chains.Chains) -> str | None:
+    """The anchors that could validate one of the certificates found; never none at all, so the library
+    still judges trust against supplied material (the first anchor stands in: it cannot match)."""
+    if not anchors:
+        return None
+    kept = [pem for described, subject, pem in anchors if cert_chains.may_validate(described, subject, chains)]
+    return "".join(kept or [anchors[0][2]])
+
+
+def _narrowed_options(trust: TrustConfig, chains: cert_chains.Chains) -> str | None:
+    """Options with only the anchors that may matter to this file; None when that saves nothing."""
+    index = _anchor_index(trust)
+    if index is None or not chains.leaves:
+        return None  # no whole chain seen: the answer could not be vouched for
+    return options_json({**trust_options(trust), "trust_pem": _narrowed(index[0], chains),
+                         "tsa_trust_pem": _narrowed(index[1], chains), "allowed_list_pem": None})
+
+
+def _time_stamped(result: dict[str, Any]) -> int:
+    """How many manifests have a time-stamp result (any timeStamp.* code) in the library's answer."""
+    labels = set()
+    report = result.get("manifest_report") or {}
+    sections: list[Any] = [result.get("validation_results"), report.get("validation_results")]
+    while sections:
+        node = sections.pop()
+        if isinstance(node, dict):
+            code = node.get("code")
+            if isinstance(code, str) and code.startswith("timeStamp."):
+                found = _LABEL_IN_URL.search(str(node.get("url") or ""))
+                labels.add(found.group(1) if found else "")
+            else:
+                sections.extend(node.values())
+        elif isinstance(node, list):
+            sections.extend(node)
+    return len(labels)
 
 
 def _may_embed(data: bytes) -> bool:
