@@ -139,10 +139,10 @@ def _process_cpu(pid: int) -> float:
 def services_batch(files: list[Path], home: Path, batch_path: bool, cross_check: bool = True
                    ) -> tuple[float, int, float]:
     """Wall time, number of reports, CPU seconds (this process and the parser workers)."""
+    from trustnxt_desktop.engine.untrusted import shared_pool
     from trustnxt_desktop.services.account.keyring_store import KeyringSecretStore
     from trustnxt_desktop.services.account.settings import Settings
     from trustnxt_desktop.services.backends.batch import inspect_batch, run_batch
-    from trustnxt_desktop.services.backends.recording import unwrap
     from trustnxt_desktop.services.backends.registry import make_backend
 
     async def go() -> tuple[float, int, float]:
@@ -150,7 +150,7 @@ def services_batch(files: list[Path], home: Path, batch_path: bool, cross_check:
                                "local")  # as the app does
         try:
             await inspect_batch(backend, files[:20], JOBS)  # warm-up as for the plain loop: workers, trust, c2pa
-            workers = [w.process.pid for w in unwrap(backend).pool._idle]
+            workers = [w.process.pid for w in shared_pool()._idle]  # the local engine's isolated parsers
             cpu = time.process_time() + sum(_process_cpu(pid) for pid in workers)
             start = time.perf_counter()
             if batch_path:

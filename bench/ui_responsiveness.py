@@ -52,7 +52,7 @@ async def protect_batch(work: Path) -> dict[str, float]:
     window = MainWindow(context)
     window.resize(1280, 800)
     window.show()
-    await context.backend.identity()  # first-use identity creation is not part of the batch
+    await context.backend.ready("protect")  # first-use identity creation is not part of the batch
     await asyncio.sleep(0.5)
 
     lateness: list[float] = []

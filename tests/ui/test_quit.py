@@ -67,7 +67,8 @@ async def test_quit_stops_the_windows_work_before_it_closes(engine: str, home: P
     """In process, as the composition root runs it: Quit refuses the first close, stops the window's work
     while the loop runs, then closes; the engine's HTTP client and workers close after that."""
     from trustnxt_desktop.services.app_context import AppContext
-    from trustnxt_desktop.services.backends.recording import unwrap
+    from trustnxt_desktop.services.backends.cloud import CloudBackend
+    from trustnxt_desktop.services.backends.recording import RecordingBackend
     from trustnxt_desktop.ui.main_window import MainWindow
 
     monkeypatch.delenv(contract.API_URL_ENV, raising=False)
@@ -85,14 +86,17 @@ async def test_quit_stops_the_windows_work_before_it_closes(engine: str, home: P
         assert snapshot is not None and snapshot.note is None
         assert snapshot.source == ("TrustNXT usage API" if engine == "cloud" else "local ledger")
         if engine == "cloud":
-            assert unwrap(context.backend)._client is not None, "the engine holds an HTTP client"
+            recording = context.backend.current
+            assert isinstance(recording, RecordingBackend) and isinstance(recording.inner, CloudBackend)
+            engine = recording.inner
+            assert engine._client is not None, "the engine holds an HTTP client"
         window.quit_action.trigger()
         assert window.isVisible() and not closed, "the first close waits for the window's work to stop"
         await until(lambda: bool(closed), timeout=30)
         assert not window.isVisible()
         await context.aclose()  # what the composition root does next, on the running loop
         if engine == "cloud":
-            assert unwrap(context.backend)._client is None, "the HTTP client was closed"
+            assert engine._client is None, "the HTTP client was closed"
     finally:
         qapp.setQuitOnLastWindowClosed(quit_on_last)
         window.deleteLater()

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..services.account.credentials import DEFAULT_PROFILE
-from ..services.account.settings import BACKENDS
+from ..services.backends.registry import BACKENDS, BackendKind
 from .terminal import visible
 
 if TYPE_CHECKING:  # imported when a command runs, not for parsing or --help
-    from ..services.backends.local import Backend
+    from ..services.backends.protocol import Backend
     from ..services.store_health import StoreNotice
 
 EXIT_OK, EXIT_USAGE, EXIT_CONFIG, EXIT_FAILED = 0, 2, 3, 4
@@ -73,8 +73,8 @@ def jobs_arg(text: str) -> int:
 
 
 def add_backend_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--backend", choices=BACKENDS,
-                   help="local: this computer, offline; cloud: the TrustNXT service (default from settings)")
+    p.add_argument("--backend", choices=[b.kind.value for b in BACKENDS],
+                   help="; ".join(f"{b.kind.value}: {b.cli_help}" for b in BACKENDS) + " (default from settings)")
     p.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME",
                    help="which stored API key the cloud backend uses (default: default)")
 
@@ -96,7 +96,7 @@ def open_backend(args: argparse.Namespace, *, parsers_early: bool = False) -> Ba
         settings.remote_manifest_fetch = True
     if getattr(args, "single_validator", False):
         settings.cross_check = False
-    if parsers_early and (getattr(args, "backend", None) or settings.backend) == "local":
+    if parsers_early and (getattr(args, "backend", None) or settings.backend) == BackendKind.LOCAL:
         threading.Thread(target=_start_parsers, name="trustnxt-parsers-early", daemon=True).start()
     from ..services.account.keyring_store import KeyringSecretStore
     from ..services.backends.registry import describe_engine, make_backend

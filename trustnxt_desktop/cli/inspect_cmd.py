@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # the engine and services are imported when the command runs,
     from ..domain.report import InspectionReport
     from ..engine.trust import TrustConfig
     from ..runtime.isolation import IsolatedPool
-    from ..services.backends.local import LocalBackend
+    from ..services.backends.protocol import Backend
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,17 +38,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ins.set_defaults(handler=run)
 
 
-def _local_trust(args: argparse.Namespace, backend: LocalBackend) -> None:
+def _local_trust(args: argparse.Namespace, backend: Backend) -> None:
     from ..engine.trust import TrustSource
-    from ..services.trust.sources import build_trust_config
 
     extra = tuple(
         TrustSource(f"Anchor file: {Path(p).name}", anchors_pem=Path(p).read_text("ascii"), kind="user-anchor")
         for p in args.trust_anchor or []
     )
     if extra or args.no_default_trust:
-        backend.set_trust(build_trust_config(backend.root, backend.identities, defaults=not args.no_default_trust,
-                                             remote_manifest_fetch=backend.settings.remote_manifest_fetch, extra=extra))
+        backend.use_trust_anchors(extra, defaults=not args.no_default_trust)
 
 
 def _trust_notes(trust: TrustConfig, chosen_off: bool) -> None:
@@ -71,16 +69,14 @@ async def run(args: argparse.Namespace) -> int:
     from ..domain.report import Verdict
     from ..engine.untrusted import shared_pool
     from ..services.backends.batch import inspect_batch
-    from ..services.backends.local import LocalBackend
-    from ..services.backends.recording import unwrap
     from ..services.files import expand
     from ..services.records.text_report import render
 
-    engine = unwrap(backend)
-    if isinstance(engine, LocalBackend):
-        _local_trust(args, engine)
-        if not args.quiet and not args.json:
-            _trust_notes(engine.trust(), args.no_default_trust)
+    if backend.capabilities.custom_trust:
+        _local_trust(args, backend)
+        trust = backend.trust()
+        if trust is not None and not args.quiet and not args.json:
+            _trust_notes(trust, args.no_default_trust)
     else:
         local_only = [flag for flag, given in (("--trust-anchor", args.trust_anchor), ("--no-default-trust",
                       args.no_default_trust), ("--fetch-remote", args.fetch_remote),
@@ -117,10 +113,9 @@ async def run(args: argparse.Namespace) -> int:
     reports = [r for r in results if r is not None]
     thumbnails_missing = False
     if args.extract_thumbnails:
-        local = engine if isinstance(engine, LocalBackend) else None
-        thumbnails_missing = not _extract_thumbnails(reports, Path(args.extract_thumbnails),
-                                                     local.pool if local else shared_pool(),
-                                                     local.trust() if local else None)
+        # The process-wide pool of isolated parsers, the one the local engine inspects with.
+        thumbnails_missing = not _extract_thumbnails(reports, Path(args.extract_thumbnails), shared_pool(),
+                                                     backend.trust())
     if args.json:
         print_json(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
     _write_exports(args, reports)

@@ -106,7 +106,7 @@ async def _run_new(args: argparse.Namespace, store: JobStore, paths: list[Path])
         base = _options(args, backend.settings)
         out_root = _absolute(base.out_dir) if base.out_dir else None
         _prune(store)
-        batch = store.create_batch("protect", "cli", backend=getattr(backend, "ledger_name", None),
+        batch = store.create_batch("protect", "cli", backend=backend.kind.value,
                                    profile=args.profile, options=options_to_json(base))
         store.add_jobs(batch.id, [(_absolute(f.path), _out_dir(out_root, f)) for f in found])
     except BaseException:

@@ -14,9 +14,8 @@ from ..runtime.private_files import make_private
 from .account.identity import IdentityService
 from .account.keyring_store import KeyringSecretStore, backend_problem
 from .account.settings import Settings, SettingsStore
-from .backends.local import Backend
-from .backends.recording import unwrap
-from .backends.registry import make_backend
+from .backends.active import ActiveBackend
+from .backends.registry import backend_info, make_backend
 from .jobs.store import JobStore
 from .paths import data_root
 from .records.exports import ExportFolder
@@ -33,14 +32,13 @@ class AppContext:
     settings: Settings
     secrets: SecretStore
     ledger: UsageLedger
-    backend: Backend
+    backend: ActiveBackend  # one object for the app's life; Save swaps the engine inside it
     identity: IdentityService
     jobs: JobStore
     trust: TrustService = field(init=False)
     export_folder: ExportFolder = field(init=False)  # where export dialogs start, remembered in the settings
     keyring_problem: str | None = None
     notices: list[StoreNotice] = field(default_factory=list)  # damaged stores found while starting: say so once
-    _retired: list[Backend] = field(default_factory=list)
 
     @classmethod
     def create(cls, root: Path | None = None) -> AppContext:
@@ -51,8 +49,8 @@ class AppContext:
         settings = store.load()
         secrets = KeyringSecretStore()
         context = cls(root=root, settings_store=store, settings=settings, secrets=secrets, ledger=UsageLedger(root),
-                      backend=make_backend(root, settings, secrets), identity=IdentityService(root, secrets),
-                      jobs=JobStore(root), keyring_problem=backend_problem())
+                      backend=ActiveBackend(make_backend(root, settings, secrets)),
+                      identity=IdentityService(root, secrets), jobs=JobStore(root), keyring_problem=backend_problem())
         context.notices = take_notices()
         return context
 
@@ -72,12 +70,10 @@ class AppContext:
 
     def trust_changed(self) -> None:
         """New lists or anchors: the local engine rebuilds its trust settings before its next inspection."""
-        reload = getattr(unwrap(self.backend), "reload_trust", None)
-        if reload is not None:
-            reload()
+        self.backend.reload_trust()
 
     def engine_label(self) -> str:
-        return "Engine: TrustNXT cloud" if self.settings.backend == "cloud" else "Engine: local (offline)"
+        return backend_info(self.backend.kind).status
 
     def protect_options(self) -> ProtectOptions:
         return self.settings.protect_options()
@@ -89,11 +85,12 @@ class AppContext:
             self.settings_store.save(self.settings)
 
     def apply_settings(self, settings: Settings) -> None:
-        """Save settings and rebuild the backend so the next call uses them."""
+        """Save settings and swap a backend built on them into the active one: the next call uses them
+        (engine, address, parallel inspections); calls under way finish on the old engine, which is then
+        closed."""
         self.settings_store.save(settings)
         self.settings = settings
-        self._retired.append(self.backend)
-        self.backend = make_backend(self.root, settings, self.secrets)
+        self.backend.swap(make_backend(self.root, settings, self.secrets))
 
     async def usage(self) -> UsageSnapshot:
         """This month's calls for the usage panel. When the service refuses or fails (key refused, not a
@@ -102,13 +99,10 @@ class AppContext:
         try:
             return await self.backend.usage()
         except CloudError as e:
-            inner = unwrap(self.backend)
-            snapshot = await asyncio.to_thread(self.ledger.snapshot, None, getattr(inner, "ledger_name", None))
+            snapshot = await asyncio.to_thread(self.ledger.snapshot, None, self.backend.kind.value)
             snapshot.note = str(e)
             return snapshot
 
     async def aclose(self) -> None:
-        for backend in [*self._retired, self.backend]:
-            await backend.aclose()
-        self._retired.clear()
+        await self.backend.aclose()
         self.jobs.close()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ..domain.display import plural
 from ..domain.report import InspectionReport
 from ..services.backends.batch import inspect_batch
-from ..services.backends.local import Backend
+from ..services.backends.protocol import Backend
 from ..services.files import expand
 from ..services.records.exports import ExportFolder, write_csv, write_json
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
@@ -51,14 +51,13 @@ class InspectView(ForwardsDrops, QWidget):
     exported = Signal(str)  # path of a written evidence file
     trust_settings_requested = Signal()  # the trust hint's link
 
-    def __init__(self, backend: Callable[[], Backend], jobs: int, on_error: Callable[[str], None],
+    def __init__(self, backend: Backend, on_error: Callable[[str], None],
                  parent: QWidget | None = None, root: Path | None = None,
                  export_folder: ExportFolder | None = None) -> None:
         super().__init__(parent)
         self._root = root  # for the trust-list snapshots named on the PDF report's cover
         self.export_folder = export_folder or ExportFolder()
-        self._backend = backend
-        self._jobs = jobs
+        self._backend = backend  # the app's active backend: Save may change the engine and `settings.jobs`
         self._tasks = TaskOwner(on_error)
         self._active_batches = 0
         self.drop = DropTarget("Drop received files or whole folders here to check their Content Credentials.", self)
@@ -209,7 +208,8 @@ class InspectView(ForwardsDrops, QWidget):
 
         try:
             # The local engine takes the whole batch at once (files queued ahead on each isolated worker).
-            reports = await inspect_batch(self._backend(), [self.model.paths[r] for r in rows], self._jobs,
+            reports = await inspect_batch(self._backend, [self.model.paths[r] for r in rows],
+                                          self._backend.settings.jobs,
                                           lambda i, _path, report: landed(i, rows[i], report))
             return [r for r in reports if r is not None]
         finally:

@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self.protect = ProtectView(lambda: self.context.backend, self.context.protect_options,
                                    self.context.settings.jobs, self.show_error, store=self.context.jobs,
                                    remember_source=self.context.remember_content_source)
-        self.inspect = InspectView(lambda: self.context.backend, self.context.settings.jobs, self.show_error,
+        self.inspect = InspectView(self.context.backend, self.show_error,
                                    root=self.context.root, export_folder=self.context.export_folder)
         self.capture = CaptureView(captures_dir(), lambda: self.context.backend, self.context.protect_options,
                                    self.show_error, jobs=self.context.jobs)
@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
         """The Inspect view says why nobody shows as trusted while no trust list is available (local engine)."""
         self._hint_request += 1
         request, hint = self._hint_request, None
-        if self.context.settings.backend == "local":
+        if self.context.backend.capabilities.custom_trust:
             hint = missing_lists_hint(await self.context.trust.overview())
         if request != self._hint_request:
             return hint  # a later refresh (e.g. after a download) started meanwhile: its answer wins
@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
     def _show_engine(self) -> None:
         label = self.context.engine_label()
         self.engine_status.setText(label)
-        self.protect.set_engine_label(label, cloud=self.context.settings.backend == "cloud")
+        self.protect.set_engine_label(label, cloud=not self.context.backend.capabilities.signs_with_identity)
 
     def _show_keyring_state(self) -> None:
         problem = self.context.keyring_problem

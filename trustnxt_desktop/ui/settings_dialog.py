@@ -43,6 +43,7 @@ from ..services.account.keyring_store import fix_hint
 from ..services.account.settings import Settings
 from ..services.app_context import AppContext
 from ..services.backends.local import default_display_name
+from ..services.backends.registry import BACKENDS, DEFAULT_KIND, BackendKind, backend_info
 from .layout import button_row
 from .tasks import TaskOwner, delete_when_idle
 from .theme import text_colour
@@ -129,12 +130,14 @@ class SettingsDialog(QDialog):
     # -- tabs ---------------------------------------------------------------------------------
     def _engine_tab(self, s: Settings) -> QWidget:
         page = QWidget()
-        self.local_radio = QRadioButton("&Local — offline, signed with your own identity")
-        self.cloud_radio = QRadioButton("TrustNXT &cloud — Protect and Inspect APIs (billed per call)")
         group = QButtonGroup(page)
-        group.addButton(self.local_radio)
-        group.addButton(self.cloud_radio)
-        (self.cloud_radio if s.backend == "cloud" else self.local_radio).setChecked(True)
+        self.engine_radios: dict[BackendKind, QRadioButton] = {}  # one per backend of the registry
+        for info in BACKENDS:
+            radio = self.engine_radios[info.kind] = QRadioButton(info.choice)
+            group.addButton(radio)
+            radio.setChecked(info.kind == s.backend)
+        self.local_radio = self.engine_radios[BackendKind.LOCAL]
+        self.cloud_radio = self.engine_radios[BackendKind.CLOUD]
         self.api_url = QLineEdit(s.api_url)
         self.api_url.setPlaceholderText("https://api.trustnxt.com (default)")
         self.api_url.setAccessibleName("API URL")
@@ -176,16 +179,22 @@ class SettingsDialog(QDialog):
                                     "signer, and show as trusted where the service's certificate is trusted.")
         self.cloud_signing.setWordWrap(True)
         self.cloud_signing.setAccessibleName("Who signs with the cloud engine")
-        self.cloud_signing.setVisible(self.cloud_radio.isChecked())
-        self.cloud_radio.toggled.connect(self.cloud_signing.setVisible)
+        self._show_who_signs()
+        group.buttonToggled.connect(lambda _button, _checked: self._show_who_signs())
         layout = QVBoxLayout(page)
-        layout.addWidget(self.local_radio)
-        layout.addWidget(self.cloud_radio)
+        for radio in self.engine_radios.values():
+            layout.addWidget(radio)
         layout.addWidget(self.cloud_signing)
         layout.addWidget(self.cross_check)
         layout.addWidget(account)
         layout.addStretch(1)
         return page
+
+    def _chosen_engine(self) -> BackendKind:
+        return next((kind for kind, radio in self.engine_radios.items() if radio.isChecked()), DEFAULT_KIND)
+
+    def _show_who_signs(self) -> None:
+        self.cloud_signing.setVisible(not backend_info(self._chosen_engine()).capabilities.signs_with_identity)
 
     def _identity_tab(self, s: Settings) -> QWidget:
         page = QWidget()
@@ -435,7 +444,7 @@ class SettingsDialog(QDialog):
     def _collect(self) -> Settings:
         return dataclasses.replace(
             self.context.settings,
-            backend="cloud" if self.cloud_radio.isChecked() else "local",
+            backend=self._chosen_engine().value,
             api_url=self.api_url.text().strip(),
             display_name=self.display_name.text().strip(),
             organisation=self.organisation.text().strip(),

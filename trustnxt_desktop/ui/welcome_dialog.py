@@ -219,7 +219,7 @@ class WelcomeWizard(QWizard):
                                        "stay trusted on this computer.")
         else:
             self.identity_note.setText(f"You sign as “{_who(info.display_name, given_organisation(info))}”.")
-        if self.context.settings.backend == "cloud":  # the service signs, whatever the identity here
+        if not self.context.backend.capabilities.signs_with_identity:  # the service signs, whatever the identity here
             self.identity_note.setText(
                 f"{self.identity_note.text()}\n\nThe TrustNXT cloud engine is selected: it signs protected copies "
                 "with the TrustNXT service's certificate, not with this identity, which signs when you choose the "

@@ -29,7 +29,7 @@ from trustnxt_desktop.services.account.keyring_store import KeyringSecretStore
 from trustnxt_desktop.services.account.settings import Settings
 from trustnxt_desktop.services.backends.cloud import CloudBackend
 from trustnxt_desktop.services.backends.local import LocalBackend
-from trustnxt_desktop.services.backends.recording import unwrap
+from trustnxt_desktop.services.backends.recording import RecordingBackend
 from trustnxt_desktop.services.backends.registry import make_backend
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.05, max_delay=0.1, total_seconds=2)
@@ -200,13 +200,19 @@ async def test_no_credentials_is_a_configuration_error(home: Path, secret_store:
         await backend.aclose()
 
 
+def _engine(backend: object) -> object:
+    assert isinstance(backend, RecordingBackend), "make_backend records every inspection"
+    return backend.inner
+
+
 def test_make_backend_chooses_by_kind_or_settings(home: Path, secret_store: KeyringSecretStore) -> None:
-    assert isinstance(unwrap(make_backend(home, Settings(), secret_store)), LocalBackend)
-    assert isinstance(unwrap(make_backend(home, Settings(backend="cloud"), secret_store)), CloudBackend)
+    assert isinstance(_engine(make_backend(home, Settings(), secret_store)), LocalBackend)
+    assert isinstance(_engine(make_backend(home, Settings(backend="cloud"), secret_store)), CloudBackend)
     chosen = make_backend(home, Settings(backend="cloud"), secret_store, "local")
-    assert isinstance(unwrap(chosen), LocalBackend)
+    assert isinstance(_engine(chosen), LocalBackend)
     with pytest.raises(ConfigurationError):
         make_backend(home, Settings(), secret_store, "quantum")
-    backend = make_backend(home, Settings(api_url="https://api.example.test/"), secret_store, "cloud", profile="p2")
-    assert isinstance(unwrap(backend), CloudBackend) and backend.credentials.profile == "p2"
+    backend = _engine(make_backend(home, Settings(api_url="https://api.example.test/"), secret_store, "cloud",
+                                   profile="p2"))
+    assert isinstance(backend, CloudBackend) and backend.credentials.profile == "p2"
     assert backend.base_url in ("https://api.example.test", __import__("os").environ.get(contract.API_URL_ENV))

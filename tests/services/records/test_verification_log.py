@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import threading
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -17,8 +18,9 @@ from trustnxt_desktop.domain.errors import KeyringUnavailableError
 from trustnxt_desktop.domain.report import EngineInfo, FileInfo, InspectionReport, Verdict
 from trustnxt_desktop.services.account.settings import Settings
 from trustnxt_desktop.services.backends.local import LocalBackend
-from trustnxt_desktop.services.backends.recording import RecordingBackend, unwrap
-from trustnxt_desktop.services.backends.registry import make_backend
+from trustnxt_desktop.services.backends.protocol import Backend
+from trustnxt_desktop.services.backends.recording import RecordingBackend
+from trustnxt_desktop.services.backends.registry import BackendKind, backend_info, make_backend
 from trustnxt_desktop.services.records.log_anchor import CHECKPOINT_FILE, KeyringAnchor
 from trustnxt_desktop.services.records.verification_log import (
     FILE_NAME,
@@ -127,12 +129,18 @@ def test_exports_carry_the_hashes(log50: VerificationLog) -> None:
 class FakeCloud:
     """Any backend: the recorder must not care which engine produced the report."""
 
+    kind = BackendKind.CLOUD
+    title = "a fake engine"
     label = "engine: fake"
     settings = Settings()
-    credentials = "kept"
+    capabilities = backend_info(BackendKind.CLOUD).capabilities
 
     def __init__(self) -> None:
         self.closed = False
+        self.trust_reloaded = 0
+
+    def reload_trust(self) -> None:
+        self.trust_reloaded += 1
 
     async def ready(self, purpose: str) -> str | None:
         return None
@@ -147,7 +155,10 @@ class FakeCloud:
 async def test_recording_wraps_any_backend_and_delegates(tmp_path: Path) -> None:
     inner = FakeCloud()
     backend = RecordingBackend(inner, VerificationLog(tmp_path))  # type: ignore[arg-type]
-    assert backend.label == "engine: fake" and backend.credentials == "kept" and unwrap(backend) is inner
+    assert backend.label == "engine: fake" and backend.inner is cast(Backend, inner)
+    assert (backend.kind, backend.title, backend.settings) == (BackendKind.CLOUD, "a fake engine", inner.settings)
+    backend.reload_trust()
+    assert inner.trust_reloaded == 1, "the protocol's calls are forwarded, one by one"
     got = await backend.inspect(tmp_path / "x.jpg")
     assert got.file.name == "7.jpg"
     assert [e.file for e in backend.log.entries()] == ["7.jpg"]
@@ -157,7 +168,7 @@ async def test_recording_wraps_any_backend_and_delegates(tmp_path: Path) -> None
 
 async def test_make_backend_records_local_inspections(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
     backend = make_backend(home, Settings(), secret_store)
-    assert isinstance(unwrap(backend), LocalBackend)
+    assert isinstance(backend, RecordingBackend) and isinstance(backend.inner, LocalBackend)
     try:
         names = ["adobe-20220124-C.jpg", "adobe-20220124-E-sig-CA.jpg", "adobe-20220124-A.jpg"]
         reports = [await backend.inspect(CORPUS / "c2pa" / n) for n in names]

@@ -27,12 +27,12 @@ from ...domain.protect import (
     ProtectOptions,
 )
 from ...runtime.atomic import link_no_replace, write_atomic
+from ..backends.registry import DEFAULT_KIND, KIND_NAMES
 from ..store_health import StoreNotice, announce, read_index, stamp
 
 FILE_NAME = "settings.json"
 SCHEMA = 1  # the settings file's format, written as its "schema" key; raise it with a step in MIGRATIONS
 STORE = "settings file"
-BACKENDS = ("local", "cloud")
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Settings:
     cross_check: bool = True  # a second, independent validator checks every file inspected here
     trust_mirror_url: str = ""  # fetch every trust list from this base URL instead of where it is published
     trust_auto_update: bool = True  # the app checks for new trust lists at most weekly
-    backend: str = "local"
+    backend: str = DEFAULT_KIND.value  # a BackendKind value (services/backends/registry.py)
     api_url: str = ""
     jobs: int = 2
     welcome_done: bool = False  # the first-run welcome was finished or skipped (Help › Welcome… reopens it)
@@ -59,8 +59,8 @@ class Settings:
     def validate(self) -> None:
         if self.thumbnail_edge not in THUMBNAIL_EDGES:
             self.thumbnail_edge = DEFAULT_THUMBNAIL_EDGE
-        if self.backend not in BACKENDS:
-            self.backend = "local"
+        if self.backend not in KIND_NAMES:
+            self.backend = DEFAULT_KIND.value
         if self.protect_source not in {s.value for s in ContentSource}:
             self.protect_source = DEFAULT_CONTENT_SOURCE.value
         self.jobs = max(1, min(int(self.jobs), 16))

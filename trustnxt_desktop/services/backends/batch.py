@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ...domain.report import InspectionReport
-from .recording import unwrap
+
+if TYPE_CHECKING:
+    from .protocol import Backend, GroupHook, ReportStream
 
 T = TypeVar("T")
 R = TypeVar("R")
+Rep = TypeVar("Rep", InspectionReport, InspectionReport | None)  # a `work` that gives None for a failed file
 
 
 async def run_batch(items: Sequence[T], work: Callable[[T], Awaitable[R]], jobs: int,
@@ -36,19 +39,45 @@ async def run_batch(items: Sequence[T], work: Callable[[T], Awaitable[R]], jobs:
     return results  # type: ignore[return-value]
 
 
-async def inspect_batch(backend: Any, paths: Sequence[Path], jobs: int,
-                        on_done: Callable[[int, Path, InspectionReport], None] | None = None,
-                        work: Callable[[Path], Awaitable[InspectionReport | None]] | None = None
-                        ) -> list[InspectionReport | None]:
+async def inspect_each(inspect: Callable[[Path], Awaitable[InspectionReport]], paths: Sequence[Path], jobs: int,
+                       also: GroupHook | None = None) -> ReportStream:
+    """inspect_stream for a backend without a batch path: one `inspect` per file, at most `jobs` at once,
+    each report yielded as a group of one as it lands (after `also` saw it in a worker thread). Closing the
+    iterator early cancels the calls still waiting or running."""
+    semaphore = asyncio.Semaphore(max(1, jobs))
+
+    async def one(index: int, path: Path) -> tuple[int, InspectionReport]:
+        async with semaphore:
+            return index, await inspect(path)
+
+    tasks = [asyncio.ensure_future(one(i, p)) for i, p in enumerate(paths)]
+    try:
+        for landed in asyncio.as_completed(tasks):
+            index, report = await landed
+            if also is not None:
+                await asyncio.to_thread(also, [report])
+            yield [(index, report)]
+    finally:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def inspect_batch(backend: Backend, paths: Sequence[Path], jobs: int,
+                        on_done: Callable[[int, Path, Rep], None] | None = None,
+                        work: Callable[[Path], Awaitable[Rep]] | None = None) -> list[Rep | None]:
     """Inspect many files, reporting each as it lands; results in input order.
 
-    A backend with a batch path (`inspect_stream`, the local engine: several files queued on each
-    isolated worker, one ledger and log transaction per group of results) gets the whole batch at
-    once; any other goes file by file through run_batch with `work` (default backend.inspect).
+    A backend with grouped inspection (`capabilities.grouped_inspection`, the local engine: several files
+    queued on each isolated worker, one ledger and log transaction per group of results) gets the whole
+    batch at once through inspect_stream; any other goes file by file through run_batch with `work`
+    (default backend.inspect), so `work` can turn one file's failure into a None result.
     """
-    if not callable(getattr(unwrap(backend), "inspect_stream", None)):
-        return await run_batch(paths, work or backend.inspect, jobs, on_done)
-    results: list[InspectionReport | None] = [None] * len(paths)
+    if not backend.capabilities.grouped_inspection:
+        each: Callable[[Path], Awaitable[Rep]] = work or backend.inspect
+        landed: list[Rep] = await run_batch(paths, each, jobs, on_done)
+        return [*landed]
+    results: list[Rep | None] = [None] * len(paths)
     stream = backend.inspect_stream(paths, jobs)
     try:
         async for group in stream:

@@ -12,8 +12,9 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...cloud.client import CloudClient, Timeouts
 from ...cloud.contract import resolve_base_url
@@ -37,6 +38,13 @@ from ...runtime import atomic as output
 from ..account.credentials import CredentialStore
 from ..account.settings import Settings
 from ..records.ledger import UsageLedger
+from .batch import inspect_each
+from .kinds import BackendKind, Capabilities
+from .protocol import GroupHook, ReportStream
+from .registry import backend_info
+
+if TYPE_CHECKING:
+    from ...engine.trust import TrustConfig, TrustSource
 
 log = logging.getLogger(__name__)
 ENGINE_LABEL = "cloud"
@@ -44,8 +52,9 @@ SERVICE_NAME = "TrustNXT Inspect API"
 
 
 class CloudBackend:
+    kind = BackendKind.CLOUD
     label = "engine: TrustNXT Inspect API"
-    ledger_name = "cloud"
+    ledger_name = kind.value
 
     def __init__(self, root: Path, settings: Settings, credentials: CredentialStore, *,
                  ledger: UsageLedger | None = None, retry: RetryPolicy | None = None,
@@ -62,6 +71,25 @@ class CloudBackend:
 
     def __repr__(self) -> str:
         return f"CloudBackend({self.base_url!r}, profile={self.credentials.profile!r})"
+
+    @property
+    def title(self) -> str:
+        return f"TrustNXT cloud at {self.base_url}"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return backend_info(self.kind).capabilities
+
+    # The service uses its own trust lists and validators: nothing configured here changes its verdicts.
+    def trust(self) -> TrustConfig | None:
+        return None
+
+    def reload_trust(self) -> None:
+        pass
+
+    def use_trust_anchors(self, extra: Sequence[TrustSource], *, defaults: bool = True) -> None:
+        raise ConfigurationError("The TrustNXT service uses its own trust lists; anchors can be added only to the "
+                                 "local engine.")
 
     async def prepare(self) -> CloudClient:
         """Load the credentials (a keyring call, so in a worker thread) and open the shared client once.
@@ -83,6 +111,9 @@ class CloudBackend:
         await asyncio.to_thread(self.ledger.record, kind, self.ledger_name, ok)
 
     # -- protect -------------------------------------------------------------------------------
+
+    def protect_soon(self, src: Path, options: ProtectOptions) -> None:
+        pass  # the service decodes its own thumbnails
 
     async def protect(self, src: Path, options: ProtectOptions, *,
                       idempotency_key: str | None = None) -> ProtectResult:
@@ -165,6 +196,11 @@ class CloudBackend:
         report.engine.name, report.engine.version = SERVICE_NAME, inner
         await self._record("inspect", True)  # the service answered with a report: a billed call, whatever the verdict
         return report
+
+    def inspect_stream(self, paths: Sequence[Path], jobs: int | None = None, *,
+                       also: GroupHook | None = None) -> ReportStream:
+        """One call per file, at most `jobs` at once (None: settings.jobs); each report a group of its own."""
+        return inspect_each(self.inspect, paths, jobs or self.settings.jobs, also)
 
     # -- usage ---------------------------------------------------------------------------------
 

@@ -17,10 +17,9 @@ import functools
 import getpass
 import os
 import threading
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
-from typing import Protocol
 
 from ...domain.protect import ProtectOptions, ProtectResult, ProtectStatus
 from ...domain.report import InspectionReport, Verdict
@@ -30,7 +29,7 @@ from ...engine.cross_check import SecondValidator
 from ...engine.identity import IdentityInfo, IdentityStore, SigningIdentity
 from ...engine.parent import ParentCredentials
 from ...engine.protect import protect_file
-from ...engine.trust import TrustConfig
+from ...engine.trust import TrustConfig, TrustSource
 from ...engine.untrusted import (
     inspect_isolated,
     inspect_many_isolated,
@@ -44,31 +43,13 @@ from ..account.settings import Settings
 from ..jobs.thumbnails_ahead import ThumbnailsAhead
 from ..records.ledger import UsageLedger
 from ..trust.sources import build_trust_config
+from .kinds import BackendKind, Capabilities
+from .protocol import Backend as Backend  # its old home: callers not yet moved to .protocol
+from .protocol import GroupHook, ReportStream
+from .registry import backend_info
 
 # A batch's results that land within this long of each other are delivered (and logged) as one group.
 GATHER_SECONDS = 0.02
-
-
-class Backend(Protocol):
-    label: str  # shown in reports and the window: "engine: local" / "engine: TrustNXT Inspect API"
-    settings: Settings
-
-    async def ready(self, purpose: str) -> str | None:
-        """Fail fast, before a batch touches any file, when the backend cannot work ("protect" or
-        "inspect"); may return a notice for the person (e.g. that an identity was just created)."""
-        ...
-
-    async def protect(self, src: Path, options: ProtectOptions, *,
-                      idempotency_key: str | None = None) -> ProtectResult:
-        """`idempotency_key`: the same key on a repeated call (a retry, a resumed batch) must never
-        cost a second billed call; a backend that bills nothing may ignore it."""
-        ...
-
-    async def inspect(self, src: Path) -> InspectionReport: ...
-
-    async def usage(self) -> UsageSnapshot: ...
-
-    async def aclose(self) -> None: ...
 
 
 def default_display_name() -> str:
@@ -85,8 +66,10 @@ def default_display_name() -> str:
 
 
 class LocalBackend:
+    kind = BackendKind.LOCAL
+    title = "local (offline)"
     label = "engine: local"
-    ledger_name = "local"
+    ledger_name = kind.value
 
     def __init__(self, root: Path, secrets: SecretStore, settings: Settings, ledger: UsageLedger | None = None,
                  executor: Executor | None = None, trust: TrustConfig | None = None,
@@ -103,6 +86,10 @@ class LocalBackend:
         self._pool = pool  # None: the process-wide pool, started on first use
         self._ahead = ThumbnailsAhead(self._decode_thumbnail, settings.jobs)
         self.identity_created: IdentityInfo | None = None  # set when the first protect made an identity
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return backend_info(self.kind).capabilities
 
     @property
     def pool(self) -> IsolatedPool:
@@ -143,6 +130,12 @@ class LocalBackend:
 
     def set_trust(self, trust: TrustConfig) -> None:
         self._trust = trust
+
+    def use_trust_anchors(self, extra: Sequence[TrustSource], *, defaults: bool = True) -> None:
+        """Trust `extra` too (`defaults` False: only `extra`, not the lists, your identity or saved anchors)."""
+        self.set_trust(build_trust_config(self.root, self.identities, defaults=defaults,
+                                          remote_manifest_fetch=self.settings.remote_manifest_fetch,
+                                          extra=tuple(extra)))
 
     def _ensure_identity(self) -> SigningIdentity:
         if not self.identities.exists():
@@ -194,8 +187,8 @@ class LocalBackend:
         return report
 
     async def inspect_stream(self, paths: Sequence[Path], jobs: int | None = None, *,
-                             also: Callable[[list[InspectionReport]], None] | None = None
-                             ) -> AsyncIterator[list[tuple[int, InspectionReport]]]:
+                             also: GroupHook | None = None
+                             ) -> ReportStream:
         """Inspect a batch: yields groups of (index into paths, report) as they land, in no set order.
 
         The same reports as inspect() per file, with less overhead per file: calls are queued ahead on
