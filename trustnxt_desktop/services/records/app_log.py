@@ -34,7 +34,7 @@ from ..redact import SECRET_NAME, redact, remember_secrets
 LOG_FILE = "trustnxt.log"
 LOG_BYTES = 1024 * 1024  # per file: diagnostics keeps the last MiB of each
 LOG_BACKUPS = 3
-PACKAGE_LOGGER = __package__.rpartition(".")[0]  # "trustnxt_desktop": every module of the program
+PACKAGE_LOGGER = (__package__ or __name__).partition(".")[0]  # "trustnxt_desktop": every module of the program
 
 
 class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):
