@@ -22,7 +22,7 @@ from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.services.account.credentials import KEY_ENV, SECRET_ENV, CredentialStore
 from trustnxt_desktop.services.account.settings import Settings
 from trustnxt_desktop.services.backends.cloud import CloudBackend
-from trustnxt_desktop.services.jobs.runner import run_jobs
+from trustnxt_desktop.services.jobs.queue import run_jobs
 from trustnxt_desktop.services.jobs.store import JobState, JobStore, options_to_json
 
 
@@ -54,7 +54,7 @@ def big_photos(folder: Path, n: int) -> list[Path]:
     return [make_jpeg(folder / f"big{i}.jpg", 1000, 700, seed=i) for i in range(n)]
 
 
-def test_full_disk_fails_the_files_that_do_not_fit_and_retry_finishes(tmp_path: Path, home: Path, secret_store,  # type: ignore[no-untyped-def]
+def test_full_disk_fails_the_files_that_do_not_fit_and_retry_finishes(tmp_path: Path, home: Path, secret_store,
                                                                       small_disk: Path) -> None:
     sources = big_photos(tmp_path / "shoot", 8)
     assert sum(p.stat().st_size for p in sources) > 3 * 1024 ** 2, "more than fits on the 2 MB disk"
@@ -78,7 +78,7 @@ def test_full_disk_fails_the_files_that_do_not_fit_and_retry_finishes(tmp_path: 
     assert len(list(out.iterdir())) == len(sources) and not hidden(small_disk)
 
 
-def test_read_only_output_folder_is_a_clear_error_and_nothing_is_written(tmp_path: Path, home: Path, secret_store,  # type: ignore[no-untyped-def]
+def test_read_only_output_folder_is_a_clear_error_and_nothing_is_written(tmp_path: Path, home: Path, secret_store,
                                                                         small_disk: Path) -> None:
     (small_disk / "out").mkdir()
     assert mount("-o", "remount,ro", str(small_disk)).returncode == 0  # chmod does not stop root; ro does
@@ -97,7 +97,7 @@ def test_read_only_output_folder_is_a_clear_error_and_nothing_is_written(tmp_pat
     assert [r["status"] for r in json.loads(again.stdout)] == ["done", "done"]
 
 
-def test_sources_that_vanish_or_change_before_a_resume(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_sources_that_vanish_or_change_before_a_resume(tmp_path: Path, home: Path, secret_store) -> None:
     shoot = tmp_path / "shoot"
     shoot.mkdir()
     names = ["a.jpg", "b.jpg", "c.jpg"]
@@ -124,7 +124,7 @@ def test_sources_that_vanish_or_change_before_a_resume(tmp_path: Path, home: Pat
     assert sorted(os.listdir(out)) == ["a.protected.jpg", "b.protected.jpg", "c.protected.jpg"]
 
 
-def test_locked_keyring_stops_before_any_file_and_resume_finishes(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_locked_keyring_stops_before_any_file_and_resume_finishes(tmp_path: Path, home: Path, secret_store) -> None:
     assert cli("identity", "create", "--name", "Test Photographer", home=home).returncode == 0
     shoot = tmp_path / "shoot"
     shoot.mkdir()
@@ -142,7 +142,7 @@ def test_locked_keyring_stops_before_any_file_and_resume_finishes(tmp_path: Path
     assert sorted(os.listdir(out)) == ["p0.protected.jpg", "p1.protected.jpg", "p2.protected.jpg"]
 
 
-async def test_network_lost_mid_transfer_fails_the_file_and_a_retry_is_not_billed_again(  # type: ignore[no-untyped-def]
+async def test_network_lost_mid_transfer_fails_the_file_and_a_retry_is_not_billed_again(
         tmp_path: Path, home: Path, secret_store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(KEY_ENV, KEY)
     monkeypatch.delenv(SECRET_ENV, raising=False)

@@ -18,6 +18,7 @@ import pytest
 from tests.conftest import CORPUS
 from tests.reliability.conftest import cli
 from tests.special_files import REGULAR, SPECIAL, make_special_files, reason
+from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.engine.trust import TrustConfig
@@ -27,7 +28,7 @@ from trustnxt_desktop.services.account.settings import Settings
 from trustnxt_desktop.services.backends.batch import inspect_batch
 from trustnxt_desktop.services.backends.local import LocalBackend
 from trustnxt_desktop.services.files import expand
-from trustnxt_desktop.services.jobs.capture_queue import CaptureProtector, CaptureState
+from trustnxt_desktop.services.jobs.capture_queue import CaptureProtector
 from trustnxt_desktop.services.jobs.capture_store import CaptureStore
 from trustnxt_desktop.services.jobs.store import JobStore
 
@@ -124,7 +125,7 @@ async def test_protect_fails_each_special_file_with_its_reason(specials: dict[st
     assert sorted(p.name for p in out.iterdir()) == ["photo.protected.jpg"]
 
 
-def test_cli_protect_fails_special_files_and_protects_the_rest(specials: dict[str, Path], home: Path,  # type: ignore[no-untyped-def]
+def test_cli_protect_fails_special_files_and_protects_the_rest(specials: dict[str, Path], home: Path,
                                                                tmp_path: Path, secret_store) -> None:
     proc = cli("protect", "--json", "-q", "--out", str(tmp_path / "out"), *map(str, specials.values()), "/dev/null",
                home=home, timeout=90)
@@ -158,14 +159,14 @@ async def test_capture_import_skips_special_files_and_reads_no_fifo_sidecar(tmp_
     (item,) = await asyncio.wait_for(protector.resume(), 20)
     assert item.pending.raw == pending.raw and item.pending.info.device == "", "the sidecar was not read"
     await asyncio.wait_for(protector.wait_idle(), 60)
-    assert item.state is CaptureState.PROTECTED, item.error
+    assert item.state is JobState.DONE, item.error
     assert [p.name for p in captures.folder.iterdir() if p.is_file()] == [pending.raw.stem + ".protected.jpg"]
     await protector.aclose()
     await backend.aclose()
     jobs.close()
 
 
-async def test_the_cloud_engine_sends_no_special_file(specials: dict[str, Path], home: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+async def test_the_cloud_engine_sends_no_special_file(specials: dict[str, Path], home: Path, tmp_path: Path,
                                                       sandbox) -> None:
     """Through the real sandbox service: a special file gets its result here, is never opened, never
     sent and never billed; the picture beside it is checked by the service."""

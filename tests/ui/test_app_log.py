@@ -14,15 +14,15 @@ from pathlib import Path
 
 from tests.cloud.failing_servers import closed_port_url
 from tests.conftest import CORPUS, PROJECT
+from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.services.account.credentials import CredentialStore
-from trustnxt_desktop.services.jobs.protect_queue import JobState
 from trustnxt_desktop.services.records.app_log import install_app_log, log_path, remove_app_log
 
 # A key of the account's own shape, not tnxt_…: only the value read from the keyring can take it out.
 KEY = "Ana-Lima-studio-key-7f3a1c9e"
 
 
-async def test_failed_cloud_calls_are_logged_redacted_and_saved_in_diagnostics(window, context,  # type: ignore[no-untyped-def]
+async def test_failed_cloud_calls_are_logged_redacted_and_saved_in_diagnostics(window, context,
                                                                                 tmp_path: Path) -> None:
     handler = install_app_log(context.root)
     try:
@@ -71,7 +71,7 @@ async def test_failed_cloud_calls_are_logged_redacted_and_saved_in_diagnostics(w
         remove_app_log(handler)
 
 
-async def test_diagnostics_say_when_there_are_no_logs_yet(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_diagnostics_say_when_there_are_no_logs_yet(window, tmp_path: Path) -> None:
     target = await window.save_diagnostics_async(tmp_path / "empty.zip")
     with zipfile.ZipFile(target) as archive:
         assert not [n for n in archive.namelist() if n.startswith("logs/")]

@@ -14,7 +14,7 @@ from tests.conftest import PROJECT
 from tests.media_tools import make_jpeg
 from trustnxt_desktop.domain.protect import DIGITAL_CAPTURE
 from trustnxt_desktop.domain.report import Verdict
-from trustnxt_desktop.services.jobs.capture_queue import CAPTURE, CaptureState
+from trustnxt_desktop.services.jobs.capture_queue import CAPTURE, CaptureProtector
 from trustnxt_desktop.services.jobs.capture_store import CaptureStore
 from trustnxt_desktop.services.jobs.store import JobState
 from trustnxt_desktop.ui.capture_view import CaptureView
@@ -23,11 +23,18 @@ from trustnxt_desktop.ui.main_window import CAPTURE_PAGE
 
 
 def capture_view(context, folder: Path) -> CaptureView:  # type: ignore[no-untyped-def]
-    return CaptureView(folder, lambda: context.backend, context.protect_options, lambda message: None,
-                       jobs=context.jobs)
+    """The Capture view on a protector of its own, as a start of the app builds it (composition root)."""
+    protector = CaptureProtector(CaptureStore(folder), context.jobs, lambda: context.backend, context.protect_options)
+    return CaptureView(protector, lambda message: None)
 
 
-async def test_headless_machine_shows_no_camera_and_keeps_working(window) -> None:  # type: ignore[no-untyped-def]
+async def close(view: CaptureView) -> None:
+    """As quitting does: the view stops, then the composition root closes the protector."""
+    await view.aclose()
+    await view.protector.aclose()
+
+
+async def test_headless_machine_shows_no_camera_and_keeps_working(window) -> None:
     window.nav.setCurrentRow(CAPTURE_PAGE)
     view = window.capture
     assert "No camera detected" in view.camera_state.text()
@@ -37,7 +44,7 @@ async def test_headless_machine_shows_no_camera_and_keeps_working(window) -> Non
     assert view.source is None
 
 
-async def test_synthetic_camera_photo_is_protected_as_a_capture(context, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+async def test_synthetic_camera_photo_is_protected_as_a_capture(context, tmp_path: Path, qtbot) -> None:
     view = capture_view(context, tmp_path / "captures")
     qtbot.addWidget(view)
     view.activate()
@@ -46,7 +53,7 @@ async def test_synthetic_camera_photo_is_protected_as_a_capture(context, tmp_pat
     item = await view.take_photo_async()
     assert item.pending.raw.is_file(), "the raw capture is on disk before protection"
     await view.protector.wait_idle()
-    assert item.state is CaptureState.PROTECTED, item.error
+    assert item.state is JobState.DONE, item.error
     assert item.output is not None and item.output.parent == tmp_path / "captures"
     assert not item.pending.raw.exists(), "the raw file goes once its protected copy is written"
     report = await context.backend.inspect(item.output)
@@ -57,10 +64,10 @@ async def test_synthetic_camera_photo_is_protected_as_a_capture(context, tmp_pat
     assert created.description == "Captured with TrustNXT test card (synthetic)"
     assert report.capture is None, "no location is written unless the person enters one"
     assert "1 protected" in view.counters.text()
-    await view.aclose()
+    await close(view)
 
 
-async def test_microphone_recording_is_protected(context, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+async def test_microphone_recording_is_protected(context, tmp_path: Path, qtbot) -> None:
     view = capture_view(context, tmp_path / "captures")
     qtbot.addWidget(view)
     view.activate()
@@ -68,25 +75,25 @@ async def test_microphone_recording_is_protected(context, tmp_path: Path, qtbot)
     item = await view.record_for(2.0)
     assert item is not None, view.mic_state.text()
     await view.protector.wait_idle()
-    assert item.state is CaptureState.PROTECTED, item.error
-    with wave.open(str(item.output), "rb") as recording:  # type: ignore[arg-type]
+    assert item.state is JobState.DONE, item.error
+    with wave.open(str(item.output), "rb") as recording:
         seconds = recording.getnframes() / recording.getframerate()
     assert 1.5 <= seconds <= 3.5, seconds
-    report = await context.backend.inspect(item.output)  # type: ignore[arg-type]
+    report = await context.backend.inspect(item.output)
     assert report.verdict is Verdict.TRUSTED and report.actions[0].digital_source_type == DIGITAL_CAPTURE
-    await view.aclose()
+    await close(view)
 
 
-async def test_stopping_protection_mid_queue_loses_no_capture(context, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+async def test_stopping_protection_mid_queue_loses_no_capture(context, tmp_path: Path, qtbot) -> None:
     folder = tmp_path / "captures"
     view = capture_view(context, folder)
     qtbot.addWidget(view)
     view.activate()
     view.use_frame_source(SyntheticFrameSource(size=(2400, 1600)))
     items = [await view.take_photo_async() for _ in range(5)]
-    await view.aclose()  # the protection worker is stopped mid-queue, as by a crash or quit
+    await close(view)  # the protection worker is stopped mid-queue, as by a crash or quit
     for item in items:
-        assert item.state is CaptureState.PROTECTED or item.pending.raw.is_file(), "a capture was lost"
+        assert item.state is JobState.DONE or item.pending.raw.is_file(), "a capture was lost"
     survivor = capture_view(context, folder)  # the next start finds what is left and protects it
     qtbot.addWidget(survivor)
     survivor.activate()
@@ -98,15 +105,15 @@ async def test_stopping_protection_mid_queue_loses_no_capture(context, tmp_path:
     assert {p.name.split(".protected")[0] for p in protected} == {i.pending.raw.stem for i in items}
     stored = context.jobs.jobs()  # every capture was a job in the app's job store, and each is done once
     assert len(stored) == 5 and {j.state for j in stored} == {JobState.DONE}
-    assert {context.jobs.batch(j.batch_id).origin for j in stored} == {"capture"}  # type: ignore[union-attr]
-    await survivor.aclose()
+    assert {context.jobs.batch(j.batch_id).origin for j in stored} == {"capture"}
+    await close(survivor)
 
 
-def watch_store_threads(jobs, monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+def watch_store_threads(jobs, monkeypatch) -> list[str]:
     """The job store methods capture calls, noted whenever one runs on the GUI thread."""
     gui, on_gui = threading.get_ident(), []
     for name in ("batches", "jobs", "lock_batch", "requeue", "create_batch", "add_jobs", "delete_batch"):
-        def watched(*args, _name=name, _real=getattr(jobs, name), **kwargs):  # type: ignore[no-untyped-def]
+        def watched(*args, _name=name, _real=getattr(jobs, name), **kwargs):
             if threading.get_ident() == gui:
                 on_gui.append(_name)
             return _real(*args, **kwargs)
@@ -115,7 +122,7 @@ def watch_store_threads(jobs, monkeypatch) -> list[str]:  # type: ignore[no-unty
     return on_gui
 
 
-async def test_opening_the_view_and_taking_photos_leave_the_store_to_worker_threads(  # type: ignore[no-untyped-def]
+async def test_opening_the_view_and_taking_photos_leave_the_store_to_worker_threads(
         context, tmp_path: Path, qtbot, monkeypatch) -> None:
     folder = tmp_path / "captures"
     left = CaptureStore(folder).reserve("photo", ".jpg", "Test camera")  # an earlier run saved it, then died
@@ -135,18 +142,18 @@ async def test_opening_the_view_and_taking_photos_leave_the_store_to_worker_thre
     assert view.captures.count() == 2 and [i.job_id for i in view.protector.items][-1] == item.job_id
     assert on_gui == [], f"job store calls on the GUI thread: {on_gui}"
     await view.protector.wait_idle()
-    assert item.state is CaptureState.PROTECTED, item.error
-    assert resumed.state is CaptureState.FAILED, "a broken raw file fails and can be retried"
+    assert item.state is JobState.DONE, item.error
+    assert resumed.state is JobState.FAILED, "a broken raw file fails and can be retried"
     view.retry_failed()  # the slot: the store work runs in a task of the view
     await view._tasks.wait()  # noqa: SLF001
     assert on_gui == [], f"job store calls on the GUI thread: {on_gui}"
     await view.protector.wait_idle()
-    assert resumed.state is CaptureState.FAILED and view.retry_button.isEnabled()
-    assert context.jobs.job(resumed.job_id).attempts == 2  # type: ignore[union-attr]
-    await view.aclose()
+    assert resumed.state is JobState.FAILED and view.retry_button.isEnabled()
+    assert context.jobs.job(resumed.job_id).attempts == 2
+    await close(view)
 
 
-async def test_closing_the_view_while_it_resumes_loses_nothing(context, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+async def test_closing_the_view_while_it_resumes_loses_nothing(context, tmp_path: Path, qtbot) -> None:
     folder = tmp_path / "captures"
     dead = CaptureStore(folder)  # an earlier run: one capture recorded as a job, one that never became a job
     raws = []
@@ -162,7 +169,7 @@ async def test_closing_the_view_while_it_resumes_loses_nothing(context, tmp_path
     qtbot.addWidget(closing)
     closing.activate()
     await asyncio.sleep(0)  # the store work of opening it has started in a worker thread
-    await closing.aclose()  # and the view is closed at once
+    await close(closing)  # and the view is closed at once
     assert closing.resuming is not None and closing.resuming.done()
 
     again = capture_view(context, folder)  # the batch lock was released: the next view takes everything up
@@ -172,10 +179,10 @@ async def test_closing_the_view_while_it_resumes_loses_nothing(context, tmp_path
     await again.protector.wait_idle()
     items = again.protector.items
     assert sorted(i.pending.raw for i in items) == raws and job.id in {i.job_id for i in items}
-    assert all(i.state is CaptureState.PROTECTED for i in items), [i.error for i in items]
+    assert all(i.state is JobState.DONE for i in items), [i.error for i in items]
     assert len(list(folder.glob("*.protected*.jpg"))) == 2 and not list((folder / ".pending").glob("*.jpg"))
     assert len(context.jobs.jobs()) == 2 and {j.state for j in context.jobs.jobs()} == {JobState.DONE}
-    await again.aclose()
+    await close(again)
 
 
 def test_no_microphone_state_without_a_sound_server(tmp_path: Path) -> None:
@@ -185,15 +192,20 @@ def test_no_microphone_state_without_a_sound_server(tmp_path: Path) -> None:
         "import qasync\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
+        "from trustnxt_desktop.services.jobs.capture_queue import CaptureProtector\n"
+        "from trustnxt_desktop.services.jobs.capture_store import CaptureStore\n"
         "from trustnxt_desktop.services.jobs.store import JobStore\n"
         "from trustnxt_desktop.ui.capture_view import CaptureView\n"
         "async def main():\n"
-        "    view = CaptureView(Path(sys.argv[1]), lambda: None, lambda: None, print, jobs=JobStore(Path(sys.argv[1])))\n"
+        "    folder = Path(sys.argv[1])\n"
+        "    protector = CaptureProtector(CaptureStore(folder), JobStore(folder), lambda: None, lambda: None)\n"
+        "    view = CaptureView(protector, print)\n"
         "    view.activate()\n"
         "    await view.resuming\n"
         "    print('MIC:', view.mic_state.text()); print('CAM:', view.camera_state.text())\n"
         "    print('RECORD ENABLED:', view.record_button.isEnabled())\n"
         "    await view.aclose()\n"
+        "    await protector.aclose()\n"
         "qasync.run(main())\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PULSE_SERVER": "unix:/nonexistent/pulse"}

@@ -8,13 +8,13 @@ from pathlib import Path
 from tests.conftest import CORPUS
 from tests.sandbox.process import KEY
 from tests.ui.conftest import until
+from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.services.account.credentials import CredentialStore
-from trustnxt_desktop.services.jobs.protect_queue import JobState
 
 
 async def test_settings_switch_to_cloud_then_protect_inspect_and_usage(window, context, sandbox_factory,
-                                                                       tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+                                                                       tmp_path: Path) -> None:
     server = sandbox_factory()
     dialog = window.open_settings()
     dialog.cloud_radio.setChecked(True)
@@ -49,7 +49,7 @@ async def test_settings_switch_to_cloud_then_protect_inspect_and_usage(window, c
     await until(lambda: "TrustNXT usage API" in window.usage.source.text())
 
 
-async def test_a_failing_service_is_never_shown_as_the_services_usage(window, context, sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failing_service_is_never_shown_as_the_services_usage(window, context, sandbox_factory) -> None:
     """The usage panel shows the calls counted on this computer when the service refuses the key or cannot
     be reached, and says so in words; only the service's own answer is shown as the service's."""
     import dataclasses

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QFileDialog
 from tests import documents
 from tests.conftest import SHARED
 from tests.ui.conftest import until
+from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.engine.formats import supported_formats
-from trustnxt_desktop.services.jobs.protect_queue import JobState
 
 
 def _offered(name_filter: str) -> tuple[set[str], list[str]]:
@@ -30,12 +30,12 @@ class Chooser:
         self.files = files
         self.filters: list[str] = []
 
-    def __call__(self, parent, caption, directory="", name_filter="", *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __call__(self, parent, caption, directory="", name_filter="", *args, **kwargs):
         self.filters.append(name_filter)
         return [str(f) for f in self.files], name_filter.split(";;")[0]
 
 
-async def test_protect_dialog_offers_what_the_engine_signs_and_protects_a_document(  # type: ignore[no-untyped-def]
+async def test_protect_dialog_offers_what_the_engine_signs_and_protects_a_document(
         window, tmp_path: Path, monkeypatch) -> None:
     doc = tmp_path / "statement.docx"
     doc.write_bytes(documents.ooxml("docx", compressed=False))
@@ -59,7 +59,7 @@ async def test_protect_dialog_offers_what_the_engine_signs_and_protects_a_docume
         assert report.verdict is Verdict.TRUSTED, report.summary
 
 
-async def test_inspect_dialog_offers_what_the_engine_reads_and_reads_an_office_document(  # type: ignore[no-untyped-def]
+async def test_inspect_dialog_offers_what_the_engine_reads_and_reads_an_office_document(
         window, monkeypatch) -> None:
     chooser = Chooser([SHARED / "cases" / "ai-report.docx"])
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", chooser)

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QMessageBox
 from tests.certs import TestCA
 from tests.conftest import CORPUS
 from tests.ui.conftest import until
+from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.domain.report import Verdict
-from trustnxt_desktop.services.jobs.protect_queue import JobState
 
 
-async def _protect_and_inspect(window, source: Path):  # type: ignore[no-untyped-def]
+async def _protect_and_inspect(window, source: Path):
     await window.protect.add_paths_async([source])
     await window.protect.queue.wait_idle()
     job = next(j for j in window.protect.model.rows if j.source == source)
@@ -25,7 +25,7 @@ async def _protect_and_inspect(window, source: Path):  # type: ignore[no-untyped
     return await window.context.backend.inspect(job.result.output)
 
 
-async def test_the_trust_page_says_when_your_own_copies_are_trusted(window) -> None:  # type: ignore[no-untyped-def]
+async def test_the_trust_page_says_when_your_own_copies_are_trusted(window) -> None:
     dialog = window.open_trust_settings()
     note = " ".join(label.text() for label in dialog.trust_page.findChildren(type(dialog.message)))
     assert "always trusted" not in note
@@ -35,7 +35,7 @@ async def test_the_trust_page_says_when_your_own_copies_are_trusted(window) -> N
     dialog.reject()
 
 
-async def test_importing_a_ca_issued_identity_offers_to_trust_its_ca(window, context, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_importing_a_ca_issued_identity_offers_to_trust_its_ca(window, context, tmp_path: Path) -> None:
     ca = TestCA("Diário do Sul Newsroom CA")
     chain, key = ca.issue("Ana Lima")
     (tmp_path / "chain.pem").write_bytes(chain)
@@ -66,12 +66,12 @@ async def test_importing_a_ca_issued_identity_offers_to_trust_its_ca(window, con
     dialog.reject()
 
 
-async def test_an_identity_made_here_needs_no_offer(window, context) -> None:  # type: ignore[no-untyped-def]
+async def test_an_identity_made_here_needs_no_offer(window, context) -> None:
     await context.identity.create("Ana Lima", "Diário do Sul", replace=False)
     assert await context.identity.trusted_by() == "Your TrustNXT Desktop identity"
 
 
-async def test_with_the_cloud_engine_every_view_says_the_service_signs(window, context) -> None:  # type: ignore[no-untyped-def]
+async def test_with_the_cloud_engine_every_view_says_the_service_signs(window, context) -> None:
     assert window.protect.signing_note.isHidden()
     settings = window.open_settings()
     assert settings.cloud_signing.isHidden()

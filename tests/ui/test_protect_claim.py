@@ -13,13 +13,13 @@ from PySide6.QtTest import QTest
 from tests.conftest import CORPUS
 from tests.media_tools import photo_folder
 from tests.ui.conftest import drop_paths, until
+from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.domain.protect import ContentSource
-from trustnxt_desktop.services.jobs.protect_queue import JobState
 
 CLAIM = 3  # the queue's column
 
 
-def choose(view, source: ContentSource) -> None:  # type: ignore[no-untyped-def]
+def choose(view, source: ContentSource) -> None:
     """Pick a claim with the keyboard, as a person does in a closed combo box."""
     combo = view.source_choice
     combo.setFocus()
@@ -30,7 +30,7 @@ def choose(view, source: ContentSource) -> None:  # type: ignore[no-untyped-def]
     assert view.content_source() is source
 
 
-async def test_the_claim_is_chosen_per_batch_shown_remembered_and_signed(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_the_claim_is_chosen_per_batch_shown_remembered_and_signed(window, tmp_path: Path) -> None:
     view = window.protect
     assert view.content_source() is ContentSource.CAMERA, "a fresh profile claims a camera capture"
     first, second = tmp_path / "generated.jpg", tmp_path / "screenshot.png"
@@ -64,7 +64,7 @@ async def test_the_claim_is_chosen_per_batch_shown_remembered_and_signed(window,
     assert window.context.protect_options().content_source is ContentSource.SCREEN
 
 
-async def test_an_interrupted_batch_resumes_with_the_claim_it_was_queued_with(context, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_an_interrupted_batch_resumes_with_the_claim_it_was_queued_with(context, qtbot, tmp_path: Path) -> None:
     from trustnxt_desktop.ui.main_window import MainWindow
 
     folder, out = photo_folder(tmp_path / "shoot", 12), tmp_path / "out"
@@ -97,15 +97,15 @@ async def test_an_interrupted_batch_resumes_with_the_claim_it_was_queued_with(co
     await window.aclose()
 
 
-async def test_a_capture_claims_a_camera_capture_whatever_the_protect_panel_says(context, tmp_path: Path,  # type: ignore[no-untyped-def]
+async def test_a_capture_claims_a_camera_capture_whatever_the_protect_panel_says(context, tmp_path: Path,
                                                                                  qtbot) -> None:
     from trustnxt_desktop.ui.capture_view import CaptureView
     from trustnxt_desktop.ui.frame_source import SyntheticFrameSource
 
     context.remember_content_source(ContentSource.AI)  # the Protect panel's last choice
     assert context.protect_options().content_source is ContentSource.AI
-    view = CaptureView(tmp_path / "captures", lambda: context.backend, context.protect_options, lambda _m: None,
-                       jobs=context.jobs)
+    context.capture.set_folder(tmp_path / "captures")
+    view = CaptureView(context.capture, lambda _m: None)  # the protector is the app's (AppContext)
     qtbot.addWidget(view)
     view.activate()
     view.use_frame_source(SyntheticFrameSource(size=(640, 360)))
@@ -118,7 +118,7 @@ async def test_a_capture_claims_a_camera_capture_whatever_the_protect_panel_says
     await view.aclose()
 
 
-async def test_a_sound_recording_is_claimed_as_captured_by_a_device_and_inspect_says_the_same(  # type: ignore[no-untyped-def]
+async def test_a_sound_recording_is_claimed_as_captured_by_a_device_and_inspect_says_the_same(
         window, tmp_path: Path) -> None:
     from trustnxt_desktop.domain.display import source_type_label
 

@@ -14,15 +14,15 @@ from tests.conftest import CORPUS
 from tests.media_tools import photo_folder
 from tests.ui.conftest import until
 from tests.ui.desktop_opener import opened, xdg_open_on_path
-from trustnxt_desktop.services.jobs.protect_queue import JobState
+from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.ui.name_folder_delegate import FOLDER_ROLE, NameAndFolderDelegate
 
 
-def _label(button) -> str:  # type: ignore[no-untyped-def]
+def _label(button) -> str:
     return button.text().replace("&", "")
 
 
-async def test_after_cancel_all_the_bar_says_protected_and_cancelled_and_retry_waits_for_a_failure(  # type: ignore[no-untyped-def]
+async def test_after_cancel_all_the_bar_says_protected_and_cancelled_and_retry_waits_for_a_failure(
         window, tmp_path: Path) -> None:
     folder = photo_folder(tmp_path / "big", 30)
     view = window.protect
@@ -58,7 +58,7 @@ async def test_after_cancel_all_the_bar_says_protected_and_cancelled_and_retry_w
     assert _label(view.retry_button) == "Retry failed" and not view.retry_button.isEnabled()
 
 
-async def _two_protected(window, tmp_path: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+async def _two_protected(window, tmp_path: Path) -> tuple[Path, Path]:
     """The same name from two folders, both protected: the copies land in their own folders."""
     first, second = tmp_path / "Monday" / "photo.jpg", tmp_path / "Tuesday" / "photo.jpg"
     for path in (first, second):
@@ -72,7 +72,7 @@ async def _two_protected(window, tmp_path: Path) -> tuple[Path, Path]:  # type: 
     return first.with_name("photo.protected.jpg"), second.with_name("photo.protected.jpg")
 
 
-async def test_open_and_show_in_folder_act_on_the_keyboard_current_row(window, tmp_path: Path,  # type: ignore[no-untyped-def]
+async def test_open_and_show_in_folder_act_on_the_keyboard_current_row(window, tmp_path: Path,
                                                                        monkeypatch) -> None:
     calls = xdg_open_on_path(tmp_path / "bin", monkeypatch)
     monday, tuesday = await _two_protected(window, tmp_path)
@@ -113,7 +113,7 @@ async def test_a_file_no_program_can_open_says_so(window, tmp_path: Path, monkey
     await until(lambda: window.statusBar().currentMessage().startswith("Could not show photo.protected.jpg in its folder"))
 
 
-async def test_same_named_files_show_their_folders(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_same_named_files_show_their_folders(window, tmp_path: Path) -> None:
     await _two_protected(window, tmp_path)
     view = window.protect
     assert isinstance(view.table.itemDelegateForColumn(0), NameAndFolderDelegate)

@@ -6,14 +6,13 @@ from pathlib import Path
 
 from tests.media_tools import make_jpeg
 from tests.ui.conftest import until
+from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.domain.protect import ProtectOptions
 from trustnxt_desktop.runtime.atomic import PARTIAL_SUFFIX
-from trustnxt_desktop.services.jobs.protect_queue import JobState as RowState
 from trustnxt_desktop.services.jobs.runner import run_protect_job, staging_dir
-from trustnxt_desktop.services.jobs.store import JobState
 
 
-async def test_an_unfinished_batch_resumes_when_the_window_starts(context, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_an_unfinished_batch_resumes_when_the_window_starts(context, qtbot, tmp_path: Path) -> None:
     from trustnxt_desktop.ui.main_window import MainWindow
 
     folder, out = tmp_path / "shoot", tmp_path / "out"
@@ -35,10 +34,11 @@ async def test_an_unfinished_batch_resumes_when_the_window_starts(context, qtbot
     qtbot.addWidget(window)
     window.show()
     view = window.protect
+    await view.resuming  # the store is read off the GUI thread
     assert sorted(j.source.name for j in view.model.rows) == [f"img{i}.jpg" for i in range(1, 5)]
     await until(lambda: view.queue.counts().finished == 4)
     await view.queue.wait_idle()
-    assert all(j.state is RowState.DONE for j in view.model.rows), [j.message for j in view.model.rows]
+    assert all(j.state is JobState.DONE for j in view.model.rows), [j.message for j in view.model.rows]
     assert "4 protected" in view.summary.text()
     assert sorted(p.name for p in out.iterdir()) == [f"img{i}.protected.jpg" for i in range(5)], \
         "one copy per file: none twice, nothing half-written, no staging folder left"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from trustnxt_desktop.services.jobs.protect_queue import JobState
+from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.ui.icons import job_state_icon
 
 
@@ -21,7 +21,7 @@ def _image_bytes(state: JobState) -> bytes:
     return bytes(buffer.data())
 
 
-async def test_every_job_state_has_its_own_icon(window) -> None:  # type: ignore[no-untyped-def]
+async def test_every_job_state_has_its_own_icon(window) -> None:
     drawn = {state: _image_bytes(state) for state in JobState}
     assert len(set(drawn.values())) == len(JobState), "two job states share an icon"
     # The table shows exactly that icon in the Status column.
@@ -35,7 +35,7 @@ async def test_every_job_state_has_its_own_icon(window) -> None:  # type: ignore
     view.model.remove([1])
 
 
-async def test_cancel_all_leaves_no_hidden_job_folder(window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_cancel_all_leaves_no_hidden_job_folder(window, tmp_path: Path, monkeypatch) -> None:
     from tests.media_tools import photo_folder
     from trustnxt_desktop.engine import protect as engine_protect
 
@@ -44,7 +44,7 @@ async def test_cancel_all_leaves_no_hidden_job_folder(window, tmp_path: Path, mo
     started, release = threading.Event(), threading.Event()
     real_thumbnail = engine_protect._thumbnail
 
-    def slow_thumbnail(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def slow_thumbnail(*args, **kwargs):
         started.set()
         release.wait(60)  # a bound only so that a failing test cannot leave a thread behind for ever
         return real_thumbnail(*args, **kwargs)

@@ -11,15 +11,15 @@ from PySide6.QtCore import Qt
 from tests.conftest import CORPUS
 from tests.ui.conftest import drop_paths, until
 from tests.ui.desktop_opener import opened, xdg_open_on_path
+from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.domain.report import Verdict
-from trustnxt_desktop.services.jobs.protect_queue import JobState
 
 
 def digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
 
 
-async def test_drop_folder_protects_everything_and_warns_about_the_hostile_file(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_drop_folder_protects_everything_and_warns_about_the_hostile_file(window, tmp_path: Path) -> None:
     folder = tmp_path / "shoot"
     shutil.copytree(CORPUS / "media", folder)
     shutil.copy(CORPUS / "hostile" / "no_alg.jpg", folder / "strange.jpg")
@@ -53,7 +53,7 @@ async def test_drop_folder_protects_everything_and_warns_about_the_hostile_file(
     assert warn_icon.cacheKey() != view.model.index(plain, 1).data(Qt.ItemDataRole.DecorationRole).cacheKey()
 
 
-async def test_cancel_all_leaves_no_outputs_for_cancelled_files(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_cancel_all_leaves_no_outputs_for_cancelled_files(window, tmp_path: Path) -> None:
     from tests.media_tools import photo_folder
 
     folder = photo_folder(tmp_path / "big", 24)
@@ -75,7 +75,7 @@ async def test_cancel_all_leaves_no_outputs_for_cancelled_files(window, tmp_path
     assert len(list(out.glob("*.protected.jpg"))) == 24
 
 
-async def test_selection_actions_and_thumbnails(window, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_selection_actions_and_thumbnails(window, tmp_path: Path, monkeypatch) -> None:
     calls = xdg_open_on_path(tmp_path / "bin", monkeypatch)
     src = tmp_path / "one.jpg"
     shutil.copy(CORPUS / "media" / "trustnxt-icon.jpg", src)

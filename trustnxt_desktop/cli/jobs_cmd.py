@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # the job store is opened when a command runs, not for --help
     from ..services.jobs.store import BatchSummary, JobStore
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     jp = sub.add_parser("jobs", help="list, retry or clear protect batches (they survive crashes and restarts)")
     js = jp.add_subparsers(dest="jobs_cmd", required=True, parser_class=Parser)
     ls = js.add_parser("list", help="batches with their counts, or one batch's files with --batch")
@@ -46,7 +46,7 @@ def _open_store() -> JobStore:
 
 
 def _counts_text(summary: BatchSummary) -> str:
-    from ..services.jobs.store import JobState
+    from ..domain.jobs import JobState
 
     order = (JobState.DONE, JobState.FAILED, JobState.SKIPPED, JobState.CANCELLED, JobState.WAITING,
              JobState.PROTECTING)
@@ -93,7 +93,7 @@ def list_jobs(args: argparse.Namespace) -> int:
 
 
 async def retry(args: argparse.Namespace) -> int:
-    from ..services.jobs.store import JobState
+    from ..domain.jobs import JobState
 
     store = _open_store()
     try:

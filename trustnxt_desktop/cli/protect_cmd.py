@@ -8,6 +8,7 @@ done, none is published twice, and a cloud job keeps its Idempotency-Key so it i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -21,12 +22,13 @@ from .terminal import print_json, visible
 
 if TYPE_CHECKING:  # the job store and runner are imported when the command runs, not for --help
     from ..services.files import FoundFile
+    from ..services.jobs.session import BatchSession
     from ..services.jobs.store import BatchRecord, JobRecord, JobStore
 
 KEEP_FINISHED_BATCHES = 20  # older finished command-line batches are pruned when a new one starts
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pr = sub.add_parser("protect", help="write protected copies carrying a signed Trust Label",
                         epilog="An interrupted run (crash, kill, power cut) is finished by `trustnxt protect "
                                "--resume`; see also `trustnxt jobs`.")
@@ -66,7 +68,8 @@ def _options(args: argparse.Namespace, backend_settings: Any) -> ProtectOptions:
         overrides["do_not_train"] = False
     if args.tsa_url is not None:
         overrides["tsa_url"] = args.tsa_url or None
-    return dataclasses.replace(base, **overrides)
+    options: ProtectOptions = dataclasses.replace(base, **overrides)
+    return options
 
 
 def _absolute(path: Path) -> Path:
@@ -74,29 +77,32 @@ def _absolute(path: Path) -> Path:
 
 
 async def run(args: argparse.Namespace) -> int:
+    from ..services.jobs.session import BatchSession
     from ..services.jobs.store import JobStore
     from ..services.paths import data_root
 
     store = JobStore(data_root())
+    session = BatchSession(store, "protect", "cli")
     try:
         if args.resume:
             if args.paths:
                 raise UsageError("--resume takes no paths: it finishes the last interrupted run as it was started")
             if args.source is not None:
                 raise UsageError("--resume keeps what the interrupted run claims about its files: drop --source")
-            batch = store.last_unfinished_batch("protect", "cli")
+            batch = session.last_unfinished()
             if batch is None:
                 print("trustnxt: nothing to resume: every protect run has finished", file=sys.stderr)
                 return EXIT_OK
-            return await run_stored(args, store, batch)
+            return await run_stored(args, store, batch, session=session)
         if not args.paths:
             raise UsageError("give the files or folders to protect, or --resume")
-        return await _run_new(args, store, given_paths(args.paths))
+        return await _run_new(args, session, given_paths(args.paths))
     finally:
+        session.release()
         store.close()
 
 
-async def _run_new(args: argparse.Namespace, store: JobStore, paths: list[Path]) -> int:
+async def _run_new(args: argparse.Namespace, session: BatchSession, paths: list[Path]) -> int:
     backend = open_backend(args, parsers_early=True)  # first: its workers start while the rest loads
     from ..services.files import expand
     from ..services.jobs.store import options_to_json
@@ -105,39 +111,36 @@ async def _run_new(args: argparse.Namespace, store: JobStore, paths: list[Path])
         found = expand(paths, skip_protected_copies=True)
         base = _options(args, backend.settings)
         out_root = _absolute(base.out_dir) if base.out_dir else None
-        _prune(store)
-        batch = store.create_batch("protect", "cli", backend=backend.kind.value,
-                                   profile=args.profile, options=options_to_json(base))
-        store.add_jobs(batch.id, [(_absolute(f.path), _out_dir(out_root, f)) for f in found])
+        session.prune(KEEP_FINISHED_BATCHES)
+        batch = session.create(backend=backend.kind.value, profile=args.profile, options=options_to_json(base))
+        session.store.add_jobs(batch.id, [(_absolute(f.path), _out_dir(out_root, f)) for f in found])
     except BaseException:
         await backend.aclose()
         raise
-    return await run_stored(args, store, batch, backend=backend)
+    return await run_stored(args, session.store, batch, backend=backend, session=session)
 
 
 def _out_dir(out_root: Path | None, f: FoundFile) -> Path | None:
     return out_root / f.relative_dir if out_root else None
 
 
-def _prune(store: JobStore) -> None:
-    finished = [s for s in store.batches(kind="protect", origin="cli") if s.unfinished == 0]
-    for summary in finished[KEEP_FINISHED_BATCHES:]:
-        store.delete_batch(summary.batch.id)
-
-
-async def run_stored(args: argparse.Namespace, store: JobStore, batch: BatchRecord, backend: Any = None) -> int:
+async def run_stored(args: argparse.Namespace, store: JobStore, batch: BatchRecord, backend: Any = None,
+                     session: BatchSession | None = None) -> int:
     """Run a stored batch's unfinished jobs with the backend and options it was created with; print the
-    whole batch's results. Also used by `trustnxt jobs retry`."""
-    from ..services.jobs.runner import result_of, run_jobs
+    whole batch's results. Also used by `trustnxt jobs retry`. `session`: the caller's, which then releases
+    the batch (default: one of the batch's own origin, released here)."""
+    from ..services.jobs.queue import run_jobs
+    from ..services.jobs.runner import STOPS_BATCH, result_of
+    from ..services.jobs.session import BatchSession
     from ..services.jobs.store import UNFINISHED, options_from_json
 
-    lock = store.lock_batch(batch.id)
-    if lock is None:
+    own = session or BatchSession(store, batch.kind, batch.origin)
+    if not own.lock(batch.id):
         if backend is not None:
             await backend.aclose()
         print(f"trustnxt: batch {batch.id} is being processed by another trustnxt process", file=sys.stderr)
         return EXIT_FAILED
-    with lock:
+    with own if session is None else contextlib.nullcontext(own):
         if backend is None:
             if getattr(args, "backend", None) is None:
                 args.backend = batch.backend
@@ -152,15 +155,17 @@ async def run_stored(args: argparse.Namespace, store: JobStore, batch: BatchReco
             return dataclasses.replace(options, out_dir=job.out_dir)
 
         def done(_: int, job: JobRecord, r: ProtectResult) -> None:
-            progress(f"{r.status.value:<9} {job.source}" + (f" -> {r.output}" if r.output else f": {r.error}" if r.error else ""))
+            outcome = f" -> {r.output}" if r.output else f": {r.error}" if r.error else ""
+            progress(f"{r.status.value:<9} {job.source}{outcome}")
             for warning in r.warnings:  # e.g. the original's own credentials are broken: said even with -q
                 print(visible(f"trustnxt: warning: {job.source}: {warning}"), file=sys.stderr, flush=True)
 
         try:
             if pending:
                 soon = getattr(backend, "protect_soon", None)  # the local engine: first thumbnails decode meanwhile
-                for job in pending[:backend.settings.jobs] if soon else []:
-                    soon(job.source, job_options(job))
+                if soon is not None:
+                    for job in pending[:backend.settings.jobs]:
+                        soon(job.source, job_options(job))
                 notice = await backend.ready("protect")
                 if notice and not args.quiet:
                     print(notice, file=sys.stderr)
@@ -168,7 +173,8 @@ async def run_stored(args: argparse.Namespace, store: JobStore, batch: BatchReco
                     claim = options.content_source
                     print(f"trustnxt: the Trust Labels will say the files were {claim.claim} "
                           f"(IPTC {_term(claim)}); choose with --source", file=sys.stderr)
-                await run_jobs(store, backend, pending, job_options, backend.settings.jobs, done)
+                await run_jobs(store, backend, pending, job_options, backend.settings.jobs, done,
+                               halt_on=STOPS_BATCH)
         except BaseException:
             print(f"trustnxt: batch {batch.id} was interrupted; its unfinished files are kept: run "
                   "`trustnxt protect --resume` to finish it", file=sys.stderr)
@@ -183,7 +189,8 @@ def _report(args: argparse.Namespace, results: list[ProtectResult]) -> int:
         print_json(json.dumps([r.to_dict() for r in results], indent=2))
     elif len(results) == 1 or args.quiet:
         for r in results:
-            print(visible(f"{r.status.value}: {r.source}" + (f" -> {r.output}" if r.output else f" ({r.error})" if r.error else "")))
+            outcome = f" -> {r.output}" if r.output else f" ({r.error})" if r.error else ""
+            print(visible(f"{r.status.value}: {r.source}{outcome}"))
     failed = sum(r.status is ProtectStatus.FAILED for r in results)
     if not args.json and len(results) > 1:
         counts = {s: sum(r.status is s for r in results) for s in ProtectStatus}

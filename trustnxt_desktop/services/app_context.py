@@ -1,4 +1,5 @@
-"""Everything the GUI needs, built once at start-up: settings, keyring, ledger, the active backend."""
+"""Everything the GUI needs, built once at start-up: settings, keyring, ledger, the active backend, and the
+job queues (the Protect panel's queue, capture's store and protector) that views show and drive."""
 
 from __future__ import annotations
 
@@ -16,8 +17,11 @@ from .account.keyring_store import KeyringSecretStore, backend_problem
 from .account.settings import Settings, SettingsStore
 from .backends.active import ActiveBackend
 from .backends.registry import backend_info, make_backend
+from .jobs.capture_queue import CaptureProtector
+from .jobs.capture_store import CaptureStore
+from .jobs.protect_queue import ProtectQueue
 from .jobs.store import JobStore
-from .paths import data_root
+from .paths import captures_dir, data_root
 from .records.exports import ExportFolder
 from .records.ledger import UsageLedger
 from .records.verification_log import VerificationLog
@@ -37,6 +41,8 @@ class AppContext:
     jobs: JobStore
     trust: TrustService = field(init=False)
     export_folder: ExportFolder = field(init=False)  # where export dialogs start, remembered in the settings
+    protect_queue: ProtectQueue = field(init=False)  # the Protect panel's jobs (origin "gui")
+    capture: CaptureProtector = field(init=False)  # captures and their protection (origin "capture")
     keyring_problem: str | None = None
     notices: list[StoreNotice] = field(default_factory=list)  # damaged stores found while starting: say so once
 
@@ -63,6 +69,11 @@ class AppContext:
     def __post_init__(self) -> None:
         self.trust = TrustService(self.root, lambda: self.settings)
         self.export_folder = ExportFolder(lambda: self.settings, self.settings_store.save)
+        # Persistent: work left by a crash or a quit resumes when the views open (they ask the queues).
+        self.protect_queue = ProtectQueue(lambda: self.backend, self.protect_options, self.settings.jobs,
+                                          store=self.jobs, origin="gui")
+        self.capture = CaptureProtector(CaptureStore(captures_dir()), self.jobs, lambda: self.backend,
+                                        self.protect_options)
 
     def verification_log(self) -> VerificationLog:
         """The log every inspection is written to (a new reader; the backend keeps its own writer)."""
@@ -90,6 +101,7 @@ class AppContext:
         closed."""
         self.settings_store.save(settings)
         self.settings = settings
+        self.protect_queue.workers = settings.jobs
         self.backend.swap(make_backend(self.root, settings, self.secrets))
 
     async def usage(self) -> UsageSnapshot:
@@ -104,5 +116,9 @@ class AppContext:
             return snapshot
 
     async def aclose(self) -> None:
+        """Once, at quit: the queues suspend their jobs (kept in the store for the next start), then the
+        backend and the store close."""
+        await self.protect_queue.aclose()
+        await self.capture.aclose()
         await self.backend.aclose()
         self.jobs.close()

@@ -2,7 +2,8 @@
 
 The camera runs only while this view is open (the camera light means something to people). Every
 capture is written to the pending folder first and shown at once; its protected copy follows in the
-background as a job in the persistent job store (services/jobs/capture_queue.py).
+background as a job in the persistent job store, by the app's CaptureProtector
+(services/jobs/capture_queue.py), which the composition root builds and closes; this view shows it.
 """
 
 from __future__ import annotations
@@ -30,11 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.protect import ProtectOptions
-from ..services.backends.local import Backend
-from ..services.jobs.capture_queue import CaptureItem, CaptureProtector, CaptureState
+from ..domain.jobs import JobState
+from ..services.jobs.capture_queue import CaptureItem, CaptureProtector
 from ..services.jobs.capture_store import CaptureStore
-from ..services.jobs.store import JobStore
 from .audio_recorder import AudioRecorder
 from .frame_source import CameraFrameSource, FrameSource, permission_hint
 from .icons import badge
@@ -44,8 +43,9 @@ PREVIEW = QSize(640, 360)
 # Qt's PulseAudio input leaves a timer behind when it is destroyed while the event loop goes on, which
 # crashes the process later. Audio recorders therefore live as long as the process (one per device).
 _KEEP_ALIVE: list[AudioRecorder] = []
-_STATE_TEXT = {CaptureState.WAITING: "waiting to be protected…", CaptureState.PROTECTING: "protecting…",
-               CaptureState.PROTECTED: "protected", CaptureState.FAILED: "not protected"}
+_STATE_TEXT = {JobState.WAITING: "waiting to be protected…", JobState.PROTECTING: "protecting…",
+               JobState.DONE: "protected", JobState.FAILED: "not protected", JobState.SKIPPED: "not protected",
+               JobState.CANCELLED: "not protected"}
 
 
 def _encode_jpeg(image: QImage, quality: int = 92) -> bytes:
@@ -69,14 +69,14 @@ def _fill_devices(choice: QComboBox, devices: list[Any], default: Any) -> list[A
 class CaptureView(QWidget):
     call_finished = Signal()  # a capture was protected (or failed): usage changed
 
-    def __init__(self, folder: Path, backend: Callable[[], Backend], options: Callable[[], ProtectOptions],
-                 on_error: Callable[[str], None], parent: QWidget | None = None, *, jobs: JobStore) -> None:
+    def __init__(self, protector: CaptureProtector, on_error: Callable[[str], None],
+                 parent: QWidget | None = None) -> None:
+        """`protector`: the app's (built and closed by the composition root). Captures are jobs in the app's
+        job store: one a crash interrupted is finished at the next start."""
         super().__init__(parent)
         self._tasks = TaskOwner(on_error)
         self._on_error = on_error
-        self.store = CaptureStore(folder)
-        # Captures are jobs in the app's job store: one a crash interrupted is finished at the next start.
-        self.protector = CaptureProtector(self.store, jobs, backend, options, self._on_capture)
+        self.protector = protector
         self._items: dict[Path, QListWidgetItem] = {}
         self._thumbs: dict[Path, QPixmap] = {}
         self.source: FrameSource | None = None
@@ -180,7 +180,15 @@ class CaptureView(QWidget):
         self._show_folder()
         self._fill_cameras()
         self._fill_microphones()
+        protector.subscribe(self._on_capture)
+        for item in protector.items:
+            self._add_row(item)
         self._refresh_counters()
+
+    @property
+    def store(self) -> CaptureStore:
+        """Where new captures are saved."""
+        return self.protector.store
 
     # -- lifecycle: devices run only while the view is shown ---------------------------------------
     def activate(self) -> None:
@@ -212,7 +220,7 @@ class CaptureView(QWidget):
         self._stop_camera()
         self._stop_microphone()
         await self._tasks.aclose()
-        await self.protector.aclose()
+        self.protector.subscribe(None)  # the protector goes on until the composition root closes it
 
     # -- camera ---------------------------------------------------------------------------------
     def _fill_cameras(self) -> None:
@@ -419,11 +427,11 @@ class CaptureView(QWidget):
             detail = f": {item.error}" if item.error else ""
             row.setText(f"{name}\n{_STATE_TEXT[item.state]}{detail}")
             thumb = self._thumbs.get(item.pending.raw)
-            colour = {CaptureState.PROTECTED: "#2e7d32", CaptureState.FAILED: "#c62828"}.get(item.state, "#1565c0")
+            colour = "#1565c0" if not item.state.finished else "#2e7d32" if item.state is JobState.DONE else "#c62828"
             glyph = "camera" if item.pending.info.kind == "photo" else "wave"
             row.setIcon(thumb if thumb is not None else badge(glyph, colour, 64))
             row.setToolTip(str(item.output or item.pending.raw))
-        if item.state in (CaptureState.PROTECTED, CaptureState.FAILED):
+        if item.state.finished:
             self.call_finished.emit()
         self._refresh_counters()
 
@@ -445,8 +453,7 @@ class CaptureView(QWidget):
 
     def set_folder(self, folder: Path) -> None:
         """New captures go here; those already waiting keep their place and are still protected."""
-        self.store = CaptureStore(folder)
-        self.protector.store = self.store
+        self.protector.set_folder(folder)
         self._show_folder()
 
 

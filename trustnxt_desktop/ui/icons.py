@@ -8,8 +8,8 @@ from functools import lru_cache
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
+from ..domain.jobs import JobState
 from ..domain.report import CheckStatus, Verdict
-from ..services.jobs.store import JobState
 from .theme import CHECK_STATUS, JOB_STATES, VERDICTS
 
 

@@ -29,7 +29,6 @@ from .. import APP_NAME
 from ..domain.display import visible
 from ..domain.report import InspectionReport
 from ..services.app_context import AppContext
-from ..services.paths import captures_dir
 from ..services.records import diagnostics
 from ..services.trust.service import missing_lists_hint
 from .about_dialog import AboutDialog, qt_versions
@@ -69,13 +68,11 @@ class MainWindow(QMainWindow):
         self._hint_request = 0
         self._welcome_open = False  # the first automatic trust-list check waits for the welcome
 
-        self.protect = ProtectView(lambda: self.context.backend, self.context.protect_options,
-                                   self.context.settings.jobs, self.show_error, store=self.context.jobs,
+        self.protect = ProtectView(self.context.protect_queue, self.context.protect_options, self.show_error,
                                    remember_source=self.context.remember_content_source)
         self.inspect = InspectView(self.context.backend, self.show_error,
                                    root=self.context.root, export_folder=self.context.export_folder)
-        self.capture = CaptureView(captures_dir(), lambda: self.context.backend, self.context.protect_options,
-                                   self.show_error, jobs=self.context.jobs)
+        self.capture = CaptureView(self.context.capture, self.show_error)
         self.usage = UsageWidget(self.context.usage, self.show_error)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.protect)

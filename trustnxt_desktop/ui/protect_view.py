@@ -24,12 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.display import visible
+from ..domain.jobs import JobState
 from ..domain.protect import ContentSource, ProtectOptions
 from ..domain.report import CheckStatus
-from ..services.backends.local import Backend
 from ..services.files import expand, media_kind
-from ..services.jobs.protect_queue import JobState, ProtectJob, ProtectQueue
-from ..services.jobs.store import JobStore
+from ..services.jobs.protect_queue import ProtectJob, ProtectQueue
 from ..services.previews import file_preview_async
 from .desktop import open_path_async, reveal_path_async
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
@@ -155,11 +154,11 @@ class ProtectView(ForwardsDrops, QWidget):
     counts_changed = Signal()
     call_finished = Signal()  # a billable call happened: usage needs a refresh
 
-    def __init__(self, backend: Callable[[], Backend], options: Callable[[], ProtectOptions], jobs: int,
+    def __init__(self, queue: ProtectQueue, options: Callable[[], ProtectOptions],
                  on_error: Callable[[str], None], parent: QWidget | None = None,
-                 store: JobStore | None = None,
                  remember_source: Callable[[ContentSource], None] | None = None) -> None:
-        """`remember_source` keeps the latest claim chosen here as the default for the next start."""
+        """`queue`: the app's protect queue (built and closed by the composition root; this view shows it and
+        drives it). `remember_source` keeps the latest claim chosen here as the default for the next start."""
         super().__init__(parent)
         self._remember_source = remember_source or (lambda _source: None)
         self._tasks = TaskOwner(on_error)
@@ -168,8 +167,7 @@ class ProtectView(ForwardsDrops, QWidget):
         self._out_dir: Path | None = None
         self._thumb_slots = asyncio.Semaphore(2)
         self.model = ProtectModel(self)
-        # With a store the queue is persistent: work left by a crash or a quit resumes at the next start.
-        self.queue = ProtectQueue(backend, options, jobs, self._on_job, store=store, origin="gui")
+        self.queue = queue
         self.model.thumbnail_wanted.connect(self._load_thumbnail)
 
         self.drop = DropTarget("Drop photos, audio, video, documents or whole folders here to protect them.\n"
@@ -265,9 +263,12 @@ class ProtectView(ForwardsDrops, QWidget):
         cancel_action.triggered.connect(self.cancel_selected)
         self.addAction(cancel_action)
         self.setAcceptDrops(True)
-        for job in self.queue.resume():
+        self.queue.subscribe(self._on_job)
+        for job in self.queue.items.values():
             self.model.upsert(job)
         self._refresh_summary()
+        # Work left by a crash or a quit resumes now; the store is read off the GUI thread.
+        self.resuming: asyncio.Future[list[ProtectJob]] = self._tasks.spawn(self.queue.resume())
 
     # -- adding work ------------------------------------------------------------------------------
     def content_source(self) -> ContentSource:
@@ -283,7 +284,7 @@ class ProtectView(ForwardsDrops, QWidget):
         out = self._out_dir
         # Walking a big folder tree touches the disk: never on the GUI thread.
         found = await asyncio.to_thread(expand, paths, skip_protected_copies=True)
-        self.queue.add([(f.path, (out / f.relative_dir) if out else None) for f in found], claim)
+        await self.queue.add([(f.path, (out / f.relative_dir) if out else None) for f in found], claim)
 
     def pick_files(self) -> None:
         if paths := ask_for_paths(self, "protect", folder=False):
@@ -343,11 +344,10 @@ class ProtectView(ForwardsDrops, QWidget):
             self._on_error(problem)
         return problem
 
-    def retry(self) -> int:
+    def retry(self) -> asyncio.Future[list[ProtectJob]]:
         """What the button says: the failed files again, or (when none failed) the cancelled ones."""
         c = self.queue.counts()
-        again = JobState.FAILED if c.failed else JobState.CANCELLED
-        return self.queue.retry([j.id for j in self.queue.items.values() if j.state is again])
+        return self.queue.retry(states=(JobState.FAILED if c.failed else JobState.CANCELLED,))
 
     def clear_finished(self) -> None:
         self.model.remove(self.queue.remove_finished())
@@ -411,5 +411,6 @@ class ProtectView(ForwardsDrops, QWidget):
 
     # -- shutdown -------------------------------------------------------------------------------
     async def aclose(self) -> None:
+        """Stop this view's own work and stop listening; the queue is the composition root's to close."""
         await self._tasks.aclose()
-        await self.queue.aclose()
+        self.queue.subscribe(None)

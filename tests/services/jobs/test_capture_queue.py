@@ -22,14 +22,14 @@ from trustnxt_desktop.domain.protect import DIGITAL_CAPTURE, ProtectOptions, Pro
 from trustnxt_desktop.runtime.atomic import PARTIAL_SUFFIX
 from trustnxt_desktop.services.account.settings import Settings
 from trustnxt_desktop.services.backends.local import LocalBackend
-from trustnxt_desktop.services.jobs.capture_queue import CAPTURE, CaptureProtector, CaptureState
+from trustnxt_desktop.services.jobs.capture_queue import CAPTURE, CaptureProtector
 from trustnxt_desktop.services.jobs.capture_store import CaptureStore, PendingCapture
 from trustnxt_desktop.services.jobs.runner import run_protect_job, staging_dir
 from trustnxt_desktop.services.jobs.store import JobState, JobStore
 
 
 class Counting:
-    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, inner) -> None:
         self.inner, self.calls = inner, 0
 
     async def protect(self, src: Path, options: ProtectOptions, *, idempotency_key: str | None = None) -> ProtectResult:
@@ -55,19 +55,19 @@ def hidden(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != ".pending")
 
 
-def protector(captures: CaptureStore, jobs: JobStore, backend) -> CaptureProtector:  # type: ignore[no-untyped-def]
+def protector(captures: CaptureStore, jobs: JobStore, backend) -> CaptureProtector:
     return CaptureProtector(captures, jobs, lambda: backend, ProtectOptions)
 
 
 @pytest.fixture
-async def setup(home: Path, secret_store, tmp_path: Path):  # type: ignore[no-untyped-def]
+async def setup(home: Path, secret_store, tmp_path: Path):
     """A capture folder, the job store and a local backend that counts its protect calls."""
     captures, jobs = CaptureStore(tmp_path / "captures"), JobStore(home)
     backend = Counting(LocalBackend(home, secret_store, Settings()))
     yield captures, jobs, backend
 
 
-async def queued_then_stopped(captures: CaptureStore, jobs: JobStore, backend) -> tuple[PendingCapture, int]:  # type: ignore[no-untyped-def]
+async def queued_then_stopped(captures: CaptureStore, jobs: JobStore, backend) -> tuple[PendingCapture, int]:
     """A capture whose job is stored, and an app that died before its protection ran."""
     first = protector(captures, jobs, backend)
     pending = capture(captures)
@@ -76,7 +76,7 @@ async def queued_then_stopped(captures: CaptureStore, jobs: JobStore, backend) -
     return pending, item.job_id
 
 
-async def test_a_capture_interrupted_mid_protect_is_finished_once_at_the_next_start(  # type: ignore[no-untyped-def]
+async def test_a_capture_interrupted_mid_protect_is_finished_once_at_the_next_start(
         setup) -> None:
     captures, jobs, backend = setup
     pending, job_id = await queued_then_stopped(captures, jobs, backend)
@@ -92,12 +92,12 @@ async def test_a_capture_interrupted_mid_protect_is_finished_once_at_the_next_st
     (resumed,) = await second.resume()
     assert resumed.job_id == job_id and resumed.pending.info.device == "Test camera"
     await second.wait_idle()
-    assert resumed.state is CaptureState.PROTECTED, resumed.error
+    assert resumed.state is JobState.DONE, resumed.error
     (published,) = outputs(captures.folder)
     assert published == resumed.output and published.name == pending.raw.stem + ".protected.jpg"
     assert not pending.raw.exists() and not pending.sidecar.exists(), "the raw file goes once published"
     assert hidden(captures.folder) == [], "the half copy and its staging folder are gone"
-    assert jobs.job(job_id).state is JobState.DONE  # type: ignore[union-attr]
+    assert jobs.job(job_id).state is JobState.DONE
     report = await backend.inner.inspect(published)
     assert report.actions[0].digital_source_type == DIGITAL_CAPTURE, "still protected as a capture"
     assert report.actions[0].when == pending.info.captured_at
@@ -108,12 +108,12 @@ async def test_a_capture_interrupted_mid_protect_is_finished_once_at_the_next_st
     await third.aclose()
 
 
-async def test_a_crash_after_publishing_removes_the_raw_file_without_a_second_copy(  # type: ignore[no-untyped-def]
+async def test_a_crash_after_publishing_removes_the_raw_file_without_a_second_copy(
         setup) -> None:
     captures, jobs, backend = setup
     pending, job_id = await queued_then_stopped(captures, jobs, backend)
     # Run the job to the end, but "crash" before the raw file was removed.
-    result = await run_protect_job(jobs, backend, jobs.job(job_id), captures.options(pending, ProtectOptions()))  # type: ignore[arg-type]
+    result = await run_protect_job(jobs, backend, jobs.job(job_id), captures.options(pending, ProtectOptions()))
     assert result.output is not None and pending.raw.is_file()
 
     second = protector(captures, jobs, backend)
@@ -122,20 +122,21 @@ async def test_a_crash_after_publishing_removes_the_raw_file_without_a_second_co
     assert not pending.raw.exists() and not pending.sidecar.exists()
 
 
-async def test_a_capture_that_never_became_a_job_is_queued_and_a_busy_batch_left_alone(  # type: ignore[no-untyped-def]
+async def test_a_capture_that_never_became_a_job_is_queued_and_a_busy_batch_left_alone(
         setup) -> None:
     captures, jobs, backend = setup
     orphan = capture(CaptureStore(captures.folder), seed=1)  # an app died between saving and queueing it
     other = protector(captures, jobs, backend)  # another running instance holds its own batch
     other_item = await other.submit(capture(captures, seed=2))
-    other._worker.cancel()  # type: ignore[union-attr] - it is busy elsewhere; keep its job where it is
+    for task in other.queue._running.values():  # noqa: SLF001 - it is busy elsewhere; keep its job where it is
+        task.cancel()
 
     mine = protector(CaptureStore(captures.folder), jobs, backend)
     (item,) = await mine.resume()
     assert item.pending.raw == orphan.raw, "the other instance's capture is not taken over"
     await mine.wait_idle()
-    assert item.state is CaptureState.PROTECTED, item.error
-    batch_id = jobs.job(item.job_id).batch_id  # type: ignore[union-attr]
+    assert item.state is JobState.DONE, item.error
+    batch_id = jobs.job(item.job_id).batch_id
     assert [s.counts for s in jobs.batches(kind=CAPTURE, origin=CAPTURE) if s.batch.id == batch_id] == \
         [{JobState.DONE: 1}]
     await other.aclose()
@@ -151,7 +152,7 @@ async def test_a_capture_that_never_became_a_job_is_queued_and_a_busy_batch_left
 class Gate:
     """A backend whose protect calls wait until the test opens the gate, then fail or go through."""
 
-    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, inner) -> None:
         self.inner, self.open, self.fail = inner, asyncio.Event(), True
 
     async def protect(self, src: Path, options: ProtectOptions, *, idempotency_key: str | None = None) -> ProtectResult:
@@ -174,20 +175,20 @@ class WatchedJobStore(JobStore):
         else:
             self.elsewhere += 1
 
-    def _query(self, sql, args=()):  # type: ignore[no-untyped-def]
+    def _query(self, sql, args=()):
         self._note(sql.split()[0])
         return super()._query(sql, args)
 
-    def _tx(self):  # type: ignore[no-untyped-def]
+    def _tx(self):
         self._note("transaction")
         return super()._tx()
 
-    def lock_batch(self, batch_id: int):  # type: ignore[no-untyped-def]
+    def lock_batch(self, batch_id: int):
         self._note("lock")
         return super().lock_batch(batch_id)
 
 
-async def test_resume_submit_and_retry_do_their_store_work_off_the_event_loop_thread(  # type: ignore[no-untyped-def]
+async def test_resume_submit_and_retry_do_their_store_work_off_the_event_loop_thread(
         home: Path, secret_store, tmp_path: Path) -> None:
     captures = CaptureStore(tmp_path / "captures")
     jobs = WatchedJobStore(home)
@@ -224,7 +225,7 @@ async def test_resume_submit_and_retry_do_their_store_work_off_the_event_loop_th
     await queue.aclose()
 
 
-async def test_a_submit_cancelled_while_the_store_writes_keeps_the_capture_for_the_next_start(  # type: ignore[no-untyped-def]
+async def test_a_submit_cancelled_while_the_store_writes_keeps_the_capture_for_the_next_start(
         setup) -> None:
     captures, jobs, backend = setup
     first = protector(captures, jobs, backend)
@@ -243,12 +244,12 @@ async def test_a_submit_cancelled_while_the_store_writes_keeps_the_capture_for_t
     (resumed,) = await second.resume()
     assert resumed.job_id == job.id, "the recorded job is taken up, not a second one for the raw file"
     await second.wait_idle()
-    assert resumed.state is CaptureState.PROTECTED, resumed.error
+    assert resumed.state is JobState.DONE, resumed.error
     assert len(outputs(captures.folder)) == 1 and backend.calls == 1 and len(jobs.jobs()) == 1
     await second.aclose()
 
 
-async def test_a_capture_still_being_made_is_not_taken_for_a_crashed_one(setup) -> None:  # type: ignore[no-untyped-def]
+async def test_a_capture_still_being_made_is_not_taken_for_a_crashed_one(setup) -> None:
     captures, jobs, backend = setup
     queue = protector(captures, jobs, backend)
     recording = captures.reserve("audio", ".wav", "Test microphone")
@@ -258,7 +259,7 @@ async def test_a_capture_still_being_made_is_not_taken_for_a_crashed_one(setup) 
     await queue.aclose()
 
 
-async def test_a_relative_capture_folder_is_resumed_from_another_working_directory(  # type: ignore[no-untyped-def]
+async def test_a_relative_capture_folder_is_resumed_from_another_working_directory(
         setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _, jobs, backend = setup
     (tmp_path / "a").mkdir()
@@ -279,7 +280,7 @@ async def test_a_relative_capture_folder_is_resumed_from_another_working_directo
     (resumed,) = await second.resume()
     assert resumed.job_id == item.job_id
     await second.wait_idle()
-    assert resumed.state is CaptureState.PROTECTED, resumed.error
+    assert resumed.state is JobState.DONE, resumed.error
     assert resumed.output is not None and resumed.output.parent == tmp_path / "a" / "captures"
     assert len(jobs.jobs()) == 1 and not (tmp_path / "b" / "captures").exists()
     await second.aclose()
@@ -318,7 +319,7 @@ _CAPTURING = textwrap.dedent("""
 """)
 
 
-def test_kill_9_while_capturing_then_resume_gives_one_copy_per_capture(home: Path, secret_store,  # type: ignore[no-untyped-def]
+def test_kill_9_while_capturing_then_resume_gives_one_copy_per_capture(home: Path, secret_store,
                                                                         tmp_path: Path) -> None:
     folder, count = tmp_path / "captures", 6
     folder.mkdir()
@@ -368,7 +369,7 @@ def test_the_command_line_leaves_capture_batches_to_the_app(home: Path, tmp_path
     assert not list(captures.folder.glob("*.protected*")), "nothing was protected without its capture details"
 
 
-async def test_a_stop_while_the_raw_file_is_discarded_still_shows_the_capture_protected(  # type: ignore[no-untyped-def]
+async def test_a_stop_while_the_raw_file_is_discarded_still_shows_the_capture_protected(
         setup, monkeypatch) -> None:
     captures, jobs, backend = setup
     discarding, release = threading.Event(), threading.Event()
@@ -389,4 +390,4 @@ async def test_a_stop_while_the_raw_file_is_discarded_still_shows_the_capture_pr
     release.set()
     await closing
     assert not item.pending.raw.exists()
-    assert item.state is CaptureState.PROTECTED and item.output is not None and item.output.is_file()
+    assert item.state is JobState.DONE and item.output is not None and item.output.is_file()

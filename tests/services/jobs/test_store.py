@@ -32,7 +32,7 @@ from trustnxt_desktop.services.store_health import take_notices
 class Counting:
     """A backend wrapper that counts protect calls and remembers the idempotency keys it was given."""
 
-    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, inner) -> None:
         self.inner, self.calls, self.keys = inner, 0, []  # type: ignore[var-annotated]
 
     async def protect(self, src: Path, options: ProtectOptions, *, idempotency_key: str | None = None) -> ProtectResult:
@@ -69,7 +69,7 @@ def everything(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
-async def test_a_crash_between_publishing_and_done_is_recognised_not_redone(home: Path, secret_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_crash_between_publishing_and_done_is_recognised_not_redone(home: Path, secret_store, tmp_path: Path) -> None:
     store = JobStore(home)
     backend = Counting(LocalBackend(home, secret_store, Settings()))
     (src,) = photos(tmp_path / "in", 1)
@@ -91,7 +91,7 @@ async def test_a_crash_between_publishing_and_done_is_recognised_not_redone(home
     store.close()
 
 
-async def test_a_crash_after_staging_publishes_the_staged_copy(home: Path, secret_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_crash_after_staging_publishes_the_staged_copy(home: Path, secret_store, tmp_path: Path) -> None:
     store = JobStore(home)
     local = LocalBackend(home, secret_store, Settings())
     backend = Counting(local)
@@ -108,7 +108,7 @@ async def test_a_crash_after_staging_publishes_the_staged_copy(home: Path, secre
     store.close()
 
 
-async def test_an_interrupted_attempt_is_swept_and_redone(home: Path, secret_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_an_interrupted_attempt_is_swept_and_redone(home: Path, secret_store, tmp_path: Path) -> None:
     store = JobStore(home)
     backend = Counting(LocalBackend(home, secret_store, Settings()))
     src, out, job, staging = interrupted_job(store, tmp_path)
@@ -122,7 +122,7 @@ async def test_an_interrupted_attempt_is_swept_and_redone(home: Path, secret_sto
     store.close()
 
 
-async def test_changed_or_vanished_sources_fail_clearly_and_retry_takes_the_file_as_it_is(  # type: ignore[no-untyped-def]
+async def test_changed_or_vanished_sources_fail_clearly_and_retry_takes_the_file_as_it_is(
         home: Path, secret_store, tmp_path: Path) -> None:
     store = JobStore(home)
     backend = Counting(LocalBackend(home, secret_store, Settings()))
@@ -191,13 +191,13 @@ def test_options_round_trip_and_batch_listing(tmp_path: Path) -> None:
     assert store.lock_batch(batch.id) is not None
 
 
-async def test_persistent_queue_survives_a_restart(home: Path, secret_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_persistent_queue_survives_a_restart(home: Path, secret_store, tmp_path: Path) -> None:
     sources = photos(tmp_path / "in", 6)
     out = tmp_path / "out"
     backend = LocalBackend(home, secret_store, Settings())
     store = JobStore(home)
     queue = ProtectQueue(lambda: backend, ProtectOptions, 1, store=store)
-    jobs = queue.add([(s, out) for s in sources])
+    jobs = await queue.add([(s, out) for s in sources])
     assert [j.id for j in jobs] == [r.id for r in store.jobs()], "queue ids are the store's ids"
     queue.cancel(jobs[5].id)
     while queue.counts().done < 2:
@@ -210,16 +210,17 @@ async def test_persistent_queue_survives_a_restart(home: Path, secret_store, tmp
     store = JobStore(home)  # the next start
     changes: list[int] = []
     queue = ProtectQueue(lambda: backend, ProtectOptions, 2, lambda job: changes.append(job.id), store=store)
-    resumed = queue.resume()
+    resumed = await queue.resume()
     assert {j.id for j in resumed} == {r.id for r in store.jobs() if not r.state.finished}
     await queue.wait_idle()
     assert [r.state for r in store.jobs()] == [JobState.DONE] * 5 + [JobState.CANCELLED]
-    assert queue.retry() == 0, "the cancelled job is not in this queue's list; it stays in the store"
+    assert await queue.retry() == [], "the cancelled job is not in this queue's list; it stays in the store"
     assert len(list(out.glob("*.protected*.jpg"))) == 5 and not list(out.glob(".*"))
-    (again,) = queue.add([(sources[0], out)])  # a file protected again gets a second, numbered copy
+    (again,) = await queue.add([(sources[0], out)])  # a file protected again gets a second, numbered copy
     await queue.wait_idle()
     assert queue.items[again.id].result.output == out / "p0.protected (2).jpg"  # type: ignore[union-attr]
     assert set(queue.remove_finished()) == {j.id for j in resumed} | {again.id}
+    await queue.wait_idle()  # the store forgets them in a worker thread
     assert store.job(again.id) is None
     await queue.aclose()
     await backend.aclose()

@@ -17,7 +17,7 @@ from trustnxt_desktop.engine.thumbnails import make_thumbnail
 from trustnxt_desktop.runtime.isolation import IsolatedPool
 from trustnxt_desktop.services.account.settings import Settings
 from trustnxt_desktop.services.backends.local import LocalBackend
-from trustnxt_desktop.services.jobs.runner import run_jobs
+from trustnxt_desktop.services.jobs.queue import run_jobs
 from trustnxt_desktop.services.jobs.store import JobStore
 from trustnxt_desktop.services.jobs.thumbnails_ahead import MAX_AHEAD, ThumbnailsAhead
 from trustnxt_desktop.services.previews import manifest_picture
@@ -128,7 +128,7 @@ def test_hints_nobody_takes_are_bounded_and_close_forgets_them(tmp_path: Path) -
 
 
 async def test_a_batch_decodes_each_thumbnail_once_ahead_and_its_copies_are_trusted_and_upright(
-        tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+        tmp_path: Path, home: Path, secret_store) -> None:
     sources = [oriented_jpeg(tmp_path / f"portrait{i}.jpg") for i in range(3)]
     pool = IsolatedPool("trustnxt_desktop.engine.untrusted", size=2)
     backend = LocalBackend(home, secret_store, Settings(jobs=1), pool=pool)
@@ -142,12 +142,12 @@ async def test_a_batch_decodes_each_thumbnail_once_ahead_and_its_copies_are_trus
         assert [r.status for r in results] == [ProtectStatus.DONE] * 3
         assert pool.stats.calls == 3, "one isolated decoding per file: every one was decoded ahead and used"
         for r in results:
-            report = await backend.inspect(r.output)  # type: ignore[arg-type]
+            report = await backend.inspect(r.output)
             assert report.verdict is Verdict.TRUSTED
             assert report.thumbnail is not None and report.thumbnail_shape is not None
             width, height = report.thumbnail_shape.shown_size()
             assert width < height, "the thumbnail is upright, as the photo is shown"
-            picture = decoded(manifest_picture(r.output, report.thumbnail, 160, pool))  # type: ignore[arg-type]
+            picture = decoded(manifest_picture(r.output, report.thumbnail, 160, pool))
             assert near(picture.getpixel((picture.width // 2, 5)), RED)
             assert near(picture.getpixel((picture.width // 2, picture.height - 5)), BLUE)
     finally:

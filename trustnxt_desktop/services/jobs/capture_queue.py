@@ -1,58 +1,61 @@
 """Background protection of captures: the preview never waits, the protected copy follows.
 
-One capture at a time, in capture order, with whichever backend is active. Every capture is a job in
-the persistent job store (batches of kind and origin "capture", `<data root>/jobs.sqlite3`) and runs
-through services.jobs.runner like any protect job: staged privately, published under its final name
-only when complete, journalled so that a crash or `kill -9` at any instant neither loses the capture
-nor makes a second copy. The raw file stays in the private pending folder until its protected copy is
-published; `resume()` when the Capture view opens finishes whatever an earlier run left.
+One capture at a time, in capture order, with whichever backend is active: a JobQueue
+(services/jobs/queue.py) of batches of kind and origin "capture" in the persistent job store
+(`<data root>/jobs.sqlite3`). Every capture runs through services.jobs.runner like any protect job:
+staged privately, published under its final name only when complete, journalled so that a crash or
+`kill -9` at any instant neither loses the capture nor makes a second copy. The raw file stays in the
+private pending folder until its protected copy is published (the queue's after-done hook removes it);
+`resume()` when the Capture view opens finishes whatever an earlier run left.
 
 The job store is sqlite with fsync'd commits, and resuming stats, fingerprints and removes files: all of
 that runs in worker threads (`resume`, `submit` and `retry_failed` are coroutines), one call at a time
-and in the order asked, so the GUI thread never waits on the disk. Queueing and `on_change` stay on the
-event loop's thread.
+and in the order asked, so the GUI thread never waits on the disk. Queueing and the change callback stay
+on the event loop's thread.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING
 
-from ...domain.protect import ProtectOptions, ProtectStatus
-from ...runtime.threads import run_to_end
-from ..backends.local import Backend
+from ...domain.jobs import RETRYABLE, UNFINISHED, JobState
+from ...domain.protect import ProtectOptions
 from .capture_store import CaptureStore, PendingCapture
-from .runner import run_protect_job
-from .store import UNFINISHED, BatchLock, Fingerprint, JobRecord, JobState, JobStore
+from .queue import Job, JobQueue
+from .session import BatchSession
+from .store import Fingerprint, JobRecord, JobStore
+
+if TYPE_CHECKING:
+    from ..backends.protocol import Backend
 
 log = logging.getLogger(__name__)  # failures reach the app's log (services/records/app_log.py)
 
 CAPTURE = "capture"  # the job store's batch kind and origin for captures
 KEEP_FINISHED_BATCHES = 20  # older finished capture batches are forgotten at start (outputs stay)
-_RETRYABLE = (JobState.FAILED, JobState.CANCELLED)
-_T = TypeVar("_T")
 
 
-class CaptureState(str, Enum):
-    WAITING = "waiting"
-    PROTECTING = "protecting"
-    PROTECTED = "protected"
-    FAILED = "failed"
+@dataclass(eq=False)
+class CaptureItem(Job):
+    pending: PendingCapture = field(kw_only=True)
+
+    @property
+    def job_id(self) -> int:
+        return self.id
+
+    @property
+    def error(self) -> str | None:
+        error = super().error
+        if error is None and self.state.finished and self.state is not JobState.DONE:
+            return "The capture could not be protected."
+        return error
 
 
-@dataclass
-class CaptureItem:
-    pending: PendingCapture
-    job_id: int
-    state: CaptureState = CaptureState.WAITING
-    output: Path | None = None
-    error: str | None = None
+def _item(record: JobRecord, pending: PendingCapture) -> CaptureItem:
+    return CaptureItem(record.id, record.source, record.out_dir, pending=pending)
 
 
 class CaptureProtector:
@@ -60,56 +63,59 @@ class CaptureProtector:
                  options: Callable[[], ProtectOptions], on_change: Callable[[CaptureItem], None] | None = None) -> None:
         self.store = store  # where new captures are reserved (the folder may change; jobs keep their own)
         self.jobs = jobs
-        self._backend = backend
         self._options = options
-        self._on_change = on_change or (lambda item: None)
-        self.items: list[CaptureItem] = []
-        self._todo: deque[CaptureItem] = deque()
-        self._worker: asyncio.Task[None] | None = None
-        self._idle = asyncio.Event()
-        self._idle.set()
-        self._batch_id: int | None = None
-        self._locks: list[BatchLock] = []
-        self._serial = asyncio.Lock()  # store work one call at a time, in the order it was asked for
-        self._busy: set[asyncio.Future[Any]] = set()  # store work running in worker threads
-        self._closed = False
+        self._own_batch: int | None = None  # this run's capture batch, made with its first capture
+        self.queue: JobQueue[CaptureItem] = JobQueue(
+            BatchSession(jobs, CAPTURE, CAPTURE), backend, self._job_options, 1, on_change,
+            after_done=self._discard, logger=log,
+            removed="This capture was removed from the job list; it is protected at the next start.")
+
+    @property
+    def items(self) -> list[CaptureItem]:
+        """Every capture of this run and the ones it took up, in the order they were queued."""
+        return list(self.queue.items.values())
+
+    def subscribe(self, on_change: Callable[[CaptureItem], None] | None) -> None:
+        self.queue.subscribe(on_change)
+
+    def set_folder(self, folder: Path) -> None:
+        """New captures are reserved here; those already waiting keep their place and are still protected."""
+        self.store = CaptureStore(folder)
 
     async def resume(self) -> list[CaptureItem]:
         """Queue every capture an earlier run left unprotected (crash, quit, failure): its unfinished and
         failed jobs, and raw files in the pending folder that never became a job. A raw file whose job is
         done (the crash fell after publishing) is only removed. Batches another running app holds are
         left alone. The store and file work runs in a worker thread, never on the GUI thread."""
-        async with self._serial:
-            known = {item.job_id for item in self.items}
-            found, orphans = await self._off_loop(self._scan, known, self._batch_id, self.store)
-            resumed = [self._queue(CaptureItem(pending, job_id)) for job_id, pending in found]
-            records = await self._off_loop(self._record, orphans) if orphans else []
-            return resumed + [self._queue(CaptureItem(p, r.id)) for p, r in zip(orphans, records)]
+        async with self.queue.serial:
+            known = set(self.queue.items)
+            found, orphans = await self.queue.off_loop(self._scan, known, self.store)
+            resumed = self.queue.enqueue(_item(record, pending) for record, pending in found)
+            records = await self.queue.off_loop(self._record, orphans) if orphans else []
+            return resumed + self.queue.enqueue(_item(r, p) for p, r in zip(orphans, records, strict=True))
 
-    def _scan(self, known: set[int], own_batch: int | None,
-              store: CaptureStore) -> tuple[list[tuple[int, PendingCapture]], list[PendingCapture]]:
-        """(worker thread) The earlier runs' captures to queue again, as (job id, capture), and the raw
+    def _scan(self, known: set[int], store: CaptureStore
+              ) -> tuple[list[tuple[JobRecord, PendingCapture]], list[PendingCapture]]:
+        """(worker thread) The earlier runs' captures to queue again, with their stored jobs, and the raw
         files that never became a job."""
+        session = self.queue.session
         queued: set[tuple[Path, Fingerprint | None]] = set()  # raw files the store knows, as queued
-        found: list[tuple[int, PendingCapture]] = []
+        found: list[tuple[JobRecord, PendingCapture]] = []
         finished = []
-        for summary in reversed(self.jobs.batches(kind=CAPTURE, origin=CAPTURE)):
+        for summary in reversed(session.batches()):
             records = self.jobs.jobs(summary.batch.id)
             queued.update((r.source, r.fingerprint) for r in records)
-            if summary.batch.id == own_batch:
+            # This run's own batch and those taken up before are not taken up again; nor those another
+            # running app holds (its lock is released by aclose(), which waits for this thread first).
+            if summary.batch.id in session.held or not session.lock(summary.batch.id):
                 continue
-            lock = self.jobs.lock_batch(summary.batch.id)
-            if lock is None:
-                continue
-            self._locks.append(lock)  # released by aclose(), which waits for this thread first
             live = [r for r in records if r.id not in known and self._take_up(r)]
-            for record in self.jobs.requeue([r.id for r in live if r.state in _RETRYABLE]) + \
+            for record in self.jobs.requeue([r.id for r in live if r.state in RETRYABLE]) + \
                     [r for r in live if r.state in UNFINISHED]:
-                found.append((record.id, CaptureStore.load(record.source)))
+                found.append((record, CaptureStore.load(record.source)))
             if not live and all(not r.source.exists() for r in records):
                 finished.append(summary.batch.id)
-        for batch_id in sorted(finished, reverse=True)[KEEP_FINISHED_BATCHES:]:
-            self.jobs.delete_batch(batch_id)
+        session.prune(KEEP_FINISHED_BATCHES, finished)
         orphans = [p for p in store.pending()
                    if not store.in_progress(p.raw) and (p.raw, Fingerprint.of(p.raw)) not in queued]
         return found, orphans
@@ -131,113 +137,40 @@ class CaptureProtector:
         starts. Captures are recorded and queued in the order they were submitted. A caller cancelled while
         the store writes (the view is closing) still waits for the write to end; the job is then recorded but
         not queued, and a later run protects it (the raw file waits in the pending folder)."""
-        async with self._serial:
-            (record,) = await self._off_loop(self._record, [pending])
-            return self._queue(CaptureItem(pending, record.id))
+        async with self.queue.serial:
+            (record,) = await self.queue.off_loop(self._record, [pending])
+            (item,) = self.queue.enqueue([_item(record, pending)])
+            return item
 
     def _record(self, pendings: list[PendingCapture]) -> list[JobRecord]:
         """(worker thread) One job per raw capture, in this run's own capture batch."""
-        return self.jobs.add_jobs(self._own_batch(), [(p.raw, p.raw.parent.parent) for p in pendings])
-
-    def _own_batch(self) -> int:
-        if self._batch_id is None:
-            batch = self.jobs.create_batch(CAPTURE, CAPTURE)
-            lock = self.jobs.lock_batch(batch.id)
-            if lock is not None:
-                self._locks.append(lock)
-            self._batch_id = batch.id
-        return self._batch_id
+        if self._own_batch is None:
+            self._own_batch = self.queue.session.create().id
+        return self.jobs.add_jobs(self._own_batch, [(p.raw, p.raw.parent.parent) for p in pendings])
 
     async def retry_failed(self) -> int:
-        async with self._serial:
-            failed = [i for i in self.items if i.state is CaptureState.FAILED]
-            if not failed:
-                return 0
-            # Jobs that stopped early (no keyring) are still waiting and are simply not requeued.
-            await self._off_loop(self.jobs.requeue, [i.job_id for i in failed])
-            for item in failed:
-                if item.state is CaptureState.FAILED:
-                    item.error = None
-                    self._enqueue(item)
-            return len(failed)
-
-    async def _off_loop(self, fn: Callable[..., _T], *args: Any) -> _T:
-        """Store and file work in a worker thread, finished before a cancel takes effect (so the next call
-        never overlaps it); aclose() waits for any still running before it releases the batch locks."""
-        return await run_to_end(fn, *args, running=self._busy)
+        """Protect the failed captures again; how many went back into the queue."""
+        return len(await self.queue.retry())
 
     def counts(self) -> tuple[int, int, int]:
         """(pending, protected, failed)"""
-        states = [i.state for i in self.items]
-        pending = states.count(CaptureState.WAITING) + states.count(CaptureState.PROTECTING)
-        return pending, states.count(CaptureState.PROTECTED), states.count(CaptureState.FAILED)
+        c = self.queue.counts()
+        return c.waiting + c.running, c.done, c.failed + c.skipped + c.cancelled
 
     async def wait_idle(self) -> None:
-        await self._idle.wait()
+        await self.queue.wait_idle()
 
     async def aclose(self) -> None:
         """Stop protecting; whatever was not finished stays queued in the store for the next start."""
-        self._closed = True
-        if self._worker is not None:
-            self._worker.cancel()
-            await asyncio.gather(self._worker, return_exceptions=True)
-            self._worker = None
-        self._todo.clear()
-        while self._busy:  # store work still running in a thread may yet take a batch lock
-            await asyncio.gather(*list(self._busy), return_exceptions=True)
-        for lock in self._locks:
-            lock.close()
-        self._locks.clear()
-        self._idle.set()
+        await self.queue.aclose()
 
-    def _queue(self, item: CaptureItem) -> CaptureItem:
-        self.items.append(item)
-        self._enqueue(item)
-        return item
+    def _job_options(self, item: CaptureItem) -> ProtectOptions:
+        return self.store.options(item.pending, self._options())
 
-    def _enqueue(self, item: CaptureItem) -> None:
-        item.state = CaptureState.WAITING
-        self._on_change(item)
-        if self._closed:  # after aclose(): the job waits in the store for a later run
-            return
-        self._todo.append(item)
-        self._idle.clear()
-        if self._worker is None or self._worker.done():
-            self._worker = asyncio.ensure_future(self._run())
+    @staticmethod
+    def _discard(item: CaptureItem) -> None:
+        """(worker thread, once the capture's protected copy is published) The raw file goes."""
+        CaptureStore.discard(item.pending)
 
-    async def _run(self) -> None:
-        try:
-            while self._todo:
-                await self._protect(self._todo.popleft())
-        finally:
-            if not self._todo:
-                self._idle.set()
 
-    async def _protect(self, item: CaptureItem) -> None:
-        item.state = CaptureState.PROTECTING
-        self._on_change(item)
-        try:
-            record = await asyncio.to_thread(self.jobs.job, item.job_id)
-            if record is None:  # removed meanwhile (`trustnxt jobs clear --all`); the raw file stays
-                raise RuntimeError("This capture was removed from the job list; it is protected at the next start.")
-            options = self.store.options(item.pending, self._options())
-            result = await run_protect_job(self.jobs, self._backend(), record, options)
-        except asyncio.CancelledError:
-            item.state = CaptureState.WAITING  # the job waits in the store; the next start picks it up
-            self._on_change(item)
-            raise
-        except Exception as e:  # noqa: BLE001 - a failure is shown on the capture and can be retried
-            item.state, item.error = CaptureState.FAILED, str(e) or type(e).__name__
-        else:
-            if result.status is ProtectStatus.DONE and result.output is not None:
-                # The job is done (stored, output published): say so before the raw file goes, so a
-                # cancel during the discard cannot leave a capture looking unprotected with no raw file.
-                # A crash right here is recognised at the next start: the job is done, the raw file goes.
-                item.state, item.output = CaptureState.PROTECTED, result.output
-                self._on_change(item)
-                await self._off_loop(CaptureStore.discard, item.pending)
-            else:
-                item.state, item.error = CaptureState.FAILED, result.error or "The capture could not be protected."
-        if item.state is CaptureState.FAILED:
-            log.warning("protecting the capture %s failed: %s", item.pending.raw.name, item.error)
-        self._on_change(item)
+__all__ = ["CAPTURE", "KEEP_FINISHED_BATCHES", "CaptureItem", "CaptureProtector"]

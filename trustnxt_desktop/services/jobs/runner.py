@@ -19,18 +19,21 @@ import errno
 import os
 import shutil
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...cloud.errors import CloudQuotaError
 from ...domain.errors import ConfigurationError, IdentityError
+from ...domain.jobs import JobState
 from ...domain.protect import PROTECTED_SUFFIX, ProtectOptions, ProtectResult, ProtectStatus
 from ...engine.media import sha256_file
 from ...runtime import atomic as output
 from ...runtime.threads import run_to_end
-from ..backends.batch import run_batch
-from ..backends.local import Backend
-from .store import Fingerprint, JobRecord, JobState, JobStore
+from .store import Fingerprint, JobRecord, JobStore
+
+if TYPE_CHECKING:
+    from ..backends.protocol import Backend
 
 STAGING_PREFIX = ".trustnxt-job-"
 # Problems every other file would hit too (no keyring, no or refused key, quota used up): the batch
@@ -38,14 +41,6 @@ STAGING_PREFIX = ".trustnxt-job-"
 STOPS_BATCH: tuple[type[BaseException], ...] = (ConfigurationError, IdentityError, CloudQuotaError)
 
 _NO_SPACE = os.strerror(errno.ENOSPC)
-
-STATE_OF = {
-    ProtectStatus.DONE: JobState.DONE,
-    ProtectStatus.FAILED: JobState.FAILED,
-    ProtectStatus.SKIPPED: JobState.SKIPPED,
-    ProtectStatus.CANCELLED: JobState.CANCELLED,
-}
-STATUS_OF = {state: status for status, state in STATE_OF.items()}
 
 
 def staging_dir(job: JobRecord) -> Path:
@@ -55,7 +50,7 @@ def staging_dir(job: JobRecord) -> Path:
 
 def result_of(job: JobRecord) -> ProtectResult:
     """A stored job as the result type the rest of the app shows."""
-    status = STATUS_OF.get(job.state, ProtectStatus.FAILED)
+    status = job.state.status or ProtectStatus.FAILED
     error = job.error
     if not job.state.finished:
         error = "Not finished yet; run it again to continue."
@@ -81,7 +76,8 @@ async def run_protect_job(store: JobStore, backend: Backend, job: JobRecord, opt
         try:
             await run_to_end(_make_folder, staging)  # a cancel must not sweep before the folder exists
         except OSError as e:
-            failed = ProtectResult(job.source, ProtectStatus.FAILED, error=_write_problem(e, job.out_dir or job.source.parent))
+            problem = _write_problem(e, job.out_dir or job.source.parent)
+            failed = ProtectResult(job.source, ProtectStatus.FAILED, error=problem)
             return await run_to_end(_finish, store, job, failed, started)
         key = {"idempotency_key": job.idempotency_key}
         result = await backend.protect(job.source, dataclasses.replace(options, out_dir=staging), **key)
@@ -99,28 +95,6 @@ async def run_protect_job(store: JobStore, backend: Backend, job: JobRecord, opt
     except Exception as e:  # noqa: BLE001 - one job's unexpected failure is its own, not the batch's
         failed = ProtectResult(job.source, ProtectStatus.FAILED, error=str(e) or type(e).__name__)
         return await run_to_end(_finish, store, job, failed, started)
-
-
-async def run_jobs(store: JobStore, backend: Backend, jobs: Sequence[JobRecord],
-                   options: Callable[[JobRecord], ProtectOptions], concurrency: int,
-                   on_done: Callable[[int, JobRecord, ProtectResult], None] | None = None) -> list[ProtectResult]:
-    """Run jobs with bounded concurrency, in order; STOPS_BATCH errors stop the batch (jobs stay queued).
-
-    A backend with `protect_soon(src, options)` (the local engine) hears of each job as it starts and of the
-    one that starts when a running job ends, so it can decode that file's thumbnail meanwhile."""
-    queue = list(jobs)
-    position = {job.id: i for i, job in enumerate(queue)}
-    soon = getattr(backend, "protect_soon", None)
-    ahead = max(1, concurrency)
-
-    def work(job: JobRecord) -> Awaitable[ProtectResult]:
-        if soon is not None:
-            i = position[job.id]
-            for upcoming in queue[i:i + ahead + 1:ahead]:  # this job, and the next one to start after it
-                soon(upcoming.source, options(upcoming))
-        return run_protect_job(store, backend, job, options(job))
-
-    return await run_batch(queue, work, concurrency, on_done)
 
 
 # -- the steps ---------------------------------------------------------------------------------------
@@ -180,7 +154,7 @@ def _finish(store: JobStore, job: JobRecord, result: ProtectResult, started: flo
             # The engine may only say "write error": name the cause and the way out.
             result.error = _write_problem(OSError(errno.ENOSPC, _NO_SPACE), folder)
     result.seconds = time.perf_counter() - started
-    store.finish(job.id, STATE_OF[result.status], output=result.output, error=result.error,
+    store.finish(job.id, JobState.of(result.status), output=result.output, error=result.error,
                  warnings=result.warnings, media_type=result.media_type, engine=result.engine or None,
                  seconds=result.seconds)
     return result
@@ -225,4 +199,4 @@ def _write_problem(e: OSError, folder: Path) -> str:
     return f"Could not write to the output folder {folder}: {e.strerror or e}"
 
 
-__all__ = ["STAGING_PREFIX", "STOPS_BATCH", "result_of", "run_jobs", "run_protect_job", "staging_dir"]
+__all__ = ["STAGING_PREFIX", "STOPS_BATCH", "result_of", "run_protect_job", "staging_dir"]

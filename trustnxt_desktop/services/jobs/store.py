@@ -23,10 +23,10 @@ import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
-from enum import Enum
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ...domain.jobs import UNFINISHED, JobState
 from ...domain.protect import ProtectOptions
 from ...runtime.private_files import create_private_file
 from ..store_health import check_sqlite
@@ -34,21 +34,6 @@ from ..store_health import check_sqlite
 DB_NAME = "jobs.sqlite3"
 LOCK_DIR = "jobs.locks"
 
-
-class JobState(str, Enum):
-    WAITING = "waiting"
-    PROTECTING = "protecting"  # in the store: being worked on (or interrupted, if no one holds the batch)
-    DONE = "done"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    CANCELLED = "cancelled"
-
-    @property
-    def finished(self) -> bool:
-        return self not in (JobState.WAITING, JobState.PROTECTING)
-
-
-UNFINISHED = (JobState.WAITING, JobState.PROTECTING)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
@@ -321,7 +306,8 @@ class JobStore:
         return [found[i] for i in ids if i in found]
 
     def jobs(self, batch_id: int | None = None, states: Iterable[JobState] | None = None) -> list[JobRecord]:
-        clauses, args = [], []
+        clauses: list[str] = []
+        args: list[Any] = []
         if batch_id is not None:
             clauses.append("batch_id = ?")
             args.append(batch_id)
