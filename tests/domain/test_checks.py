@@ -8,15 +8,18 @@ from hypothesis import strategies as st
 from tests.domain.test_evidence_words import report
 from trustnxt_desktop.domain.checks import (
     BOTH_TITLE,
+    CHECK_IDS,
     CHECK_TITLES,
+    CHECKS,
     STATEMENTS_TITLE,
+    check_definition,
     check_title,
     checks_of_failure,
     integrity_failures,
     is_media_code,
     tolerated,
 )
-from trustnxt_desktop.domain.report import CHECK_IDS, Check, CheckStatus
+from trustnxt_desktop.domain.report import Check, CheckStatus
 
 CODE = st.from_regex(r"[a-zA-Z]{1,12}(\.[a-zA-Z]{1,12}){0,3}", fullmatch=True)
 
@@ -71,3 +74,16 @@ def test_a_failed_integrity_check_is_named_for_what_failed(codes: list[str]) -> 
 def test_every_check_has_a_title_and_an_unknown_one_keeps_its_id() -> None:
     assert set(CHECK_TITLES) == set(CHECK_IDS)
     assert check_title(Check("future_check", CheckStatus.WARN, ""), report()) == "future_check"
+
+
+def test_every_defined_check_has_a_title_an_explanation_and_codes_that_fail_it() -> None:
+    assert len(set(CHECK_IDS)) == len(CHECKS) == 6
+    for c in CHECKS:
+        assert c.title and c.title[0].isupper() and not c.title.endswith("."), c.id
+        assert c.explanation.startswith("Whether ") and c.explanation.endswith("."), c.id
+        assert c.fails_on, f"{c.id}: no failure code fails it"
+        assert check_definition(c.id) is c and CHECK_TITLES[c.id] == c.title
+        for code in c.fails_on:
+            example = code + "someCode" if code.endswith(".") else code
+            assert c.id in checks_of_failure(example), (c.id, code)
+    assert check_definition("future_check") is None

@@ -44,6 +44,20 @@ def test_corpus_batch_writes_csv_json_pdf_and_logs_every_file(tmp_path: Path, ho
     assert sorted(e["sha256"] for e in exported["entries"]) == sorted(r["file"]["sha256"] for r in reports)
 
 
+def test_an_export_that_cannot_be_written_is_said_and_the_others_are_still_written(tmp_path: Path,
+                                                                                  home: Path) -> None:
+    taken = tmp_path / "batch.csv"
+    taken.mkdir()  # a folder where the CSV should go
+    photo = CORPUS / "c2pa" / "adobe-20220124-C.jpg"
+    proc = run("inspect", str(photo), "--csv", str(taken), "--json-out", str(tmp_path / "new" / "batch.json"),
+               home=home)
+    assert proc.returncode == 4, proc.stderr
+    assert f"trustnxt: Could not write {taken}" in proc.stderr and "CSV table written" not in proc.stderr
+    assert f"trustnxt: JSON written to {tmp_path / 'new' / 'batch.json'}" in proc.stderr
+    assert [r["file"]["name"] for r in json.loads((tmp_path / "new" / "batch.json").read_text("utf-8"))] == [photo.name]
+    assert taken.is_dir() and not any(taken.iterdir())
+
+
 def test_log_verify_after_fifty_inspections_then_tampering(tmp_path: Path, home: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, EXPECTED, SHARED
-from trustnxt_desktop.domain.report import CHECK_IDS, CheckStatus, InspectionReport, Verdict
+from trustnxt_desktop.domain.checks import CHECK_IDS
+from trustnxt_desktop.domain.report import CheckStatus, InspectionReport, Verdict
 from trustnxt_desktop.engine.inspect import extract_resource, inspect_file
 from trustnxt_desktop.engine.trust import TrustConfig, TrustSource
 

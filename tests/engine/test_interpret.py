@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import CORPUS
-from trustnxt_desktop.domain.report import CHECK_IDS, CheckStatus, Ingredient, Validation, Verdict
+from trustnxt_desktop.domain.checks import CHECK_IDS
+from trustnxt_desktop.domain.report import CheckStatus, Ingredient, Validation, Verdict
 from trustnxt_desktop.engine import interpret
 from trustnxt_desktop.engine.trust import TrustConfig
 

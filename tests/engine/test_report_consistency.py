@@ -25,7 +25,8 @@ import pytest
 
 from tests.conftest import CORPUS, SHARED
 from trustnxt_desktop.domain.ai import disclosure
-from trustnxt_desktop.domain.report import CHECK_IDS, CheckStatus, Ingredient, InspectionReport, Verdict
+from trustnxt_desktop.domain.checks import CHECK_IDS
+from trustnxt_desktop.domain.report import CheckStatus, Ingredient, InspectionReport, Verdict
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.trust import TrustConfig, TrustSource
 

@@ -245,6 +245,18 @@ async def test_the_integrity_check_is_named_for_what_failed(window) -> None:
     assert "✗ Media unchanged fail The media was changed after it was signed" in words
 
 
+async def test_each_check_explains_what_it_asks(window) -> None:
+    """The check's name carries its definition's explanation (domain/checks.py), whatever it found."""
+    from trustnxt_desktop.domain.checks import CHECKS
+
+    report, view = await show(window, CORPUS / "c2pa" / "truepic-20230212-camera.jpg")
+    tips = {w.accessibleName().rsplit(":", 1)[0]: w.toolTip() for w in view.overview.findChildren(QLabel)
+            if w.toolTip()}
+    assert tips["Media unchanged"] == CHECKS[0].explanation
+    assert {tips[d.title] for d in CHECKS} == {d.explanation for d in CHECKS}
+    assert len(report.checks) == len(CHECKS)
+
+
 async def test_history_columns_are_never_squeezed_to_their_headers(window) -> None:
     """Actions without a time or a tool: the When and With columns still have room for one."""
     report, view = await show(window, CORPUS / "c2pa" / "adobe-20220124-E-dat-CA.jpg")

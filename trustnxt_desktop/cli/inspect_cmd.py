@@ -1,4 +1,5 @@
-"""`trustnxt inspect PATH...`: verify Content Credentials and explain them; export CSV, JSON and a PDF report."""
+"""`trustnxt inspect PATH...`: verify Content Credentials and explain them; export them in the formats of
+services.records.export_formats (a PDF report, CSV, JSON)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..services.records.export_formats import EXPORT_FORMATS
 from .common import EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, given_paths, jobs_arg, open_backend
 from .terminal import print_json, visible
 
@@ -30,9 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ins.add_argument("--single-validator", action="store_true",
                      help="check with the main validator only, without the second, independent one (faster)")
     ins.add_argument("--extract-thumbnails", metavar="DIR", help="save each manifest thumbnail into DIR")
-    ins.add_argument("--csv", metavar="FILE", help="also write one CSV row per file to FILE")
-    ins.add_argument("--json-out", metavar="FILE", help="also write the JSON array of reports to FILE")
-    ins.add_argument("--report", metavar="FILE.pdf", help="also write a PDF evidence report to FILE.pdf")
+    for fmt in EXPORT_FORMATS:
+        ins.add_argument(fmt.cli_flag, dest=fmt.cli_dest, metavar=fmt.cli_metavar, help=fmt.cli_help)
     ins.add_argument("-q", "--quiet", action="store_true")
     add_backend_options(ins)
     ins.set_defaults(handler=run)
@@ -118,24 +119,32 @@ async def run(args: argparse.Namespace) -> int:
                                                      backend.trust())
     if args.json:
         print_json(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
-    _write_exports(args, reports)
-    failed = service_failures or thumbnails_missing or any(r.verdict is Verdict.ERROR for r in reports)
+    exports_failed = not _write_exports(args, reports)
+    failed = (service_failures or thumbnails_missing or exports_failed
+              or any(r.verdict is Verdict.ERROR for r in reports))
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _write_exports(args: argparse.Namespace, reports: list[InspectionReport]) -> None:
+def _write_exports(args: argparse.Namespace, reports: list[InspectionReport]) -> bool:
+    """Every export asked for (services.records.export_formats), each written even when another could not
+    be; returns False when one could not be (its reason on stderr)."""
+    wanted = [(fmt, Path(target)) for fmt in EXPORT_FORMATS if (target := getattr(args, fmt.cli_dest))]
+    if not wanted:
+        return True
     from ..services.paths import data_root
-    from ..services.records.exports import evidence_request, render_pdf_in_subprocess, write_csv, write_json
+    from ..services.records.exports import ExportError
 
-    if args.csv:
-        write_csv(reports, Path(args.csv))
-    if args.json_out:
-        write_json(reports, Path(args.json_out))
-    if args.report:
-        render_pdf_in_subprocess(evidence_request(reports, data_root()), Path(args.report))
-    for what, target in (("CSV", args.csv), ("JSON", args.json_out), ("PDF report", args.report)):
-        if target and not args.quiet:
-            print(f"trustnxt: {what} written to {target}", file=sys.stderr)
+    root, complete = data_root(), True
+    for fmt, target in wanted:
+        try:
+            fmt.write(reports, target, root)
+        except ExportError as e:
+            print(visible(f"trustnxt: {e}"), file=sys.stderr, flush=True)
+            complete = False
+            continue
+        if not args.quiet:
+            print(visible(f"trustnxt: {fmt.kind_title} written to {target}"), file=sys.stderr)
+    return complete
 
 
 def _extract_thumbnails(reports: list[InspectionReport], folder: Path, pool: IsolatedPool,

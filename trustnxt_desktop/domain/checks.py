@@ -1,10 +1,16 @@
-"""The six checks of a report: which failure code makes which check fail, and what each check is called.
+"""The checks of a report, defined in one table (`CHECKS`): each one's id, title, explanation and the failure
+codes that make it fail. engine/interpret.py `checks` decides each one's status and sentence for a file.
 
 One place for both, so the engine's verdicts and every view's wording come from the same rule: a check's
 title fits what failed (a malformed statement is not "media changed").
+
+To add a check: a row in `CHECKS` and its rule in engine/interpret.py `checks` (in the same order); every
+view, export and the cloud backend's "not checked" list take it from here.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from .report import Check, CheckStatus, InspectionReport
 
@@ -21,23 +27,66 @@ def tolerated(code: str) -> bool:
     return code == UNTRUSTED or code.startswith(("cawg.x509.", "cawg.identity.")) or code == DID_UNAVAILABLE
 
 
+@dataclass(frozen=True)
+class CheckDefinition:
+    """One check of every report with Content Credentials.
+
+    `id`: the report's key (InspectionReport.checks[].id, schema "trustnxt.inspection/2"); `title`: what it
+    is called in the app, the text output and the PDF (check_title may name a failed one more precisely);
+    `explanation`: one plain sentence saying what it asks; `fails_on`: the C2PA failure codes that fail it
+    (C2PA 2.2, "Validation" status codes), a code itself or, ending in ".", a family of codes.
+    """
+
+    id: str
+    title: str
+    explanation: str
+    fails_on: tuple[str, ...]
+
+    def failed_by(self, code: str) -> bool:
+        return any(code.startswith(c) if c.endswith(".") else code == c for c in self.fails_on)
+
+
+CHECKS: tuple[CheckDefinition, ...] = (
+    CheckDefinition("integrity", "Media unchanged",
+                    "Whether the media and the statements signed with it are exactly as they were when signed.",
+                    ("assertion.", "claim.", "manifest.", "general.")),
+    CheckDefinition("signature", "Signature",
+                    "Whether the signature over the manifest is correct and made with an algorithm the standard "
+                    "allows.",
+                    ("claimSignature.", "algorithm.", "signingCredential.invalid")),
+    CheckDefinition("signer_trust", "Signer trusted",
+                    "Whether the signer's certificate is valid and chains to a trust list you use.",
+                    ("signingCredential.",)),
+    CheckDefinition("timestamp", "Trusted time",
+                    "Whether a timestamp authority you trust vouches for when the file was signed.",
+                    ("timeStamp.",)),
+    CheckDefinition("ingredients", "Source files",
+                    "Whether the Content Credentials of the files it was made from are intact.",
+                    ("ingredient.",)),
+    CheckDefinition("revocation", "Certificate not revoked",
+                    "Whether the issuer of the signer's certificate confirmed online that it was not revoked.",
+                    ("signingCredential.revoked", "signingCredential.ocsp.revoked")),
+)
+"""In the order every report lists them."""
+
+CHECK_IDS = tuple(c.id for c in CHECKS)
+# A failure code no row names is never ignored: it fails the integrity check.
+UNMATCHED_FAILURE_CHECK = "integrity"
+# Logged when revocation was not asked (online checks off): a note, never a failure.
+_NOT_A_FAILURE = ("signingCredential.ocsp.skipped",)
+
+
+def check_definition(check_id: str) -> CheckDefinition | None:
+    """The definition of a check id; None for an id this version does not know (a newer report's)."""
+    return next((c for c in CHECKS if c.id == check_id), None)
+
+
 def checks_of_failure(code: str) -> tuple[str, ...]:
-    """The checks a failure code makes fail (every failure that is not tolerated fails at least one)."""
-    if tolerated(code) or code == "signingCredential.ocsp.skipped":
+    """The checks a failure code makes fail, in `CHECKS` order (every failure that is not tolerated fails at
+    least one)."""
+    if tolerated(code) or code in _NOT_A_FAILURE:
         return ()
-    if code.startswith("timeStamp."):
-        return ("timestamp",)
-    if code.startswith(("claimSignature.", "algorithm.")):
-        return ("signature",)
-    if code in ("signingCredential.revoked", "signingCredential.ocsp.revoked"):
-        return ("signer_trust", "revocation")
-    if code == "signingCredential.invalid":
-        return ("signature", "signer_trust")
-    if code.startswith("signingCredential."):
-        return ("signer_trust",)
-    if code.startswith("ingredient."):
-        return ("ingredients",)
-    return ("integrity",)  # assertion., claim., manifest., general., and any code we do not know
+    return tuple(c.id for c in CHECKS if c.failed_by(code)) or (UNMATCHED_FAILURE_CHECK,)
 
 
 # The hard binding (C2PA 2.2, "Hard bindings"): the codes that say the media's bytes do not match the signed
@@ -52,14 +101,7 @@ def is_media_code(code: str) -> bool:
     return code.startswith(_MEDIA_CODES)
 
 
-CHECK_TITLES: dict[str, str] = {
-    "integrity": "Media unchanged",
-    "signature": "Signature",
-    "signer_trust": "Signer trusted",
-    "timestamp": "Trusted time",
-    "ingredients": "Source files",
-    "revocation": "Certificate not revoked",
-}
+CHECK_TITLES: dict[str, str] = {c.id: c.title for c in CHECKS}
 STATEMENTS_TITLE = "Signed statements intact"
 BOTH_TITLE = "Media and signed statements intact"
 

@@ -32,9 +32,6 @@ class CheckStatus(str, Enum):
     NOT_APPLICABLE = "not_applicable"
 
 
-CHECK_IDS = ("integrity", "signature", "signer_trust", "timestamp", "ingredients", "revocation")
-
-
 @dataclass
 class FileInfo:
     path: str

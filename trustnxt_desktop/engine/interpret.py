@@ -10,11 +10,10 @@ import re
 from typing import Any
 
 from ..domain.ai import AiKind, file_ai, manifest_ai
-from ..domain.checks import UNTRUSTED, checks_of_failure, is_media_code, tolerated
+from ..domain.checks import CHECK_IDS, UNTRUSTED, checks_of_failure, is_media_code, tolerated
 from ..domain.display import plural
 from ..domain.explain import TRUSTED_TIME, UNTRUSTED_TIME, Evidence, explain_code
 from ..domain.report import (
-    CHECK_IDS,
     Action,
     Capture,
     Check,

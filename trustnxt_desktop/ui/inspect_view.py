@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -29,9 +28,10 @@ from ..domain.report import InspectionReport
 from ..services.backends.batch import inspect_batch
 from ..services.backends.protocol import Backend
 from ..services.files import expand
-from ..services.records.exports import ExportFolder, write_csv, write_json
+from ..services.records.export_formats import described_list, export_format
+from ..services.records.exports import ExportFolder
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
-from .pdf_report import export_pdf
+from .export_menu import export_menu, write_export
 from .report_table import FILTERS, REPORT_ROLE, ReportFilter, ReportTableModel
 from .report_view import ReportView
 from .save_dialog import ask_export_path
@@ -71,11 +71,8 @@ class InspectView(ForwardsDrops, QWidget):
         self.clear_button = QPushButton("Clear")
         self.clear_button.clicked.connect(self.clear)
         self.export_button = QPushButton("&Export…")
-        self.export_button.setToolTip("Save the files shown (filtered and sorted) as a PDF evidence report, CSV or JSON")
-        menu = QMenu(self.export_button)
-        for text, kind in (("PDF evidence report…", "pdf"), ("CSV table…", "csv"), ("JSON reports…", "json")):
-            menu.addAction(text, lambda kind=kind: self.export(kind))
-        self.export_button.setMenu(menu)
+        self.export_button.setToolTip(f"Save the files shown (filtered and sorted) as {described_list()}")
+        self.export_button.setMenu(export_menu(self.export_button, self.export))
         self.filter_choice = QComboBox()
         for key, text in FILTERS.items():
             self.filter_choice.addItem(text, key)
@@ -233,18 +230,15 @@ class InspectView(ForwardsDrops, QWidget):
 
     # -- evidence -------------------------------------------------------------------------------
     def export(self, kind: str) -> None:
-        filters = {"pdf": "PDF report (*.pdf)", "csv": "CSV table (*.csv)", "json": "JSON (*.json)"}
-        target = ask_export_path(self, "Export the files shown", f"inspection-report.{kind}", filters[kind],
+        """Ask where to save the files shown as the export format named `kind` (services.records.export_formats)."""
+        fmt = export_format(kind)
+        target = ask_export_path(self, "Export the files shown", f"inspection-report{fmt.suffix}", fmt.file_filter,
                                  self.export_folder)
         if target:
             self._tasks.spawn(self.export_async(kind, target))
 
     async def export_async(self, kind: str, target: Path) -> Path:
-        reports = self.visible_reports()
-        if kind == "pdf":
-            await export_pdf(reports, target, self._root)
-        else:
-            await asyncio.to_thread(write_csv if kind == "csv" else write_json, reports, target)
+        await write_export(export_format(kind), self.visible_reports(), target, self._root)
         self.exported.emit(str(target))
         return target
 

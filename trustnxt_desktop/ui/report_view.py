@@ -34,7 +34,7 @@ from ..domain.attribution import (
     training_rows,
     training_summary,
 )
-from ..domain.checks import check_title
+from ..domain.checks import check_definition, check_title
 from ..domain.cross_check import FIELDS, banner_line, differs, second_name, side_by_side
 from ..domain.display import (
     action_label,
@@ -407,6 +407,8 @@ class ReportView(QWidget):
             detail = _html(_esc(check.detail))
             detail.setWordWrap(True)
             name.setAccessibleName(f"{title}: {check.status.value}")
+            if (definition := check_definition(check.id)) is not None:
+                name.setToolTip(definition.explanation)  # what the check asks; its row says what it found
             grid.addWidget(icon, row, 0)
             grid.addWidget(name, row, 1)
             grid.addWidget(detail, row, 2)

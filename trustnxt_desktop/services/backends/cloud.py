@@ -27,11 +27,12 @@ from ...cloud.errors import (
     CloudUnsupportedError,
 )
 from ...cloud.retry import RetryPolicy
+from ...domain.checks import CHECK_IDS
 from ...domain.errors import ConfigurationError
 from ...domain.explain import summarise
 from ...domain.protect import PROTECTED_SUFFIX, ProtectOptions, ProtectResult, ProtectStatus
 from ...domain.regular_files import not_regular, problem_sentence
-from ...domain.report import CHECK_IDS, Check, CheckStatus, EngineInfo, FileInfo, InspectionReport, Verdict
+from ...domain.report import Check, CheckStatus, EngineInfo, FileInfo, InspectionReport, Verdict
 from ...domain.usage import UsageSnapshot
 from ...engine.media import extension_for, media_type_for_extension
 from ...runtime import atomic as output

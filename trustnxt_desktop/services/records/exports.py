@@ -1,6 +1,8 @@
 """Batch exports of InspectionReports: CSV (one row per file), JSON (the reports themselves), and the
 PDF evidence report, which Qt draws: in the GUI process directly (ui.pdf_report), from the CLI (which
 must not load Qt) through a short-lived run of the GUI program with a hidden option.
+
+The writers here are offered to people through the table in export_formats.py.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from ..paths import documents_dir
 
 EVIDENCE_SCHEMA = "trustnxt.evidence-report/1"
 CSV_COLUMNS = ("file", "path", "sha256", "verdict", "summary", "signer", "signer_organisation", "trust_source",
-               "signed_at", "signed_at_basis", "claim_generator", "device", "location", "taken_at", "capture_signed", "ai_generated",
+               "signed_at", "signed_at_basis", "claim_generator", "device", "location", "taken_at", "capture_signed",
+               "ai_generated",
                "manifests", "failure_codes", "engine", "trust_lists", "validators", "second_validator",
                "second_verdict", "validators_differ_on")
 RENDER_TIMEOUT = 600.0
@@ -91,7 +94,8 @@ def csv_row(r: InspectionReport) -> dict[str, Any]:
         "trust_source": r.signer.trust_source or "" if r.signer else "",
         "signed_at": when.when if when else "", "signed_at_basis": when.marker if when else "",
         "claim_generator": r.claim_generator or "",
-        "device": _device(capture), "location": _location(capture), "taken_at": capture.taken_at or "" if capture else "",
+        "device": _device(capture), "location": _location(capture),
+        "taken_at": capture.taken_at or "" if capture else "",
         "capture_signed": signed, "ai_generated": ai, "manifests": r.manifests,
         "failure_codes": " ".join(r.validation.failure_codes()),
         "engine": " ".join(p for p in (r.engine.name, r.engine.version) if p),
@@ -213,3 +217,14 @@ def render_pdf_in_subprocess(request: EvidenceRequest, out: Path, timeout: float
         detail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise ExportError(f"The PDF report could not be made: {detail}")
     return out
+
+
+def write_pdf(reports: Sequence[InspectionReport], path: Path, root: Path | None = None) -> Path:
+    """The PDF evidence report, for callers that must not load Qt: rendered by the GUI program in a short-lived
+    subprocess (render_pdf_in_subprocess; seconds, not milliseconds). `root`: the data folder whose trust-list
+    snapshots the cover names. The folder is created when missing, as for the other formats. Raises ExportError."""
+    try:
+        path.expanduser().parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ExportError(f"Could not write {path}: {e.strerror or e}") from e
+    return render_pdf_in_subprocess(evidence_request(reports, root), path)
