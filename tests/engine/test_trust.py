@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tests.certs import TestCA
 from tests.conftest import CORPUS
+from tests.secrets import MemorySecretStore
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.engine.identity import IdentityStore
@@ -43,8 +44,8 @@ def test_only_published_lists_have_snapshots() -> None:
                                    "source": "https://example/list.pem", "origin": "bundled", "note": ""}]
 
 
-def test_the_report_names_the_source_that_trusts_the_signer(tmp_path: Path, memory_secrets: object) -> None:
-    identities = IdentityStore(tmp_path / "id", memory_secrets)  # type: ignore[arg-type]
+def test_the_report_names_the_source_that_trusts_the_signer(tmp_path: Path, memory_secrets: MemorySecretStore) -> None:
+    identities = IdentityStore(tmp_path / "id", memory_secrets)
     identities.create("Ada", "Tests")
     source = tmp_path / "a.jpg"
     source.write_bytes((CORPUS / "media" / "P1000827.jpg").read_bytes())
@@ -58,3 +59,18 @@ def test_the_report_names_the_source_that_trusts_the_signer(tmp_path: Path, memo
     assert report.signer.trust_source == "Mine", "the first source that trusts it, in order"
     untrusted = inspect_file(result.output, TrustConfig(sources=(TrustSource("Other", anchors_pem=A.pem),)))
     assert untrusted.verdict is Verdict.VALID
+
+
+def test_an_anchor_after_a_list_that_ends_without_a_line_break_still_trusts(tmp_path: Path) -> None:
+    # The interim list's anchors.pem ends right after "-----END CERTIFICATE-----"; an anchor given after it
+    # (trustnxt inspect --trust-anchor) must not be glued onto that line, where c2pa-rs would skip it.
+    from tests.c2pa_signing import manifest, sign
+
+    listed = A.pem.rstrip("\n")
+    config = TrustConfig(sources=(TrustSource("list", anchors_pem=listed, allowed_pem="X"),
+                                  TrustSource("mine", anchors_pem=B.pem, allowed_pem="Y")))
+    assert config.settings()["trust"]["trust_anchors"] == listed + "\n" + B.pem
+    assert config.settings()["trust"]["allowed_list"] == "X\nY"
+    signed, _ = sign(CORPUS / "media" / "no_manifest.jpg", manifest(), B.issue("Photographer"))
+    (tmp_path / "b.jpg").write_bytes(signed)
+    assert inspect_file(tmp_path / "b.jpg", config).verdict is Verdict.TRUSTED

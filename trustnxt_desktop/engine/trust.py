@@ -17,6 +17,7 @@ Two details of c2pa-rs 0.91 shape the settings built here (both checked against 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -34,6 +35,17 @@ def offline_core() -> dict[str, Any]:
     cawg.ica.did_unavailable instead.
     """
     return {"allowed_network_hosts": []}
+
+
+def _concatenated(pems: Iterable[str]) -> str:
+    """PEM texts one after another, a line break between two where the first lacks one: a published file
+    may end without it (the interim list's anchors.pem does), and c2pa-rs then skips the next certificate."""
+    joined = ""
+    for pem in pems:
+        if joined and pem and not joined.endswith("\n"):
+            joined += "\n"
+        joined += pem
+    return joined
 
 
 @dataclass(frozen=True)
@@ -82,8 +94,8 @@ class TrustConfig:
         """c2pa settings for every source, or with the signer anchors of `only` alone."""
         signers = (only,) if only else self.signer_sources()
         trust: dict[str, Any] = {}
-        anchors = "".join(s.anchors_pem for s in signers)
-        allowed = "".join(s.allowed_pem for s in signers)
+        anchors = _concatenated(s.anchors_pem for s in signers)
+        allowed = _concatenated(s.allowed_pem for s in signers)
         # Global in c2pa-rs, so global here too, also in the per-source contexts (see module doc).
         config = "\n".join(s.trust_config.strip() for s in self.sources if s.trust_config.strip())
         if anchors:
