@@ -22,7 +22,7 @@ class CrashHandler:
         self.log_dir = log_dir
         self._secrets = secrets  # values known to be secret right now (e.g. the stored API key)
         self.last_log: Path | None = None
-        self._showing = False
+        self._box: QMessageBox | None = None  # the dialog on screen: held here, or Python would delete it at once
 
     def install(self) -> None:
         sys.excepthook = self
@@ -39,12 +39,17 @@ class CrashHandler:
         self.last_log = self.log_dir / f"crash-{stamp}.log"
         self.last_log.write_text(f"{APP_NAME} {__version__}\n{clean}", "utf-8")
         print(clean, file=sys.stderr)
-        if QApplication.instance() is not None and not self._showing:
-            self._showing = True
+        if QApplication.instance() is not None and self._box is None:
             box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME,
                               "Something went wrong inside TrustNXT Desktop. Your files are safe: originals are "
                               "never changed and unfinished copies are discarded.\n\n"
                               f"Details were saved to {self.last_log} (without any secrets).")
             box.setTextFormat(Qt.TextFormat.PlainText)
-            box.finished.connect(lambda _r: setattr(self, "_showing", False))
+            box.finished.connect(self._closed)
+            self._box = box
             box.open()
+
+    def _closed(self, _result: int) -> None:
+        box, self._box = self._box, None
+        if box is not None:
+            box.deleteLater()
