@@ -92,7 +92,9 @@ def summary(alone: list[float], checked: list[float]) -> dict[str, float]:
 def after_protect(work: Path, second: SecondValidator) -> dict[str, float]:
     identity, _, _, root = throwaway_identity()
     photo = make_photo(work / "12mp.jpg", 4000, 3000, seed=3)
-    signed = Path(protect_file(photo, identity, ProtectOptions(out_dir=work / "protected")).output)  # type: ignore[arg-type]
+    done = protect_file(photo, identity, ProtectOptions(out_dir=work / "protected"))
+    assert done.output is not None, done.error
+    signed = done.output
     trust = TrustConfig(sources=(TrustSource("bench", anchors_pem=root),))
     data = signed.read_bytes()
     check = second_opinion(data, len(data), "image/jpeg", trust, second).check

@@ -14,6 +14,11 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trustnxt_desktop.ui.main_window import MainWindow
+    from trustnxt_desktop.ui.report_view import ReportView
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TRUSTNXT_TRUST_BASE_URL", "http://127.0.0.1:9/trust")  # no internet while rendering
@@ -40,7 +45,7 @@ def shot(name: str) -> Path:
     return OUT / f"{name}{'-dark' if DARK else ''}.png"
 
 
-async def shoot_shipped_trust(window, target: Path) -> str:  # type: ignore[no-untyped-def]
+async def shoot_shipped_trust(window: MainWindow, target: Path) -> str:
     """Settings › Trust as a new installation shows it, the picture the user guide uses: the lists shipped with
     the app, never checked, no mirror (the published addresses). Taken while the welcome is open, so the
     automatic check has not run yet. Returns the page's status line."""
@@ -58,7 +63,7 @@ async def shoot_shipped_trust(window, target: Path) -> str:  # type: ignore[no-u
     return status
 
 
-async def shoot_trust(window, work: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+async def shoot_trust(window: MainWindow, work: Path, name: str) -> None:
     """Settings › Trust after a real download of the lists (from a mirror of ../shared/trust on 127.0.0.1)."""
     from tests.trust_server import trust_mirror
 
@@ -71,7 +76,7 @@ async def shoot_trust(window, work: Path, name: str) -> None:  # type: ignore[no
         dialog.reject()
 
 
-async def shoot_welcome(window) -> None:  # type: ignore[no-untyped-def]
+async def shoot_welcome(window: MainWindow) -> None:
     """The first-run welcome, page by page, as a new user sees it (before any identity exists); then Finish."""
     from PySide6.QtWidgets import QWizard
 
@@ -94,7 +99,7 @@ async def shoot_welcome(window) -> None:  # type: ignore[no-untyped-def]
     await asyncio.wait_for(finished.wait(), 60)
 
 
-async def shoot_help(window) -> None:  # type: ignore[no-untyped-def]
+async def shoot_help(window: MainWindow) -> None:
     """Help › User guide and Help › Keyboard shortcuts."""
     guide = window.open_user_guide()
     await settle(0.5)
@@ -129,7 +134,7 @@ def guide_pictures() -> None:
         small.save(str(GUIDE.parent / name))
 
 
-def scroll_to_section(report_view, title: str) -> None:  # type: ignore[no-untyped-def]
+def scroll_to_section(report_view: ReportView, title: str) -> None:
     """Scroll the report's overview so the section headed `title` is at the top."""
     from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QLabel
@@ -138,7 +143,7 @@ def scroll_to_section(report_view, title: str) -> None:  # type: ignore[no-untyp
     report_view._scroll.verticalScrollBar().setValue(label.mapTo(report_view.overview, QPoint(0, 0)).y() - 8)
 
 
-async def shoot_validators(window) -> None:  # type: ignore[no-untyped-def]
+async def shoot_validators(window: MainWindow) -> None:
     """Inspect with the second validator: files on which they disagree (a signed .docx, a file only the
     second can read), both say invalid but differ on trust (the Truepic capture), and agree."""
     from trustnxt_desktop.ui.main_window import INSPECT_PAGE
@@ -189,14 +194,14 @@ async def shoot() -> None:
         await window.aclose()
         await context.aclose()
         window.close()
-        QApplication.instance().quit()  # type: ignore[union-attr]
+        QApplication.quit()
         return
     if VALIDATORS:
         await shoot_validators(window)
         await window.aclose()
         await context.aclose()
         window.close()
-        QApplication.instance().quit()  # type: ignore[union-attr]
+        QApplication.quit()
         return
     await shoot_welcome(window)
 
@@ -249,7 +254,7 @@ async def shoot() -> None:
         await window.aclose()
         await context.aclose()
         window.close()
-        QApplication.instance().quit()  # type: ignore[union-attr]
+        QApplication.quit()
         return
 
     from trustnxt_desktop.ui.frame_source import SyntheticFrameSource
@@ -287,7 +292,7 @@ async def shoot() -> None:
     await window.aclose()
     await context.aclose()
     window.close()
-    QApplication.instance().quit()  # type: ignore[union-attr]
+    QApplication.quit()
     shutil.rmtree(work, ignore_errors=True)
     print(f"screenshots in {OUT}")
 

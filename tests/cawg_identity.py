@@ -151,8 +151,10 @@ def decoded_ica(issuer: str, verified: list[dict[str, Any]] | None = None, *,
     data = {"@context": VC_CONTEXTS, "type": VC_TYPES, "issuer": issuer, "validFrom": "2026-03-02T09:30:00Z",
             "verifiedIdentities": verified or VERIFIED_ACCOUNTS,
             "c2paAsset": {"referenced_assertions": [
-                {"url": "self#jumbf=c2pa.assertions/c2pa.actions.v2", "hash": "4v3xJ0o0cZ2Yh1fM7m1b2V9qk5s8d3Wc6pQe0rT2uYw="},
-                {"url": "self#jumbf=c2pa.assertions/c2pa.hash.data", "hash": "n0Jf8hK2rQ6pT9wX3zV5bY7cA1dE4gH8jL2mN6qR0sU="}],
+                {"url": "self#jumbf=c2pa.assertions/c2pa.actions.v2",
+                 "hash": "4v3xJ0o0cZ2Yh1fM7m1b2V9qk5s8d3Wc6pQe0rT2uYw="},
+                {"url": "self#jumbf=c2pa.assertions/c2pa.hash.data",
+                 "hash": "n0Jf8hK2rQ6pT9wX3zV5bY7cA1dE4gH8jL2mN6qR0sU="}],
                 "sig_type": ICA_SIG_TYPE}}
     manifest_json = {"label": manifest_label, "assertions": [
         {"label": "c2pa.actions.v2", "data": {"actions": [{"action": "c2pa.created"}]}},

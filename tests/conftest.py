@@ -16,6 +16,7 @@ os.environ.setdefault("TRUSTNXT_TRUST_BASE_URL", "http://127.0.0.1:9/trust")
 import pytest
 
 from tests.secrets import MemorySecretStore
+from trustnxt_desktop.domain.secrets import SecretStore
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
@@ -56,7 +57,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def secret_store(home: Path) -> Iterator[object]:
+def secret_store(home: Path) -> Iterator[SecretStore]:
     """The real OS keyring. scripts/test provides one (gnome-keyring on a private D-Bus session)."""
     problem = _keyring_problem()
     if problem:
@@ -74,10 +75,10 @@ def memory_secrets() -> MemorySecretStore:
 
 
 @pytest.fixture
-def identity_store(home: Path, secret_store: object):
+def identity_store(home: Path, secret_store: SecretStore):
     from trustnxt_desktop.engine.identity import IdentityStore
 
-    store = IdentityStore(home, secret_store)  # type: ignore[arg-type]
+    store = IdentityStore(home, secret_store)
     store.create("Test Photographer", "TrustNXT Tests")
     return store
 

@@ -9,6 +9,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from trustnxt_desktop.domain.secrets import SecretStore
+
 # Every kind a sqlite store is tested with. "zero length" is an empty database to sqlite, not damage.
 SQLITE_DAMAGE = ("truncated", "random bytes", "corrupted pages", "zero length", "directory")
 JSON_DAMAGE = ("truncated", "random bytes", "wrong shape", "zero length", "directory")
@@ -23,7 +25,7 @@ def checkpoint(path: Path) -> None:
         Path(f"{path}{side}").unlink(missing_ok=True)
 
 
-def filled_stores(home: Path, secrets: object) -> None:
+def filled_stores(home: Path, secrets: SecretStore) -> None:
     """The job queue, usage ledger and an anchored verification log of a data root, each several pages
     long, closed: what a used install has."""
     from trustnxt_desktop.domain.report import EngineInfo, FileInfo, InspectionReport, Verdict
@@ -37,7 +39,7 @@ def filled_stores(home: Path, secrets: object) -> None:
     ledger = UsageLedger(home)
     ledger.record_many("inspect", "local", [True] * 3000)
     ledger.close()
-    log = VerificationLog(home, secrets)  # type: ignore[arg-type]
+    log = VerificationLog(home, secrets)
     log.append_many([InspectionReport(
         file=FileInfo(path=f"/in/{i}.jpg", name=f"{i}.jpg", size=i, sha256=f"{i:064x}", media_type="image/jpeg"),
         verdict=Verdict.VALID, summary="", engine=EngineInfo("Test engine", "1.0", [])) for i in range(1, 301)])

@@ -35,7 +35,7 @@ def serving(handler: Handler, tls: ssl.SSLContext | None = None) -> Iterator[int
     """Serve `handler` on a free loopback port in a thread of its own; yield the port."""
     ready = threading.Event()
     port: list[int] = []
-    stop: list[Callable[[], None]] = []
+    stop: list[Callable[[], object]] = []
 
     async def main() -> None:
         server = await asyncio.start_server(handler, "127.0.0.1", 0, ssl=tls)

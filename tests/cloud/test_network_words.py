@@ -44,10 +44,11 @@ async def test_each_failure_has_its_words(tmp_path: Path, invalid_names: list[st
     with serving(lambda r, w: asyncio.sleep(0), self_signed_tls(tmp_path)) as port:
         said = await _failure(f"https://127.0.0.1:{port}/")
         assert said.startswith("the secure connection could not be verified (TLS"), said
+    broke_off = "the server broke off the connection or did not answer in HTTP"
     with serving(_hangs_up) as port:
-        assert await _failure(f"http://127.0.0.1:{port}/") == "the server broke off the connection or did not answer in HTTP"
+        assert await _failure(f"http://127.0.0.1:{port}/") == broke_off
     with serving(_not_http) as port:
-        assert await _failure(f"http://127.0.0.1:{port}/") == "the server broke off the connection or did not answer in HTTP"
+        assert await _failure(f"http://127.0.0.1:{port}/") == broke_off
 
 
 async def test_no_words_name_a_class() -> None:

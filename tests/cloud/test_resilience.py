@@ -25,15 +25,19 @@ class _NoKeyring:
     """The key comes from the environment here; touching the keyring would be a bug."""
 
     def get(self, name: str) -> str | None:
-        raise AssertionError("keyring used although TRUSTNXT_API_KEY is set")
+        raise AssertionError("keyring read although TRUSTNXT_API_KEY is set")
 
-    set = delete = get
+    def set(self, name: str, value: str) -> None:
+        raise AssertionError("keyring written although TRUSTNXT_API_KEY is set")
+
+    def delete(self, name: str) -> None:
+        raise AssertionError("keyring written although TRUSTNXT_API_KEY is set")
 
 
 def backend_for(url: str, root: Path) -> CloudBackend:
     env = {KEY_ENV: KEY, contract.API_URL_ENV: url}
     root.mkdir(exist_ok=True)
-    return CloudBackend(root, Settings(jobs=4), CredentialStore(_NoKeyring(), environ=env),  # type: ignore[arg-type]
+    return CloudBackend(root, Settings(jobs=4), CredentialStore(_NoKeyring(), environ=env),
                         retry=PATIENT, environ=env)
 
 

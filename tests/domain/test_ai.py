@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from trustnxt_desktop.domain.ai import (
@@ -81,14 +83,15 @@ def test_enhanced_is_never_called_generated() -> None:
     assert "made from" in words(AiKind.FROM_AI_SOURCE).sentence
 
 
-def _report(**fields: object) -> InspectionReport:
+def _report(**fields: Any) -> InspectionReport:
     return InspectionReport(file=FileInfo("x", "x", 0, "", None), verdict=Verdict.VALID, summary="",
-                            engine=EngineInfo("e", "1"), **fields)  # type: ignore[arg-type]
+                            engine=EngineInfo("e", "1"), **fields)
 
 
 def test_disclosure_of_reports_with_and_without_the_kind() -> None:
     assert disclosure(_report(ai_disclosure="composite", ai_generated=True)).kind is AiKind.COMPOSITE
     # A report from a server that only sends the boolean still gets words.
     assert disclosure(_report(ai_generated=True)).sentence == words(AiKind.GENERATED).sentence
-    assert disclosure(_report(ai_generated=False)).label == "No" and disclosure(_report(ai_generated=False)).sentence == ""
+    said_no = disclosure(_report(ai_generated=False))
+    assert said_no.label == "No" and said_no.sentence == ""
     assert disclosure(_report()).generated is None and disclosure(_report()).label == ""

@@ -36,15 +36,16 @@ def test_training_rows_merge_c2pa_and_cawg_entries_and_the_stricter_wins() -> No
                                       ("Data mining", "only under conditions: only for research, ask first"),
                                       ("Custom use", "allowed")]
     assert training_summary(choices) == "Do not train: the signer does not allow AI training on this file."
-    assert training_summary([TrainingChoice("c2pa.ai_inference", "notAllowed")]).startswith("The signer limits")  # type: ignore[union-attr]
-    assert "only under conditions" in training_summary([TrainingChoice("c2pa.data_mining", "constrained")])  # type: ignore[operator]
-    assert training_summary([TrainingChoice("c2pa.ai_training", "allowed")]).startswith("The signer allows")  # type: ignore[union-attr]
+    assert (training_summary([TrainingChoice("c2pa.ai_inference", "notAllowed")]) or "").startswith("The signer limits")
+    assert "only under conditions" in (training_summary([TrainingChoice("c2pa.data_mining", "constrained")]) or "")
+    assert (training_summary([TrainingChoice("c2pa.ai_training", "allowed")]) or "").startswith("The signer allows")
     assert training_summary([]) is None
 
 
 @pytest.mark.parametrize(("sig_type", "failure", "info", "success", "status", "words"), [
     (X509, ["cawg.x509.credential.untrusted"], [], ["cawg.x509.signature.validated"], Verdict.VALID, "issue #2599"),
-    (X509, [], [], ["cawg.x509.credential.trusted", "cawg.identity.well-formed"], Verdict.TRUSTED, "trust list you use"),
+    (X509, [], [], ["cawg.x509.credential.trusted", "cawg.identity.well-formed"], Verdict.TRUSTED,
+     "trust list you use"),
     (X509, ["cawg.identity.hard_binding_missing"], [], [], Verdict.INVALID, "not tied to the file"),
     (ICA, [], ["cawg.ica.untrusted_issuer"], [], Verdict.VALID, "did:web:example.com, which is not one you trust"),
     (ICA, [], [], ["cawg.ica.credential_valid"], Verdict.TRUSTED, "which you trust"),
@@ -63,7 +64,8 @@ def test_identity_status_follows_the_codes(sig_type: str, failure: list[str], in
 def test_identity_line_names_the_account_and_who_checked_it() -> None:
     v = VerifiedIdentity("cawg.social_media", username="jane", uri="https://social.example/jane", provider="Social",
                          verified_at="2025-04-09T22:45:26Z")
-    assert identity_line(v) == "Social media account: @jane on Social (https://social.example/jane), verified 2025-04-09"
+    assert identity_line(v) == ("Social media account: @jane on Social (https://social.example/jane), "
+                                "verified 2025-04-09")
     assert identity_line(VerifiedIdentity("cawg.affiliation", provider="Newsroom")) == \
         "Member of an organisation: Newsroom"
 
@@ -98,14 +100,15 @@ def _report(verdict: Verdict, actions: list[Action] | None = None, ingredients: 
 
 def test_an_empty_history_says_why() -> None:
     assert empty_history_reason(_report(Verdict.VALID, [Action("c2pa.created")])) is None
-    assert "carries no Content Credentials" in empty_history_reason(_report(Verdict.NONE))  # type: ignore[operator]
-    assert "record no actions" in empty_history_reason(_report(Verdict.INVALID))  # type: ignore[operator]
-    assert "Made from" in empty_history_reason(_report(Verdict.VALID, ingredients=True))  # type: ignore[operator]
+    assert "carries no Content Credentials" in (empty_history_reason(_report(Verdict.NONE)) or "")
+    assert "record no actions" in (empty_history_reason(_report(Verdict.INVALID)) or "")
+    assert "Made from" in (empty_history_reason(_report(Verdict.VALID, ingredients=True)) or "")
     reasons = {empty_history_reason(_report(v)) for v in Verdict}
     assert len(reasons) == 5 and None not in reasons  # trusted, valid and invalid share one sentence
 
 
 def test_a_key_left_unfetched_is_not_called_unreachable() -> None:
-    got, sentence = judge_identity(ICA, ["cawg.ica.did_unavailable"], [], [], issuer="did:web:id.example", network=False)
+    got, sentence = judge_identity(ICA, ["cawg.ica.did_unavailable"], [], [], issuer="did:web:id.example",
+                                   network=False)
     assert got is Verdict.UNVERIFIED and "did:web:id.example" in sentence
     assert "was not contacted" in sentence and "no network call" in sentence and "could not be reached" not in sentence

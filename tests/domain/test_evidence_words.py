@@ -3,6 +3,8 @@ whose word a signing time rests."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from trustnxt_desktop.domain.checks import check_title
 from trustnxt_desktop.domain.display import time_text
 from trustnxt_desktop.domain.evidence import evidence_title
@@ -22,7 +24,7 @@ from trustnxt_desktop.domain.sources import made_from_title, source_problems
 from trustnxt_desktop.domain.times import signing_time, signing_time_text
 
 
-def report(failures: list[str] = (), warnings: list[str] = (), *, ingredients: list[Ingredient] | None = None,  # type: ignore[assignment]
+def report(failures: Sequence[str] = (), warnings: Sequence[str] = (), *, ingredients: list[Ingredient] | None = None,
            actions: list[Action] | None = None, signed_at: str | None = None,
            checks: list[Check] | None = None) -> InspectionReport:
     return InspectionReport(
@@ -49,7 +51,8 @@ def test_notes_are_not_problems_and_source_files_are_counted_apart() -> None:
     nested = Ingredient("A.jpg", "parentOf", Verdict.INVALID, failure_codes=["signingCredential.untrusted",
                                                                             "assertion.dataHash.mismatch"])
     parent = Ingredient("B.jpg", "componentOf", Verdict.VALID, ingredients=[nested])
-    r = report(warnings=["signingCredential.ocsp.skipped"], ingredients=[parent, Ingredient("C.jpg", "inputTo", Verdict.NONE)])
+    r = report(warnings=["signingCredential.ocsp.skipped"],
+               ingredients=[parent, Ingredient("C.jpg", "inputTo", Verdict.NONE)])
     assert evidence_title(r) == "Evidence (0 problems; problems in 1 source file)"
     assert made_from_title(r) == "Made from (3)", "every ingredient, at any depth and in any relationship"
     (problem,) = source_problems(r)

@@ -36,7 +36,8 @@ def test_an_expired_certificate_without_a_trusted_timestamp_is_not_said_to_have_
 
 def test_inside_validity_claims_signed_while_valid_only_with_a_trusted_timestamp() -> None:
     assert "signed while" in explain_code(INSIDE, "", Evidence(timestamp=TRUSTED_TIME))
-    for evidence in (None, Evidence(), Evidence(timestamp=UNTRUSTED_TIME), Evidence(timestamp=TRUSTED_TIME, expired=True)):
+    for evidence in (None, Evidence(), Evidence(timestamp=UNTRUSTED_TIME),
+                     Evidence(timestamp=TRUSTED_TIME, expired=True)):
         assert "signed while" not in explain_code(INSIDE, "", evidence)
 
 

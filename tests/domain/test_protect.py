@@ -29,9 +29,10 @@ def test_each_content_source_is_an_iptc_digital_source_type() -> None:
 
 
 def test_options_take_stored_plain_values_and_refuse_unknown_ones() -> None:
-    assert ProtectOptions(content_source="edited").content_source is ContentSource.EDITED  # type: ignore[arg-type]
+    stored = ProtectOptions(content_source="edited")  # type: ignore[arg-type]  # a stored plain value; converted
+    assert stored.content_source is ContentSource.EDITED
     with pytest.raises(ValueError):
-        ProtectOptions(content_source="painted")  # type: ignore[arg-type]
+        ProtectOptions(content_source="painted")  # type: ignore[arg-type]  # an unknown stored value
     for edge in THUMBNAIL_EDGES:
         assert ProtectOptions(thumbnail_edge=edge).thumbnail_edge == edge
     with pytest.raises(ValueError, match="thumbnail size"):

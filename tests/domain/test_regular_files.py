@@ -57,7 +57,7 @@ def test_a_link_swapped_in_after_resolving_is_not_followed(tmp_path: Path, monke
     (tmp_path / "real.jpg").write_bytes(b"x")
     (tmp_path / "photo.jpg").symlink_to("/dev/zero")
     monkeypatch.setattr(regular_files, "regular_stat", lambda path: None)  # it was a regular file when looked at
-    monkeypatch.setattr(regular_files.os.path, "realpath", lambda path: os.fspath(path))  # and when resolved
+    monkeypatch.setattr(os.path, "realpath", lambda path: os.fspath(path))  # and when resolved
     with pytest.raises(OSError) as caught:
         open_regular(tmp_path / "photo.jpg")
     assert caught.value.errno == errno.ELOOP, "the link was not followed to the device"

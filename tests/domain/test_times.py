@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.domain.test_evidence_words import report
+from tests.expect import present
 from trustnxt_desktop.domain.display import time_text
 from trustnxt_desktop.domain.report import Action, Check, CheckStatus
 from trustnxt_desktop.domain.times import NOT_RELIED, STATED, VOUCHED, signing_time, stated_time
@@ -53,8 +54,9 @@ def test_a_timestamp_is_relied_on_only_when_its_check_passed() -> None:
     passed = report(signed_at=at, actions=actions, checks=[Check("timestamp", CheckStatus.PASS, "")])
     failed = report(signed_at=at, actions=actions, checks=[Check("timestamp", CheckStatus.FAIL, "")])
     unchecked = report(signed_at=at)
-    assert signing_time(passed).basis == VOUCHED  # type: ignore[union-attr]
-    assert signing_time(passed).when == at, "the timestamp wins over the signer's own times"  # type: ignore[union-attr]
-    assert signing_time(failed).basis == NOT_RELIED  # type: ignore[union-attr]
-    assert signing_time(unchecked).basis == NOT_RELIED  # type: ignore[union-attr]
-    assert signing_time(passed).text() == "2026-11-29 17:39:52+00:00 (vouched for by a timestamp authority)"  # type: ignore[union-attr]
+    vouched = present(signing_time(passed), "signing time")
+    assert vouched.basis == VOUCHED
+    assert vouched.when == at, "the timestamp wins over the signer's own times"
+    assert present(signing_time(failed), "signing time").basis == NOT_RELIED
+    assert present(signing_time(unchecked), "signing time").basis == NOT_RELIED
+    assert vouched.text() == "2026-11-29 17:39:52+00:00 (vouched for by a timestamp authority)"

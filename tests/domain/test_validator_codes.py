@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.expect import present
 from trustnxt_desktop.domain.validator_codes import (
     CERTIFICATE,
     ENGINE_SPECIFIC,
@@ -56,18 +59,18 @@ def test_the_most_severe_code_of_an_aspect_decides_it() -> None:
 
 @given(st.lists(st.sampled_from(KNOWN), max_size=12), st.lists(UNKNOWN, max_size=4), ENGINES, st.randoms())
 def test_findings_do_not_depend_on_order_or_unknown_codes(known: list[str], unknown: list[str], engine: str,
-                                                          rnd: object) -> None:
+                                                          rnd: random.Random) -> None:
     mixed = known + unknown
-    rnd.shuffle(mixed)  # type: ignore[attr-defined]
+    rnd.shuffle(mixed)
     found = findings(engine, mixed)
     plain = findings(engine, known)
     # Unknown codes say nothing; the deciding rank of every aspect does not depend on the order.
     assert found.keys() == plain.keys()
+    known_meanings = [present(meaning(engine, c), c) for c in known]
     for aspect, value in found.items():
-        ranks = {meaning(engine, c).rank for c in known if meaning(engine, c).aspect == aspect}  # type: ignore[union-attr]
+        ranks = {m.rank for m in known_meanings if m.aspect == aspect}
         top = max(ranks)
-        assert value in {meaning(engine, c).value for c in known  # type: ignore[union-attr]
-                         if meaning(engine, c).aspect == aspect and meaning(engine, c).rank == top}  # type: ignore[union-attr]
+        assert value in {m.value for m in known_meanings if m.aspect == aspect and m.rank == top}
 
 
 def test_own_words_quote_only_the_problem_that_decided() -> None:

@@ -383,7 +383,8 @@ def test_inspect_into_head_ends_quietly_with_141(tmp_path: Path, home: Path) -> 
     proc = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=PROJECT, timeout=300,
                           env={**os.environ, "TRUSTNXT_HOME": str(home)})
     first, status = proc.stdout.splitlines()
-    assert first.endswith(": NONE — This file carries no Content Credentials: nothing about its origin can be verified.")
+    assert first.endswith(": NONE — This file carries no Content Credentials: "
+                          "nothing about its origin can be verified.")
     assert status == "exit 141"
     said = errors.read_text()
     assert "Traceback" not in said and "BrokenPipeError" not in said and "Exception ignored" not in said, said

@@ -11,6 +11,7 @@ import os
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,8 +25,10 @@ pytestmark = [
 ]
 
 
-def sh(*args: str, timeout: float = 1800, **kw: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(args), capture_output=True, text=True, timeout=timeout, **kw)  # type: ignore[call-overload]
+def sh(*args: str, timeout: float = 1800, **kw: Any) -> subprocess.CompletedProcess[str]:
+    done: subprocess.CompletedProcess[str] = subprocess.run(list(args), capture_output=True, text=True,
+                                                            timeout=timeout, **kw)
+    return done
 
 
 def test_deb_installs_runs_and_removes_cleanly(tmp_path: Path) -> None:

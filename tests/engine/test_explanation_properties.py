@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from tests.engine.test_report_consistency import OPENING, assert_consistent
 from trustnxt_desktop.domain.ai import AiKind, kind_of_source_type, manifest_ai, source_type_term, strongest, words
+from trustnxt_desktop.domain.checks import UNTRUSTED
 from trustnxt_desktop.domain.explain import summarise
 from trustnxt_desktop.domain.report import CheckStatus, FileInfo, Verdict
 from trustnxt_desktop.engine import interpret
@@ -97,7 +98,8 @@ def test_a_summary_opens_with_its_verdict_and_speaks_of_ai_only_for_a_manifest(
 # -- generated manifest stores ------------------------------------------------------------------------
 
 def _code(code: str) -> dict[str, str]:
-    return {"code": code, "url": "self#jumbf=/c2pa/urn:c2pa:active/c2pa.signature", "explanation": f"{code} (validator)"}
+    return {"code": code, "url": "self#jumbf=/c2pa/urn:c2pa:active/c2pa.signature",
+            "explanation": f"{code} (validator)"}
 
 
 SCENARIOS: dict[str, dict[str, tuple[list[str], list[str], list[str]]]] = {  # name: (success, informational, failure)
@@ -143,8 +145,10 @@ SCENARIOS: dict[str, dict[str, tuple[list[str], list[str], list[str]]]] = {  # n
     },
 }
 INGREDIENT_CODES = {  # an ingredient's recorded codes: (success, failure)
-    "intact, trusted signer": (["claimSignature.validated", "assertion.dataHash.match", "signingCredential.trusted"], []),
-    "intact, untrusted signer": (["claimSignature.validated", "assertion.dataHash.match"], ["signingCredential.untrusted"]),
+    "intact, trusted signer": (["claimSignature.validated", "assertion.dataHash.match", "signingCredential.trusted"],
+                               []),
+    "intact, untrusted signer": (["claimSignature.validated", "assertion.dataHash.match"],
+                                 ["signingCredential.untrusted"]),
     "altered media": (["claimSignature.validated"], ["assertion.dataHash.mismatch"]),
     "bad signature": ([], ["claimSignature.mismatch"]),
     "stored remotely": ([], ["manifest.inaccessible"]),
@@ -162,7 +166,8 @@ def actions(draw: st.DrawFn, form: int) -> list[dict[str, Any]]:
         if where == "digitalSourceType":
             action["digitalSourceType"] = written
         else:
-            action["parameters"] = {"digitalSourceType" if where == "parameters" else "com.adobe.digitalSourceType": written}
+            key = "digitalSourceType" if where == "parameters" else "com.adobe.digitalSourceType"
+            action["parameters"] = {key: written}
         found.append(action)
     return found
 
@@ -192,7 +197,7 @@ def stores(draw: st.DrawFn) -> tuple[dict[str, Any], Any]:
         st.sampled_from(sorted(INGREDIENT_CODES)), st.booleans(), st.booleans(), kids), max_size=2), max_leaves=5))
     # Failing ingredient deltas only beside a failure of the active manifest: a delta alone is the known
     # gap tested (and marked) below.
-    deltas_failing = draw(st.booleans()) and any(c != interpret.UNTRUSTED for c in failure)
+    deltas_failing = draw(st.booleans()) and any(c != UNTRUSTED for c in failure)
     legacy = draw(st.booleans())
 
     def build(form: int) -> dict[str, Any]:
@@ -229,8 +234,9 @@ def stores(draw: st.DrawFn) -> tuple[dict[str, Any], Any]:
                                 "assertions": assertions, "ingredients": ingredients}
 
         manifest("urn:c2pa:active", plan, 0)
-        results = {"activeManifest": {"success": [_code(c) for c in success], "informational": [_code(c) for c in info],
-                                      "failure": [_code(c) for c in failure]}}
+        results: dict[str, Any] = {"activeManifest": {"success": [_code(c) for c in success],
+                                                      "informational": [_code(c) for c in info],
+                                                      "failure": [_code(c) for c in failure]}}
         if deltas:
             results["ingredientDeltas"] = deltas
         store = {"active_manifest": "urn:c2pa:active", "manifests": manifests, "validation_results": results}
@@ -264,7 +270,7 @@ def _c2pa_rs_state(results: dict[str, Any]) -> str:
     """ValidationResults::validation_state of c2pa-rs 0.91, as it behaves: an untrusted signer alone leaves
     the store Valid; any other failure of the active manifest or of an ingredient delta makes it Invalid."""
     active = results["activeManifest"]
-    failures = [c["code"] for c in active["failure"] if c["code"] != interpret.UNTRUSTED]
+    failures = [c["code"] for c in active["failure"] if c["code"] != UNTRUSTED]
     failures += [c["code"] for d in results.get("ingredientDeltas", []) for c in d["validationDeltas"]["failure"]]
     if failures:
         return "Invalid"
@@ -306,8 +312,9 @@ def test_a_file_invalid_only_through_an_ingredient_delta_still_names_a_failed_ch
     store = {"active_manifest": "A", "validation_results": results, "validation_state": _c2pa_rs_state(results),
              "manifests": {"A": {"title": "f.jpg", "signature_info": {"alg": "Es256", "common_name": "S"},
                                  "assertions": [],
-                                 "ingredients": [{"title": "src.jpg", "relationship": "parentOf", "active_manifest": "B",
-                                                  "label": "c2pa.ingredient.v3", "validation_results": recorded}]},
+                                 "ingredients": [{"title": "src.jpg", "relationship": "parentOf",
+                                                  "active_manifest": "B", "label": "c2pa.ingredient.v3",
+                                                  "validation_results": recorded}]},
                            "B": {"title": "src.jpg", "signature_info": {"alg": "Es256", "common_name": "T"},
                                  "assertions": [], "ingredients": []}}}
     report = _report(store)

@@ -8,10 +8,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import CORPUS, EXPECTED, SHARED
+from tests.expect import present
 from trustnxt_desktop.domain.checks import CHECK_IDS
 from trustnxt_desktop.domain.report import CheckStatus, InspectionReport, Verdict
 from trustnxt_desktop.engine.inspect import extract_resource, inspect_file
@@ -24,7 +26,7 @@ HOSTILE_CASES = sorted(EXPECTED["hostile"].items())
 
 
 @pytest.mark.parametrize(("name", "expected"), C2PA_CASES, ids=[c[0] for c in C2PA_CASES])
-def test_corpus_c2pa_matches_expected(name: str, expected: dict) -> None:
+def test_corpus_c2pa_matches_expected(name: str, expected: dict[str, Any]) -> None:
     report = inspect_file(CORPUS / "c2pa" / name, NO_TRUST)
     assert report.verdict.value == expected["verdict"], report.summary
     assert [c.id for c in report.checks] == list(CHECK_IDS)
@@ -78,11 +80,11 @@ def test_pdf_is_trusted_under_interim_list_and_names_it() -> None:
     report = inspect_file(pdf, TrustConfig(sources=(official, interim)))
     assert report.verdict is Verdict.TRUSTED
     assert report.signer is not None and report.signer.trust_source == interim.name
-    assert report.check("signer_trust").status is CheckStatus.PASS  # type: ignore[union-attr]
+    assert present(report.check("signer_trust")).status is CheckStatus.PASS
     assert interim.name in report.summary
     only_official = inspect_file(pdf, TrustConfig(sources=(official,)))
     assert only_official.verdict is Verdict.VALID
-    assert "C2PA trust list (test snapshot)" in only_official.check("signer_trust").detail  # type: ignore[union-attr]
+    assert "C2PA trust list (test snapshot)" in present(only_official.check("signer_trust")).detail
 
 
 def test_ingredients_carry_their_own_verdicts_and_thumbnails(tmp_path: Path) -> None:
@@ -94,22 +96,22 @@ def test_ingredients_carry_their_own_verdicts_and_thumbnails(tmp_path: Path) -> 
     assert child.verdict is Verdict.VALID and child.manifest
     assert [g.title for g in child.ingredients] == ["A.jpg"]
     with open(tmp_path / "thumb.jpg", "wb") as out:
-        written = extract_resource(CORPUS / "c2pa" / "adobe-20220124-CICA.jpg", child.thumbnail, out)  # type: ignore[arg-type]
+        written = extract_resource(CORPUS / "c2pa" / "adobe-20220124-CICA.jpg", present(child.thumbnail), out)
     assert written > 100 and (tmp_path / "thumb.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
 
 
 def test_truepic_shows_capture_despite_invalid_and_unsigned_exif_apart() -> None:
     report = inspect_file(CORPUS / "c2pa" / "truepic-20230212-camera.jpg", NO_TRUST)
     assert report.verdict is Verdict.INVALID
-    assert report.check("integrity").status is CheckStatus.FAIL  # type: ignore[union-attr]
-    assert report.check("timestamp").status is CheckStatus.PASS  # type: ignore[union-attr]
+    assert present(report.check("integrity")).status is CheckStatus.FAIL
+    assert present(report.check("timestamp")).status is CheckStatus.PASS
     assert report.capture is not None and report.capture.signed
     assert report.capture_unsigned is not None and not report.capture_unsigned.signed
     assert report.capture_unsigned.make == "Google"
 
 
 @pytest.mark.parametrize(("name", "expected"), HOSTILE_CASES, ids=[c[0] for c in HOSTILE_CASES])
-def test_hostile_files_give_expected_verdict_quickly(name: str, expected: dict) -> None:
+def test_hostile_files_give_expected_verdict_quickly(name: str, expected: dict[str, Any]) -> None:
     started = time.perf_counter()
     report = inspect_file(CORPUS / "hostile" / name, NO_TRUST)
     assert time.perf_counter() - started < 10

@@ -34,8 +34,8 @@ def anywhere(path: Path) -> bool:
     return any(hint in data for hint in HINTS)
 
 
-@pytest.mark.parametrize("path", sorted(p for folder in ("c2pa", "media", "hostile") for p in (CORPUS / folder).iterdir()
-                                        if p.is_file()), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(p for folder in ("c2pa", "media", "hostile")
+                                        for p in (CORPUS / folder).iterdir() if p.is_file()), ids=lambda p: p.name)
 def test_every_file_with_credentials_is_a_maybe(path: Path) -> None:
     expected = EXPECTED.get(path.parent.name, {}).get(path.name)
     verdict = expected.get("verdict") if isinstance(expected, dict) else None

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import CORPUS
+from tests.expect import present, protected_copy
 from trustnxt_desktop.domain.pictures import thumbnail_note
 from trustnxt_desktop.domain.protect import ProtectOptions
 from trustnxt_desktop.engine.inspect import inspect_file
@@ -36,8 +37,10 @@ def decoded(data: bytes | None) -> Image.Image:
     return Image.open(io.BytesIO(data)).convert("RGB")
 
 
-def near(pixel: tuple[int, ...], colour: tuple[int, int, int]) -> bool:
-    return all(abs(a - b) < 60 for a, b in zip(pixel, colour))
+def near(pixel: float | tuple[int, ...] | None, colour: tuple[int, int, int]) -> bool:
+    """Whether an RGB pixel, as Image.getpixel answers it, is close to `colour`."""
+    assert isinstance(pixel, tuple) and len(pixel) == 3, pixel
+    return all(abs(a - b) < 60 for a, b in zip(pixel, colour, strict=True))
 
 
 def test_pdf_first_page_and_video_frame_are_pictures() -> None:
@@ -58,7 +61,7 @@ def test_hostile_video_gives_no_picture_never_a_crash() -> None:
 
 def test_file_picture_is_turned_by_its_exif_orientation(tmp_path: Path) -> None:
     src = oriented_jpeg(tmp_path / "portrait.jpg")
-    assert picture_shape(src, "image/jpeg").shown_size() == (80, 160)  # type: ignore[union-attr]
+    assert present(picture_shape(src, "image/jpeg")).shown_size() == (80, 160)
     picture = decoded(file_preview(src, 160))
     assert picture.size == (80, 160)
     assert near(picture.getpixel((40, 20)), RED) and near(picture.getpixel((40, 140)), BLUE)
@@ -79,13 +82,16 @@ def _thumbnail_keeping_exif(source: Path, media_type: str, edge: int) -> bytes:
 
 def test_thumbnail_turned_differently_is_explained(tmp_path: Path, identity) -> None:
     src = oriented_jpeg(tmp_path / "portrait.jpg")
-    ours = inspect_file(protect_file(src, identity, ProtectOptions(out_dir=tmp_path / "ours")).output, TrustConfig())  # type: ignore[arg-type]
+    ours = inspect_file(protected_copy(protect_file(src, identity, ProtectOptions(out_dir=tmp_path / "ours"))),
+                        TrustConfig())
     assert ours.picture is not None and ours.picture.orientation == 6
-    assert ours.thumbnail_shape is not None and ours.thumbnail_shape.shown_size()[0] < ours.thumbnail_shape.shown_size()[1]
+    assert ours.thumbnail_shape is not None
+    width, height = ours.thumbnail_shape.shown_size()
+    assert width < height
     assert thumbnail_note(ours.picture, ours.thumbnail_shape) is None
 
     other = protect_file(src, identity, ProtectOptions(out_dir=tmp_path / "other"), thumbnailer=_raw_thumbnail)
-    report = inspect_file(other.output, TrustConfig())  # type: ignore[arg-type]
+    report = inspect_file(protected_copy(other), TrustConfig())
     assert report.thumbnail_shape is not None and report.thumbnail_shape.shown_size() == (160, 80)
     note = thumbnail_note(report.picture, report.thumbnail_shape)
     assert note is not None and "turned 90°" in note and "not a sign of manipulation" in note
@@ -94,8 +100,8 @@ def test_thumbnail_turned_differently_is_explained(tmp_path: Path, identity) -> 
 def test_signed_thumbnail_with_its_own_orientation_is_shown_upright(tmp_path: Path, identity) -> None:
     src = oriented_jpeg(tmp_path / "portrait.jpg")
     done = protect_file(src, identity, ProtectOptions(out_dir=tmp_path), thumbnailer=_thumbnail_keeping_exif)
-    report = inspect_file(done.output, TrustConfig())  # type: ignore[arg-type]
+    report = inspect_file(protected_copy(done), TrustConfig())
     assert report.thumbnail_shape is not None and report.thumbnail_shape.orientation == 6
     assert thumbnail_note(report.picture, report.thumbnail_shape) is None  # both turn the same way
-    thumb = decoded(manifest_picture(done.output, report.thumbnail, 160))  # type: ignore[arg-type]
+    thumb = decoded(manifest_picture(protected_copy(done), present(report.thumbnail), 160))
     assert thumb.size == (80, 160) and near(thumb.getpixel((40, 20)), RED)

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import CORPUS
+from tests.expect import present, protected_copy
 from tests.media_tools import (
     flip_jpeg_image_byte,
     flip_png_image_byte,
@@ -62,7 +63,8 @@ def test_every_media_format_protects_and_verifies(source: Path, tmp_path: Path, 
     (action,) = trusted.actions
     assert action.action == "c2pa.created" and action.digital_source_type == DIGITAL_CAPTURE, "the default claim"
     assert trusted.ai_generated is False
-    labels = [a["label"] for a in trusted.raw["manifests"][trusted.raw["active_manifest"]]["assertions"]]  # type: ignore[index]
+    raw = present(trusted.raw, "manifest store")
+    labels = [a["label"] for a in raw["manifests"][raw["active_manifest"]]["assertions"]]
     assert "cawg.training-mining" in labels and "stds.schema-org.CreativeWork" in labels
     assert inspect_file(result.output, TrustConfig()).verdict is Verdict.VALID
     assert not list(tmp_path.glob(f"*{PARTIAL_SUFFIX}"))
@@ -71,10 +73,10 @@ def test_every_media_format_protects_and_verifies(source: Path, tmp_path: Path, 
 @pytest.mark.parametrize("name", ["trustnxt-icon.jpg", "trustnxt-icon.heic", "sample1.avif", "sample1.png"])
 def test_our_thumbnail_is_small_and_decodable(name: str, tmp_path: Path, identity) -> None:
     result = protect_file(CORPUS / "media" / name, identity, ProtectOptions(out_dir=tmp_path, thumbnail_edge=256))
-    report = inspect_file(result.output, TrustConfig())  # type: ignore[arg-type]
+    report = inspect_file(protected_copy(result), TrustConfig())
     assert report.thumbnail
     buf = io.BytesIO()
-    extract_resource(result.output, report.thumbnail, buf)  # type: ignore[arg-type]
+    extract_resource(protected_copy(result), report.thumbnail, buf)
     buf.seek(0)
     with Image.open(buf) as im:
         assert im.format == "JPEG" and max(im.size) <= 256
@@ -90,7 +92,7 @@ def test_the_chosen_claim_is_the_digital_source_type_whatever_exif_says(claim, t
     for exif_camera in (True, False):
         photo = make_jpeg(tmp_path / f"photo-{exif_camera}.jpg", 320, 240, exif_camera=exif_camera)
         result = protect_file(photo, identity, ProtectOptions(out_dir=tmp_path / "out", content_source=claim))
-        report = inspect_file(result.output, TrustConfig())  # type: ignore[arg-type]
+        report = inspect_file(protected_copy(result), TrustConfig())
         (action,) = report.actions
         assert (action.action, action.digital_source_type) == ("c2pa.created", term)
         assert report.ai_generated is (claim is ContentSource.AI)
@@ -98,16 +100,17 @@ def test_the_chosen_claim_is_the_digital_source_type_whatever_exif_says(claim, t
 
 def test_thumbnail_off(tmp_path: Path, identity) -> None:
     photo = make_jpeg(tmp_path / "camera.jpg", 640, 480)
-    cam = inspect_file(protect_file(photo, identity, ProtectOptions(out_dir=tmp_path / "out", thumbnail_edge=0)).output,  # type: ignore[arg-type]
-                       TrustConfig())
+    done = protect_file(photo, identity, ProtectOptions(out_dir=tmp_path / "out", thumbnail_edge=0))
+    cam = inspect_file(protected_copy(done), TrustConfig())
     assert cam.thumbnail is None
 
 
 def test_training_assertion_and_author_follow_options(tmp_path: Path, identity) -> None:
     result = protect_file(CORPUS / "media" / "trustnxt-icon.png", identity,
                           ProtectOptions(out_dir=tmp_path, do_not_train=False, author=None))
-    report = inspect_file(result.output, TrustConfig())  # type: ignore[arg-type]
-    labels = [a["label"] for a in report.raw["manifests"][report.raw["active_manifest"]]["assertions"]]  # type: ignore[index]
+    report = inspect_file(protected_copy(result), TrustConfig())
+    raw = present(report.raw, "manifest store")
+    labels = [a["label"] for a in raw["manifests"][raw["active_manifest"]]["assertions"]]
     assert labels == ["c2pa.actions.v2"]
 
 
@@ -115,16 +118,17 @@ def test_training_assertion_and_author_follow_options(tmp_path: Path, identity) 
     ("trustnxt-icon.jpg", flip_jpeg_image_byte, strip_jpeg_manifest),
     ("sample1.png", flip_png_image_byte, strip_png_manifest),
 ])
-def test_tampering_is_detected_and_stripping_leaves_none(name, flip, strip, tmp_path: Path, identity, local_trust) -> None:
-    protected = protect_file(CORPUS / "media" / name, identity, ProtectOptions(out_dir=tmp_path)).output
-    data = protected.read_bytes()  # type: ignore[union-attr]
-    tampered = tmp_path / f"tampered{protected.suffix}"  # type: ignore[union-attr]
+def test_tampering_is_detected_and_stripping_leaves_none(name, flip, strip, tmp_path: Path, identity,
+                                                         local_trust) -> None:
+    protected = protected_copy(protect_file(CORPUS / "media" / name, identity, ProtectOptions(out_dir=tmp_path)))
+    data = protected.read_bytes()
+    tampered = tmp_path / f"tampered{protected.suffix}"
     tampered.write_bytes(flip(data))
     report = inspect_file(tampered, local_trust)
     assert report.verdict is Verdict.INVALID
     assert "assertion.dataHash.mismatch" in report.validation.failure_codes()
     assert "changed after it was signed" in report.summary
-    stripped = tmp_path / f"stripped{protected.suffix}"  # type: ignore[union-attr]
+    stripped = tmp_path / f"stripped{protected.suffix}"
     stripped.write_bytes(strip(data))
     assert inspect_file(stripped, local_trust).verdict is Verdict.NONE
 
@@ -142,9 +146,10 @@ def test_never_overwrites_and_picks_a_free_name(tmp_path: Path, identity) -> Non
 
 
 def test_already_protected_file_is_opened_with_its_history(tmp_path: Path, identity, local_trust) -> None:
-    once = protect_file(CORPUS / "media" / "trustnxt-icon.jpg", identity, ProtectOptions(out_dir=tmp_path)).output
-    twice = protect_file(once, identity, ProtectOptions(out_dir=tmp_path))  # type: ignore[arg-type]
-    report = inspect_file(twice.output, local_trust)  # type: ignore[arg-type]
+    original = CORPUS / "media" / "trustnxt-icon.jpg"
+    once = protected_copy(protect_file(original, identity, ProtectOptions(out_dir=tmp_path)))
+    twice = protect_file(once, identity, ProtectOptions(out_dir=tmp_path))
+    report = inspect_file(protected_copy(twice), local_trust)
     assert report.verdict is Verdict.TRUSTED
     assert report.actions[0].action == "c2pa.opened"
     (parent,) = report.ingredients
@@ -161,9 +166,10 @@ def test_bad_inputs_get_clear_results_and_leave_nothing(tmp_path: Path, identity
     truncated.write_bytes((CORPUS / "media" / "trustnxt-icon.jpg").read_bytes()[:200])
     results = {p.name: protect_file(p, identity, ProtectOptions(out_dir=out)) for p in
                (empty, text, truncated, tmp_path / "missing.jpg")}
-    assert results["empty.jpg"].status is ProtectStatus.FAILED and "empty" in results["empty.jpg"].error  # type: ignore[operator]
+    assert results["empty.jpg"].status is ProtectStatus.FAILED and "empty" in (results["empty.jpg"].error or "")
     assert results["unsupported_type.txt"].status is ProtectStatus.SKIPPED
-    assert results["missing.jpg"].status is ProtectStatus.FAILED and "no longer exists" in results["missing.jpg"].error  # type: ignore[operator]
+    assert results["missing.jpg"].status is ProtectStatus.FAILED
+    assert "no longer exists" in (results["missing.jpg"].error or "")
     assert results["truncated.jpg"].status in (ProtectStatus.FAILED, ProtectStatus.DONE)
     leftovers = [p for p in out.glob("*")] if out.exists() else []
     assert all(p.name.startswith("truncated.protected") for p in leftovers), leftovers
@@ -182,7 +188,7 @@ def test_unreachable_timestamp_authority_fails_the_file_cleanly(tmp_path: Path, 
     result = protect_file(CORPUS / "media" / "trustnxt-icon.jpg", identity,
                           ProtectOptions(out_dir=tmp_path / "out", tsa_url="http://127.0.0.1:9/tsa"))
     assert result.status is ProtectStatus.FAILED
-    assert "timestamp authority" in result.error  # type: ignore[operator]
+    assert "timestamp authority" in (result.error or "")
     assert list((tmp_path / "out").iterdir()) == []
 
 
@@ -220,7 +226,7 @@ def test_broken_remote_or_unreadable_credentials_never_stop_protect(original: Pa
     (warning,) = result.warnings
     for words in CARRYING[original]:
         assert words in warning, warning
-    report = inspect_file(result.output, local_trust)  # type: ignore[arg-type]
+    report = inspect_file(protected_copy(result), local_trust)
     assert report.verdict is Verdict.TRUSTED, report.summary  # our own signature over the copy is sound
     (action,) = report.actions
     assert (action.action, action.digital_source_type) == ("c2pa.opened", HUMAN_EDITS)
@@ -232,7 +238,7 @@ def test_intact_credentials_are_kept_without_a_warning(tmp_path: Path, identity,
     original = CORPUS / "c2pa" / "adobe-20220124-CA.jpg"
     result = protect_file(original, identity, ProtectOptions(out_dir=tmp_path))
     assert result.status is ProtectStatus.DONE and result.warnings == []
-    report = inspect_file(result.output, local_trust)  # type: ignore[arg-type]
+    report = inspect_file(protected_copy(result), local_trust)
     (parent,) = report.ingredients
     assert parent.manifest, "the original's own manifest travels with the copy"
     assert parent.verdict in (Verdict.VALID, Verdict.TRUSTED)
@@ -243,8 +249,9 @@ def test_protected_copy_of_a_tampered_original_shows_its_parent_invalid(tmp_path
     # the ingredients check is `warn`. These values come from how Inspect reads what c2pa recorded for an
     # ingredient (engine/interpret.py).
     result = protect_file(CORPUS / "c2pa" / "adobe-20220124-E-dat-CA.jpg", identity, ProtectOptions(out_dir=tmp_path))
-    report = inspect_file(result.output, local_trust)  # type: ignore[arg-type]
-    am = report.raw["manifests"][report.raw["active_manifest"]]  # type: ignore[index]
+    report = inspect_file(protected_copy(result), local_trust)
+    raw = present(report.raw, "manifest store")
+    am = raw["manifests"][raw["active_manifest"]]
     recorded = am["ingredients"][0]["validation_results"]["activeManifest"]["failure"]
     assert "assertion.dataHash.mismatch" in [c["code"] for c in recorded], "c2pa recorded the original's verdict"
     (parent,) = report.ingredients
@@ -264,7 +271,7 @@ def test_a_manifest_c2pa_refuses_while_signing_is_left_out_not_fatal(tmp_path: P
     assert result.status is ProtectStatus.DONE, result.error
     (warning,) = result.warnings
     assert "could not be read" in warning and "without those credentials" in warning
-    (parent,) = inspect_file(result.output, TrustConfig()).ingredients  # type: ignore[arg-type]
+    (parent,) = inspect_file(protected_copy(result), TrustConfig()).ingredients
     assert parent.title == original.name and parent.manifest is None
 
 

@@ -44,7 +44,8 @@ LISTS = TrustConfig(sources=(
 TOLERATED = ("signingCredential.untrusted", "signingCredential.ocsp.skipped")
 OPENING = {
     Verdict.TRUSTED: "Intact and signed", Verdict.VALID: "Intact and signed", Verdict.INVALID: "Do not rely",
-    Verdict.NONE: "This file carries no Content Credentials", Verdict.UNVERIFIED: "This file points to Content Credentials",
+    Verdict.NONE: "This file carries no Content Credentials",
+    Verdict.UNVERIFIED: "This file points to Content Credentials",
     Verdict.UNSUPPORTED: "This file type cannot carry", Verdict.ERROR: "This file could not be read",
 }
 WITH_MANIFEST = (Verdict.TRUSTED, Verdict.VALID, Verdict.INVALID)
@@ -91,7 +92,8 @@ def assert_consistent(r: InspectionReport, trust: TrustConfig) -> None:  # noqa:
         assert not [c for c in every if c.startswith("timeStamp.")], name
     if stamp.status is CheckStatus.PASS:
         assert {"timeStamp.validated", "timeStamp.trusted"} <= set(every), name
-        assert not [c for c in every if c.startswith("timeStamp.") and c not in ("timeStamp.validated", "timeStamp.trusted")]
+        assert not [c for c in every
+                    if c.startswith("timeStamp.") and c not in ("timeStamp.validated", "timeStamp.trusted")]
 
     statuses = {c.status for c in r.checks}  # 3
     if r.verdict is Verdict.INVALID:

@@ -45,7 +45,9 @@ def test_transparency_is_flattened_on_white(tmp_path: Path) -> None:
     Image.new("RGBA", (50, 50), (255, 0, 0, 0)).save(src)
     data = make_thumbnail(src, "image/png", 32)
     assert data is not None
-    r, g, b = Image.open(io.BytesIO(data)).convert("RGB").getpixel((16, 16))  # type: ignore[misc]
+    pixel = Image.open(io.BytesIO(data)).convert("RGB").getpixel((16, 16))
+    assert isinstance(pixel, tuple)
+    r, g, b = pixel
     assert min(r, g, b) > 240, "a clear pixel shows as white, not black"
 
 

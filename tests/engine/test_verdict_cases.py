@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,7 +175,8 @@ def test_a_parent_whose_credentials_are_stored_remotely_is_unverified(tmp_path: 
     (parent,) = report.ingredients
     assert parent.verdict is Verdict.UNVERIFIED and parent.failure_codes == ["manifest.inaccessible"]
     assert status(report, "ingredients") is CheckStatus.WARN
-    assert "could not be checked" in detail(report, "ingredients") and "stored elsewhere" in detail(report, "ingredients")
+    said = detail(report, "ingredients")
+    assert "could not be checked" in said and "stored elsewhere" in said
     assert "could not be checked (\u201cremote.jpg\u201d)" in report.summary
 
 
@@ -193,7 +195,7 @@ def test_nested_ingredients_at_any_depth(tmp_path: Path, ca: TestCA, photographe
 
 # -- AI disclosure ----------------------------------------------------------------------------------
 
-ADOBE_THIRD_PARTY = [
+ADOBE_THIRD_PARTY: list[dict[str, Any]] = [
     {"action": "c2pa.created", "digitalSourceType": IPTC + "digitalCreation"},
     {"action": "c2pa.edited", "parameters": {"com.adobe.digitalSourceType": IPTC + "trainedAlgorithmicMedia",
                                              "com.adobe.type": "remoteProvider.3rdParty",
@@ -274,9 +276,10 @@ def test_expired_certificate_with_and_without_a_timestamp(tmp_path: Path, ca: Te
 
 
 def test_a_trusted_signer_of_a_changed_file_is_called_trusted_not_unevaluated() -> None:
-    interim = TrustSource("Interim trust list (test snapshot)", anchors_pem=(SHARED / "trust" / "ITL-anchors.pem").read_text(),
-                          allowed_pem=(SHARED / "trust" / "ITL-allowed.pem").read_text(),
-                          trust_config=(SHARED / "trust" / "ITL-store.cfg").read_text(), kind="trust-list")
+    lists = SHARED / "trust"
+    interim = TrustSource("Interim trust list (test snapshot)", anchors_pem=(lists / "ITL-anchors.pem").read_text(),
+                          allowed_pem=(lists / "ITL-allowed.pem").read_text(),
+                          trust_config=(lists / "ITL-store.cfg").read_text(), kind="trust-list")
     report = inspect_file(CORPUS / "c2pa" / "truepic-20230212-camera.jpg", TrustConfig(sources=(interim,)))
     assert report.verdict is Verdict.INVALID  # the data hash does not match
     assert "signingCredential.trusted" in [c.code for c in report.validation.success]
@@ -310,7 +313,8 @@ def test_two_manifest_stores_are_named_as_such(tmp_path: Path, photographer: tup
     (b"lrelationship", b"lrelationshiq", "c2pa.ingredient.v3", "assertion.ingredient.malformed"),
 ])
 def test_a_found_manifest_with_an_undecodable_assertion_is_invalid_not_error(
-        tmp_path: Path, photographer: tuple[bytes, bytes], find: bytes, replace: bytes, assertion: str, code: str) -> None:
+        tmp_path: Path, photographer: tuple[bytes, bytes], find: bytes, replace: bytes, assertion: str,
+        code: str) -> None:
     if assertion.startswith("c2pa.ingredient"):
         signed, _ = sign(SOURCE, manifest(OPENED), photographer, parent=(SOURCE, "unsigned.jpg"))
     else:
@@ -345,7 +349,8 @@ def test_unparseable_files_stay_errors() -> None:
 
 # -- remote manifests ------------------------------------------------------------------------------
 
-def test_remote_manifest_fetched_from_a_local_server(tmp_path: Path, ca: TestCA, photographer: tuple[bytes, bytes]) -> None:
+def test_remote_manifest_fetched_from_a_local_server(tmp_path: Path, ca: TestCA,
+                                                     photographer: tuple[bytes, bytes]) -> None:
     with local_files() as (base, server):
         url = f"{base}/manifests/photo.c2pa"
         signed, store = sign(SOURCE, manifest(), photographer, remote_url=url, embed=False)

@@ -52,7 +52,7 @@ def _report_escapes() -> None:
             print(f"fuzz-exception {src} {type(e).__name__}: {e}", file=sys.stderr, flush=True)
             raise
 
-    LocalBackend.protect = protect  # type: ignore[method-assign]
+    LocalBackend.protect = protect  # type: ignore[method-assign]  # wrapped in this fuzzing process only
 
 
 def main() -> int:

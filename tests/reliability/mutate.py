@@ -166,7 +166,8 @@ def _zip(data: bytes) -> list[Field]:
     for m in re.finditer(re.escape(b"PK\x03\x04"), data[:end]):
         pos = m.start()
         if pos + 30 <= end:
-            found += [Field(pos + 18, 4, "<", "zip local compressed size"), Field(pos + 26, 2, "<", "zip local name length"),
+            found += [Field(pos + 18, 4, "<", "zip local compressed size"),
+                      Field(pos + 26, 2, "<", "zip local name length"),
                       Field(pos + 28, 2, "<", "zip local extra length")]
     return found
 
@@ -322,7 +323,8 @@ def splice(rng: random.Random, data: bytes, partner: bytes) -> bytes:
     """The head of one file and the tail of another (or of itself), cut at structure boundaries when
     there are some: a file that starts as one thing and goes on as another."""
     cut = rng.choice([s for s, _e, _a in segments(data)] or [0]) if rng.random() < 0.5 else rng.randrange(len(data))
-    other = rng.choice([s for s, _e, _a in segments(partner)] or [0]) if rng.random() < 0.5 else rng.randrange(len(partner))
+    other = rng.choice([s for s, _e, _a in segments(partner)] or [0]) if rng.random() < 0.5 \
+        else rng.randrange(len(partner))
     return (data[:max(cut, 1)] + partner[other:])[: 8 * 1024 ** 2] or data
 
 

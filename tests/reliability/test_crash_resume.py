@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,7 +70,7 @@ def run_and_kill(args: list[str], home: Path, env: dict[str, str], after_lines: 
 
 
 def crash_five_times_then_resume(home: Path, src: Path, out: Path, env: dict[str, str], seed: int,
-                                 backend: str) -> list[dict]:
+                                 backend: str) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     kills = 0
     for attempt in range(KILLS):
@@ -82,10 +83,11 @@ def crash_five_times_then_resume(home: Path, src: Path, out: Path, env: dict[str
     assert kills >= 3, "the batch should mostly have been interrupted"
     final = cli("protect", "--resume", "--json", home=home, env=env, timeout=300)
     assert final.returncode == 0, final.stderr
-    return json.loads(final.stdout)
+    results: list[dict[str, Any]] = json.loads(final.stdout)
+    return results
 
 
-def check_outputs(out: Path, results: list[dict], home: Path, env: dict[str, str]) -> None:
+def check_outputs(out: Path, results: list[dict[str, Any]], home: Path, env: dict[str, str]) -> None:
     assert len(results) == FILES and {r["status"] for r in results} == {"done"}
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(f"img{i:03d}.protected.jpg" for i in range(FILES)), \

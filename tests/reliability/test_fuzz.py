@@ -41,6 +41,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,8 +107,8 @@ def _built_seeds(folder: Path) -> list[Path]:
             path = folder / (f"deflated-{name}" if compressed else name)
             path.write_bytes(build(compressed))
             built.append(path)
-    built += [documents.dng(folder / "shot.dng"), documents.pdf(folder / "page.pdf"), documents.svg(folder / "logo.svg"),
-              documents.avi(folder / "clip.avi")]
+    built += [documents.dng(folder / "shot.dng"), documents.pdf(folder / "page.pdf"),
+              documents.svg(folder / "logo.svg"), documents.avi(folder / "clip.avi")]
     for container in (False, True):
         out = folder / f"icon-{'boxed' if container else 'bare'}.jxl"
         subprocess.run([cjxl, str(CORPUS / "media" / "trustnxt-icon.png"), str(out), "-d", "1", "--quiet",
@@ -202,11 +203,13 @@ def run_command(args: list[str], env: dict[str, str]) -> Run:
             [sys.executable, "-m", "tests.reliability.fuzz_cli", *args], cwd=PROJECT, env={**os.environ, **env},
             stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True) as proc:
         out: list[str] = []
-        reader = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)  # type: ignore[union-attr]
+        assert proc.stdout is not None and proc.stderr is not None  # both are pipes
+        stdout, stderr = proc.stdout, proc.stderr
+        reader = threading.Thread(target=lambda: out.append(stdout.read()), daemon=True)
         reader.start()
 
         def follow() -> None:
-            for line in proc.stderr:  # type: ignore[union-attr]
+            for line in stderr:
                 lines.append(line)
                 if match := _PROGRESS.match(line):
                     finished.append(Path(match[1]).name)
@@ -224,11 +227,12 @@ def run_command(args: list[str], env: dict[str, str]) -> Run:
         proc.wait()
         reader.join(30)
         errors.join(30)
-    peak = next((json.loads(x.split(" ", 1)[1]) for x in reversed(lines) if x.startswith("fuzz-peak-memory ")), {})
+    peak: dict[str, int] = next((json.loads(x.split(" ", 1)[1]) for x in reversed(lines)
+                                 if x.startswith("fuzz-peak-memory ")), {})
     return Run(proc.returncode, "".join(out), lines, finished, stalled, time.monotonic() - started, peak)
 
 
-def judge_run(phase: str, run: Run, cases: dict[str, Case]) -> tuple[list[str], list[str], list[dict]]:
+def judge_run(phase: str, run: Run, cases: dict[str, Case]) -> tuple[list[str], list[str], list[dict[str, Any]]]:
     """(problems with the command as a whole, names of the cases to keep for them, its JSON results)."""
     problems: list[str] = []
     suspects: list[str] = []
@@ -243,7 +247,7 @@ def judge_run(phase: str, run: Run, cases: dict[str, Case]) -> tuple[list[str], 
         suspects += unfinished[:6]  # the files in flight when it stopped are among the first unfinished
     if any("Traceback (most recent call last)" in line for line in run.stderr):
         problems.append(f"{phase}: a traceback on stderr")
-    results: list[dict] = []
+    results: list[dict[str, Any]] = []
     if not problems:
         try:
             results = json.loads(run.stdout)
@@ -316,7 +320,8 @@ def test_mutated_files_of_every_format_get_a_report_from_inspect(seeds: list[tup
                 contained.append(name)
     verdicts = Counter(r["verdict"] for r in results)
     say(capsys, f"fuzz inspect: {len(cases)} inputs in {run.seconds:.1f} s, verdicts {dict(verdicts)}; "
-                   f"parent peak {run.peak.get('end_kib', 0) / 1024:.0f} MiB (at start {run.peak.get('start_kib', 0) / 1024:.0f})"
+                   f"parent peak {run.peak.get('end_kib', 0) / 1024:.0f} MiB "
+                   f"(at start {run.peak.get('start_kib', 0) / 1024:.0f})"
                    + (f"; {len(contained)} crashed, stalled or exhausted an isolated worker (an `error` report "
                       f"each, as designed), copied to {_contained(cases, contained, folder)}" if contained else ""))
     if problems:
@@ -359,7 +364,8 @@ def test_mutated_files_of_every_format_get_a_result_from_protect(seeds: list[tup
         if hashlib.sha256((folder / name).read_bytes()).hexdigest() != case.sha256:
             problems.append(f"{name}: the original was modified")
     statuses = Counter(r["status"] for r in results)
-    slowest = max(results, key=lambda r: r["seconds"], default={"seconds": 0.0, "source": "-"})
+    nothing: dict[str, Any] = {"seconds": 0.0, "source": "-"}
+    slowest = max(results, key=lambda r: r["seconds"], default=nothing)
     say(capsys, f"fuzz protect: {len(cases)} inputs in {run.seconds:.1f} s, {dict(statuses)}; slowest "
                    f"{slowest['seconds']:.2f} s ({Path(slowest['source']).name}); parent peak "
                    f"{run.peak.get('end_kib', 0) / 1024:.0f} MiB (at start {run.peak.get('start_kib', 0) / 1024:.0f})")

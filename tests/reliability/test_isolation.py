@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, EXPECTED, shipped_verdict
+from tests.expect import present
 from tests.reliability.conftest import cli
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.domain.report import Verdict
@@ -104,7 +105,7 @@ async def test_previews_and_protect_thumbnails_survive_a_crashing_decoder(tmp_pa
     monkeypatch.setenv(FAULT_ENV, "abort:boom")
     with IsolatedPool(TASKS, size=1, limits=Limits(seconds=5)) as pool:
         assert previews.file_preview(src, 128, pool) is None
-        assert previews.file_preview(CORPUS / "media" / "no_manifest.jpg", 128, pool)[:2] == b"\xff\xd8"
+        assert present(previews.file_preview(CORPUS / "media" / "no_manifest.jpg", 128, pool))[:2] == b"\xff\xd8"
         backend = LocalBackend(home, memory_secrets, Settings(), pool=pool)
         result = await backend.protect(src, ProtectOptions(out_dir=tmp_path / "out"))
         await backend.aclose()
@@ -232,7 +233,11 @@ def test_each_platform_gets_its_own_memory_cap(monkeypatch: pytest.MonkeyPatch) 
 
     calls: list[tuple[str, object]] = []
     monkeypatch.setattr(resource, "setrlimit", lambda *a: calls.append(("rlimit", a)))
-    monkeypatch.setattr(win_job, "limit_own_memory", lambda n: calls.append(("job", n)) or True)
+    def limit_own_memory(n: int) -> bool:
+        calls.append(("job", n))
+        return True
+
+    monkeypatch.setattr(win_job, "limit_own_memory", limit_own_memory)
     limits = Limits(memory_bytes=512 * 1024 ** 2)
     monkeypatch.setattr(sys, "platform", "win32")
     isolation._confine(limits)
@@ -258,7 +263,7 @@ async def test_a_pipelined_batch_loses_only_the_crashing_and_the_hanging_file(
     engine = backend.inner
     engine._pool = pool
     files = sorted(folder.iterdir())
-    reports = await inspect_batch(backend, files, 2)
+    reports = [present(r, "report") for r in await inspect_batch(backend, files, 2)]
     assert [r.file.path for r in reports] == [str(f) for f in files], "results in input order"
     by_name = {r.file.name: r for r in reports}
     assert by_name["crashme.jpg"].verdict is Verdict.ERROR and "SIGABRT" in by_name["crashme.jpg"].summary
@@ -273,7 +278,7 @@ async def test_a_pipelined_batch_loses_only_the_crashing_and_the_hanging_file(
 
     monkeypatch.setenv(FAULT_ENV, "hang:hangme")
     pool = engine._pool = IsolatedPool(TASKS, size=2, limits=Limits(seconds=3))
-    reports = await inspect_batch(backend, files, 2)
+    reports = [present(r, "report") for r in await inspect_batch(backend, files, 2)]
     by_name = {r.file.name: r for r in reports}
     assert by_name["hangme.jpg"].verdict is Verdict.ERROR and "stalled" in by_name["hangme.jpg"].summary
     assert sum(r.verdict is Verdict.ERROR for r in reports) == 1, "the calls queued behind the hang were re-sent"

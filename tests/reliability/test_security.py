@@ -26,7 +26,8 @@ from trustnxt_desktop.services.jobs.store import JobStore
 
 
 def test_a_full_session_leaves_secrets_only_in_the_keyring(tmp_path: Path, home: Path, secret_store,
-                                                          sandbox: SandboxProcess, monkeypatch: pytest.MonkeyPatch) -> None:
+                                                          sandbox: SandboxProcess,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(KEY_ENV, raising=False)
     monkeypatch.delenv(SECRET_ENV, raising=False)
     env = {contract.API_URL_ENV: sandbox.url}
@@ -69,6 +70,12 @@ def test_a_full_session_leaves_secrets_only_in_the_keyring(tmp_path: Path, home:
     step("credentials", "clear")
 
 
+class HostileServer(ThreadingHTTPServer):
+    """The service's server, holding the Content-Type its answers claim."""
+
+    content_type = "image/jpeg"
+
+
 class HostileService(BaseHTTPRequestHandler):
     """Answers every protect with a real protected JPEG under names meant to escape the output folder."""
 
@@ -78,7 +85,8 @@ class HostileService(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         self.rfile.read(length)
         self.send_response(200)
-        self.send_header("Content-Type", self.server.content_type)  # type: ignore[attr-defined]
+        assert isinstance(self.server, HostileServer)
+        self.send_header("Content-Type", self.server.content_type)
         self.send_header("Content-Disposition", 'attachment; filename="../../../escaped.jpg"')
         self.send_header(contract.ASSET_ID_HEADER, "../../../../tmp/escaped-asset")
         self.send_header("Content-Length", str(len(self.body)))
@@ -90,9 +98,9 @@ class HostileService(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def hostile_service() -> Iterator[ThreadingHTTPServer]:
+def hostile_service() -> Iterator[HostileServer]:
     HostileService.body = (CORPUS / "c2pa" / "adobe-20220124-C.jpg").read_bytes()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), HostileService)
+    server = HostileServer(("127.0.0.1", 0), HostileService)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
     server.shutdown()
@@ -101,9 +109,9 @@ def hostile_service() -> Iterator[ThreadingHTTPServer]:
 
 @pytest.mark.parametrize("content_type", ["image/jpeg", "image/../../escaped", "image/jpeg; name=../../x.jpg"])
 async def test_names_from_the_service_never_decide_a_path(tmp_path: Path, home: Path, secret_store,
-                                                          hostile_service: ThreadingHTTPServer, content_type: str,
+                                                          hostile_service: HostileServer, content_type: str,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    hostile_service.content_type = content_type  # type: ignore[attr-defined]
+    hostile_service.content_type = content_type
     monkeypatch.setenv(KEY_ENV, KEY)
     url = f"http://127.0.0.1:{hostile_service.server_address[1]}"
     out = tmp_path / "deep" / "out"
@@ -141,7 +149,8 @@ def test_sandbox_refuses_upload_bombs(sandbox_factory) -> None:
     assert many.status_code == 400 and "Too many parts" in many.json()["error"]["message"]
     huge_header = post(part(contract.FILE_FIELD, b"abc", "a.jpg", "X-Padding: " + "A" * (512 * 1024) + "\r\n") + end)
     assert huge_header.status_code == 400, "refused by the multipart parser, not just by its size"
-    many_headers = post(part(contract.FILE_FIELD, b"abc", "a.jpg", "".join(f"X-{i}: v\r\n" for i in range(40_000))) + end)
+    lots = "".join(f"X-{i}: v\r\n" for i in range(40_000))
+    many_headers = post(part(contract.FILE_FIELD, b"abc", "a.jpg", lots) + end)
     assert many_headers.status_code == 400
     too_big = post(part(contract.FILE_FIELD, b"\xff" * (2 * 1024 * 1024), "big.jpg") + end)
     assert too_big.status_code == 413

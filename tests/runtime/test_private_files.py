@@ -49,7 +49,8 @@ context.identity.store.create("Umask Test", None)
 batch = context.jobs.create_batch()
 context.jobs.lock_batch(batch.id).close()
 log = VerificationLog(root, KeyringSecretStore())
-log.append(InspectionReport(file=FileInfo(path="/x.jpg", name="x.jpg", size=1, sha256="0" * 64, media_type="image/jpeg"),
+log.append(InspectionReport(file=FileInfo(path="/x.jpg", name="x.jpg", size=1, sha256="0" * 64,
+                                          media_type="image/jpeg"),
                             verdict=Verdict.VALID, summary="", engine=EngineInfo("e", "1", [])))
 log.close()
 (root / "logs").mkdir()

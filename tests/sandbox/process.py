@@ -39,10 +39,12 @@ class SandboxProcess:
         return httpx.get(self.url + path, headers=headers, timeout=10, **kw)
 
     def stats(self) -> dict[str, Any]:
-        return self.get(contract.SANDBOX_STATS_PATH).json()
+        stats: dict[str, Any] = self.get(contract.SANDBOX_STATS_PATH).json()
+        return stats
 
     def requests(self, route: str) -> dict[str, int]:
-        return self.stats()["requests"].get(route, {})
+        counts: dict[str, int] = self.stats()["requests"].get(route, {})
+        return counts
 
     def usage(self, key: str = KEY) -> dict[str, Any]:
         secret = self.keys.get(key)
@@ -54,7 +56,8 @@ class SandboxProcess:
                 continue
             if response.status_code not in (429, 503):
                 response.raise_for_status()
-                return response.json()
+                usage: dict[str, Any] = response.json()
+                return usage
             time.sleep(0.1)
         raise AssertionError("the sandbox never answered the usage request")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -18,7 +19,8 @@ ICON = CORPUS / "media" / "trustnxt-icon.jpg"
 
 
 def post(server: SandboxProcess, path: str, file: Path = ICON, key: str | None = KEY, *,
-         name: str | None = None, options: dict | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
+         name: str | None = None, options: dict[str, Any] | None = None,
+         headers: dict[str, str] | None = None) -> httpx.Response:
     files: dict[str, tuple[str, bytes, str]] = {contract.FILE_FIELD: (name or file.name, file.read_bytes(),
                                                                       "application/octet-stream")}
     if options is not None:
@@ -93,7 +95,7 @@ def test_usage_counts_billable_calls_per_key(sandbox: SandboxProcess) -> None:
 def test_generated_key_and_keys_file(tmp_path: Path) -> None:
     server = start_sandbox(tmp_path / "generated", keys={})
     try:
-        line = next(l for l in server.output().splitlines() if "generated test key" in l)
+        line = next(said for said in server.output().splitlines() if "generated test key" in said)
         generated = line.split()[-1]
         assert generated.startswith("tnxt_test_")
         assert post(server, contract.INSPECT_PATH, key=generated).status_code == 200
@@ -203,7 +205,8 @@ def test_the_source_field_is_the_claim_and_is_checked(sandbox: SandboxProcess) -
         out = sandbox.log_dir / "claimed.jpg"
         out.write_bytes(response.content)
         report = post(sandbox, contract.INSPECT_PATH, out).json()
-        return report["actions"][0]["digital_source_type"]
+        claimed: str = report["actions"][0]["digital_source_type"]
+        return claimed
 
     def with_source(value: str | None) -> httpx.Response:
         return httpx.post(sandbox.url + contract.PROTECT_PATH, headers={contract.API_KEY_HEADER: KEY}, timeout=30,

@@ -28,7 +28,8 @@ async def test_damaged_stores_are_replaced_and_said_once(home: Path, secret_stor
     try:
         notices = context.take_notices()
         assert context.take_notices() == [], "each notice is given once"
-        if kind == "zero length":  # empty databases to sqlite; the log's anchor tells (tests/services/records/test_verification_log.py)
+        # Empty databases to sqlite; the log's anchor tells (tests/services/records/test_verification_log.py).
+        if kind == "zero length":
             assert notices == []
         else:
             assert {n.store for n in notices} == set(STORES.values())

@@ -11,6 +11,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from tests.sandbox.process import sandbox  # noqa: F401 - fixture: the cloud backend's tests talk to it
+
 
 @pytest.fixture(autouse=True)
 def gui_thread_gc(qapp):

@@ -38,17 +38,12 @@ def finish_with_a_late_task(loop: asyncio.AbstractEventLoop) -> list[str]:
     return seen
 
 
-@pytest.fixture
-def app() -> QApplication:
-    return QApplication.instance() or QApplication([])  # type: ignore[return-value]
-
-
-def test_qasync_alone_runs_the_last_step_without_a_running_loop(app: QApplication) -> None:
+def test_qasync_alone_runs_the_last_step_without_a_running_loop(qapp: QApplication) -> None:
     # The fault EventLoop exists for: if qasync fixes it, this test says EventLoop can go.
-    assert finish_with_a_late_task(qasync.QEventLoop(app)) == ["no running event loop"]
+    assert finish_with_a_late_task(qasync.QEventLoop(qapp)) == ["no running event loop"]
 
 
-def test_the_apps_loop_runs_the_last_step_inside_the_loop(app: QApplication) -> None:
+def test_the_apps_loop_runs_the_last_step_inside_the_loop(qapp: QApplication) -> None:
     assert finish_with_a_late_task(EventLoop()) == ["running loop"]
     with pytest.raises(RuntimeError, match="no running event loop"):
         asyncio.get_running_loop()  # and leaves no loop registered as running afterwards

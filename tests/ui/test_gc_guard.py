@@ -43,7 +43,7 @@ def test_old_cycles_are_freed_by_the_periodic_full_collection() -> None:
     from trustnxt_desktop.ui.gc_guard import _FULL_EVERY, _Collector, restore_automatic_gc
 
     class Node:
-        pass
+        self: Node | None = None  # a reference cycle through itself
 
     collect = _Collector()
     was_enabled = gc.isenabled()
@@ -51,7 +51,7 @@ def test_old_cycles_are_freed_by_the_periodic_full_collection() -> None:
     try:
         collect()  # the first tick freezes what exists now
         node = Node()
-        node.self = node  # type: ignore[attr-defined]
+        node.self = node
         alive = weakref.ref(node)
         gc.collect(1)
         gc.collect(1)  # survived twice: now in the old generation

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl, qVersion
 from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap, QTextDocument
-from PySide6.QtWidgets import QFileDialog, QTreeWidgetItemIterator
+from PySide6.QtWidgets import QFileDialog, QMenu, QTreeWidgetItemIterator
 
 from tests.conftest import PROJECT
 from tests.ui.conftest import until
@@ -18,6 +18,7 @@ from trustnxt_desktop.ui.user_guide import GUIDE, UserGuideDialog
 
 def _help(window, text: str) -> QAction:
     (menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "&Help"]
+    assert isinstance(menu, QMenu)
     (action,) = [a for a in menu.actions() if a.text().replace("&", "") == text]
     return action
 
@@ -70,8 +71,9 @@ async def test_the_shortcuts_list_is_made_from_the_real_actions(window) -> None:
         rows, it = set(), QTreeWidgetItemIterator(dialog.tree)
         while it.value():
             item = it.value()
-            if item.parent() is not None:
-                rows.add((item.parent().text(0), item.text(0), item.text(1)))
+            parent = item.parent()
+            if parent is not None:
+                rows.add((parent.text(0), item.text(0), item.text(1)))
             it += 1
         return rows
 

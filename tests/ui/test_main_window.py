@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTabBar
 
 from tests.conftest import CORPUS, PROJECT
+from tests.expect import present
 from tests.ui.conftest import until
 
 
@@ -47,14 +48,14 @@ async def test_unexpected_error_is_logged_redacted(window, context, qtbot) -> No
         raise RuntimeError("boom while sending X-API-Key: tnxt_live_abcdef123456 to the server")
     except RuntimeError as e:
         handler(type(e), e, e.__traceback__)
-    log = handler.last_log.read_text()  # type: ignore[union-attr]
+    log = present(handler.last_log, "crash log").read_text()
     assert "boom" in log and "abcdef123456" not in log
 
     try:  # a file name carrying terminal escape codes, quoted in an error
         raise OSError(f"cannot read {HOSTILE_NAME}")
     except OSError as e:
         handler(type(e), e, e.__traceback__)
-    log = handler.last_log.read_text()  # type: ignore[union-attr]
+    log = present(handler.last_log, "crash log").read_text()
     assert f"cannot read {HOSTILE_SHOWN}" in log and "Traceback (most recent call last):\n" in log
     assert "\x1b" not in log and "\u202e" not in log
 
@@ -79,8 +80,10 @@ async def test_files_opened_by_the_system_are_inspected(window) -> None:
 
     from trustnxt_desktop.app import _open_files_from_the_system
 
-    _open_files_from_the_system(QApplication.instance(), window)
-    QApplication.sendEvent(QApplication.instance(), QFileOpenEvent(str(CORPUS / "c2pa" / "adobe-20220124-C.jpg")))
+    app = QApplication.instance()
+    assert app is not None
+    _open_files_from_the_system(app, window)
+    QApplication.sendEvent(app, QFileOpenEvent(str(CORPUS / "c2pa" / "adobe-20220124-C.jpg")))
     await until(lambda: len(window.inspect.reports()) == 1)
     assert window.inspect.reports()[0].file.name == "adobe-20220124-C.jpg"
     assert window.pages.currentWidget() is window.inspect

@@ -48,8 +48,9 @@ def word_boxes(pdf: Path) -> list[tuple[float, list[tuple[float, float, str]]]]:
     xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = []
     for height, body in re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', xml, re.S):
-        words = [(float(top), float(bottom), unicodedata.normalize("NFKC", html.unescape(word))) for top, bottom, word in
-                 re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>', body)]
+        found = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>', body)
+        words = [(float(top), float(bottom), unicodedata.normalize("NFKC", html.unescape(word)))
+                 for top, bottom, word in found]
         pages.append((float(height), words))
     return pages
 
@@ -79,7 +80,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[InspectionR
 
 def file_pages(texts: list[str], index: int, total: int) -> list[str]:
     """The pages of the index-th file's section (its head says FILE n)."""
-    starts = [next(i for i, t in enumerate(texts) if re.search(rf"^\s*FILE {n + 1}\s*$", t, re.M)) for n in range(total)]
+    starts = [next(i for i, t in enumerate(texts) if re.search(rf"^\s*FILE {n + 1}\s*$", t, re.M))
+              for n in range(total)]
     end = starts[index + 1] if index + 1 < total else len(texts)
     return texts[starts[index]:end]
 
@@ -99,7 +101,7 @@ def test_no_table_row_is_split_or_printed_twice(rendered) -> None:
         listed = [(c.code, c.explanation) for c in r.validation.failure + r.validation.warning]
         listed += [(code, explain_code(code)) for p in source_problems(r) for code in p.codes]
         rows = [squeeze(code + explanation) for code, explanation in listed]
-        for (code, _), key in zip(listed, rows):
+        for (code, _), key in zip(listed, rows, strict=True):
             holding = [p for p in pages if squeeze(code) in p]
             assert holding, f"{r.file.name}: {code!r} is not in its pages"
             assert any(key in p for p in holding), f"{r.file.name}: the row of {code!r} is split across pages"

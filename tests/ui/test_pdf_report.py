@@ -73,9 +73,10 @@ def test_notes_are_not_problems_times_do_not_wrap_and_trust_lists_have_whole_has
     the code under "Notes (not problems)", as the app counts it; each time on one line; the cover gives each
     trust list's whole SHA-256, which a reader can compare with the published file."""
     from tests.ui.test_pdf_layout import page_texts
+    from trustnxt_desktop.domain.display import time_text
     from trustnxt_desktop.domain.evidence import problem_count
     from trustnxt_desktop.domain.protect import ProtectOptions
-    from trustnxt_desktop.domain.times import signing_time, time_text
+    from trustnxt_desktop.domain.times import signing_time
     from trustnxt_desktop.engine.protect import protect_file
 
     copy = protect_file(CORPUS / "media" / "P1000827.jpg", identity, ProtectOptions(out_dir=tmp_path)).output

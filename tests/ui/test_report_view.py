@@ -10,10 +10,11 @@ from PySide6.QtCore import QMarginsF, QRectF
 from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QLabel
 
-from tests.c2pa_signing import TestCA
 from tests.cawg_identity import decoded_ica, did_jwk, sign_with_ica, sign_x509_identity
+from tests.certs import TestCA
 from tests.conftest import CORPUS, SHARED
 from tests.engine.test_pictures import RED, near, oriented_jpeg
+from tests.expect import protected_copy
 from tests.ui.conftest import until
 from trustnxt_desktop.domain.protect import ProtectOptions
 from trustnxt_desktop.engine.attribution import identities
@@ -49,6 +50,7 @@ async def show(window, path: Path):
 def labelled(view, name: str) -> QLabel:
     """The one label of the overview with this accessible name."""
     (label,) = [w for w in view.overview.findChildren(QLabel) if w.accessibleName() == name]
+    assert isinstance(label, QLabel)
     return label
 
 
@@ -140,7 +142,7 @@ async def test_pictures_honour_exif_orientation_and_a_turned_thumbnail_is_explai
 
     done = protect_file(oriented_jpeg(tmp_path / "portrait.jpg"), identity, ProtectOptions(out_dir=tmp_path),
                         thumbnailer=raw_thumbnail)
-    report, view = await show(window, done.output)  # type: ignore[arg-type]
+    report, view = await show(window, protected_copy(done))
     upright = view.file_picture.pixmap().toImage()
     assert upright.height() > upright.width()
     colour = upright.pixelColor(upright.width() // 2, upright.height() // 8)
@@ -195,7 +197,8 @@ async def test_names_and_manifest_strings_show_their_hidden_characters_escaped(w
                 items += [it.value().text(c) for c in range(tree.columnCount())]
                 it += 1
         model = window.inspect.model
-        cells = [model.data(model.index(r, c)) or "" for r in range(model.rowCount()) for c in range(model.columnCount())]
+        cells = [model.data(model.index(r, c)) or ""
+                 for r in range(model.rowCount()) for c in range(model.columnCount())]
         return "\n".join([texts(view), *items, *map(str, cells)])
 
     _, view = await show(window, invalid_file_with_attack_name(tmp_path / "in"))
@@ -203,7 +206,8 @@ async def test_names_and_manifest_strings_show_their_hidden_characters_escaped(w
     assert labelled(view, "Name").text() == ATTACK_SHOWN.replace("&", "&amp;")
     assert ATTACK_SHOWN in view.banner.meta.text() and ATTACK_SHOWN in text
     assert view.banner.title.text() == "Failed verification"
-    assert window.statusBar().currentMessage() == f"{ATTACK_SHOWN}: Failed verification", "the bidi override cannot turn it"
+    assert window.statusBar().currentMessage() == f"{ATTACK_SHOWN}: Failed verification", \
+        "the bidi override cannot turn it"
 
     _, view = await show(window, signed_with_hostile_strings(tmp_path / "in"))
     text += shown(view)
@@ -222,9 +226,9 @@ async def test_names_and_manifest_strings_show_their_hidden_characters_escaped(w
     report, view = await show(window, signed_with_hostile_strings(tmp_path / "markup", signer=MARKUP))
     model = window.inspect.model
     row = next(r for r in range(model.rowCount()) if model.paths[r] == Path(report.file.path))
-    shown = QTextDocument()
-    shown.setHtml(model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole))
-    assert MARKUP in report.summary and shown.toPlainText() == report.summary, "characters, not markup"
+    tooltip = QTextDocument()
+    tooltip.setHtml(model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole))
+    assert MARKUP in report.summary and tooltip.toPlainText() == report.summary, "characters, not markup"
     assert MARKUP in labelled(view, "Signed by").text().replace("&lt;", "<").replace("&gt;", ">").replace("&#x27;", "'")
 
 

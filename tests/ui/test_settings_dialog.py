@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit
 
-from tests.sandbox.process import sandbox  # noqa: F401 - fixture
 from tests.ui.conftest import until
 from trustnxt_desktop.services.account.credentials import CredentialStore
 
@@ -13,7 +12,8 @@ SECRET = "tnxt_secret_9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"
 
 
 def visible_text(dialog) -> str:
-    parts = [w.text() for w in dialog.findChildren(QLineEdit)] + [w.placeholderText() for w in dialog.findChildren(QLineEdit)]
+    fields = dialog.findChildren(QLineEdit)
+    parts = [w.text() for w in fields] + [w.placeholderText() for w in fields]
     parts += [w.text() for w in dialog.findChildren(QLabel)]
     return "\n".join(parts)
 

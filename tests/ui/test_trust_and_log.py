@@ -119,8 +119,9 @@ async def test_a_broken_mirror_keeps_the_lists_in_use_and_says_why(
     (mirror.folder / "ITL-anchors.pem").write_text("<html><body>Captive portal</body></html>")
     report = await page.update_async()
     assert report is not None and not report.ok
-    assert page.update_status.text() == ("✗ Could not update Interim trust list — ITL-anchors.pem is a web page, not a "
-                                         "trust list (a portal or error page?). The lists downloaded before stay in use.")
+    assert page.update_status.text() == ("✗ Could not update Interim trust list — ITL-anchors.pem is a web page, "
+                                         "not a trust list (a portal or error page?). The lists downloaded before "
+                                         "stay in use.")
     assert "✗ Interim trust list: failed: ITL-anchors.pem is a web page" in page.details  # list by list, on demand
     assert page.details_button.isVisible()
     assert page.overview.lists.lists[1].snapshot.id == first.id

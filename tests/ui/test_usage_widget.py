@@ -43,4 +43,5 @@ async def test_counts_read_as_plain_english_with_and_without_a_limit(window) -> 
     assert usage.protect_label.text() == "Protect: <b>0</b> of 500"
     assert usage.inspect_label.text() == "Inspect: <b>1,250</b> calls"
     usage.show_snapshot(UsageSnapshot("2026-11-01", "2026-11-30", 0, 1, "local ledger"))
-    assert (usage.protect_label.text(), usage.inspect_label.text()) == ("Protect: <b>0</b> calls", "Inspect: <b>1</b> call")
+    assert (usage.protect_label.text(), usage.inspect_label.text()) == ("Protect: <b>0</b> calls",
+                                                                        "Inspect: <b>1</b> call")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT
+from tests.expect import present
 from trustnxt_desktop.cloud.auth import ApiCredentials
 from trustnxt_desktop.domain.errors import ConfigurationError, KeyringUnavailableError
 from trustnxt_desktop.services.account.credentials import (
@@ -42,7 +43,7 @@ def test_round_trip_through_the_os_keyring(secret_store: KeyringSecretStore, hom
     assert secret_store.get("api-key:roundtrip") == KEY and secret_store.get("api-secret:roundtrip") == SECRET
     assert CredentialStore(secret_store, "another-profile", environ={}).load() is None
     store.set(KEY)  # a key without a secret removes the stored secret
-    assert fresh.load().secret is None  # type: ignore[union-attr]
+    assert present(fresh.load()).secret is None
     store.clear()
     assert fresh.load() is None and secret_store.get("api-key:roundtrip") is None
     assert not any(home.rglob("*")), "credentials are written to the keyring only"
@@ -105,8 +106,8 @@ def test_without_a_keyring_backend_the_refusal_surfaces(tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {**os.environ, "TRUSTNXT_HOME": str(home), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     env.pop(KEY_ENV, None)
-    proc = subprocess.run([sys.executable, "-m", "trustnxt_desktop.cli", "credentials", "set"], input=f"{KEY}\n{SECRET}\n",
-                          capture_output=True, text=True, env=env, cwd=PROJECT, timeout=60)
+    proc = subprocess.run([sys.executable, "-m", "trustnxt_desktop.cli", "credentials", "set"],
+                          input=f"{KEY}\n{SECRET}\n", capture_output=True, text=True, env=env, cwd=PROJECT, timeout=60)
     assert proc.returncode == 3, proc.stderr
     assert "keyring" in proc.stderr.lower() and "gnome-keyring" in proc.stderr
     assert KEY not in proc.stdout + proc.stderr and SECRET not in proc.stdout + proc.stderr

@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.certs import TestCA
+from tests.secrets import MemorySecretStore
 from trustnxt_desktop.engine.certs import LOCAL_ORGANISATION
 from trustnxt_desktop.services.account.identity import IdentityService, given_organisation
 from trustnxt_desktop.services.trust.sources import LOCAL_IDENTITY_SOURCE
 
 
-async def test_a_local_identity_is_created_trusted_here_and_its_root_exported(home: Path, memory_secrets: object,
-                                                                               tmp_path: Path) -> None:
-    service = IdentityService(home, memory_secrets)  # type: ignore[arg-type]
+async def test_a_local_identity_is_created_trusted_here_and_its_root_exported(
+        home: Path, memory_secrets: MemorySecretStore, tmp_path: Path) -> None:
+    service = IdentityService(home, memory_secrets)
     assert await service.info() is None and await service.trusted_by() is None
     info = await service.create("", "", replace=False)  # no name given: a default one
     assert info.display_name and given_organisation(info) is None
@@ -27,8 +28,9 @@ async def test_a_local_identity_is_created_trusted_here_and_its_root_exported(ho
     assert given_organisation(named) == "Daily News"
 
 
-async def test_an_imported_certificate_has_no_local_root(home: Path, memory_secrets: object, tmp_path: Path) -> None:
-    service = IdentityService(home, memory_secrets)  # type: ignore[arg-type]
+async def test_an_imported_certificate_has_no_local_root(home: Path, memory_secrets: MemorySecretStore,
+                                                          tmp_path: Path) -> None:
+    service = IdentityService(home, memory_secrets)
     ca = TestCA("Newsroom CA")
     chain, key = ca.issue("Staff Photographer")
     (tmp_path / "chain.pem").write_bytes(chain)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import CORPUS
+from tests.expect import protected_copy
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.services.account.settings import Settings
@@ -19,7 +20,7 @@ async def test_first_protect_creates_identity_and_usage_counts(home: Path, secre
         assert backend.identity_created is not None and backend.identity_created.display_name == "Grace Hopper"
         skipped = await backend.protect(CORPUS / "hostile" / "unsupported_type.txt", ProtectOptions())
         assert skipped.status is ProtectStatus.SKIPPED
-        report = await backend.inspect(result.output)  # type: ignore[arg-type]
+        report = await backend.inspect(protected_copy(result))
         assert report.verdict is Verdict.TRUSTED
         usage = await backend.usage()
         assert (usage.protect_calls, usage.inspect_calls, usage.source) == (1, 1, "local ledger")

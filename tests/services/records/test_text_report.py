@@ -33,7 +33,8 @@ def test_author_training_identity_and_empty_history_lines(tmp_path: Path) -> Non
     assert "  AI training and data mining: Do not train: the signer does not allow AI training on this file." in cawg
     assert "    Training generative AI: not allowed" in cawg
     # The identity's certificate: its subject's name and organisation (O=).
-    assert "  identity (CAWG): C2PA Signer · C2PA Test Signing Cert — intact; not vouched for by anyone you trust:" in cawg
+    assert ("  identity (CAWG): C2PA Signer · C2PA Test Signing Cert — intact; "
+            "not vouched for by anyone you trust:") in cawg
     assert "issue #2599" in cawg
 
     source = CORPUS / "media" / "no_manifest.jpg"
@@ -48,8 +49,10 @@ def test_author_training_identity_and_empty_history_lines(tmp_path: Path) -> Non
     assert ("  identity (CAWG): Ana Lima — failed verification: Do not rely on this identity: the identity "
             "statement is not tied to the file's content.") in ica
     # An intact aggregator's assertion, as c2pa-rs reports one (no such file can be signed here).
-    intact = render(dataclasses.replace(signed, identity=identities(*decoded_ica(did_jwk(Ed25519PrivateKey.generate())))))
-    assert SOCIAL_LINE in intact and "    Crypto wallet: 0x4b1e5d7c0a9f23e6b8d1c4a7f0e3b6d9c2a5f8e1 on Wallet Example" in intact
+    aggregated = identities(*decoded_ica(did_jwk(Ed25519PrivateKey.generate())))
+    intact = render(dataclasses.replace(signed, identity=aggregated))
+    assert SOCIAL_LINE in intact
+    assert "    Crypto wallet: 0x4b1e5d7c0a9f23e6b8d1c4a7f0e3b6d9c2a5f8e1 on Wallet Example" in intact
     assert "  identity (CAWG): Ana Lima — intact; not vouched for by anyone you trust:" in intact
     assert "which is not one you trust" in intact
 

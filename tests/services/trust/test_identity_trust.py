@@ -6,20 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.certs import TestCA
+from tests.secrets import MemorySecretStore
 from trustnxt_desktop.engine.identity import IdentityStore
 from trustnxt_desktop.services.trust.identity_trust import issuer_anchor, trusting_source
 from trustnxt_desktop.services.trust.sources import LOCAL_IDENTITY_SOURCE, AnchorStore
 
 
-def test_an_identity_made_here_is_trusted_by_its_own_root(home: Path, memory_secrets: object) -> None:
-    identities = IdentityStore(home, memory_secrets)  # type: ignore[arg-type]
+def test_an_identity_made_here_is_trusted_by_its_own_root(home: Path, memory_secrets: MemorySecretStore) -> None:
+    identities = IdentityStore(home, memory_secrets)
     assert trusting_source(home, identities) is None and issuer_anchor(identities) is None
     identities.create("Ada", "Tests")
     assert trusting_source(home, identities) == LOCAL_IDENTITY_SOURCE
 
 
-def test_an_imported_certificate_is_trusted_once_its_issuer_is(home: Path, memory_secrets: object) -> None:
-    identities = IdentityStore(home, memory_secrets)  # type: ignore[arg-type]
+def test_an_imported_certificate_is_trusted_once_its_issuer_is(home: Path, memory_secrets: MemorySecretStore) -> None:
+    identities = IdentityStore(home, memory_secrets)
     ca = TestCA("Newsroom CA")
     chain, key = ca.issue("Staff Photographer")
     identities.import_pem(chain, key)

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from tests.certs import newsroom_chain
 from tests.conftest import CORPUS, EXPECTED, SHARED
 from tests.damaged_files import JSON_DAMAGE, damage_json, set_aside_copies
+from tests.expect import present
 from tests.trust_server import TrustMirror, trust_mirror
 from trustnxt_desktop.domain.errors import ConfigurationError
 from trustnxt_desktop.domain.protect import ProtectOptions
@@ -74,7 +75,7 @@ async def test_download_keeps_snapshots_with_source_date_and_hash(home: Path, mi
     clock = Clock(DAY)
     lists = lists_for(home, mirror, clock)
     shipped = lists.status()  # nothing downloaded: the snapshots shipped with the app are in force
-    assert [(s.snapshot.date, s.snapshot.origin) for s in shipped.lists] == [  # type: ignore[union-attr]
+    assert [(present(s.snapshot).date, present(s.snapshot).origin) for s in shipped.lists] == [
         ("2026-08-21", "bundled"), ("2025-08-28", "bundled"), ("2026-08-21", "bundled")]
     assert shipped.summary().startswith("Trust lists in use: C2PA trust list (2026-08-21), shipped with the app;")
     report = await lists.update()
@@ -95,7 +96,8 @@ async def test_download_keeps_snapshots_with_source_date_and_hash(home: Path, mi
     names = [(s.name, s.kind) for s in lists.sources()]
     assert names == [("C2PA trust list (2026-08-21)", "trust-list"), ("Interim trust list (2026-08-21)", "trust-list"),
                      ("C2PA TSA trust list (2026-08-21)", TSA_KIND)]
-    assert {s.provenance.origin for s in lists.sources()} == {"downloaded"}, "downloaded later than shipped: they win"  # type: ignore[union-attr]
+    assert {present(s.provenance).origin for s in lists.sources()} == {"downloaded"}, \
+        "downloaded later than shipped: they win"
     status = lists.status()
     assert status.last_success and not status.due and status.mirror == mirror.url
     assert "C2PA trust list (2026-08-21)" in status.summary()
@@ -117,10 +119,10 @@ async def test_offline_keeps_the_last_snapshot(home: Path, mirror: TrustMirror) 
     assert not offline.ok and {r.outcome for r in offline.results} == {"failed"}
     assert "could not reach 127.0.0.1" in by_key(offline)["c2pa"].detail
     assert "still using C2PA trust list (2026-08-21)" in by_key(offline)["c2pa"].detail
-    assert [r.snapshot.id for r in offline.results] == [r.snapshot.id for r in first.results]
+    assert [present(r.snapshot).id for r in offline.results] == [present(r.snapshot).id for r in first.results]
     assert len(lists.sources()) == 3
     status = lists.status()
-    assert "could not reach" in (status.last_error or "") and status.last_success.startswith("2026-08-21")
+    assert "could not reach" in (status.last_error or "") and (status.last_success or "").startswith("2026-08-21")
     report = inspect_file(PDF, TrustConfig(sources=tuple(lists.sources())))
     assert report.verdict is Verdict.TRUSTED, "offline, the last snapshot still decides"
 
@@ -236,7 +238,7 @@ async def test_interim_list_trusts_the_adobe_pdf_and_names_it(
     fresh = LocalBackend(home, secret_store, Settings())
     try:
         none = await fresh.inspect(PDF)
-        assert none.verdict is Verdict.VALID and none.signer.trust_source is None  # type: ignore[union-attr]
+        assert none.verdict is Verdict.VALID and present(none.signer).trust_source is None
         assert none.engine.trust_lists == []
         await lists_for(home, mirror, Clock(DAY)).update()
         fresh.reload_trust()
@@ -244,7 +246,7 @@ async def test_interim_list_trusts_the_adobe_pdf_and_names_it(
     finally:
         await fresh.aclose()
     assert report.verdict is Verdict.TRUSTED
-    assert report.signer.trust_source == "Interim trust list (2026-08-21)"  # type: ignore[union-attr]
+    assert present(report.signer).trust_source == "Interim trust list (2026-08-21)"
     assert report.engine.trust_lists == ["C2PA trust list (2026-08-21)", "Interim trust list (2026-08-21)",
                                          "C2PA TSA trust list (2026-08-21)"]
     assert "Interim trust list (2026-08-21)" in report.summary
@@ -302,12 +304,13 @@ async def test_own_identity_and_anchors_stay_trusted_with_the_interim_list(
         await backend.aclose()
     for report in before + after:
         assert report.verdict is Verdict.TRUSTED, report.summary
-    assert [r.signer.trust_source for r in after] == [LOCAL_IDENTITY_SOURCE, "Your anchor: Newsroom"]  # type: ignore[union-attr]
+    assert [present(r.signer).trust_source for r in after] == [LOCAL_IDENTITY_SOURCE, "Your anchor: Newsroom"]
     assert "Interim trust list (2026-08-21)" in after[0].engine.trust_lists
 
 
 def test_trust_config_keeps_tsa_sources_out_of_signer_trust() -> None:
-    tsa = TrustSource("TSA list (x)", anchors_pem=(SHARED / "trust" / "C2PA-TSA-TRUST-LIST.pem").read_text(), kind=TSA_KIND)
+    tsa = TrustSource("TSA list (x)", anchors_pem=(SHARED / "trust" / "C2PA-TSA-TRUST-LIST.pem").read_text(),
+                      kind=TSA_KIND)
     only_tsa = TrustConfig(sources=(tsa,))
     assert only_tsa.signer_sources() == () and only_tsa.names() == ["TSA list (x)"]
     assert "trust_anchors" not in only_tsa.settings()["trust"]
@@ -331,8 +334,9 @@ def test_the_shipped_snapshot_is_the_published_files_with_their_provenance() -> 
         for published, recorded in zip(spec.files, entry["files"], strict=True):
             data = (trust_lists.BUNDLED_DIR / published.name).read_bytes()
             assert data == (SHARED / "trust" / published.name).read_bytes()
-            assert recorded == {"name": published.name, "url": published.url, "sha256": hashlib.sha256(data).hexdigest(),
-                                "size": len(data), "certificates": validate_file(published, data), "last_modified": None}
+            assert recorded == {"name": published.name, "url": published.url,
+                                "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
+                                "certificates": validate_file(published, data), "last_modified": None}
 
 
 def test_the_shipped_snapshot_is_package_data_for_setuptools_and_pyinstaller() -> None:
@@ -377,7 +381,7 @@ def test_old_snapshots_are_named_with_a_plain_note(home: Path) -> None:
         "Interim trust list (2025-08-28) is 458 days old (more than 90). The list was frozen on 2026-01-01; this copy "
         "is from before that and may lack its last changes: update the lists when online to get its final version.")
     assert notes["c2pa"] is not None and notes["c2pa"].startswith("C2PA trust list (2026-08-21) is 100 days old")
-    assert "Time-stamp authorities" in notes["c2pa-tsa"]  # type: ignore[operator]
+    assert "Time-stamp authorities" in (notes["c2pa-tsa"] or "")
     assert "Older than 90 days: C2PA trust list (100 days), Interim trust list (458 days; frozen since 2026-01-01)" \
         in status.summary()
     early = TrustLists(home, Settings(), environ={}, clock=Clock(dt.datetime(2026, 9, 1, tzinfo=dt.UTC)))
@@ -389,16 +393,17 @@ async def test_a_newer_download_takes_precedence_and_an_older_one_does_not(tmp_p
     before = lists_for(old_home, mirror, Clock(dt.datetime(2025, 6, 1, tzinfo=dt.UTC)))
     report = await before.update()  # a machine whose clock says the download predates the shipped lists
     assert report.ok and not report.changed
-    assert {r.outcome for r in report.results} == {"unchanged"} and "older than the snapshot shipped" in report.results[0].detail
+    assert {r.outcome for r in report.results} == {"unchanged"}
+    assert "older than the snapshot shipped" in report.results[0].detail
     assert by_key(report)["interim"].describe() == "unchanged, snapshot of 2025-08-28 shipped with the app"
-    assert [s.provenance.origin for s in before.sources()] == ["bundled"] * 3  # type: ignore[union-attr]
+    assert [present(s.provenance).origin for s in before.sources()] == ["bundled"] * 3
 
     after = lists_for(new_home, mirror, Clock(DAY))
     (mirror.folder / "C2PA-TRUST-LIST.pem").write_bytes(  # the published list changed since the shipped copy
         (SHARED / "trust" / "C2PA-TRUST-LIST.pem").read_bytes().rsplit(b"-----BEGIN CERTIFICATE-----", 1)[0])
     assert (await after.update()).changed
     sources = after.sources()
-    assert [(s.name, s.provenance.origin) for s in sources] == [  # type: ignore[union-attr]
+    assert [(s.name, present(s.provenance).origin) for s in sources] == [
         ("C2PA trust list (2026-08-21)", "downloaded"), ("Interim trust list (2026-08-21)", "downloaded"),
         ("C2PA TSA trust list (2026-08-21)", "downloaded")]
     assert sources[0].anchors_pem.count("BEGIN CERTIFICATE") == 29, "the downloaded content is what is in force"
@@ -473,7 +478,7 @@ async def test_a_damaged_update_record_is_set_aside_and_the_lists_update_again(
     (aside,) = set_aside_copies(state)
     (notice,) = take_notices()
     assert notice.damaged == aside and str(aside) in notice.text and "lists in use are unchanged" in notice.text
-    assert [s.snapshot.origin for s in lists.status().lists] == ["downloaded"] * 3  # type: ignore[union-attr]
+    assert [present(s.snapshot).origin for s in lists.status().lists] == ["downloaded"] * 3
     report = await lists.update()
     assert report.ok and not lists.due() and state.is_file()
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.certs import TestCA
+from tests.secrets import MemorySecretStore
 from trustnxt_desktop.domain.errors import ConfigurationError
 from trustnxt_desktop.engine.identity import IdentityStore
 from trustnxt_desktop.engine.trust import TrustSource
@@ -38,8 +39,8 @@ def test_anchors_are_named_files_of_certificates_only(tmp_path: Path) -> None:
     assert AnchorStore(tmp_path / "nowhere").list() == []
 
 
-def test_your_choices_come_before_the_published_lists(home: Path, memory_secrets: object) -> None:
-    identities = IdentityStore(home, memory_secrets)  # type: ignore[arg-type]
+def test_your_choices_come_before_the_published_lists(home: Path, memory_secrets: MemorySecretStore) -> None:
+    identities = IdentityStore(home, memory_secrets)
     assert local_identity_source(identities) is None
     identities.create("Ada", "Tests")
     first_root = identities.root_pem()
@@ -47,7 +48,8 @@ def test_your_choices_come_before_the_published_lists(home: Path, memory_secrets
     local = local_identity_source(identities)
     assert local is not None and local.name == LOCAL_IDENTITY_SOURCE and local.kind == "local-identity"
     assert first_root is not None and first_root in local.anchors_pem, "files signed before a replacement stay trusted"
-    assert identities.root_pem() in local.anchors_pem  # type: ignore[operator]
+    root = identities.root_pem()
+    assert root is not None and root in local.anchors_pem
 
     AnchorStore(home).add("Newsroom CA", TestCA("Newsroom CA").pem.encode())
     extra = TrustSource("this run only", anchors_pem=TestCA("x").pem)
