@@ -113,6 +113,13 @@ def test_a_key_c2pa_cannot_sign_with_is_refused() -> None:
         certs.c2pa_algorithm(dsa.generate_private_key(2048))  # type: ignore[arg-type]  # the point of the test
 
 
+@pytest.mark.parametrize("curve", [ec.SECP256K1(), ec.BrainpoolP256R1(), ec.BrainpoolP384R1()])
+def test_an_ec_key_on_a_curve_c2pa_does_not_name_is_refused_not_mislabelled(curve: ec.EllipticCurve) -> None:
+    # Same key sizes as P-256/P-384, but not the curves ES256/ES384 mean (C2PA 2.1, Digital Signatures).
+    with pytest.raises(ValueError, match="unsupported key type"):
+        certs.c2pa_algorithm(ec.generate_private_key(curve))
+
+
 def test_a_key_matches_only_its_own_certificate(issued: certs.IssuedIdentity) -> None:
     other = certs.issue_identity("Other", None)
     assert certs.public_keys_match(issued.leaf_key, issued.leaf)

@@ -108,9 +108,16 @@ def fingerprint(cert: x509.Certificate) -> str:
 
 
 def c2pa_algorithm(key: PrivateKey) -> str:
-    """The C2PA signing algorithm name for a key: ES256/384/512, PS256 or Ed25519."""
+    """The C2PA signing algorithm name for a key: ES256/384/512, PS256 or Ed25519.
+
+    Only the NIST curves P-256, P-384 and P-521 are C2PA ECDSA algorithms (C2PA 2.1, "Digital
+    Signatures"); another curve of the same size (secp256k1, brainpool) is refused, not mislabelled.
+    Raises ValueError for any other key.
+    """
     if isinstance(key, ec.EllipticCurvePrivateKey):
-        return {256: "ES256", 384: "ES384", 521: "ES512"}[key.curve.key_size]
+        by_curve = {ec.SECP256R1.name: "ES256", ec.SECP384R1.name: "ES384", ec.SECP521R1.name: "ES512"}
+        if key.curve.name in by_curve:
+            return by_curve[key.curve.name]
     if isinstance(key, rsa.RSAPrivateKey):
         return "PS256"
     if isinstance(key, ed25519.Ed25519PrivateKey):
