@@ -9,11 +9,13 @@ certificates. An anchor can end a certification path only where its subject name
 certificate on the path (RFC 5280 §6.1 name chaining, key identifiers as a hint, §4.2.1.1): anchors whose
 name and key identifier match none of these certificates cannot change a validator's answer.
 
-The bytes are read as they lie in the file: a chain or token split by the container (a JPEG's APP11
-segments, a GIF's sub-blocks, a compressed stream) simply does not parse and is not found. So what is
-found is a hint; `covers` says, from a validator's answer, whether every signing certificate it judged was
-the leaf of a chain found whole (and every time-stamped manifest had a whole token). Only then may an
-answer given with fewer anchors stand for the answer with all of them.
+The bytes are read as they lie in the file, and only within the manifest store (the first JUMBF superbox
+whose description box has the C2PA store's UUID, C2PA 2.x 11.1.4.1): a chain or token split by the
+container (a JPEG's APP11 segments, a GIF's sub-blocks, a compressed stream), or outside the store, simply
+does not parse and is not found. So what is found is a hint; `covers` says, from a validator's answer,
+whether every signing certificate it judged was the leaf of a chain found whole (and every time-stamped
+manifest had a whole token). Only then may an answer given with fewer anchors stand for the answer with
+all of them.
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ _TOKENS_KEY = b"\x69tstTokens"  # CBOR text "tstTokens"
 _VAL_KEY = b"\x63val"
 _MAX_CHAIN = 16
 _SIGNATURE_LABEL = b"c2pa.signature\x00"
+# A JUMBF description box (type "jumd") whose UUID begins with "c2pa": the manifest store's (C2PA 2.x, 11.1.4.1);
+# its superbox header (length, type "jumb") is the 8 bytes before the description box's own (length).
+_STORE_DESCRIPTION = b"jumdc2pa"
+# What a container may add inside a store's bytes: a JPEG's APP11 segment headers repeat 20 bytes per segment
+# of at most 64 KiB (ISO/IEC 19566-5 annex, JPEG XT box transport); allowed per 64 KiB of the store, generously.
+_CONTAINER_OVERHEAD = 64
 SIGNATURE_WINDOW = 256 * 1024
 # After the label's NUL: an optional ID (4 bytes), signature (32) and private box, then the content box.
 _DESCRIPTION_TAIL = 128
@@ -49,14 +57,16 @@ class Described:
 @dataclass(frozen=True)
 class Chains:
     """What the bytes carry: the serial numbers of the leaves of the whole x5chains, how many tstTokens
-    arrays were read whole (`partial_tokens`: one was found that was not), and the names and key
-    identifiers of every certificate of those chains and tokens."""
+    arrays were read whole (`partial_tokens`: one was found that was not), the names and key
+    identifiers of every certificate of those chains and tokens, and each whole x5chain as DER
+    certificates, leaf first (`x5chains`)."""
 
     leaves: frozenset[int] = frozenset()
     tokens: int = 0
     partial_tokens: bool = False
     names: frozenset[str] = field(default=frozenset())
     key_ids: frozenset[bytes] = field(default=frozenset())
+    x5chains: tuple[tuple[bytes, ...], ...] = ()
 
     def covers(self, signing_serials: Iterable[int], time_stamped_manifests: int) -> bool:
         """Whether an answer about these signing certificates (serial numbers) and this many manifests with a
@@ -99,9 +109,11 @@ def _described_der(der: bytes) -> Described | None:
 
 
 def find(data: bytes) -> Chains:
-    """The whole x5chains and time-stamp tokens in `data` (any container; nothing is decompressed)."""
+    """The whole x5chains and time-stamp tokens of the manifest store in `data` (any container; nothing is
+    decompressed)."""
     certs: list[Described] = []
     leaves: set[int] = set()
+    x5chains: dict[tuple[bytes, ...], None] = {}  # in the order found, each once
     tokens, partial = 0, False
     for start, end in _signature_boxes(data):
         for key in _X5CHAIN_KEYS:
@@ -109,8 +121,9 @@ def find(data: bytes) -> Chains:
             while at != -1:
                 chain = _x5chain(data, at + len(key))
                 if chain:
-                    certs.extend(chain)
-                    leaves.add(chain[0].serial)
+                    certs.extend(described for described, _der in chain)
+                    leaves.add(chain[0][0].serial)
+                    x5chains[tuple(der for _described, der in chain)] = None
                 at = data.find(key, at + 1, end)
         at = data.find(_TOKENS_KEY, start, end)
         while at != -1:
@@ -122,16 +135,34 @@ def find(data: bytes) -> Chains:
                 certs.extend(found)
             at = data.find(_TOKENS_KEY, at + 1, end)
     return Chains(frozenset(leaves), tokens, partial, frozenset(n for c in certs for n in c.names),
-                  frozenset(k for c in certs for k in c.key_ids))
+                  frozenset(k for c in certs for k in c.key_ids), tuple(x5chains))
+
+
+def store_span(data: bytes) -> tuple[int, int] | None:
+    """Where the manifest store lies in `data`: (start, end) of the first JUMBF superbox described as the C2PA
+    manifest store (ISO/IEC 19566-5: a box is its length, its type, its contents; length 0 runs to the end),
+    widened by what a JPEG's APP11 segment headers add; None when there is none. A superbox header that does
+    not read as one runs the span to the end of the bytes."""
+    at = data.find(_STORE_DESCRIPTION)
+    if at == -1:
+        return None
+    start = at - 12
+    length = int.from_bytes(data[start:at - 8], "big") if start >= 0 and data[at - 8:at - 4] == b"jumb" else 0
+    if length < 16:  # 0: to the end (ISO/IEC 19566-5); 1 (a 64-bit length) and nonsense alike: searched to the end
+        return max(0, start), len(data)
+    return start, min(len(data), start + length + _CONTAINER_OVERHEAD * (length // 65536 + 2))
 
 
 def _signature_boxes(data: bytes) -> list[tuple[int, int]]:
-    """The contents of the claim signature boxes: after each JUMBF description labelled "c2pa.signature"
-    (C2PA 2.x, 11.1.4.4), the content box of type "cbor" that holds the COSE_Sign1 (ISO/IEC 19566-5: a box
-    is its length, its type, its contents). A box whose length does not fit the bytes is searched over the
-    next SIGNATURE_WINDOW bytes instead."""
+    """The contents of the claim signature boxes of the manifest store (store_span): after each JUMBF
+    description labelled "c2pa.signature" (C2PA 2.x, 11.1.4.4), the content box of type "cbor" that holds the
+    COSE_Sign1. A box whose length does not fit the bytes is searched over the next SIGNATURE_WINDOW bytes
+    instead."""
     boxes: list[tuple[int, int]] = []
-    at = data.find(_SIGNATURE_LABEL)
+    span = store_span(data)
+    if span is None:
+        return boxes
+    at = data.find(_SIGNATURE_LABEL, *span)
     while at != -1:
         content = data.find(b"cbor", at, at + _DESCRIPTION_TAIL)
         size = int.from_bytes(data[content - 4:content], "big") if content >= 4 else 0
@@ -141,7 +172,7 @@ def _signature_boxes(data: bytes) -> list[tuple[int, int]]:
             boxes[-1] = (boxes[-1][0], max(end, boxes[-1][1]))
         else:
             boxes.append((start, end))
-        at = data.find(_SIGNATURE_LABEL, at + 1)
+        at = data.find(_SIGNATURE_LABEL, at + 1, span[1])
     return boxes
 
 
@@ -177,8 +208,9 @@ def _bstr(data: bytes, pos: int) -> tuple[bytes, int] | None:
     return data[head[2]:head[2] + head[1]], head[2] + head[1]
 
 
-def _x5chain(data: bytes, pos: int) -> list[Described] | None:
-    """The x5chain value at `pos`: one DER certificate, or an array of them (RFC 9360 §2)."""
+def _x5chain(data: bytes, pos: int) -> list[tuple[Described, bytes]] | None:
+    """The x5chain value at `pos`: one DER certificate, or an array of them (RFC 9360 §2); each described,
+    with its DER."""
     head = _head(data, pos)
     if head is None:
         return None
@@ -197,7 +229,7 @@ def _x5chain(data: bytes, pos: int) -> list[Described] | None:
         described = _described_der(der)
         if described is None:
             return None
-        chain.append(described)
+        chain.append((described, der))
     return chain
 
 
@@ -217,11 +249,18 @@ def _tokens(data: bytes, pos: int) -> list[Described] | None:
         if item is None:
             return None
         token, pos = item
-        found = _token_certificates(token)
+        found = _token_described(token)
         if not found:
             return None
-        certs.extend(_described_der(c.public_bytes(Encoding.DER)) or describe(c) for c in found)
+        certs.extend(found)
     return certs
+
+
+@lru_cache(maxsize=256)
+def _token_described(token: bytes) -> tuple[Described, ...]:
+    """describe() of each certificate of a time-stamp token; cached, as a batch meets the same tokens' authorities
+    again and again (and parsing the CMS structure costs more than hashing its bytes)."""
+    return tuple(_described_der(c.public_bytes(Encoding.DER)) or describe(c) for c in _token_certificates(token))
 
 
 def _token_certificates(token: bytes) -> list[x509.Certificate]:
@@ -262,4 +301,4 @@ def _second_element(der: bytes) -> bytes | None:
     return der[start:second[1] + second[0]] if second and second[1] + second[0] <= len(der) else None
 
 
-__all__ = ["Chains", "Described", "describe", "find", "may_validate", "name_key"]
+__all__ = ["Chains", "Described", "describe", "find", "may_validate", "name_key", "store_span"]

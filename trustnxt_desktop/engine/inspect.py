@@ -17,7 +17,7 @@ from ..domain.checks import UNTRUSTED, tolerated
 from ..domain.explain import summarise
 from ..domain.regular_files import NotRegularFile, open_regular, regular_stat
 from ..domain.report import CheckStatus, EngineInfo, FileInfo, InspectionReport, Validation, ValidationCode, Verdict
-from . import attribution, interpret, locate
+from . import attribution, cert_chains, chain_trust, interpret, locate
 from .c2pa_loader import c2pa
 from .cross_check import SecondValidator
 from .cross_check import apply as apply_cross_check
@@ -140,7 +140,8 @@ def _inspect(source: _Source, info: FileInfo, engine: EngineInfo, trust: TrustCo
         state = interpret.validation_state(store)
         trust_source = None
         if state == "Trusted":
-            trust_source = trust.which_source_trusts(lambda ctx: _state(source, info.media_type, ctx))
+            trust_source = trust.which_source_trusts(lambda ctx: _state(source, info.media_type, ctx),
+                                                     _signing_chains(source, store, certs))
     except c2pa.C2paError as e:
         report = _from_error(info, engine, e, source)
     else:
@@ -205,6 +206,22 @@ def _read(f: BinaryIO, media_type: str | None, context: c2pa.Context,
         except (c2pa.C2paError, ValueError):
             certs = {}  # the names are a detail: a store c2pa cannot describe this way still reports
         return store, remote_url, certs
+
+
+def _signing_chains(source: _Source, store: dict[str, Any], certs: dict[str, dict[str, Any]]
+                    ) -> list[tuple[bytes, ...]]:
+    """The whole x5chains in the file's manifest store (cert_chains.find) whose leaf is the active manifest's
+    signing certificate: its serial number (c2pa's signature_info) and, when c2pa's crJSON names them, the
+    common names of its subject and issuer. [] when the file was not read into memory or none is found."""
+    manifest = interpret.active_manifest(store) or {}
+    serial = str((manifest.get("signature_info") or {}).get("cert_serial_number") or "")
+    if source.data is None or not serial.isdigit():
+        return []
+    named = certs.get(str(store.get("active_manifest"))) or {}
+    subject, issuer = ((name.get("CN") if isinstance(name := named.get(which), dict) else None)
+                       for which in ("subject", "issuer"))
+    return chain_trust.chains_of(cert_chains.find(source.data).x5chains, int(serial),
+                                 str(subject) if subject else None, str(issuer) if issuer else None)
 
 
 def _state(source: _Source, media_type: str | None, context: c2pa.Context) -> str | None:

@@ -1,8 +1,11 @@
 """Which signers we trust, and which of our trust sources accepted a given signer.
 
-c2pa-rs answers "Trusted" without saying which anchor matched. With more than one source loaded
-we re-validate a trusted file against each source alone (cheap: validation is milliseconds) so a
-report can name the list that trusted its signer, which matters because the lists disagree.
+c2pa-rs answers "Trusted" without saying which anchor matched, and a report names the list that trusted
+its signer, which matters because the lists disagree. With more than one source loaded the signer's
+certificate chain, as the file carries it, usually says which: when exactly one source holds an anchor
+that issued a certificate of the chain, or the signing certificate on its allowed list, that source is
+named (engine.chain_trust). Otherwise the file is validated again under each source alone, in order, and
+the first that reports Trusted is named.
 
 Two details of c2pa-rs 0.91 shape the settings built here (both checked against the library):
 - `trust.trust_config` (accepted EKU OIDs, the Verify site's store.cfg) is one set for the whole
@@ -17,10 +20,11 @@ Two details of c2pa-rs 0.91 shape the settings built here (both checked against 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from . import chain_trust
 from .c2pa_loader import c2pa
 
 TSA_KIND = "tsa-list"  # a TrustSource of time-stamp authorities: never trusts a signer
@@ -125,8 +129,25 @@ class TrustConfig:
             cache[key] = c2pa.Context.from_dict(self.settings(only))
         return cache[key]
 
-    def which_source_trusts(self, read: Any) -> str | None:
-        """Name of the first signer source under which `read(context)` reports Trusted."""
+    def which_source_trusts(self, read: Callable[[c2pa.Context], str | None],
+                            chains: Iterable[Sequence[bytes]] = ()) -> str | None:
+        """Name of the signer source that trusts a file c2pa found Trusted under every source.
+
+        `chains`: the signing certificate's x5chains as the file carries them (DER, leaf first; see
+        cert_chains.Chains.x5chains). When exactly one signer source could have accepted them
+        (chain_trust.sources_accepting), that source; otherwise first_source_trusting(read), which
+        validates the file again, `read(context)` giving its validation state under one source's context.
+        """
+        signers = self.signer_sources()
+        if len(signers) > 1:
+            found = chain_trust.sources_accepting([(s.anchors_pem, s.allowed_pem) for s in signers], chains)
+            if len(found) == 1:
+                return signers[found[0]].name
+        return self.first_source_trusting(read)
+
+    def first_source_trusting(self, read: Callable[[c2pa.Context], str | None]) -> str | None:
+        """Name of the first signer source under which `read(context)` reports Trusted (each a validation of
+        the file); the only one without validating when there is only one."""
         signers = self.signer_sources()
         if len(signers) == 1:
             return signers[0].name
