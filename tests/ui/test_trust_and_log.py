@@ -190,10 +190,10 @@ async def test_log_window_lists_verifies_and_names_an_edited_entry(window, conte
     files = sorted((CORPUS / "c2pa").iterdir())[:6]
     await window.inspect.open_paths_async(files)
     dialog = window.open_verification_log()
-    await until(lambda: dialog.result is not None)
-    assert dialog.result.ok and dialog.result.entries == len(files)
+    await until(lambda: dialog.verified is not None)
+    assert dialog.verified.ok and dialog.verified.entries == len(files)
     assert dialog.model.rowCount() == len(files) and "Intact" in dialog.banner.text()
-    assert dialog.result.head in dialog.banner.text() and dialog.copy_button.isEnabled()
+    assert dialog.verified.head in dialog.banner.text() and dialog.copy_button.isEnabled()
     shown = {dialog.proxy.index(r, 2).data() for r in range(dialog.proxy.rowCount())}
     assert shown == {f.name for f in files}
 
@@ -203,7 +203,7 @@ async def test_log_window_lists_verifies_and_names_an_edited_entry(window, conte
 
     out = await dialog.export_async(tmp_path / "log.json", "json")
     exported = json.loads(out.read_text())
-    assert exported["head"]["hash"] == dialog.result.head and len(exported["entries"]) == len(files)
+    assert exported["head"]["hash"] == dialog.verified.head and len(exported["entries"]) == len(files)
 
     with sqlite3.connect(context.root / FILE_NAME) as db:  # someone edits entry 3's verdict
         body = json.loads(db.execute("SELECT body FROM entries WHERE seq = 3").fetchone()[0])
@@ -211,8 +211,8 @@ async def test_log_window_lists_verifies_and_names_an_edited_entry(window, conte
         db.execute("UPDATE entries SET body = ? WHERE seq = 3",
                    (json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False),))
     dialog.verify_button.click()
-    await until(lambda: dialog.result is not None and not dialog.result.ok)
-    assert dialog.result.first_bad == 3 and "Altered at entry 3" in dialog.banner.text()
+    await until(lambda: dialog.verified is not None and not dialog.verified.ok)
+    assert dialog.verified.first_bad == 3 and "Altered at entry 3" in dialog.banner.text()
     selected = dialog.table.selectionModel().selectedRows()
     assert [dialog.proxy.index(i.row(), 0).data() for i in selected] == [3]
     assert not dialog.copy_button.isEnabled()

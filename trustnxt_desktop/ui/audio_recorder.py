@@ -99,7 +99,8 @@ class AudioRecorder(QObject):
         return Path(self.recorder.actualLocation().toLocalFile())
 
     def _on_state(self, state: QMediaRecorder.RecorderState) -> None:
-        if state == QMediaRecorder.RecorderState.StoppedState and self._stopped is not None and not self._stopped.done():
+        stopped = state == QMediaRecorder.RecorderState.StoppedState
+        if stopped and self._stopped is not None and not self._stopped.done():
             self._stopped.set_result(None)
 
     def _on_error(self, error: QMediaRecorder.Error, message: str) -> None:

@@ -34,7 +34,8 @@ class EventLoop(qasync.QEventLoop):  # type: ignore[misc]  # qasync ships no typ
     def run_until_complete(self, future: Awaitable[T]) -> T:
         self._finishing = True
         try:
-            return super().run_until_complete(future)  # type: ignore[no-any-return]
+            result: T = super().run_until_complete(future)  # qasync's own is untyped
+            return result
         finally:
             self._finishing = False
             asyncio.events._set_running_loop(None)

@@ -47,7 +47,8 @@ class FrameSource(QObject):
 class SyntheticFrameSource(FrameSource):
     """Paints a moving test card at ~25 frames per second."""
 
-    def __init__(self, size: tuple[int, int] = (1920, 1080), description: str = "TrustNXT test card (synthetic)") -> None:
+    def __init__(self, size: tuple[int, int] = (1920, 1080),
+                 description: str = "TrustNXT test card (synthetic)") -> None:
         super().__init__()
         self.size = size
         self.description = description

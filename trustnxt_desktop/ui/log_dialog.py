@@ -10,6 +10,7 @@ import asyncio
 import html
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QKeySequence, QShortcut
@@ -61,16 +62,17 @@ class LogTableModel(ColumnsModel):
     def row_total(self) -> int:
         return len(self.entries)
 
-    def data(self, index: INDEX, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         e = self.entries[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (e.seq, e.time.replace("T", " ")[:23], visible(e.file), _verdict_title(e.verdict), e.sha256[:16] + "…",
-                    e.engine, "; ".join(e.trust_lists) or "none")[col]
+            return (e.seq, e.time.replace("T", " ")[:23], visible(e.file), _verdict_title(e.verdict),
+                    e.sha256[:16] + "…", e.engine, "; ".join(e.trust_lists) or "none")[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tip({2: e.file, 4: e.sha256, 5: e.engine, 6: "\n".join(e.trust_lists)}.get(col, f"entry hash {e.hash}"))
+            full = {2: e.file, 4: e.sha256, 5: e.engine, 6: "\n".join(e.trust_lists)}
+            return tip(full.get(col, f"entry hash {e.hash}"))
         if role == Qt.ItemDataRole.DecorationRole and col == 3:
             return _verdict_icon(e.verdict)
         if role == Qt.ItemDataRole.UserRole:  # sort and search key
@@ -106,7 +108,10 @@ class LogFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: INDEX) -> bool:
         if not self.needle:
             return True
-        e = self.sourceModel().entries[source_row]  # type: ignore[attr-defined]
+        source = self.sourceModel()
+        if not isinstance(source, LogTableModel):
+            return True
+        e = source.entries[source_row]
         return self.needle in e.file.lower() or self.needle in e.sha256
 
 
@@ -134,7 +139,7 @@ class VerificationLogDialog(QDialog):
         self._open_log = open_log
         self.export_folder = export_folder or ExportFolder()
         self._tasks = TaskOwner(self._say)
-        self.result: VerifyResult | None = None
+        self.verified: VerifyResult | None = None  # the last check of the chain (QDialog has a result())
 
         self.banner = QLabel("Checking the log…")
         self.banner.setWordWrap(True)
@@ -148,7 +153,7 @@ class VerificationLogDialog(QDialog):
         self.proxy = LogFilter(self)
         self.proxy.setSourceModel(self.model)
         self.search.textChanged.connect(self.proxy.set_needle)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence.StandardKey.Find, self).activated.connect(self.search.setFocus)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Verification log entries")
@@ -199,7 +204,7 @@ class VerificationLogDialog(QDialog):
             result, entries = await asyncio.to_thread(self._read)
         finally:
             self.verify_button.setEnabled(True)
-        self.result = result
+        self.verified = result
         self.model.replace(entries, None if result.ok else result.first_bad)
         self.banner.setText(result_text(result))
         self.banner.setStyleSheet(_OK_STYLE if result.ok else _BAD_STYLE)
@@ -224,8 +229,8 @@ class VerificationLogDialog(QDialog):
         self.table.scrollTo(index)
 
     def _copy_head(self) -> None:
-        if self.result and self.result.head:
-            QGuiApplication.clipboard().setText(self.result.head)
+        if self.verified and self.verified.head:
+            QGuiApplication.clipboard().setText(self.verified.head)
             self._say("Head hash copied.")
 
     def _export(self, kind: str) -> None:

@@ -8,9 +8,10 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -48,6 +49,7 @@ from .welcome_dialog import WelcomeWizard
 from .window_state import WindowState
 
 log = logging.getLogger(__name__)
+_Dialog = TypeVar("_Dialog", bound=QDialog)  # the guide or the shortcuts, reused while open
 PROTECT_PAGE, INSPECT_PAGE, CAPTURE_PAGE = 0, 1, 2
 TRUST_CHECK_DELAY_MS = 3000  # after the first paint, so start-up never waits for the network
 TRUST_RECHECK_MS = 6 * 3600 * 1000  # an app left open for weeks still picks up the weekly update
@@ -83,7 +85,8 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName("Sections")
         self.nav.setIconSize(QSize(28, 28))
         self.nav.setSpacing(4)
-        for icon, text, tip in ((badge("check", "#0b5394", 56, shield=True), "Protect", "Give your media a Trust Label"),
+        for icon, text, tip in ((badge("check", "#0b5394", 56, shield=True), "Protect",
+                                 "Give your media a Trust Label"),
                                 (badge("question", "#2e7d32", 56), "Inspect", "Check media you received"),
                                 (badge("camera", "#c62828", 56), "Capture", "Take protected photos and recordings")):
             item = QListWidgetItem(icon, text)
@@ -135,7 +138,8 @@ class MainWindow(QMainWindow):
         self.show_store_notices()
 
     # -- menus and shortcuts ------------------------------------------------------------------
-    def _action(self, text: str, shortcut: QKeySequence | str | QKeySequence.StandardKey | None, slot) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(self, text: str, shortcut: QKeySequence | str | QKeySequence.StandardKey | None,
+                slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
@@ -250,7 +254,7 @@ class MainWindow(QMainWindow):
         if not self._closing and self.isVisible() and not self._trust_timer.isActive():
             self._trust_timer.start()
 
-    def _reused(self, kind: type[QDialog], make: Callable[[], QDialog]) -> QDialog:
+    def _reused(self, kind: type[_Dialog], make: Callable[[], _Dialog]) -> _Dialog:
         """The guide and the shortcuts stay open beside the window (not modal); a second request raises them."""
         dialog = self.findChild(kind) or make()
         dialog.show()
@@ -259,11 +263,11 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_user_guide(self) -> UserGuideDialog:
-        return self._reused(UserGuideDialog, lambda: UserGuideDialog(self))  # type: ignore[return-value]
+        return self._reused(UserGuideDialog, lambda: UserGuideDialog(self))
 
     def open_shortcuts(self) -> ShortcutsDialog:
         names = [self.nav.item(i).text() for i in range(self.nav.count())]
-        return self._reused(ShortcutsDialog, lambda: ShortcutsDialog(  # type: ignore[return-value]
+        return self._reused(ShortcutsDialog, lambda: ShortcutsDialog(
             lambda: shortcut_rows(self, self.pages, names), self))
 
     def save_diagnostics(self) -> None:
@@ -303,7 +307,8 @@ class MainWindow(QMainWindow):
             hint = missing_lists_hint(await self.context.trust.overview())
         if request != self._hint_request:
             return hint  # a later refresh (e.g. after a download) started meanwhile: its answer wins
-        self.inspect.set_trust_hint(f'{html.escape(hint)} <a href="trust">Download the trust lists…</a>' if hint else None)
+        download = ' <a href="trust">Download the trust lists…</a>'
+        self.inspect.set_trust_hint(f"{html.escape(hint)}{download}" if hint else None)
         return hint
 
     def show_error(self, message: str) -> None:
@@ -366,7 +371,7 @@ class MainWindow(QMainWindow):
         self.show_store_notices()  # updating the log's anchor may have set a log volume aside
 
     # -- lifecycle ----------------------------------------------------------------------------
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, self.usage.refresh)
         QTimer.singleShot(0, self._refresh_trust_hint)
@@ -387,7 +392,8 @@ class MainWindow(QMainWindow):
             return
         event.ignore()
         if self._stopping is None:
-            self.centralWidget().setEnabled(False)
+            if (content := self.centralWidget()) is not None:
+                content.setEnabled(False)
             self.statusBar().showMessage("Closing…")
             self._stopping = asyncio.ensure_future(self._stop_then_close())
 

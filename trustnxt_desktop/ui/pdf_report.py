@@ -143,7 +143,8 @@ def _ingredient_rows(nodes: list[Ingredient], depth: int = 0) -> list[str]:
     rows = []
     for n in nodes:
         indent = "&nbsp;" * 4 * depth + ("↳ " if depth else "")
-        codes = f' <span style="color:{_MUTED}">({_quote(", ".join(n.failure_codes))})</span>' if n.failure_codes else ""
+        codes = (f' <span style="color:{_MUTED}">({_quote(", ".join(n.failure_codes))})</span>'
+                 if n.failure_codes else "")
         if n.signer and n.signer.common_name:
             codes += f'<br/><span style="color:{_MUTED}">signed by {_quote(n.signer.common_name)}</span>'
         rows.append(f'<tr><td width="40%">{indent}{_e(n.title or "(untitled)")}</td>'
@@ -164,17 +165,21 @@ def _attribution_sections(r: InspectionReport) -> list[str]:
         rows += [(identity_type_label(v.type), _e(identity_detail(v))) for v in a.verified_identities]
         parts.append(_section("Identity (CAWG)", _rows(rows)))
     if summary := training_summary(r.training_mining):
-        parts.append(_section("AI training and data mining", f"<p><b>{_quote(summary)}</b></p>"
-                              + _rows([(what, _e(permission)) for what, permission in training_rows(r.training_mining)])))
+        rows = [(what, _e(permission)) for what, permission in training_rows(r.training_mining)]
+        parts.append(_section("AI training and data mining", f"<p><b>{_quote(summary)}</b></p>" + _rows(rows)))
     return parts
 
 
 def _size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
-    return str(n)
+    """A byte count as people read it: "812 bytes", "3.4 MB" (binary multiples, as file managers count)."""
+    if n < 1024:
+        return f"{n} bytes"
+    size = n / 1024
+    for unit in ("KB", "MB"):
+        if size < 1024:
+            return f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
 
 
 def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
@@ -196,7 +201,8 @@ def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
     if note := thumbnail_note(r.picture, r.thumbnail_shape):
         parts.append(f'<p style="color:{_MUTED}; font-size:7.5pt;"><b>About the thumbnail:</b> {_quote(note)}</p>')
     parts.append(_section("File", _rows([
-        ("SHA-256", f'<span style="font-family:DejaVu Sans Mono, monospace; font-size:8pt;">{_e(r.file.sha256)}</span>'),
+        ("SHA-256", f'<span style="font-family:DejaVu Sans Mono, monospace; font-size:8pt;">'
+                    f'{_e(r.file.sha256)}</span>'),
         ("Path", _e(r.file.path)), ("Size", _e(_size(r.file.size))), ("Media type", _e(r.file.media_type)),
         ("Content Credentials", _e(plural(r.manifests, "manifest") if r.manifests else "none")),
     ])))
@@ -228,14 +234,15 @@ def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
         if capture:
             blocks += "<p><b>Signed capture data</b> (covered by the signature)</p>" + _rows(capture)
         if unsigned:
-            blocks += (f'{SECTION if capture else ""}<p><b>Unsigned EXIF</b> <span style="color:{_MUTED}">(in the file, not signed: anyone '
-                       "could have written it)</span></p>" + _rows(unsigned))
+            blocks += (f'{SECTION if capture else ""}<p><b>Unsigned EXIF</b> <span style="color:{_MUTED}">'
+                       "(in the file, not signed: anyone could have written it)</span></p>" + _rows(unsigned))
         parts.append(_section("Capture", blocks))
     if r.actions or r.ai_generated is not None:
         # A time is never wrapped inside itself ("…17:39:52+0 / 0:00"): its cell grows instead.
         actions = [f'<tr><td width="28%">{_e(action_label(a.action))}</td>'
                    f'<td width="26%" style="white-space:nowrap; font-size:7.5pt;">{_e(time_text(a.when or ""))}</td>'
-                   f'<td width="20%">{_e(a.software_agent)}</td><td>{_e(source_type_label(a.digital_source_type))}</td></tr>'
+                   f'<td width="20%">{_e(a.software_agent)}</td>'
+                   f'<td>{_e(source_type_label(a.digital_source_type))}</td></tr>'
                    for a in r.actions]
         said = disclosure(r)
         ai = (f'<b style="color:#c62828">{_quote(said.label)}</b> — {_quote(said.sentence)}'
@@ -263,15 +270,16 @@ def _signed_at(r: InspectionReport) -> str:
     found = signing_time(r)
     if found is None:
         return _e(None)
-    return (f'<table cellspacing="0" cellpadding="0"><tr><td style="white-space:nowrap;">{_quote(time_text(found.when))}'
-            f'</td><td>&nbsp;({_quote(found.marker)})</td></tr></table>')
+    return ('<table cellspacing="0" cellpadding="0"><tr>'
+            f'<td style="white-space:nowrap;">{_quote(time_text(found.when))}</td>'
+            f'<td>&nbsp;({_quote(found.marker)})</td></tr></table>')
 
 
 def _code_rows(codes: Sequence[tuple[str, str]], colour: str, indent: int = 0) -> list[str]:
     """(code, explanation) rows: the code in monospace, its meaning beside it."""
     pad = f"padding-left:{_px(indent)}px; " if indent else ""
-    return [f'<tr><td width="36%" style="{pad}font-family:DejaVu Sans Mono, monospace; font-size:7.5pt; color:{colour}">'
-            f"{_quote(code)}</td><td>{_e(explanation)}</td></tr>" for code, explanation in codes]
+    return [f'<tr><td width="36%" style="{pad}font-family:DejaVu Sans Mono, monospace; font-size:7.5pt; '
+            f'color:{colour}">{_quote(code)}</td><td>{_e(explanation)}</td></tr>' for code, explanation in codes]
 
 
 def _evidence_sections(r: InspectionReport) -> list[str]:
@@ -344,14 +352,16 @@ def _cover(request: EvidenceRequest) -> str:
                        "unless the person who ran the check trusts them.</p>")
     index = [f'<tr><td width="6%">{i + 1}</td><td width="50%">{_quote(r.file.name)}</td>'
              f'<td width="14%">{_badge(r.verdict, 7.5)}</td>'
-             f'<td style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">{_quote(r.file.sha256[:24])}…</td></tr>'
+             '<td style="font-family:DejaVu Sans Mono, monospace; font-size:7.5pt;">'
+             f'{_quote(r.file.sha256[:24])}…</td></tr>'
              for i, r in enumerate(reports)]
     legend = [f'<tr><td width="18%">{_badge(v, 7.5)}</td><td>{_quote(VERDICTS[v].title)}</td></tr>'
               for v in (Verdict.TRUSTED, Verdict.VALID, Verdict.INVALID, Verdict.NONE)]
     return (
         f'<p style="font-size:8pt; color:{_MUTED}; letter-spacing:2px;">{_quote(APP_NAME.upper())}</p>'
         f'<p style="font-size:22pt; font-weight:bold; color:{_INK}; margin-top:4px;">{_quote(request.title)}</p>'
-        f'<p style="font-size:11pt; color:{_MUTED};">{plural(len(reports), "file")} inspected · generated {_quote(when)}</p>'
+        f'<p style="font-size:11pt; color:{_MUTED};">{plural(len(reports), "file")} inspected · '
+        f'generated {_quote(when)}</p>'
         + _section("Summary", _table(summary))
         + _section("How these files were checked", _rows([
             ("Program", _e(f"{APP_NAME} {request.app_version}")),
@@ -427,7 +437,8 @@ def _chrome(painter: QPainter, request: EvidenceRequest, width: int, height: int
     painter.setFont(font)
     painter.setPen(QColor(_MUTED))
     top = QRectF(0, 0, width, header - _mm(3))
-    painter.drawText(top, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), f"{APP_NAME} · {request.title}")
+    painter.drawText(top, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom),
+                     f"{APP_NAME} · {request.title}")
     painter.drawText(top, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom), request.generated_at[:10])
     painter.setPen(QColor(_RULE))
     painter.drawLine(0, header - _mm(2), width, header - _mm(2))

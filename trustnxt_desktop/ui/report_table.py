@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 
@@ -72,7 +73,7 @@ class ReportTableModel(ColumnsModel):
     def row_total(self) -> int:
         return len(self.paths)
 
-    def data(self, index: INDEX, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
@@ -113,7 +114,7 @@ class ReportTableModel(ColumnsModel):
         rows: list[int] = []
         placed: set[int] = set()
         new: list[Path] = []
-        for path, key in zip(paths, keys):
+        for path, key in zip(paths, keys, strict=True):
             row = self._rows.get(key)
             if row is None:
                 row = self._rows[key] = len(self.paths) + len(new)
@@ -162,7 +163,9 @@ class ReportFilter(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int, source_parent: INDEX) -> bool:
         model = self.sourceModel()
-        report: InspectionReport | None = model.reports[source_row]  # type: ignore[attr-defined]
+        if not isinstance(model, ReportTableModel):
+            return True
+        report = model.reports[source_row]
         if self.preset != "all":
             if report is None:
                 return False

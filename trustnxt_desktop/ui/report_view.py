@@ -300,8 +300,8 @@ class ReportView(QWidget):
         if r.thumbnail:
             self._tasks.spawn(self._load_picture(self.manifest_picture, manifest_picture_async, path, r.thumbnail,
                                                  PICTURE_EDGE))
-        else:  # nothing to compare with: no empty frame
-            self.manifest_picture.parentWidget().hide()
+        elif (frame := self.manifest_picture.parentWidget()) is not None:  # nothing to compare with: no empty frame
+            frame.hide()
         self.thumbnail_note = None
         if note := thumbnail_note(r.picture, r.thumbnail_shape):
             self.thumbnail_note = QLabel(f"<small>{_esc(note)}</small>")
@@ -451,15 +451,15 @@ class ReportView(QWidget):
         column.addLayout(grid)
         sentences = [d.sentence for d in check.differences] + ([check.rule_detail] if check.rule_detail else [])
         if sentences:
-            text = _html("<br>".join(f"• {_esc(t)}" for t in sentences))
-            text.setObjectName("validatorsDifferences")
-            text.setWordWrap(True)
-            text.setAccessibleName("Where the validators differ")
-            column.addWidget(text)
+            said = _html("<br>".join(f"• {_esc(t)}" for t in sentences))
+            said.setObjectName("validatorsDifferences")
+            said.setWordWrap(True)
+            said.setAccessibleName("Where the validators differ")
+            column.addWidget(said)
         else:
-            text = _html(_esc(f"The main validator and {second_name(check)} agree on every point compared."))
-            text.setWordWrap(True)
-            column.addWidget(text)
+            said = _html(_esc(f"The main validator and {second_name(check)} agree on every point compared."))
+            said.setWordWrap(True)
+            column.addWidget(said)
         return box
 
     def _picture_box(self, column: QVBoxLayout, caption: str) -> QLabel:
@@ -483,7 +483,8 @@ class ReportView(QWidget):
         image = image_from_bytes(await load(*args))
         if not image.isNull():
             target.setPixmap(QPixmap.fromImage(image).scaled(
-                PICTURE_EDGE, PICTURE_EDGE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+                PICTURE_EDGE, PICTURE_EDGE, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
         else:
             target.setText("no preview")
 
@@ -516,8 +517,8 @@ class ReportView(QWidget):
         def add(parent: QTreeWidget | QTreeWidgetItem, node: Ingredient) -> None:
             relation = relationship_label(node.relationship)
             signer = node.signer.common_name or "" if node.signer else ""
-            item = QTreeWidgetItem([visible(node.title or "(untitled)"), VERDICTS[node.verdict].title, visible(relation),
-                                    visible(signer)])
+            item = QTreeWidgetItem([visible(node.title or "(untitled)"), VERDICTS[node.verdict].title,
+                                    visible(relation), visible(signer)])
             item.setIcon(1, verdict_icon(node.verdict, 32))
             if node.failure_codes:
                 item.setToolTip(1, tip("\n".join(f"{c}: {explain_code(c)}" for c in node.failure_codes)))

@@ -70,12 +70,12 @@ _COUNTED_HERE = set(Failure) - {Failure.NO_KEY}
 
 def connection_text(check: ConnectionCheck) -> str:
     """The Test connection result as the dialog shows it: never "Connected" unless the key was accepted."""
-    if check.ok:
+    if check.failure is None:  # check.ok, said so the type checker knows the failure below
         usage = check.usage
         figures = (f" This month: {plural(usage.protect_calls, 'protect call')} and "
                    f"{plural(usage.inspect_calls, 'inspect call')}." if usage else "")
         return f"✓ {check.message}{figures}\nNothing was stored: Save to use these settings."
-    text = f"✗ Not connected — {_FAILURES[check.failure]}.\n{check.message}\nNothing was stored."  # type: ignore[index]
+    text = f"✗ Not connected — {_FAILURES[check.failure]}.\n{check.message}\nNothing was stored."
     if check.failure in _COUNTED_HERE:
         text += " With these settings, usage is counted on this computer until the service answers."
     return text
@@ -294,7 +294,8 @@ class SettingsDialog(QDialog):
             self.key_status.setText(str(e))
         else:
             if status.configured:
-                where = "the OS keyring" if status.key_source == "keyring" else "the environment (overrides the keyring)"
+                where = ("the OS keyring" if status.key_source == "keyring"
+                         else "the environment (overrides the keyring)")
                 secret = ", with a secret" if status.secret_set else ""
                 self.key_status.setText(f"Stored: <b>{status.key_masked}</b>{secret}, in {where}.")
                 self.api_key.setPlaceholderText("a key is stored; type a new one to replace it")
@@ -312,13 +313,15 @@ class SettingsDialog(QDialog):
             unnamed = "" if self.context.settings.display_name else (
                 f"<br><b>It will be named after your computer account, “{login}”.</b> To sign with your own name, "
                 "type it below.")
-            self.identity_details.setText(f"No signing identity yet: one is created the first time you protect.{unnamed}")
+            self.identity_details.setText(
+                f"No signing identity yet: one is created the first time you protect.{unnamed}")
             self.export_button.setEnabled(False)
             return
         org = f", {esc(info.organisation)}" if info.organisation else ""
         named_after_account = info.kind == "local" and info.display_name == default_display_name()
         self.identity_details.setText(
-            f"<b>{esc(info.display_name)}</b>{org} — {'made on this computer' if info.kind == 'local' else 'imported'}<br>"
+            f"<b>{esc(info.display_name)}</b>{org} — "
+            f"{'made on this computer' if info.kind == 'local' else 'imported'}<br>"
             f"Issuer: {esc(info.issuer)}<br>Algorithm: {info.algorithm} · valid {info.not_before[:10]} to "
             f"{info.not_after[:10]}<br>Fingerprint: <code>{info.fingerprint[:32]}…</code>"
             + (f"<br><b>Named after your computer account, “{login}”.</b> To sign with your own name, type it below "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -44,7 +44,7 @@ def _section(action: QAction, pages: QStackedWidget | None, page_names: list[str
     if pages is not None and isinstance(owner, QWidget):
         for i in range(pages.count()):
             page = pages.widget(i)
-            if (page is owner or page.isAncestorOf(owner)) and i < len(page_names):
+            if page is not None and (page is owner or page.isAncestorOf(owner)) and i < len(page_names):
                 return i, f"{page_names[i]} view"
     return len(page_names), "Window"
 
@@ -105,6 +105,6 @@ class ShortcutsDialog(QDialog):
             QTreeWidgetItem(groups[group], [text, shortcut])
         self.tree.expandAll()
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event: QShowEvent) -> None:
         self.refresh()
         super().showEvent(event)

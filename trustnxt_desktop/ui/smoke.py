@@ -17,7 +17,7 @@ from pathlib import Path
 
 async def _run(work: Path) -> str:
     from PySide6.QtCore import qVersion
-    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtGui import QColor, QImage, QImageWriter, QPainter
 
     from ..domain.protect import ProtectOptions, ProtectStatus
     from ..domain.report import Verdict
@@ -35,8 +35,10 @@ async def _run(work: Path) -> str:
     painter.fillRect(120, 100, 400, 280, QColor("#f57900"))
     painter.end()
     source = work / "smoke.jpg"
-    if not image.save(str(source), "JPEG", 90):
-        raise RuntimeError("Qt could not write a JPEG (image plugins missing)")
+    writer = QImageWriter(str(source), b"JPEG")
+    writer.setQuality(90)
+    if not writer.write(image):
+        raise RuntimeError(f"Qt could not write a JPEG (image plugins missing?): {writer.errorString()}")
     secrets = KeyringSecretStore()
     backend = LocalBackend(work / "home", secrets, Settings(display_name="Smoke Test"))
     try:

@@ -6,10 +6,12 @@ off the GUI thread. "Update now" uses the mirror typed on this page even before 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import html
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -42,7 +44,8 @@ from .tasks import TaskOwner
 _OK_STYLE = "background: #e8f5e9; color: #1b5e20; padding: 8px; border-radius: 6px;"
 _WARN_STYLE = "background: #fff3e0; color: #8a4b00; padding: 8px; border-radius: 6px;"
 LIST_COLUMNS = ("List", "Snapshot", "Age", "Entries", "SHA-256", "Source")
-# When your own protected copies show as trusted here (services/trust/identity_trust.py decides it for a given identity).
+# When your own protected copies show as trusted here (services/trust/identity_trust.py decides it for a given
+# identity).
 OWN_COPIES_NOTE = ("Files signed under these show as trusted, named after the anchor. Your own copies: with the local "
                    "engine, those signed by an identity made on this computer are trusted here; a certificate issued "
                    "to you, once its CA is listed here or on a published list. The TrustNXT cloud engine signs with "
@@ -60,7 +63,8 @@ def when_text(iso: str | None, now: dt.datetime) -> str:
     if not iso:
         return "never"
     days = (now - dt.datetime.fromisoformat(iso)).days
-    return f"{iso[:16].replace('T', ' ')} UTC ({age_text(days)} ago)" if days else f"{iso[:16].replace('T', ' ')} UTC (today)"
+    minute = iso[:16].replace("T", " ")
+    return f"{minute} UTC ({age_text(days)} ago)" if days else f"{minute} UTC (today)"
 
 
 def _first_upper(text: str) -> str:
@@ -122,7 +126,7 @@ class TrustPage(QWidget):
         self.service = TrustService(root, pending_settings)
         self._say = say
         self.tasks = TaskOwner(say)
-        self._update_task = None
+        self._update_task: asyncio.Future[Any] | None = None
         self.overview: TrustOverview | None = None
 
         self.summary = QLabel("Reading the trust lists…")
@@ -208,14 +212,15 @@ class TrustPage(QWidget):
         self.lists_table.setRowCount(len(status.lists))
         for row, s in enumerate(status.lists):
             snap = s.snapshot
-            urls = [f"{status.mirror}/{f.name}" for f in s.spec.files] if status.mirror else [f.url for f in s.spec.files]
+            urls = [f"{status.mirror}/{f.name}" if status.mirror else f.url for f in s.spec.files]
             if snap is not None and snap.bundled:  # the addresses it was published at, not the mirror's
                 urls = [f.url for f in snap.files]
             note = s.note(now)
             # "shipped" alone: the summary above and the tooltip say "shipped with the app", and the Source
             # column needs the width.
             snapshot_text = (f"{snap.date} (shipped)" if snap.bundled else snap.date) if snap else "none"
-            snapshot_tip = "\n".join(t for t in (_first_upper(snap.origin_text()) if snap else "", s.problem or "") if t)
+            origin = _first_upper(snap.origin_text()) if snap else ""
+            snapshot_tip = "\n".join(t for t in (origin, s.problem or "") if t)
             cells = [
                 _item(s.spec.title, s.spec.note),
                 _item(snapshot_text, snapshot_tip),
@@ -252,8 +257,8 @@ class TrustPage(QWidget):
             self._update_task = self.tasks.spawn(self.update_async())
 
     def cancel_update(self) -> None:
-        if self._updating:
-            self._update_task.cancel()  # type: ignore[union-attr]
+        if self._update_task is not None and not self._update_task.done():
+            self._update_task.cancel()
 
     async def update_async(self) -> UpdateReport | None:
         self.update_button.setEnabled(False)

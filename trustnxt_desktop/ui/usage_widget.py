@@ -84,7 +84,8 @@ class UsageWidget(QFrame):
         self.inspect_label = QLabel("Inspect: –")
         self.protect_bar = QProgressBar()
         self.inspect_bar = QProgressBar()
-        for bar, name in ((self.protect_bar, "Protect calls against limit"), (self.inspect_bar, "Inspect calls against limit")):
+        for bar, name in ((self.protect_bar, "Protect calls against limit"),
+                          (self.inspect_bar, "Inspect calls against limit")):
             bar.setAccessibleName(name)
             bar.setMaximumHeight(10)
             bar.setTextVisible(False)
@@ -132,7 +133,8 @@ class UsageWidget(QFrame):
             (self.protect_label, self.protect_bar, s.protect_calls, s.protect_limit, "Protect"),
             (self.inspect_label, self.inspect_bar, s.inspect_calls, s.inspect_limit, "Inspect"),
         ):
-            label.setText(f"{word}: <b>{count:,}</b>" + (f" of {limit:,}" if limit else " call" if count == 1 else " calls"))
+            label.setText(f"{word}: <b>{count:,}</b>"
+                          + (f" of {limit:,}" if limit else " call" if count == 1 else " calls"))
             label.setAccessibleName(f"{word} calls: {count}" + (f" of {limit}" if limit else ""))
             bar.setVisible(bool(limit))
             if limit:

@@ -239,8 +239,12 @@ class WelcomeWizard(QWizard):
     def open_engine_settings(self) -> SettingsDialog:
         dialog = self._open_settings()
         dialog.tabs.setCurrentIndex(0)  # Engine and account
-        dialog.finished.connect(lambda _result: (self._show_engine(), self._show_identity()))
+        dialog.finished.connect(self._settings_closed)
         return dialog
+
+    def _settings_closed(self, _result: int) -> None:
+        self._show_engine()
+        self._show_identity()
 
     def start_update(self) -> None:
         if self._updating is None or self._updating.done():

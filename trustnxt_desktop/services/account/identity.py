@@ -56,3 +56,7 @@ class IdentityService:
                 return self.store.import_pkcs12(data, password, replace=replace)
             return self.store.import_pem(data, key.read_bytes(), password, replace=replace)
         return await asyncio.to_thread(work)
+
+
+# IdentityInfo is the engine's description of an identity, re-exported for the GUI (which never imports engine/).
+__all__ = ["IdentityInfo", "IdentityService", "given_organisation"]
