@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from tests.conftest import CORPUS
 from tests.media_tools import make_jpeg
 from tests.reliability.conftest import cli
 from tests.sandbox.process import KEY, start_sandbox
+from tests.small_disk import remount, tmpfs
 from trustnxt_desktop.cloud.retry import RetryPolicy
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.services.account.credentials import KEY_ENV, SECRET_ENV, CredentialStore
@@ -26,23 +26,11 @@ from trustnxt_desktop.services.jobs.queue import run_jobs
 from trustnxt_desktop.services.jobs.store import JobState, JobStore, options_to_json
 
 
-def mount(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["mount", *args], capture_output=True, text=True)
-
-
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 2 MB tmpfs (CI runs as root)."""
-    folder = tmp_path / "small-disk"
-    folder.mkdir()
-    done = mount("-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder))
-    if done.returncode != 0:
-        pytest.skip(f"mounting a tmpfs is not permitted here ({done.stderr.strip() or done.returncode}); "
-                    "this test needs root, as in CI")
-    try:
+    with tmpfs(tmp_path / "small-disk", "2m") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
 
 
 def hidden(folder: Path) -> list[str]:
@@ -71,7 +59,7 @@ def test_full_disk_fails_the_files_that_do_not_fit_and_retry_finishes(tmp_path: 
     reports = json.loads(cli("inspect", str(out), "--json", home=home).stdout)
     assert {r["verdict"] for r in reports} == {"trusted"}
 
-    assert mount("-o", "remount,size=20m", str(small_disk)).returncode == 0  # the person frees space
+    remount(small_disk, "size=20m")  # the person frees space
     again = cli("jobs", "retry", "--json", home=home)
     assert again.returncode == 0, again.stderr
     assert [r["status"] for r in json.loads(again.stdout)] == ["done"] * len(sources)
@@ -81,7 +69,7 @@ def test_full_disk_fails_the_files_that_do_not_fit_and_retry_finishes(tmp_path: 
 def test_read_only_output_folder_is_a_clear_error_and_nothing_is_written(tmp_path: Path, home: Path, secret_store,
                                                                         small_disk: Path) -> None:
     (small_disk / "out").mkdir()
-    assert mount("-o", "remount,ro", str(small_disk)).returncode == 0  # chmod does not stop root; ro does
+    remount(small_disk, "ro")
     shoot = tmp_path / "shoot"
     shoot.mkdir()
     for name in ("trustnxt-icon.jpg", "trustnxt-icon.png"):
@@ -92,7 +80,7 @@ def test_read_only_output_folder_is_a_clear_error_and_nothing_is_written(tmp_pat
     assert [r["status"] for r in results] == ["failed", "failed"]
     assert all("Cannot write to the output folder" in r["error"] and "Read-only" in r["error"] for r in results)
     assert os.listdir(small_disk / "out") == []
-    assert mount("-o", "remount,rw", str(small_disk)).returncode == 0
+    remount(small_disk, "rw")
     again = cli("jobs", "retry", "--json", home=home)
     assert [r["status"] for r in json.loads(again.stdout)] == ["done", "done"]
 
