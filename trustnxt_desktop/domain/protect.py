@@ -97,6 +97,9 @@ class ProtectOptions:
     author: str | None = None
     do_not_train: bool = True
     tsa_url: str | None = None
+    # When the timestamp authority cannot be used (offline), protect without a timestamp and say "no timestamp
+    # yet" (domain.timestamps) instead of failing the file; one can be added later (engine.timestamp).
+    timestamp_later: bool = False
     title: str | None = None  # default: the source file name
     content_source: ContentSource = DEFAULT_CONTENT_SOURCE  # what the copy claims the file is
     capture_device: str | None = None  # e.g. "Logitech C920 (camera)" for captures

@@ -15,6 +15,7 @@ from typing import BinaryIO
 from ..domain.errors import ProtectError
 from ..domain.protect import PROTECTED_SUFFIX, ProtectOptions, ProtectResult, ProtectStatus
 from ..domain.regular_files import open_regular, problem_sentence
+from ..domain.timestamps import no_timestamp_warning
 from ..runtime import atomic as output
 from . import untrusted
 from .c2pa_loader import c2pa
@@ -132,7 +133,7 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
     with _open_for_signing(source, media_type, result) as src, \
             output.atomic_output(out_dir, source.name) as (tmp_file, tmp_path):
         try:
-            _sign(identity, options, media_type, title, thumb, parent, src, tmp_file)
+            options = _sign_or_later(identity, options, media_type, title, thumb, parent, src, tmp_file, result)
         except c2pa.C2paError as e:
             if parent is None or parent.archive is None:
                 raise
@@ -155,6 +156,49 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
         final = output.publish(tmp_path, output.candidate_paths(source, out_dir, PROTECTED_SUFFIX, extension))
     result.output = final
     result.status = ProtectStatus.DONE
+
+
+# An authority that just failed is not asked again for this long: a batch made offline does not wait on it per file.
+TSA_RETRY_SECONDS = 60.0
+_tsa_down: dict[str, float] = {}
+_tsa_down_lock = threading.Lock()
+
+
+def _sign_or_later(identity: SigningIdentity, options: ProtectOptions, media_type: str, title: str,
+                   thumb: bytes | None, parent: ParentCredentials | None, src: BinaryIO, dst: BinaryIO,
+                   result: ProtectResult) -> ProtectOptions:
+    """_sign; when the timestamp authority cannot be used and `options.timestamp_later` is set, the copy is signed
+    without a timestamp and result.warnings says "no timestamp yet" (domain.timestamps; engine.timestamp adds one
+    later). Returns the options the copy was signed with. Raises c2pa.C2paError when signing fails for another
+    reason (the error of the attempt with the timestamp authority)."""
+    url = options.tsa_url
+    if not (url and options.timestamp_later):
+        _sign(identity, options, media_type, title, thumb, parent, src, dst)
+        return options
+    without = dataclasses.replace(options, tsa_url=None)
+    with _tsa_down_lock:
+        down_since = _tsa_down.get(url)
+    if down_since is not None and time.monotonic() - down_since < TSA_RETRY_SECONDS:
+        _sign(identity, without, media_type, title, thumb, parent, src, dst)
+        result.warnings.append(no_timestamp_warning(url, "it could not be reached a moment ago"))
+        return without
+    try:
+        _sign(identity, options, media_type, title, thumb, parent, src, dst)
+    except c2pa.C2paError as e:
+        src.seek(0)
+        dst.seek(0)
+        dst.truncate()
+        try:
+            _sign(identity, without, media_type, title, thumb, parent, src, dst)
+        except c2pa.C2paError:
+            raise e from None  # not the authority's doing
+        with _tsa_down_lock:
+            _tsa_down[url] = time.monotonic()
+        result.warnings.append(no_timestamp_warning(url, short_error(e)))
+        return without
+    with _tsa_down_lock:
+        _tsa_down.pop(url, None)
+    return options
 
 
 def _why_skipped(media_type: str | None) -> str:

@@ -26,6 +26,7 @@ from ...domain.protect import (
     ContentSource,
     ProtectOptions,
 )
+from ...domain.timestamps import DEFAULT_TSA_URL
 from ...runtime.atomic import link_no_replace, write_atomic
 from ..backends.registry import DEFAULT_KIND, KIND_NAMES
 from ..store_health import StoreNotice, announce, read_index, stamp
@@ -43,7 +44,9 @@ class Settings:
     do_not_train: bool = True
     thumbnail_edge: int = DEFAULT_THUMBNAIL_EDGE
     output_dir: str = ""  # empty: next to the original
-    tsa_url: str = ""
+    tsa_url: str = ""  # the timestamp authority; empty: domain.timestamps.DEFAULT_TSA_URL
+    timestamps: bool = True  # timestamp every protected copy (offline: later, see domain.timestamps)
+    revocation_check: bool = False  # ask certificate issuers online (OCSP, CRL) whether a signer was revoked
     protect_source: str = DEFAULT_CONTENT_SOURCE.value  # what protected copies claim by default (ContentSource)
     remote_manifest_fetch: bool = False
     cross_check: bool = True  # a second, independent validator checks every file inspected here
@@ -65,6 +68,11 @@ class Settings:
             self.protect_source = DEFAULT_CONTENT_SOURCE.value
         self.jobs = max(1, min(int(self.jobs), 16))
 
+    def timestamp_authority(self) -> str | None:
+        """The timestamp authority protected copies ask: the chosen one, the default when none was chosen, None
+        when timestamps are off."""
+        return (self.tsa_url.strip() or DEFAULT_TSA_URL) if self.timestamps else None
+
     def protect_options(self, out_dir: Path | None = None) -> ProtectOptions:
         chosen = out_dir or (Path(self.output_dir).expanduser() if self.output_dir else None)
         return ProtectOptions(
@@ -72,7 +80,8 @@ class Settings:
             thumbnail_edge=self.thumbnail_edge,
             author=self.author or None,
             do_not_train=self.do_not_train,
-            tsa_url=self.tsa_url or None,
+            tsa_url=self.timestamp_authority(),
+            timestamp_later=self.timestamps,
             content_source=ContentSource(self.protect_source),
         )
 

@@ -1,0 +1,104 @@
+"""Timestamp authorities a protected copy can be timestamped by, and what a missing timestamp means.
+
+A timestamp (RFC 3161 TimeStampToken in the claim signature's `sigTst2` header, C2PA 2.2 §10.3.2.5 "Time-stamps")
+proves that the manifest existed, signed, at that time. A validator then judges the signer's certificate at the
+signing time, not at today's date: a timestamped file stays valid after the certificate expires; one without is
+judged `signingCredential.expired` the day it does.
+
+The C2PA TSA trust list (conformance-public, trust-list/C2PA-TSA-TRUST-LIST.json, list of 2026-08-05) names the
+operators whose time-stamping certificates validators trust, with those certificates; it publishes no service
+addresses. The addresses below are the ones those operators publish for their C2PA time-stamping services
+(`published_at`); docs/timestamps.md says where each was found and what is known about access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+TSA_LIST_SOURCE = ("https://github.com/c2pa-org/conformance-public/blob/main/trust-list/"
+                   "C2PA-TSA-TRUST-LIST.json")
+
+
+@dataclass(frozen=True)
+class TimestampAuthority:
+    """One choice of authority: its URL (RFC 3161 over HTTP), the operator as the C2PA TSA trust list names it,
+    a few words for a choice list, and where the operator publishes the address."""
+
+    url: str
+    operator: str
+    label: str
+    published_at: str
+    note: str = ""
+
+
+TIMESTAMP_AUTHORITIES: tuple[TimestampAuthority, ...] = (
+    TimestampAuthority("http://ts-c2pa.ssl.com/ecc", "SSL Corporation", "SSL.com C2PA timestamps (ECC)",
+                       "https://www.ssl.com/c2pa/",
+                       "SSL.com's C2PA time-stamping service; SSL.com says access is set up on request."),
+    TimestampAuthority("http://ts-c2pa.ssl.com/rsa", "SSL Corporation", "SSL.com C2PA timestamps (RSA)",
+                       "https://www.ssl.com/c2pa/",
+                       "SSL.com's C2PA time-stamping service; SSL.com says access is set up on request."),
+    TimestampAuthority("http://timestamp.digicert.com", "DigiCert, Inc.", "DigiCert timestamps",
+                       "https://www.digicert.com/solutions/c2pa-media-trust",
+                       "DigiCert's public RFC 3161 service; DigiCert is on the C2PA TSA trust list."),
+)
+DEFAULT_TSA_URL = TIMESTAMP_AUTHORITIES[0].url
+
+# The words a protected copy without a timestamp carries in its queue row, the CLI's output and the job store
+# (its warnings); `lacks_timestamp` finds them again.
+NO_TIMESTAMP_YET = "No timestamp yet"
+
+
+def no_timestamp_warning(url: str, why: str) -> str:
+    """The warning of a copy protected without a timestamp because the authority could not be used."""
+    return (f"{NO_TIMESTAMP_YET}: the timestamp authority {url} could not be used ({why}). The copy is protected "
+            "and valid while your certificate is; add a timestamp once you are online so that it stays valid "
+            "after the certificate expires.")
+
+
+def lacks_timestamp(warnings: Iterable[str]) -> bool:
+    """Whether a protect result's warnings say the copy still needs a timestamp."""
+    return any(w.startswith(NO_TIMESTAMP_YET) for w in warnings)
+
+
+def authority(url: str) -> TimestampAuthority | None:
+    """The listed authority with this URL, None for the user's own."""
+    return next((a for a in TIMESTAMP_AUTHORITIES if a.url == url.strip()), None)
+
+
+WHAT_A_TIMESTAMP_PROVES = (
+    "A timestamp from a timestamp authority proves when the file was signed. A validator then judges the "
+    "signer's certificate as it was at that moment, so the Content Credentials stay valid after the certificate "
+    "expires. Without one, the signing time is only the signer's own claim, and the day the certificate expires "
+    "the file is judged invalid (certificate expired): nothing proves it was signed while the certificate was "
+    "valid.")
+
+# Revocation: what a report says about the signer's certificate (InspectionReport.revocation.status).
+REVOCATION_GOOD = "good"
+REVOCATION_REVOKED = "revoked"
+REVOCATION_NOT_CHECKED = "not_checked"
+
+# Why revocation was not checked (InspectionReport.revocation.why_not).
+NOT_CHECKED_PRIVACY = "privacy"  # online checks are off (the default)
+NOT_CHECKED_OFFLINE = "offline"  # the responder or list could not be reached
+NOT_CHECKED_NO_RESPONDER = "no_responder"  # the certificate names no OCSP responder and no CRL
+NOT_CHECKED_NO_ISSUER = "no_issuer"  # the file does not carry the issuer's certificate
+NOT_CHECKED_UNUSABLE = "unusable"  # an answer came but could not be relied on (bad signature, stale, unknown)
+NOT_CHECKED_NO_CERTIFICATE = "no_certificate"  # the signing certificate could not be read from the file
+
+WHY_NOT_CHECKED = {
+    NOT_CHECKED_PRIVACY: "online revocation checks are off (Settings › Privacy): asking the certificate's issuer "
+                         "tells it which certificate you are looking at",
+    NOT_CHECKED_OFFLINE: "the issuer's revocation service could not be reached",
+    NOT_CHECKED_NO_RESPONDER: "the certificate names no revocation service (no OCSP responder, no CRL)",
+    NOT_CHECKED_NO_ISSUER: "the file does not carry the certificate of the signer's issuer",
+    NOT_CHECKED_UNUSABLE: "the revocation service's answer could not be relied on",
+    NOT_CHECKED_NO_CERTIFICATE: "the signing certificate could not be read from the file",
+}
+
+REVOCATION_EXPLAINED = (
+    "An issuer revokes a certificate when its key may be in the wrong hands or it should no longer be used. "
+    "Checking asks the issuer's OCSP responder or certificate revocation list (CRL) over the internet, which "
+    "tells the issuer which certificate you are looking at; that is why it is off unless you turn it on. Answers "
+    "are kept until they expire, so a certificate is asked about at most once in that time.")
