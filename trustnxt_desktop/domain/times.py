@@ -53,9 +53,9 @@ def stated_time(report: InspectionReport) -> str | None:
     times = [a.when for a in report.actions if a.when]
     if not times:
         return None
-    instants = [(t, _instant(t)) for t in times]
-    if all(i is not None for _, i in instants):
-        return max(instants, key=lambda pair: pair[1])[0]  # type: ignore[arg-type,return-value]
+    instants = [(t, i) for t in times if (i := _instant(t)) is not None]
+    if len(instants) == len(times):
+        return max(instants, key=lambda pair: pair[1])[0]
     return times[-1]
 
 

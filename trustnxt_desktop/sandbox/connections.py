@@ -38,7 +38,8 @@ def guarded_h11(head_timeout: float, linger: float = 30.0) -> type[H11Protocol]:
         _heard = False
         _lingering = False
 
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        # H11Protocol itself narrows BaseProtocol's BaseTransport to Transport; this override keeps its signature.
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn
             super().connection_made(transport)
             self._wait_for_head()
 

@@ -1,6 +1,7 @@
 """Preview images for the GUI and the PDF report, made off the GUI thread and outside the app's process: of
-a file itself (an image, a PDF's first page, a video frame), or a manifest's thumbnail. Decoding runs in the isolated worker pool (engine.untrusted), so a crafted
-picture that crashes, hangs or exhausts a decoder only costs its preview.
+a file itself (an image, a PDF's first page, a video frame), or a manifest's thumbnail. Decoding runs in the
+isolated worker pool (engine.untrusted), so a crafted picture that crashes, hangs or exhausts a decoder only costs
+its preview.
 """
 
 from __future__ import annotations

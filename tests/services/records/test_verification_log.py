@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import shutil
 import sqlite3
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
 
 import pytest
 
 from tests.conftest import CORPUS
 from tests.damaged_files import SQLITE_DAMAGE, damage_sqlite
-from trustnxt_desktop.domain.errors import KeyringUnavailableError
+from tests.expect import present
+from trustnxt_desktop.domain.errors import ConfigurationError, KeyringUnavailableError
+from trustnxt_desktop.domain.protect import ProtectOptions, ProtectResult
 from trustnxt_desktop.domain.report import EngineInfo, FileInfo, InspectionReport, Verdict
+from trustnxt_desktop.domain.secrets import SecretStore
+from trustnxt_desktop.domain.usage import UsageSnapshot
+from trustnxt_desktop.engine.trust import TrustConfig, TrustSource
 from trustnxt_desktop.services.account.settings import Settings
+from trustnxt_desktop.services.backends.batch import inspect_each
 from trustnxt_desktop.services.backends.local import LocalBackend
-from trustnxt_desktop.services.backends.protocol import Backend
+from trustnxt_desktop.services.backends.protocol import GroupHook, ReportStream
 from trustnxt_desktop.services.backends.recording import RecordingBackend
 from trustnxt_desktop.services.backends.registry import BackendKind, backend_info, make_backend
 from trustnxt_desktop.services.records.log_anchor import CHECKPOINT_FILE, KeyringAnchor
@@ -55,8 +62,8 @@ def test_fifty_entries_form_an_intact_chain(log50: VerificationLog) -> None:
     assert result.ok and result.entries == 50 and result.first_bad is None
     entries = log50.entries()
     assert [e.seq for e in entries] == list(range(1, 51))
-    assert entries[0].prev_hash == GENESIS and all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:]))
-    assert result.head == entries[-1].hash == log50.head()[1]  # type: ignore[index]
+    assert entries[0].prev_hash == GENESIS and all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
+    assert result.head == entries[-1].hash == present(log50.head(), "head")[1]
     e = entries[16]
     assert (e.file, e.sha256, e.verdict, e.engine, e.trust_lists) == (
         "17.jpg", f"{17:064x}", "trusted", "Test engine 1.0", ["C2PA trust list (2026-08-21)"])
@@ -67,7 +74,8 @@ def test_an_edited_verdict_is_found_and_named(log50: VerificationLog) -> None:
     with db(log50) as c:
         body = json.loads(c.execute("SELECT body FROM entries WHERE seq = 17").fetchone()[0])
         body["verdict"] = "trusted" if body["verdict"] != "trusted" else "invalid"
-        c.execute("UPDATE entries SET body = ? WHERE seq = 17", (json.dumps(body, sort_keys=True, separators=(",", ":")),))
+        c.execute("UPDATE entries SET body = ? WHERE seq = 17",
+                  (json.dumps(body, sort_keys=True, separators=(",", ":")),))
     result = log50.verify()
     assert not result.ok and result.first_bad == 17 and "edited" in result.problem
 
@@ -75,7 +83,8 @@ def test_an_edited_verdict_is_found_and_named(log50: VerificationLog) -> None:
 def test_an_edit_that_also_rewrites_its_hash_breaks_the_next_link(log50: VerificationLog) -> None:
     with db(log50) as c:
         body, prev = c.execute("SELECT body, prev_hash FROM entries WHERE seq = 17").fetchone()
-        body = body.replace('"verdict":"trusted"', '"verdict":"invalid"').replace('"verdict":"invalid"', '"verdict":"valid"')
+        body = body.replace('"verdict":"trusted"', '"verdict":"invalid"')
+        body = body.replace('"verdict":"invalid"', '"verdict":"valid"')
         c.execute("UPDATE entries SET body = ?, hash = ? WHERE seq = 17", (body, chain_hash(prev, body)))
     result = log50.verify()
     assert not result.ok and result.first_bad == 18 and "does not follow entry 17" in result.problem
@@ -127,7 +136,8 @@ def test_exports_carry_the_hashes(log50: VerificationLog) -> None:
 
 
 class FakeCloud:
-    """Any backend: the recorder must not care which engine produced the report."""
+    """Any backend: the recorder must not care which engine produced the report. It inspects (every file
+    gives report 7) and, as the service, keeps its own trust; it neither protects nor counts usage."""
 
     kind = BackendKind.CLOUD
     title = "a fake engine"
@@ -148,14 +158,34 @@ class FakeCloud:
     async def inspect(self, src: Path) -> InspectionReport:
         return report(7)
 
+    def inspect_stream(self, paths: Sequence[Path], jobs: int | None = None, *,
+                       also: GroupHook | None = None) -> ReportStream:
+        return inspect_each(self.inspect, paths, jobs or 1, also)
+
+    def protect_soon(self, src: Path, options: ProtectOptions) -> None:
+        pass
+
+    async def protect(self, src: Path, options: ProtectOptions, *,
+                      idempotency_key: str | None = None) -> ProtectResult:
+        raise NotImplementedError("this fake engine only inspects")
+
+    def trust(self) -> TrustConfig | None:
+        return None
+
+    def use_trust_anchors(self, extra: Sequence[TrustSource], *, defaults: bool = True) -> None:
+        raise ConfigurationError("the fake engine uses its own trust, as the service does")
+
+    async def usage(self) -> UsageSnapshot:
+        raise NotImplementedError("this fake engine counts no usage")
+
     async def aclose(self) -> None:
         self.closed = True
 
 
 async def test_recording_wraps_any_backend_and_delegates(tmp_path: Path) -> None:
     inner = FakeCloud()
-    backend = RecordingBackend(inner, VerificationLog(tmp_path))  # type: ignore[arg-type]
-    assert backend.label == "engine: fake" and backend.inner is cast(Backend, inner)
+    backend = RecordingBackend(inner, VerificationLog(tmp_path))
+    assert backend.label == "engine: fake" and backend.inner is inner
     assert (backend.kind, backend.title, backend.settings) == (BackendKind.CLOUD, "a fake engine", inner.settings)
     backend.reload_trust()
     assert inner.trust_reloaded == 1, "the protocol's calls are forwarded, one by one"
@@ -166,7 +196,7 @@ async def test_recording_wraps_any_backend_and_delegates(tmp_path: Path) -> None
     assert inner.closed
 
 
-async def test_make_backend_records_local_inspections(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+async def test_make_backend_records_local_inspections(home: Path, secret_store) -> None:
     backend = make_backend(home, Settings(), secret_store)
     assert isinstance(backend, RecordingBackend) and isinstance(backend.inner, LocalBackend)
     try:
@@ -211,17 +241,18 @@ def test_a_group_that_fails_to_commit_leaves_no_entry(tmp_path: Path) -> None:
     db.execute("DROP TRIGGER refuse")
     db.close()
     assert [e.seq for e in log.append_many([report(2), report(3)])] == [2, 3]
-    assert log.verify().ok and log.head()[0] == 3  # type: ignore[index]
+    assert log.verify().ok and present(log.head(), "head")[0] == 3
 
 
-async def test_batch_inspection_logs_every_report(tmp_path: Path, home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+async def test_batch_inspection_logs_every_report(tmp_path: Path, home: Path, secret_store) -> None:
     from trustnxt_desktop.services.backends.batch import inspect_batch
     from trustnxt_desktop.services.records.ledger import UsageLedger
 
     files = sorted((CORPUS / "c2pa").glob("*.jpg"))
     backend = make_backend(home, Settings(jobs=2), secret_store, "local")
     landed: list[int] = []
-    reports = await inspect_batch(backend, files, 2, lambda i, path, r: landed.append(i))
+    batch = await inspect_batch(backend, files, 2, lambda i, path, r: landed.append(i))
+    reports = [present(r, "report") for r in batch]
     await backend.aclose()
     assert sorted(landed) == list(range(len(files))) and [r.file.path for r in reports] == [str(f) for f in files]
     log = VerificationLog(home)
@@ -232,7 +263,7 @@ async def test_batch_inspection_logs_every_report(tmp_path: Path, home: Path, se
 
 # -- the anchor: truncation, deletion and rewriting ------------------------------------------------------
 
-def anchored(home: Path, secrets, n: int = 50) -> VerificationLog:  # type: ignore[no-untyped-def]
+def anchored(home: Path, secrets, n: int = 50) -> VerificationLog:
     """A log of n entries whose head is in the keyring (and signed, when an identity exists), closed."""
     log = VerificationLog(home, secrets)
     log.append_many([report(i, Verdict.TRUSTED if i % 3 else Verdict.INVALID) for i in range(1, n + 1)])
@@ -263,7 +294,7 @@ def rewrite(path: Path, seq: int, verdict: str) -> None:
         c.execute("UPDATE head SET hash = ? WHERE id = 1", (prev,))
 
 
-def test_an_anchored_log_verifies_against_its_anchor(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_an_anchored_log_verifies_against_its_anchor(home: Path, secret_store) -> None:
     log = anchored(home, secret_store)
     result = log.verify()
     assert result.ok and result.entries == 50 and result.notes == ()
@@ -271,15 +302,16 @@ def test_an_anchored_log_verifies_against_its_anchor(home: Path, secret_store) -
     assert anchor is not None and (anchor.volume, anchor.entries, anchor.head) == (1, 50, result.head)
 
 
-def test_a_shortened_log_is_found(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_a_shortened_log_is_found(home: Path, secret_store) -> None:
     log = anchored(home, secret_store)
     shorten(log.path, 40)
     result = log.verify()  # before: "intact: 40 entries"
     assert not result.ok and result.first_bad is None
-    assert "ends at entry 40, but 50 entries were anchored" in result.problem and "41 to 50 were removed" in result.problem
+    assert "ends at entry 40, but 50 entries were anchored" in result.problem
+    assert "41 to 50 were removed" in result.problem
 
 
-def test_a_deleted_log_is_found(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_a_deleted_log_is_found(home: Path, secret_store) -> None:
     anchored(home, secret_store)
     for suffix in ("", "-wal", "-shm"):
         (home / f"{FILE_NAME}{suffix}").unlink(missing_ok=True)
@@ -287,14 +319,14 @@ def test_a_deleted_log_is_found(home: Path, secret_store) -> None:  # type: igno
     assert not result.ok and "replaced by another log file" in result.problem
 
 
-def test_a_rewritten_log_with_a_new_head_is_found(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_a_rewritten_log_with_a_new_head_is_found(home: Path, secret_store) -> None:
     log = anchored(home, secret_store)
     rewrite(log.path, 17, "invalid")  # entry 17 said "trusted"
     result = log.verify()
     assert not result.ok and "entry 50 that is not the one anchored" in result.problem and "rewritten" in result.problem
 
 
-def test_the_signed_checkpoint_alone_finds_a_rewrite(home: Path, secret_store, identity) -> None:  # type: ignore[no-untyped-def]
+def test_the_signed_checkpoint_alone_finds_a_rewrite(home: Path, secret_store, identity) -> None:
     log = anchored(home, secret_store)
     assert (home / CHECKPOINT_FILE).is_file()
     secret_store.delete(KeyringAnchor(home, secret_store).name)  # the keyring anchor is gone
@@ -305,7 +337,7 @@ def test_the_signed_checkpoint_alone_finds_a_rewrite(home: Path, secret_store, i
     assert any("no anchor in the OS keyring" in n for n in result.notes)
 
 
-def test_an_altered_checkpoint_is_found(home: Path, secret_store, identity) -> None:  # type: ignore[no-untyped-def]
+def test_an_altered_checkpoint_is_found(home: Path, secret_store, identity) -> None:
     log = anchored(home, secret_store)
     data = json.loads((home / CHECKPOINT_FILE).read_text())
     data["signed"]["entries"] = 10
@@ -315,7 +347,7 @@ def test_an_altered_checkpoint_is_found(home: Path, secret_store, identity) -> N
 
 
 @pytest.mark.parametrize("kind", [k for k in SQLITE_DAMAGE if k != "zero length"])
-def test_a_damaged_log_stays_in_place_and_a_new_volume_records_it(home: Path, secret_store, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_damaged_log_stays_in_place_and_a_new_volume_records_it(home: Path, secret_store, kind: str) -> None:
     take_notices()
     anchored(home, secret_store).close()
     first = home / FILE_NAME
@@ -325,7 +357,8 @@ def test_a_damaged_log_stays_in_place_and_a_new_volume_records_it(home: Path, se
     log = VerificationLog(home, secret_store)  # before: sqlite3.DatabaseError, or "unable to open database file"
     assert log.path == home / "verification-log.2.sqlite3" and first.exists()
     (incident,) = log.entries()
-    assert incident.verdict == "incident" and incident.file == FILE_NAME and incident.incident["kind"] == "damaged"
+    assert incident.verdict == "incident" and incident.file == FILE_NAME
+    assert present(incident.incident, "incident")["kind"] == "damaged"
     assert incident.sha256 == (hashlib.sha256(evidence).hexdigest() if evidence is not None else "")
     (notice,) = take_notices()
     assert notice.damaged == first and notice.replaced_by == log.path and "left where it is" in notice.text
@@ -336,13 +369,13 @@ def test_a_damaged_log_stays_in_place_and_a_new_volume_records_it(home: Path, se
     assert not result.ok and f"{first} is damaged" in result.problem
     if evidence is not None:
         assert first.read_bytes() == evidence, "the damaged log is kept exactly as it was found"
-    assert KeyringAnchor(home, secret_store).read().volume == 2  # type: ignore[union-attr]
+    assert present(KeyringAnchor(home, secret_store).read(), "anchor").volume == 2
     shutil.move(str(first), str(home.parent / "kept-as-evidence"))
     result = VerificationLog(home, secret_store).verify()
     assert result.ok and result.entries == 2 and any("Earlier incident on record" in n for n in result.notes)
 
 
-def test_an_emptied_log_is_found_by_its_anchor(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_an_emptied_log_is_found_by_its_anchor(home: Path, secret_store) -> None:
     anchored(home, secret_store).close()
     damage_sqlite(home / FILE_NAME, "zero length")  # an empty database to sqlite: only the anchor can tell
     result = VerificationLog(home, secret_store).verify()
@@ -350,7 +383,7 @@ def test_an_emptied_log_is_found_by_its_anchor(home: Path, secret_store) -> None
 
 
 @pytest.mark.parametrize("ahead", [False, True], ids=["checked-at-first-append", "checked-ahead"])
-def test_a_shortened_log_is_set_aside_before_the_next_entry(home: Path, secret_store, ahead: bool) -> None:  # type: ignore[no-untyped-def]
+def test_a_shortened_log_is_set_aside_before_the_next_entry(home: Path, secret_store, ahead: bool) -> None:
     take_notices()
     log = anchored(home, secret_store)
     shorten(log.path, 40)
@@ -365,15 +398,16 @@ def test_a_shortened_log_is_set_aside_before_the_next_entry(home: Path, secret_s
     second = VerificationLog(home, secret_store)
     assert second.path.name == "verification-log.2.sqlite3"
     incident, logged = second.entries()  # checked before the first append: the new entry is in the new volume
-    assert incident.incident["kind"] == "anchor" and incident.incident["anchor"]["entries"] == 50
-    assert incident.incident["found"]["entries"] == 40 and incident.sha256 == evidence and logged.file == "99.jpg"
+    said = present(incident.incident, "incident")
+    assert said["kind"] == "anchor" and said["anchor"]["entries"] == 50
+    assert said["found"]["entries"] == 40 and incident.sha256 == evidence and logged.file == "99.jpg"
     result = second.verify()
     assert not result.ok and "did not match its anchor" in result.problem
     assert "ends at entry 40, but 50 entries were anchored" in result.problem
-    assert KeyringAnchor(home, secret_store).read().volume == 2  # type: ignore[union-attr]
+    assert present(KeyringAnchor(home, secret_store).read(), "anchor").volume == 2
 
 
-def test_a_missing_newest_volume_is_found(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_newest_volume_is_found(home: Path, secret_store) -> None:
     log = anchored(home, secret_store)
     shorten(log.path, 40)
     log.anchor_now()  # sets volume 1 aside and anchors a new volume 2
@@ -383,7 +417,7 @@ def test_a_missing_newest_volume_is_found(home: Path, secret_store) -> None:  # 
     assert not result.ok and "verification-log.2.sqlite3, the newest part of the log" in result.problem
 
 
-def test_a_new_volume_in_place_of_a_deleted_one_is_found(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_volume_in_place_of_a_deleted_one_is_found(home: Path, secret_store) -> None:
     anchored(home, secret_store).close()
     damage_sqlite(home / FILE_NAME, "random bytes")
     log = VerificationLog(home, secret_store)
@@ -398,8 +432,8 @@ def test_a_new_volume_in_place_of_a_deleted_one_is_found(home: Path, secret_stor
 class CountingSecrets:
     """The real keyring, counting anchor writes and noting which thread made them."""
 
-    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
-        self.inner, self.writes = inner, []  # type: ignore[var-annotated]
+    def __init__(self, inner: SecretStore) -> None:
+        self.inner, self.writes = inner, list[str]()
 
     def get(self, name: str) -> str | None:
         return self.inner.get(name)
@@ -412,9 +446,9 @@ class CountingSecrets:
         self.inner.delete(name)
 
 
-def test_anchor_writes_are_batched_and_never_on_the_appending_thread(home: Path, secret_store) -> None:  # type: ignore[no-untyped-def]
+def test_anchor_writes_are_batched_and_never_on_the_appending_thread(home: Path, secret_store) -> None:
     secrets = CountingSecrets(secret_store)
-    log = VerificationLog(home, secrets, anchor_interval=0.5)  # type: ignore[arg-type]
+    log = VerificationLog(home, secrets, anchor_interval=0.5)
     for i in range(1, 301):
         log.append(report(i))
     during = list(secrets.writes)
@@ -428,14 +462,18 @@ class NoKeyring:
     def get(self, name: str) -> str | None:
         raise KeyringUnavailableError("No keyring service is running.")
 
-    set = delete = get  # type: ignore[assignment]
+    def set(self, name: str, value: str) -> None:
+        raise KeyringUnavailableError("No keyring service is running.")
+
+    def delete(self, name: str) -> None:
+        raise KeyringUnavailableError("No keyring service is running.")
 
 
 def test_without_a_keyring_the_log_works_and_says_it_is_not_anchored(home: Path) -> None:
-    log = VerificationLog(home, NoKeyring())  # type: ignore[arg-type]
+    log = VerificationLog(home, NoKeyring())
     log.append(report(1))
     log.close()
-    result = VerificationLog(home, NoKeyring()).verify()  # type: ignore[arg-type]
+    result = VerificationLog(home, NoKeyring()).verify()
     assert result.ok and any("Not checked against its anchor in the OS keyring" in n for n in result.notes)
 
 

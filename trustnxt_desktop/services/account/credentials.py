@@ -109,13 +109,13 @@ class CredentialStore:
         Raises ConfigurationError when only a secret is typed and no key is stored."""
         key = (key or "").strip()
         secret = (secret or "").strip() or None
-        if not key and not secret:
-            return []
         if not key:
+            if not secret:
+                return []
             stored = self._secrets.get(self.key_name)
             if not stored:
                 raise ConfigurationError("Type the API key too: a secret is stored together with its key.")
-            self._secrets.set(self.secret_name, secret)  # type: ignore[arg-type]
+            self._secrets.set(self.secret_name, secret)
             return format_warnings(None, secret)
         self._secrets.set(self.key_name, key)
         if secret:
@@ -155,6 +155,7 @@ class CredentialStore:
         return credentials
 
     def status(self) -> CredentialStatus:
+        key: str | None
         if env := self._from_environment():
             key, secret = env
             source = FROM_ENVIRONMENT

@@ -23,7 +23,8 @@ def _keyring() -> ModuleType:
         # keyring imports its macOS backend everywhere to ask whether it is usable, and that import looks up
         # three macOS frameworks with ctypes.util.find_library, which elsewhere runs ldconfig and gcc (40 ms
         # here). Off macOS the backend answers "not usable" before it needs them, so they are not looked up.
-        sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]
+        # A None entry makes that import fail at once (the import system's rule); typeshed allows modules only.
+        sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]  # None: see above
     import keyring.errors
 
     return keyring
@@ -77,7 +78,7 @@ class KeyringSecretStore:
         self._check()
         keyring = _keyring()
         try:
-            value = keyring.get_password(self.service, name)
+            value: str | None = keyring.get_password(self.service, name)
         except keyring.errors.KeyringError as e:
             raise KeyringUnavailableError(_refusal(e)) from None
         remember_secrets(value)  # whatever reads it later, no log or report of this process will show it

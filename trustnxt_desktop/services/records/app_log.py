@@ -17,6 +17,7 @@ Only the GUI installs it; the `trustnxt` command says everything on its own stde
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import os
@@ -38,7 +39,7 @@ PACKAGE_LOGGER = (__package__ or __name__).partition(".")[0]  # "trustnxt_deskto
 
 
 class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self) -> io.TextIOWrapper:
         # Created 0600 before the first byte, whatever the umask: also each new file after a rotation.
         create_private_file(Path(self.baseFilename))
         return super()._open()
@@ -47,10 +48,9 @@ class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):
 class RedactingFormatter(logging.Formatter):
     """`2026-11-30T14:12:03Z WARNING trustnxt_desktop.ui.main_window: …`, secrets and hidden characters out."""
 
-    converter = time.gmtime
-
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%Y-%m-%dT%H:%M:%SZ")
+        self.converter = time.gmtime  # times in UTC, as the Z in datefmt says
 
     def format(self, record: logging.LogRecord) -> str:
         return visible(redact(super().format(record)), keep_newlines=True)

@@ -103,6 +103,14 @@ def volumes(root: Path) -> list[int]:
     return sorted(int(m.group(1) or 1) for m in map(_VOLUME.match, names) if m)
 
 
+def _volume_of(path: Path) -> int:
+    """The volume number in a log file's name (verification-log.3.sqlite3: 3; volume 1 has none)."""
+    match = _VOLUME.match(path.name)
+    if match is None:
+        raise ValueError(f"{path.name} is not a volume of the verification log")
+    return int(match.group(1) or 1)
+
+
 @dataclass(frozen=True)
 class LogEntry:
     seq: int
@@ -216,7 +224,8 @@ class VerificationLog:
                 db.execute("BEGIN")
                 db.execute("INSERT INTO meta (key, value) VALUES ('log_id', ?)", (uuid.uuid4().hex,))
                 digest = chain_hash(GENESIS, text)
-                db.execute("INSERT INTO entries (seq, body, prev_hash, hash) VALUES (1, ?, ?, ?)", (text, GENESIS, digest))
+                db.execute("INSERT INTO entries (seq, body, prev_hash, hash) VALUES (1, ?, ?, ?)",
+                           (text, GENESIS, digest))
                 db.execute("INSERT INTO head (id, seq, hash) VALUES (1, 1, ?)", (digest,))
                 db.execute("COMMIT")
             with open(tmp, "rb") as f:
@@ -303,12 +312,13 @@ class VerificationLog:
                 rows = []
                 for report in reports:
                     seq += 1
-                    body = {"seq": seq, "time": when, "sha256": report.file.sha256,
-                            # the name as people see it: one that is not UTF-8 cannot be stored as text
-                            "file": visible(report.file.name),
-                            "verdict": report.verdict.value,
-                            "engine": " ".join(p for p in (report.engine.name, report.engine.version) if p),
-                            "trust_lists": list(report.engine.trust_lists)}
+                    body: dict[str, Any] = {
+                        "seq": seq, "time": when, "sha256": report.file.sha256,
+                        # the name as people see it: one that is not UTF-8 cannot be stored as text
+                        "file": visible(report.file.name),
+                        "verdict": report.verdict.value,
+                        "engine": " ".join(p for p in (report.engine.name, report.engine.version) if p),
+                        "trust_lists": list(report.engine.trust_lists)}
                     if (second := _cross_check(report)) is not None:
                         body["cross_check"] = second
                     text = canonical(body)
@@ -421,7 +431,7 @@ class VerificationLog:
             row = db.execute("SELECT value FROM meta WHERE key = 'log_id'").fetchone()
             head = db.execute("SELECT seq, hash FROM head WHERE id = 1").fetchone()
         seq, digest = head if head else (0, GENESIS)
-        number = self.volume if path is None else int(_VOLUME.match(path.name).group(1) or 1)  # type: ignore[union-attr]
+        number = self.volume if path is None else _volume_of(path)
         return LogHead(number, row[0] if row else "", seq, digest, _now())
 
     def _anchor_problem(self, expected: LogHead) -> str | None:
@@ -509,7 +519,7 @@ class VerificationLog:
             incident = data.get("incident") if isinstance(data.get("incident"), dict) else None
             second = data.get("cross_check") if isinstance(data.get("cross_check"), dict) else None
             out.append(LogEntry(prev_hash=prev, hash=digest, incident=incident, cross_check=second,
-                                **{k: data.get(k) for k in FIELDS}))  # type: ignore[arg-type]
+                                **{k: data.get(k) for k in FIELDS}))
         return out
 
     def verify(self) -> VerifyResult:
@@ -527,14 +537,15 @@ class VerificationLog:
         if self._keyring is None:
             notes.append("Not checked against the log's anchor (no keyring given).")
         else:
-            self._verify_anchors(chain, failures, notes)
+            self._verify_anchors(self._keyring, chain, failures, notes)
         problem = " ".join(f if f.endswith(".") else f + "." for f in failures)
         return VerifyResult(not failures, chain.entries, chain.head if chain.ok else None, chain.first_bad,
                             problem, tuple(notes))
 
-    def _verify_anchors(self, chain: VerifyResult, failures: list[str], notes: list[str]) -> None:
+    def _verify_anchors(self, keyring: KeyringAnchor, chain: VerifyResult, failures: list[str],
+                        notes: list[str]) -> None:
         try:
-            anchor = self._keyring.read()  # type: ignore[union-attr]
+            anchor = keyring.read()
         except KeyringUnavailableError as e:
             notes.append(f"Not checked against its anchor in the OS keyring: {e}")
             anchor = None
@@ -588,8 +599,8 @@ class VerificationLog:
     def _earlier_volume(self, number: int) -> str:
         path = volume_path(self.root, number)
         later = [volume_path(self.root, n) for n in volumes(self.root) if n > number]
-        incident = next((i for p in later if (i := self._incident(p)) and i.get("incident", {}).get("volume") == number),
-                        None)
+        incident = next((i for p in later
+                         if (i := self._incident(p)) and i.get("incident", {}).get("volume") == number), None)
         kind = incident["incident"].get("kind") if incident else None
         why = ("is damaged" if kind == "damaged" else "did not match its anchor" if kind == "anchor"
                else "is an earlier part of the log")
@@ -621,7 +632,8 @@ class VerificationLog:
         except ValueError:
             return seq, f"entry {seq} is not valid JSON any more"
         if not isinstance(data, dict) or data.get("seq") != seq:
-            return seq, f"entry {seq} was moved: its content belongs to entry {data.get('seq') if isinstance(data, dict) else '?'}"
+            owner = data.get("seq") if isinstance(data, dict) else "?"
+            return seq, f"entry {seq} was moved: its content belongs to entry {owner}"
         if prev_hash != prev:
             return seq, f"entry {seq} does not follow entry {seq - 1}: one of them was altered or replaced"
         if canonical(data) != body or chain_hash(prev_hash, body) != digest:
@@ -696,6 +708,7 @@ def _sha256_of(path: Path) -> str:
 
 def _incident_sentence(entry: dict[str, Any], name: str) -> str:
     detail = entry["incident"]
+    what = "was damaged" if detail.get("kind") == "damaged" else "did not match its anchor"
     return (f"Earlier incident on record (entry 1 of {name}, {entry.get('time', '')}): the previous part of the "
-            f"log, {entry.get('file', '')}, {'was damaged' if detail.get('kind') == 'damaged' else 'did not match its anchor'}"
+            f"log, {entry.get('file', '')}, {what}"
             f" ({detail.get('problem', '')}); it was set aside and this part started.")

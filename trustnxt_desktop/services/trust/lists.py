@@ -232,8 +232,8 @@ class TrustListsStatus:
             return ("No trust list is available: none has been downloaded and the lists shipped with the app are "
                     "missing or damaged, so signers are shown as valid, not trusted, unless you trust them "
                     f"yourself{why}.")
-        names = [f"{s.source_name}, shipped with the app" if s.snapshot.bundled else s.source_name  # type: ignore[union-attr]
-                 for s in loaded]
+        names = [snap.source_name(s.spec) + (", shipped with the app" if snap.bundled else "")
+                 for s in loaded if (snap := s.snapshot) is not None]
         text = "Trust lists in use: " + "; ".join(names) + "."
         old = [f"{s.spec.title} ({plural(s.age_days(self.now) or 0, 'day')}"
                + (f"; frozen since {s.spec.frozen_since})" if s.spec.frozen_since else ")")

@@ -55,7 +55,8 @@ def missing_lists_hint(overview: TrustOverview) -> str | None:
     downloaded and the lists shipped with the app missing or damaged); else None."""
     if any(s.snapshot for s in overview.lists.lists if s.spec.kind == "signer"):
         return None
-    why = " The last attempt to download them failed (details in Settings › Trust)." if overview.lists.last_error else ""
+    why = (" The last attempt to download them failed (details in Settings › Trust)."
+           if overview.lists.last_error else "")
     return ("No published trust list is available (the lists shipped with the app are missing or damaged, and none "
             "has been downloaded), so signed files can show as intact but not as trusted (except your own and "
             f"certificates you trust).{why}")
