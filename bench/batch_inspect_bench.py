@@ -175,6 +175,43 @@ def our_trust_settings(home: Path) -> dict:  # type: ignore[type-arg]
     return build_trust_config(home, IdentityStore(home, KeyringSecretStore()), remote_manifest_fetch=False).settings()
 
 
+def engine_before_and_after(files: list[Path], home: Path, rounds: int = 4) -> dict[str, float]:
+    """CPU milliseconds per file of the engine's inspection in this process (no isolation, no cross-check), with
+    the shipped trust lists, alternated round by round: `after` as it runs now; `before` with the main validator
+    given every anchor (no engine.narrowed_trust) and the trusting list named by validating under each list in
+    turn (TrustConfig.first_source_trusting). The median round of each."""
+    import statistics
+
+    from trustnxt_desktop.engine import inspect as engine_inspect
+    from trustnxt_desktop.engine import narrowed_trust
+    from trustnxt_desktop.engine.identity import IdentityStore
+    from trustnxt_desktop.engine.trust import TrustConfig
+    from trustnxt_desktop.services.account.keyring_store import KeyringSecretStore
+    from trustnxt_desktop.services.trust.sources import build_trust_config
+
+    trust = build_trust_config(home, IdentityStore(home, KeyringSecretStore()), remote_manifest_fetch=False)
+    narrowed, naming = narrowed_trust.context, TrustConfig.which_source_trusts
+
+    def one_round(before: bool) -> float:
+        narrowed_trust.context = (lambda _trust, _chains: None) if before else narrowed  # type: ignore[assignment]
+        TrustConfig.which_source_trusts = ((lambda self, read, chains=(): self.first_source_trusting(read))  # type: ignore[method-assign]
+                                           if before else naming)
+        try:
+            cpu = time.process_time()
+            for path in files:
+                engine_inspect.inspect_file(path, trust).to_dict()
+            return (time.process_time() - cpu) * 1000 / len(files)
+        finally:
+            narrowed_trust.context, TrustConfig.which_source_trusts = narrowed, naming  # type: ignore[method-assign]
+
+    one_round(False)  # warm: contexts, certificate caches
+    times: dict[str, list[float]] = {"before": [], "after": []}
+    for i in range(rounds):
+        for before in ((True, False) if i % 2 == 0 else (False, True)):
+            times["before" if before else "after"].append(one_round(before))
+    return {k: round(statistics.median(v), 2) for k, v in times.items()}
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="trustnxt-batch-bench-") as tmp:
         root = Path(tmp)
@@ -195,6 +232,7 @@ def main() -> None:
         cli, n_cli = cli_batch(root / "inbox", root / "home-cli")
         cli_start, _ = cli_batch(files[0], root / "home-cli-one")
         per_proc, sampled = per_process(files)
+        engine_ab = engine_before_and_after(files, root / "home-engine")
     assert n_cli == n_batch == n_lean == n_per_file == len(files), (n_cli, n_batch, n_lean, n_per_file)
     print(json.dumps({
         "files": len(files), "jobs": JOBS, "cpus": os.cpu_count(), "python": platform.python_version(),
@@ -212,6 +250,8 @@ def main() -> None:
                         "services_inspect_batch": round(batch_cpu, 2),
                         "services_run_batch_per_file": round(per_file_cpu, 2)},
         "process_per_file_sample": sampled,
+        "engine_cpu_ms_per_file_in_process": {**engine_ab,
+                                              "before_over_after": round(engine_ab["before"] / engine_ab["after"], 2)},
         "ratios": {
             "services_batch_without_cross_check_vs_plain_loop": round(plain / lean, 2),
             "services_batch_without_cross_check_vs_plain_loop_with_our_trust_lists": round(plain_lists / lean, 2),

@@ -17,7 +17,7 @@ from ..domain.checks import UNTRUSTED, tolerated
 from ..domain.explain import summarise
 from ..domain.regular_files import NotRegularFile, open_regular, regular_stat
 from ..domain.report import CheckStatus, EngineInfo, FileInfo, InspectionReport, Validation, ValidationCode, Verdict
-from . import attribution, cert_chains, chain_trust, interpret, locate
+from . import attribution, cert_chains, chain_trust, interpret, locate, narrowed_trust
 from .c2pa_loader import c2pa
 from .cross_check import SecondValidator
 from .cross_check import apply as apply_cross_check
@@ -134,14 +134,14 @@ def _inspect(source: _Source, info: FileInfo, engine: EngineInfo, trust: TrustCo
     # Built before reading: a trust configuration c2pa refuses is no fault of this file, and must not
     # send it down the path for manifests that c2pa rejected (_from_error).
     context = trust.context()
+    chains = cert_chains.find(source.data) if source.data is not None else None
     try:
-        with source.open() as f:
-            store, remote_url, certs = _read(f, info.media_type, context, thumbnail)
+        store, remote_url, certs = _read_narrowed(source, info.media_type, trust, context, chains, thumbnail)
         state = interpret.validation_state(store)
         trust_source = None
         if state == "Trusted":
             trust_source = trust.which_source_trusts(lambda ctx: _state(source, info.media_type, ctx),
-                                                     _signing_chains(source, store, certs))
+                                                     _signing_chains(chains, store, certs))
     except c2pa.C2paError as e:
         report = _from_error(info, engine, e, source)
     else:
@@ -208,19 +208,40 @@ def _read(f: BinaryIO, media_type: str | None, context: c2pa.Context,
         return store, remote_url, certs
 
 
-def _signing_chains(source: _Source, store: dict[str, Any], certs: dict[str, dict[str, Any]]
+def _read_narrowed(source: _Source, media_type: str | None, trust: TrustConfig, context: c2pa.Context,
+                   chains: cert_chains.Chains | None, thumbnail: BinaryIO
+                   ) -> tuple[dict[str, Any], str | None, dict[str, dict[str, Any]]]:
+    """_read with only the trust material the certificates in the file's manifest store could use
+    (engine.narrowed_trust) when that answer judged no certificate that was not found; otherwise, and for
+    any error, _read with `context` (every anchor), whose answer and errors are the ones reported."""
+    narrowed = narrowed_trust.context(trust, chains) if chains is not None else None
+    if narrowed is not None and chains is not None:
+        try:
+            with source.open() as f:
+                found = _read(f, media_type, narrowed, thumbnail)
+            if narrowed_trust.covers(found[0], chains):
+                return found
+        except c2pa.C2paError:
+            pass
+        thumbnail.seek(0)
+        thumbnail.truncate()
+    with source.open() as f:
+        return _read(f, media_type, context, thumbnail)
+
+
+def _signing_chains(chains: cert_chains.Chains | None, store: dict[str, Any], certs: dict[str, dict[str, Any]]
                     ) -> list[tuple[bytes, ...]]:
-    """The whole x5chains in the file's manifest store (cert_chains.find) whose leaf is the active manifest's
-    signing certificate: its serial number (c2pa's signature_info) and, when c2pa's crJSON names them, the
-    common names of its subject and issuer. [] when the file was not read into memory or none is found."""
+    """The whole x5chains in the file's manifest store (`chains`, from cert_chains.find) whose leaf is the active
+    manifest's signing certificate: its serial number (c2pa's signature_info) and, when c2pa's crJSON names them,
+    the common names of its subject and issuer. [] when the file was not read into memory or none is found."""
     manifest = interpret.active_manifest(store) or {}
     serial = str((manifest.get("signature_info") or {}).get("cert_serial_number") or "")
-    if source.data is None or not serial.isdigit():
+    if chains is None or not serial.isdigit():
         return []
     named = certs.get(str(store.get("active_manifest"))) or {}
     subject, issuer = ((name.get("CN") if isinstance(name := named.get(which), dict) else None)
                        for which in ("subject", "issuer"))
-    return chain_trust.chains_of(cert_chains.find(source.data).x5chains, int(serial),
+    return chain_trust.chains_of(chains.x5chains, int(serial),
                                  str(subject) if subject else None, str(issuer) if issuer else None)
 
 
