@@ -1,15 +1,14 @@
-"""Window-level behaviour: shortcuts, accessible names, about, crash handling, start and quit."""
+"""Window-level behaviour: shortcuts, accessible names, about, crash handling, files opened by the system,
+damaged stores said. The program run from its start (arguments, start and quit) is in tests/test_app.py."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTabBar
 
-from tests.conftest import CORPUS, PROJECT
+from tests.conftest import CORPUS
 from tests.expect import present
 from tests.ui.conftest import until
 
@@ -58,19 +57,6 @@ async def test_unexpected_error_is_logged_redacted(window, context, qtbot) -> No
     log = present(handler.last_log, "crash log").read_text()
     assert f"cannot read {HOSTILE_SHOWN}" in log and "Traceback (most recent call last):\n" in log
     assert "\x1b" not in log and "\u202e" not in log
-
-
-def test_app_starts_opens_files_and_quits_cleanly(tmp_path) -> None:
-    env = {**os.environ, "TRUSTNXT_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
-    version = subprocess.run([sys.executable, "-m", "trustnxt_desktop.app", "--version"], capture_output=True,
-                             text=True, env=env, timeout=60, cwd=PROJECT)
-    assert version.returncode == 0 and "TrustNXT Desktop 0.1.0" in version.stdout
-    run = subprocess.run([sys.executable, "-m", "trustnxt_desktop.app", "--quit-after", "2",
-                          str(CORPUS / "c2pa" / "adobe-20220124-C.jpg")], capture_output=True, text=True, env=env,
-                         timeout=120, cwd=PROJECT)
-    assert run.returncode == 0, run.stderr
-    assert "Traceback" not in run.stderr
-    assert "inspected 1 file" in run.stdout
 
 
 async def test_files_opened_by_the_system_are_inspected(window) -> None:
