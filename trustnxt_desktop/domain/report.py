@@ -236,6 +236,32 @@ class CrossCheck:
 
 
 @dataclass
+class Revocation:
+    """Whether the signer's certificate was revoked, and how that was found out (or why it was not).
+
+    `status`: "good" (its issuer says it is not revoked), "revoked", or "not_checked" (`why_not` says why:
+    domain.timestamps WHY_NOT_CHECKED). `method` "OCSP" (RFC 6960) or "CRL" (RFC 5280 §5) and `source` the
+    responder's or list's address; `checked_at` when the answer was produced, `valid_until` when it expires (its
+    nextUpdate; answers are reused until then, `cached`). `revoked_at` and `reason` (an RFC 5280 CRLReason name)
+    when revoked. `chain_pem`: the signing certificate and the certificates the file carries with it, PEM, leaf
+    first: what was (or would be) checked.
+    """
+
+    status: str
+    detail: str  # plain language, ours
+    why_not: str | None = None
+    method: str | None = None
+    source: str | None = None
+    checked_at: str | None = None
+    valid_until: str | None = None
+    cached: bool = False
+    revoked_at: str | None = None
+    reason: str | None = None
+    certificate: str | None = None  # the checked certificate's subject and serial number, for people
+    chain_pem: list[str] = field(default_factory=list)
+
+
+@dataclass
 class InspectionReport:
     file: FileInfo
     verdict: Verdict
@@ -265,6 +291,7 @@ class InspectionReport:
     picture: PictureShape | None = None  # the file's own picture (still images)
     thumbnail_shape: PictureShape | None = None  # the thumbnail signed into the active manifest
     cross_check: CrossCheck | None = None  # the second validator; None: not asked for (or an older report)
+    revocation: Revocation | None = None  # the signer's certificate; None: no signer (or an older report)
     schema: str = SCHEMA
 
     def check(self, check_id: str) -> Check | None:
@@ -313,8 +340,16 @@ class InspectionReport:
             picture=PictureShape(**data["picture"]) if data.get("picture") else None,
             thumbnail_shape=PictureShape(**data["thumbnail_shape"]) if data.get("thumbnail_shape") else None,
             cross_check=_cross_check(data.get("cross_check")),
+            revocation=_revocation(data.get("revocation")),
             schema=data.get("schema", SCHEMA),  # an older report keeps the schema it was written in
         )
+
+
+def _revocation(data: dict[str, Any] | None) -> Revocation | None:
+    if not data:
+        return None
+    known = {f for f in Revocation.__dataclass_fields__}
+    return Revocation(**{k: v for k, v in data.items() if k in known})
 
 
 def _cross_check(data: dict[str, Any] | None) -> CrossCheck | None:

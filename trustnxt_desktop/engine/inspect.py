@@ -26,6 +26,7 @@ from .exif import read_capture
 from .formats import c2pa_name, can_inspect
 from .media import sha256_file, sniff
 from .pictures import picture_shape
+from .revocation import pending as pending_revocation
 from .trust import TrustConfig, offline_core
 
 _HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="trustnxt-sha256")
@@ -148,6 +149,8 @@ def _inspect(source: _Source, info: FileInfo, engine: EngineInfo, trust: TrustCo
         report = _from_store(info, engine, store, store.get("validation_results"), state, trust_source,
                              remote_url=remote_url, stores=lambda: locate.count_stores(source.data, source.path),
                              network=trust.remote_manifest_fetch, certs=certs)
+        # Whether the signer was revoked is asked in the app's process, never here (engine.revocation).
+        report.revocation = pending_revocation(_signing_chains(chains, store, certs))
     report.capture_unsigned = unsigned
     if info.media_type == "application/c2pa":
         _sidecar_alone(report)

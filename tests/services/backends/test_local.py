@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.c2pa_signing import manifest, sign
 from tests.conftest import CORPUS
 from tests.expect import protected_copy
+from tests.revocation_pki import revocation_services
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.domain.report import Verdict
+from trustnxt_desktop.domain.timestamps import NOT_CHECKED_PRIVACY, REVOCATION_REVOKED
+from trustnxt_desktop.engine.revocation import CACHE_FILE as REVOCATION_CACHE
+from trustnxt_desktop.engine.trust import TrustConfig, TrustSource
 from trustnxt_desktop.services.account.settings import Settings
 from trustnxt_desktop.services.backends.local import LocalBackend
 
@@ -26,3 +31,32 @@ async def test_first_protect_creates_identity_and_usage_counts(home: Path, secre
         assert (usage.protect_calls, usage.inspect_calls, usage.source) == (1, 1, "local ledger")
     finally:
         await backend.aclose()
+
+
+async def test_revocation_is_asked_only_when_the_setting_allows_it(home: Path, memory_secrets, tmp_path: Path) -> None:
+    with revocation_services() as pki:
+        cert, chain, key = pki.issue("Revoked Photographer")
+        pki.revoke(cert)
+        signed, _ = sign(CORPUS / "media" / "trustnxt-icon.jpg", manifest(), (chain, key))
+        path = tmp_path / "revoked.jpg"
+        path.write_bytes(signed)
+        trust = TrustConfig(sources=(TrustSource("Revocation test root", anchors_pem=pki.root_pem, kind="user-anchor"),))
+
+        off = LocalBackend(home, memory_secrets, Settings(cross_check=False), trust=trust)
+        try:
+            report = await off.inspect(path)
+        finally:
+            await off.aclose()
+        assert report.verdict is Verdict.TRUSTED and pki.requests == []
+        assert report.revocation is not None and report.revocation.why_not == NOT_CHECKED_PRIVACY
+
+        on = LocalBackend(home, memory_secrets, Settings(cross_check=False, revocation_check=True), trust=trust)
+        try:
+            one = await on.inspect(path)
+            streamed = [r async for group in on.inspect_stream([path, path]) for _, r in group]
+        finally:
+            await on.aclose()
+    assert one.verdict is Verdict.INVALID and one.revocation is not None and one.revocation.status == REVOCATION_REVOKED
+    assert [r.verdict for r in streamed] == [Verdict.INVALID, Verdict.INVALID]
+    assert pki.requests == ["POST /ocsp"]  # then from the cache in the data root
+    assert (home / REVOCATION_CACHE).is_file()

@@ -29,6 +29,8 @@ from ...engine.cross_check import SecondValidator
 from ...engine.identity import IdentityInfo, IdentityStore, SigningIdentity
 from ...engine.parent import ParentCredentials
 from ...engine.protect import protect_file
+from ...engine.revocation import CACHE_FILE as REVOCATION_CACHE
+from ...engine.revocation import RevocationChecker, not_asked
 from ...engine.trust import TrustConfig, TrustSource
 from ...engine.untrusted import (
     inspect_isolated,
@@ -86,6 +88,7 @@ class LocalBackend:
         self._pool = pool  # None: the process-wide pool, started on first use
         self._ahead = ThumbnailsAhead(self._decode_thumbnail, settings.jobs)
         self.identity_created: IdentityInfo | None = None  # set when the first protect made an identity
+        self._revocation: RevocationChecker | None = None  # made when revocation is first asked about
 
     @property
     def capabilities(self) -> Capabilities:
@@ -124,6 +127,16 @@ class LocalBackend:
         if not self.settings.cross_check:
             return None
         return SecondValidator(str(self.root / "validators" / "encypher-c2pa"))
+
+    def revocation(self, report: InspectionReport) -> InspectionReport:
+        """State in the report whether its signer's certificate was revoked: asked of the issuer online (OCSP, CRL)
+        when Settings › Privacy allows it, answers kept in the data root until they expire (engine.revocation);
+        otherwise "not checked" and why. Blocks on the network: called on the engine's threads."""
+        if not self.settings.revocation_check:
+            return not_asked(report)
+        if self._revocation is None:
+            self._revocation = RevocationChecker(self.root / REVOCATION_CACHE)
+        return self._revocation.apply(report)
 
     def reload_trust(self) -> None:
         self._trust = None
@@ -182,7 +195,7 @@ class LocalBackend:
 
     def _inspect_one(self, src: Path) -> InspectionReport:
         # trust() reads anchors and hashes trust-list snapshots when it was reloaded: never on the caller's loop
-        report = inspect_isolated(self.pool, src, self.trust(), self.second_validator())
+        report = self.revocation(inspect_isolated(self.pool, src, self.trust(), self.second_validator()))
         self.ledger.record("inspect", self.ledger_name, report.verdict is not Verdict.ERROR)
         return report
 
@@ -208,6 +221,7 @@ class LocalBackend:
                 for group in inspect_many_isolated(self.pool, paths, self.trust(), slots=jobs or self.settings.jobs,
                                                    gather=GATHER_SECONDS, stop=stop, second=self.second_validator(),
                                                    abandon=abandon):
+                    group = [(i, self.revocation(r)) for i, r in group]
                     reports = [r for _, r in group]
                     self.ledger.record_many("inspect", self.ledger_name,
                                             [r.verdict is not Verdict.ERROR for r in reports])
