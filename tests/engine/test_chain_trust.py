@@ -84,7 +84,7 @@ def test_every_report_equals_the_one_named_by_validating_under_each_source(
             assert report == expected, (name, path.name)
             assert len(now) <= len(before), (name, path.name)
             named += report["verdict"] == Verdict.TRUSTED.value and bool(before) and not now
-    assert named >= 8, "the chain named the source of trusted files without validating them again"
+    assert named >= 20, "the chain named the source of trusted files without validating them again"
 
 
 def test_the_local_identity_is_named_without_validating_again(tmp_path: Path, memory_secrets: MemorySecretStore,

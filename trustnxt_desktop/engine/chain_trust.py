@@ -27,6 +27,8 @@ from functools import lru_cache
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from cryptography.x509.oid import SignatureAlgorithmOID as Alg
 
 from .cert_chains import name_key
 
@@ -34,6 +36,15 @@ _PEM_BLOCK = re.compile(rb"-----BEGIN [^-\r\n]+-----(.*?)-----END [^-\r\n]+-----
 # An allowed list may also hold bare lines, each the base64 SHA-256 of a certificate's DER (c2pa-rs
 # add_end_entity_credentials): 44 characters outside any PEM block.
 _HASH_LINE = re.compile(rb"^[A-Za-z0-9+/]{43}=$")
+# The kind of key each signature algorithm needs: an anchor with another kind of key cannot have signed (a
+# validator's check of that signature fails; c2pa-rs moves on to the next anchor).
+_KEY_KIND: dict[x509.ObjectIdentifier, type] = {
+    **dict.fromkeys((Alg.RSA_WITH_SHA1, Alg.RSA_WITH_SHA224, Alg.RSA_WITH_SHA256, Alg.RSA_WITH_SHA384,
+                     Alg.RSA_WITH_SHA512, Alg.RSASSA_PSS), rsa.RSAPublicKey),
+    **dict.fromkeys((Alg.ECDSA_WITH_SHA1, Alg.ECDSA_WITH_SHA224, Alg.ECDSA_WITH_SHA256, Alg.ECDSA_WITH_SHA384,
+                     Alg.ECDSA_WITH_SHA512), ec.EllipticCurvePublicKey),
+    Alg.ED25519: ed25519.Ed25519PublicKey, Alg.ED448: ed448.Ed448PublicKey,
+}
 
 
 @dataclass(frozen=True)
@@ -150,8 +161,15 @@ def _authority_key_id(cert: x509.Certificate) -> bytes | None:
 
 @lru_cache(maxsize=1024)
 def _may_have_signed(anchor: x509.Certificate, cert: x509.Certificate) -> bool:
-    """False only when the anchor's key checks `cert`'s signature and it is wrong (cached: verifying is the
-    costly step, and a batch meets the same signers' chains again and again)."""
+    """False only when the anchor's key is of a kind `cert`'s signature algorithm cannot use, or checks its
+    signature and finds it wrong (cached: verifying is the costly step, and a batch meets the same signers'
+    chains again and again)."""
+    kind = _KEY_KIND.get(cert.signature_algorithm_oid)
+    try:
+        if kind is not None and not isinstance(anchor.public_key(), kind):
+            return False
+    except (ValueError, UnsupportedAlgorithm):  # a key this library cannot load: cannot be ruled out
+        return True
     try:
         cert.verify_directly_issued_by(anchor)
     except InvalidSignature:
