@@ -81,11 +81,16 @@ class TestCA:
         self.pem = _cert_pem(self.cert).decode()
 
     def issue(self, common_name: str, *, seconds: float = 20 * 86400,
-              eku: x509.ObjectIdentifier = ExtendedKeyUsageOID.EMAIL_PROTECTION) -> tuple[bytes, bytes]:
-        """(chain PEM: leaf then CA, private key PEM) for a certificate valid for `seconds` from now."""
+              eku: x509.ObjectIdentifier | list[x509.ObjectIdentifier] = ExtendedKeyUsageOID.EMAIL_PROTECTION,
+              names: list[x509.GeneralName] | None = None) -> tuple[bytes, bytes]:
+        """(chain PEM: leaf then CA, private key PEM) for a certificate valid for `seconds` from now, with these
+        extended key usages and, when given, these subject alternative names (e-mail, URI)."""
         now = dt.datetime.now(dt.UTC)
         key = ec.generate_private_key(ec.SECP256R1())
-        cert = (x509.CertificateBuilder()
+        builder = x509.CertificateBuilder()
+        if names:
+            builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+        cert = (builder
                 .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name),
                                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Verdict Tests")]))
                 .issuer_name(self.cert.subject).public_key(key.public_key())
@@ -94,7 +99,7 @@ class TestCA:
                 .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
                 .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False),
                                critical=True)
-                .add_extension(x509.ExtendedKeyUsage([eku]), critical=True)
+                .add_extension(x509.ExtendedKeyUsage(eku if isinstance(eku, list) else [eku]), critical=True)
                 .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()),
                                critical=False)
                 .sign(self.key, hashes.SHA256()))

@@ -7,8 +7,10 @@ import pytest
 from trustnxt_desktop.domain.attribution import (
     ICA,
     X509,
+    identity_facts,
     identity_line,
     judge_identity,
+    judge_x509_trust,
     training_rows,
     training_summary,
 )
@@ -18,6 +20,7 @@ from trustnxt_desktop.domain.report import (
     Action,
     EngineInfo,
     FileInfo,
+    IdentityAssertion,
     Ingredient,
     InspectionReport,
     PictureShape,
@@ -112,3 +115,48 @@ def test_a_key_left_unfetched_is_not_called_unreachable() -> None:
                                    network=False)
     assert got is Verdict.UNVERIFIED and "did:web:id.example" in sentence
     assert "was not contacted" in sentence and "no network call" in sentence and "could not be reached" not in sentence
+
+
+# -- the trust in an X.509 identity's certificate, judged by the validator that can -------------------------
+
+def test_x509_trust_names_the_deciding_list_and_the_judge() -> None:
+    status, sentence = judge_x509_trust([], ["cawg.x509.credential.trusted"], "encypher-c2pa 1.7.1", "Newsroom")
+    assert status is Verdict.TRUSTED and "“Newsroom”" in sentence and "encypher-c2pa 1.7.1" in sentence
+    assert "#2599" in sentence
+    status, sentence = judge_x509_trust([], ["cawg.x509.credential.trusted"], "encypher-c2pa 1.7.1", None)
+    assert status is Verdict.TRUSTED and "a trust list you use" in sentence
+
+
+def test_x509_not_trusted_or_broken_or_not_judged() -> None:
+    status, sentence = judge_x509_trust(["cawg.x509.credential.untrusted"], [], "E 1", "Newsroom")
+    assert status is Verdict.VALID and "does not chain" in sentence and "Newsroom" not in sentence
+    status, sentence = judge_x509_trust(["cawg.identity.hard_binding_missing", "cawg.x509.credential.untrusted"],
+                                        [], "E 1", None)
+    assert status is Verdict.INVALID and sentence == ("Do not rely on this identity: the identity statement is not "
+                                                      "tied to the file's content (found by E 1).")
+    status, sentence = judge_x509_trust([], ["cawg.identity.well-formed"], "E 1", None)
+    assert status is Verdict.VALID and "not evaluated" in sentence
+
+
+def test_identity_facts_leave_out_what_is_not_known() -> None:
+    a = IdentityAssertion("cawg.identity", X509, Verdict.TRUSTED, "", emails=["ana@diario.example"],
+                          websites=["https://ana.example/"], verified_by="Newsroom CA · The Newsroom",
+                          verified_at="2026-01-02T00:00:00+00:00", valid_until="2029-01-02T00:00:00+00:00",
+                          trust_source="Newsroom list", trust_judged_by="encypher-c2pa 1.7.1")
+    assert identity_facts(a) == [
+        ("E-mail (in the certificate)", "ana@diario.example"),
+        ("Web site (in the certificate)", "https://ana.example/"),
+        ("Certificate issued by", "Newsroom CA · The Newsroom, from 2026-01-02 until 2029-01-02"),
+        ("Trust judged by", "encypher-c2pa 1.7.1, trust list “Newsroom list”")]
+    assert identity_facts(IdentityAssertion("cawg.identity", ICA, Verdict.VALID, "", verified_by="did:web:x")) == []
+
+
+def test_a_report_written_before_the_identity_facts_still_reads() -> None:
+    old = {"label": "cawg.identity", "sig_type": X509, "status": "valid", "status_detail": "intact", "signer": None,
+           "issuer": None, "verified_identities": [], "referenced_assertions": ["c2pa.actions.v2"], "codes": []}
+    report = InspectionReport.from_dict({"file": {"path": "a.jpg", "name": "a.jpg", "size": 1, "sha256": "",
+                                                  "media_type": "image/jpeg"}, "verdict": "valid",
+                                         "engine": {"name": "e", "version": "1"}, "identity": [old],
+                                         "schema": "trustnxt.inspection/2"})
+    [a] = report.identity
+    assert a.emails == [] and a.verified_by is None and a.trust_source is None and a.trust_judged_by is None

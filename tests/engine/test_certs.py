@@ -32,8 +32,9 @@ def test_the_leaf_is_signed_by_the_root_and_carries_the_extensions_c2pa_requires
     assert leaf.extensions.get_extension_for_class(x509.BasicConstraints).value.ca is False
     usage = leaf.extensions.get_extension_for_class(x509.KeyUsage)
     assert usage.critical and usage.value.digital_signature and not usage.value.key_cert_sign
+    # emailProtection for the claim (c2pa-rs's default EKUs), documentSigning for the CAWG identity assertion
     assert list(leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value) == [
-        ExtendedKeyUsageOID.EMAIL_PROTECTION]
+        ExtendedKeyUsageOID.EMAIL_PROTECTION, certs.DOCUMENT_SIGNING]
     aki = leaf.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value
     ski = root.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
     assert aki.key_identifier == ski.digest

@@ -46,6 +46,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pr.add_argument("--author", help="author name written into the Trust Label ('' for none)")
     pr.add_argument("--allow-training", action="store_true", help="omit the 'do not train' assertion")
     pr.add_argument("--tsa-url", help="RFC 3161 timestamp authority URL ('' for none)")
+    pr.add_argument("--identity-assertion", action=argparse.BooleanOptionalAction, default=None,
+                    help="name the person of the signing identity in a CAWG identity assertion signed with its "
+                         "certificate (default: the app's setting, on)")
     pr.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     add_backend_options(pr)
     pr.set_defaults(handler=run)
@@ -68,6 +71,8 @@ def _options(args: argparse.Namespace, backend_settings: Any) -> ProtectOptions:
         overrides["do_not_train"] = False
     if args.tsa_url is not None:
         overrides["tsa_url"] = args.tsa_url or None
+    if args.identity_assertion is not None:
+        overrides["identity_assertion"] = args.identity_assertion
     options: ProtectOptions = dataclasses.replace(base, **overrides)
     return options
 

@@ -77,6 +77,10 @@ ICA = "cawg.identity_claims_aggregation"
 X509_TRUST_NOTE = ("The validator used here cannot yet check identity certificates against your trust lists "
                    "(a known limitation of c2pa-rs 0.91, issue #2599), so it reports every one as not on a list.")
 
+X509_NO_SECOND_NOTE = ("Turn on the second validator in Settings to have identity certificates judged against your "
+                       "trust lists.")
+X509_WHY_SECOND = "the main validator, c2pa-rs 0.91, cannot judge identity certificates yet (issue #2599)"
+
 _IDENTITY_TYPES: dict[str, str] = {
     "cawg.social_media": "Social media account",
     "cawg.document_verification": "Identity document checked",
@@ -197,6 +201,49 @@ def judge_identity(sig_type: str, failure: list[str], informational: list[str], 
     elif success:
         return Verdict.VALID, "The identity statement is intact; its kind of signature is not one this app can judge."
     return Verdict.UNVERIFIED, "The validator did not check this identity statement."
+
+
+def judge_x509_trust(failure: list[str], success: list[str], judge: str,
+                     trust_source: str | None) -> tuple[Verdict, str]:
+    """Status of an intact X.509 identity assertion from the codes of `judge` (the validator that can judge
+    CAWG identity certificates against trust lists, named with its version), with a plain sentence naming
+    the trust list that decided (`trust_source`, when known).
+
+    CAWG identity assertion 1.1 §8.2.3: the certificate must chain to a trust anchor the validator was
+    configured with for identities (here: the same lists as for signers) and carry an extended key usage
+    the trust model accepts (document signing, RFC 9336, for a list of the base model).
+    """
+    broken = [c for c in failure if c.startswith(("cawg.x509.", "cawg.identity."))
+              and c not in _NOT_TRUSTED]
+    by = f"Trust judged by {judge}: {X509_WHY_SECOND}."
+    if broken:
+        sentence = _code_sentence(broken[0])
+        return Verdict.INVALID, (f"Do not rely on this identity: {sentence[0].lower()}{sentence[1:-1]} "
+                                 f"(found by {judge}).")
+    if "cawg.x509.credential.trusted" in success:
+        where = f"the trust list “{trust_source}”" if trust_source else "a trust list you use"
+        return Verdict.TRUSTED, f"The identity is intact and signed with a certificate that chains to {where}. {by}"
+    if "cawg.x509.credential.untrusted" in failure:
+        return Verdict.VALID, ("The identity is intact and signed, but its certificate does not chain to a trust "
+                               "list you use, or is not one a list accepts for identities (it must be issued for "
+                               f"document signing). {by}")
+    return Verdict.VALID, f"The identity is intact and signed; trust in its certificate was not evaluated. {by}"
+
+
+def identity_facts(a: IdentityAssertion) -> list[tuple[str, str]]:
+    """(what, plain text) rows every view shows under an identity's name and status: the e-mail addresses and web
+    sites its certificate states, who vouched for it and when, and which validator judged its trust against
+    which list. Empty rows are left out."""
+    rows = [("E-mail (in the certificate)", ", ".join(a.emails)), ("Web site (in the certificate)",
+                                                                    ", ".join(a.websites))]
+    if a.verified_by and a.sig_type == X509:
+        validity = f", from {a.verified_at[:10]}" if a.verified_at else ""
+        validity += f" until {a.valid_until[:10]}" if a.valid_until else ""
+        rows.append(("Certificate issued by", f"{a.verified_by}{validity}"))
+    if a.trust_judged_by:
+        rows.append(("Trust judged by", a.trust_judged_by + (f", trust list “{a.trust_source}”" if a.trust_source
+                                                             else "")))
+    return [(what, text) for what, text in rows if text]
 
 
 def identity_status_label(status: Verdict) -> str:

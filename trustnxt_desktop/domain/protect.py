@@ -104,6 +104,10 @@ class ProtectOptions:
     content_source: ContentSource = DEFAULT_CONTENT_SOURCE  # what the copy claims the file is
     capture_device: str | None = None  # e.g. "Logitech C920 (camera)" for captures
     captured_at: str | None = None  # ISO time of capture; the created action's "when" (default: signing time)
+    # A CAWG X.509 identity assertion (cawg.identity, CAWG identity assertion 1.1 §8.2) naming the person the
+    # signing certificate names, signed with that certificate, vouching for the actions and the hard binding.
+    # Off by default: a service signing for others (the cloud, the sandbox) must not name itself as the creator.
+    identity_assertion: bool = False
 
     def __post_init__(self) -> None:
         # Stored options (job store, the cloud form) hold the plain value; an unknown one raises ValueError.

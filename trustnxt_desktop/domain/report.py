@@ -181,6 +181,16 @@ class IdentityAssertion:
     verified_identities: list[VerifiedIdentity] = field(default_factory=list)
     referenced_assertions: list[str] = field(default_factory=list)  # labels of what it vouches for
     codes: list[str] = field(default_factory=list)  # the validator's codes about this assertion
+    # Added within schema 2 (older reports have none). X.509: what the certificate states (its subject
+    # alternative names, RFC 5280 §4.2.1.6) and who vouched for it when: the issuing CA and the start of the
+    # certificate's validity; identity claims aggregation: the aggregator and its credential's validFrom.
+    emails: list[str] = field(default_factory=list)
+    websites: list[str] = field(default_factory=list)
+    verified_by: str | None = None
+    verified_at: str | None = None  # ISO 8601
+    valid_until: str | None = None  # ISO 8601: the end of the certificate's validity (X.509)
+    trust_source: str | None = None  # the trust list that decided `status` is trusted; None unless trusted
+    trust_judged_by: str | None = None  # the validator whose trust decision `status` carries (name and version)
 
 
 @dataclass
@@ -402,6 +412,13 @@ def _identity(data: dict[str, Any]) -> IdentityAssertion:
         verified_identities=[VerifiedIdentity(**v) for v in data.get("verified_identities", [])],
         referenced_assertions=list(data.get("referenced_assertions", [])),
         codes=list(data.get("codes", [])),
+        emails=list(data.get("emails", [])),
+        websites=list(data.get("websites", [])),
+        verified_by=data.get("verified_by"),
+        verified_at=data.get("verified_at"),
+        valid_until=data.get("valid_until"),
+        trust_source=data.get("trust_source"),
+        trust_judged_by=data.get("trust_judged_by"),
     )
 
 

@@ -138,6 +138,20 @@ def find(data: bytes) -> Chains:
                   frozenset(k for c in certs for k in c.key_ids), tuple(x5chains))
 
 
+def cose_x5chain(sign1: bytes) -> tuple[bytes, ...]:
+    """The first whole x5chain (DER, leaf first) in the bytes of one COSE_Sign1 (RFC 9052; x5chain header, RFC
+    9360), e.g. the signature of a CAWG X.509 identity assertion (CAWG identity assertion 1.1 §8.2); () when
+    none parses."""
+    for key in _X5CHAIN_KEYS:
+        at = sign1.find(key)
+        while at != -1:
+            chain = _x5chain(sign1, at + len(key))
+            if chain:
+                return tuple(der for _described, der in chain)
+            at = sign1.find(key, at + 1)
+    return ()
+
+
 def store_span(data: bytes) -> tuple[int, int] | None:
     """Where the manifest store lies in `data`: (start, end) of the first JUMBF superbox described as the C2PA
     manifest store (ISO/IEC 19566-5: a box is its length, its type, its contents; length 0 runs to the end),

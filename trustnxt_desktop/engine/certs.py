@@ -13,6 +13,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 ROOT_YEARS = 10
 LOCAL_ORGANISATION = "TrustNXT Desktop (local identity)"
 LEAF_YEARS = 3
+UNNAMED = "TrustNXT Desktop user"  # the name of an identity when neither the person nor the system gave one
+# id-kp-documentSigning (RFC 9336): CAWG X.509 identity certificates carry it (CAWG identity assertion 1.1, §8.2).
+DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
 
@@ -73,8 +76,10 @@ def issue_identity(display_name: str, organisation: str | None, now: dt.datetime
         .not_valid_after(now + dt.timedelta(days=365 * LEAF_YEARS))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(sign=True, ca=False), critical=True)
-        # documentSigning alone is rejected by c2pa-rs' post-sign check; emailProtection is accepted.
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        # documentSigning alone is rejected by c2pa-rs' post-sign check; emailProtection is accepted. With both,
+        # the same certificate also signs the CAWG identity assertion naming the person.
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING]),
+                       critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(leaf_key.public_key()), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False)
         .sign(root_key, hashes.SHA256())

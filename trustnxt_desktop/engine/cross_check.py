@@ -53,6 +53,7 @@ _MANIFEST_URL = re.compile(r"/c2pa/([^/]+)$")
 _ISSUER_ORG = "issuer_organisation"  # where reader_store keeps encypher-c2pa's `issuer`
 _LABEL_IN_URL = re.compile(r"/c2pa/([^/]+)")
 _PEM_BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----\s.*?-----END CERTIFICATE-----", re.DOTALL)
+_IDENTITY_LABEL = b"cawg.identity"
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,11 @@ _NO_TRUST = options_json({})
 
 
 def _verify(lib: Any, data: bytes, media_type: str, trust: TrustConfig, embedded: bool | None = None) -> dict[str, Any]:
+    identity = _IDENTITY_LABEL in data  # a CAWG identity assertion may be there: have its certificate judged too
+
     def run(options: str) -> dict[str, Any]:
-        result = json.loads(lib.verify_bytes(data, media_type, options))
+        result = json.loads(lib.verify_bytes(data, media_type, _with_identity_trust(options, trust)
+                                             if identity else options))
         if not isinstance(result, dict):
             raise ValueError("encypher-c2pa answered with something that is not a report")
         return result
@@ -165,6 +169,30 @@ def _verify(lib: Any, data: bytes, media_type: str, trust: TrustConfig, embedded
     # when one of its certificates is one of this file's signing certificates: no other can match.
     allowed = _allowed_for(trust, _serials(result))
     return run(_trusted_options(trust, allowed)) if allowed else result
+
+
+def _with_identity_trust(options: str, trust: TrustConfig) -> str:
+    """`options` with every signer anchor and allowed certificate also given as CAWG identity trust material
+    (`cawg_trust_pem`, `cawg_allowed_certs_pem`): the lists you trust for signers are the ones identities are
+    judged against (engine.cawg_trust). All of them, not the narrowed few: the identity's chain is not among the
+    claim signatures' certificates that narrowing looks at."""
+    given = json.loads(options)
+    full = trust_options(trust)
+    given["cawg_trust_pem"], given["cawg_allowed_certs_pem"] = full["trust_pem"], full["allowed_list_pem"]
+    return json.dumps(given)
+
+
+def identity_codes(result: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
+    """label -> {kind: codes} of what encypher-c2pa said about each CAWG identity assertion of the active
+    manifest (it names the assertion by its label alone in `url`)."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for kind in ("failure", "informational", "success"):
+        for e in (result.get("validation_results") or {}).get(kind) or []:
+            url = str(e.get("url") or "") if isinstance(e, dict) else ""
+            label = url.rsplit("/", 1)[-1]
+            if label.split("__", 1)[0] == _IDENTITY_LABEL.decode() and e.get("code"):
+                found.setdefault(label, {}).setdefault(kind, []).append(str(e["code"]))
+    return found
 
 
 _Anchors = tuple[tuple[cert_chains.Described, str, str], ...]  # (described, name_key of its subject, PEM)
@@ -376,6 +404,7 @@ class SecondOpinion:
     check: CrossCheck
     store: dict[str, Any] | None = None
     words: dict[str, str] | None = None
+    identity: dict[str, dict[str, list[str]]] | None = None  # identity_codes() of its answer; None: not asked
 
 
 def _signer(manifest: dict[str, Any]) -> SignerInfo | None:
@@ -433,7 +462,7 @@ def second_opinion(asset: bytes | Path | None, size: int, media_type: str | None
                               reports_signed_at=False, ai=ai, ingredients=nodes)
     failures = [(str(e.get("code")), str(e.get("explanation") or "")) for e in
                 (result.get("validation_results") or {}).get("failure") or [] if isinstance(e, dict)]
-    return SecondOpinion(check, store if manifest else None, words_of(ENGINE, failures))
+    return SecondOpinion(check, store if manifest else None, words_of(ENGINE, failures), identity_codes(result))
 
 
 # One thread per worker process: the library releases the GIL while it verifies (pyo3 `detach`), and so do

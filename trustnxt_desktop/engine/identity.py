@@ -28,6 +28,7 @@ from ..domain.secrets import SecretStore
 from ..runtime.atomic import replace_folder
 from . import certs
 from .c2pa_loader import c2pa
+from .identity_assertion import PemSigner
 
 _ALGS = {
     "ES256": (c2pa.C2paSigningAlg.ES256, hashes.SHA256),
@@ -62,6 +63,13 @@ class IdentityInfo:
         return asdict(self)
 
 
+def person_name(info: IdentityInfo) -> str | None:
+    """The person the signing certificate names (its common name), for a CAWG identity assertion; None when it
+    names nobody in particular (the name used when neither the person nor the system gave one)."""
+    name = info.display_name.strip()
+    return name if name and name != certs.UNNAMED else None
+
+
 class SigningIdentity:
     """A loaded identity whose key is in memory; produces c2pa signers."""
 
@@ -89,6 +97,16 @@ class SigningIdentity:
 
     def c2pa_signer(self, tsa_url: str | None = None) -> c2pa.Signer:
         return c2pa.Signer.from_callback(self.sign, _ALGS[self.info.algorithm][0], self.chain_pem, tsa_url or None)
+
+    def pem_signer(self, tsa_url: str | None = None) -> PemSigner:
+        """This identity as a signer c2pa-rs settings describe (engine.identity_assertion): the key leaves this
+        object unencrypted, in memory only, for the one signing call that needs it as PEM."""
+        key_pem = self._key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()).decode("ascii")
+        return PemSigner(self.info.algorithm.lower(), self.chain_pem, key_pem, tsa_url or None)
+
+    def person_name(self) -> str | None:
+        return person_name(self.info)
 
 
 class IdentityStore:

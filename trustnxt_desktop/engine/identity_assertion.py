@@ -22,13 +22,15 @@ Nothing here fetches anything, unless a TSA URL is given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from .c2pa_loader import c2pa
+from .certs import DOCUMENT_SIGNING
 
-DOCUMENT_SIGNING_EKU = "1.3.6.1.5.5.7.3.36"  # id-kp-documentSigning (RFC 9336), what CAWG X.509 signers carry
+DOCUMENT_SIGNING_EKU = DOCUMENT_SIGNING.dotted_string  # id-kp-documentSigning (RFC 9336), what CAWG X.509 signers carry
 
 
 @dataclass(frozen=True)
@@ -48,31 +50,46 @@ class PemSigner:
         return local
 
 
-def sign_with_x509_identity(definition: Mapping[str, Any], media_type: str, source: BinaryIO, dest: BinaryIO, *,
-                            claim_signer: PemSigner, identity_signer: PemSigner,
-                            referenced_assertions: Sequence[str] = ("c2pa.actions.v2",),
-                            settings: Mapping[str, Any] | None = None) -> bytes:
-    """Sign `source` into `dest` with a manifest built from `definition` (a c2pa manifest definition),
-    its claim signed by `claim_signer` and a `cawg.identity` assertion signed by `identity_signer`
-    vouching for `referenced_assertions` (labels) and the hard binding. Returns the manifest store bytes.
+@contextlib.contextmanager
+def x509_identity_builder(definition: Mapping[str, Any], *, claim_signer: PemSigner, identity_signer: PemSigner,
+                          referenced_assertions: Sequence[str] = ("c2pa.actions.v2",),
+                          settings: Mapping[str, Any] | None = None) -> Iterator[c2pa.Builder]:
+    """A c2pa Builder for `definition` (a c2pa manifest definition) whose `sign(media_type, source, dest)`,
+    called without a signer, signs the claim with `claim_signer` and writes a `cawg.identity` assertion
+    signed by `identity_signer` vouching for `referenced_assertions` (labels) and the hard binding. The
+    caller may add resources and ingredients first. Closed (with its context) on leaving the block.
 
     `settings`: further c2pa context settings (e.g. builder.thumbnail), merged under the two signers.
     Raises ValueError for a plain `c2pa.actions` reference (c2pa-rs would drop it without a word),
-    c2pa.C2paError when c2pa refuses to sign (e.g. a certificate without the key usage it requires).
+    RuntimeError when the c2pa-python wrapper changed (see _tell_builder_the_context_signs).
     """
     if "c2pa.actions" in referenced_assertions:
         raise ValueError("c2pa-rs writes actions as c2pa.actions.v2; a reference to c2pa.actions would be ignored")
     identity = {**identity_signer.settings(), "referenced_assertions": list(referenced_assertions)}
     context = c2pa.Context.from_dict({**(settings or {}), "signer": {"local": claim_signer.settings()},
                                       "cawg_x509_signer": {"local": identity}})
-    builder = c2pa.Builder(dict(definition), context=context)
     try:
-        _tell_builder_the_context_signs(builder)
+        builder = c2pa.Builder(dict(definition), context=context)
+        try:
+            _tell_builder_the_context_signs(builder)
+            yield builder
+        finally:
+            builder.close()
+    finally:
+        context.close()
+
+
+def sign_with_x509_identity(definition: Mapping[str, Any], media_type: str, source: BinaryIO, dest: BinaryIO, *,
+                            claim_signer: PemSigner, identity_signer: PemSigner,
+                            referenced_assertions: Sequence[str] = ("c2pa.actions.v2",),
+                            settings: Mapping[str, Any] | None = None) -> bytes:
+    """Sign `source` into `dest` with a manifest built from `definition`, through x509_identity_builder
+    (same arguments and errors). Returns the manifest store bytes; c2pa.C2paError when c2pa refuses to
+    sign (e.g. a certificate without the key usage it requires)."""
+    with x509_identity_builder(definition, claim_signer=claim_signer, identity_signer=identity_signer,
+                               referenced_assertions=referenced_assertions, settings=settings) as builder:
         manifest_bytes: bytes = builder.sign(media_type, source, dest)
         return manifest_bytes
-    finally:
-        builder.close()
-        context.close()
 
 
 def _tell_builder_the_context_signs(builder: c2pa.Builder) -> None:

@@ -17,7 +17,7 @@ from ..domain.checks import UNTRUSTED, tolerated
 from ..domain.explain import summarise
 from ..domain.regular_files import NotRegularFile, open_regular, regular_stat
 from ..domain.report import CheckStatus, EngineInfo, FileInfo, InspectionReport, Validation, ValidationCode, Verdict
-from . import attribution, cert_chains, chain_trust, interpret, locate, narrowed_trust
+from . import attribution, cawg_trust, cert_chains, chain_trust, interpret, locate, narrowed_trust
 from .c2pa_loader import c2pa
 from .cross_check import SecondValidator
 from .cross_check import apply as apply_cross_check
@@ -80,8 +80,12 @@ def inspect_file(path: Path, trust: TrustConfig, second: SecondValidator | None 
             info.sha256 = digest.result()
         except OSError as e:
             return _no_manifest(info, engine, Verdict.ERROR, f"could not read the file: {e.strerror or e}")
-    if second_opinion is not None:
-        report = apply_cross_check(report, second_opinion.result())
+    opinion = second_opinion.result() if second_opinion is not None else None
+    if opinion is not None:
+        report = apply_cross_check(report, opinion)
+    # The trust in an identity's certificate is the second validator's to judge (engine.cawg_trust).
+    cawg_trust.decide(report.identity, opinion.identity if opinion is not None and opinion.check.ran else None,
+                      f"{opinion.check.engine} {opinion.check.version}" if opinion is not None else None)
     return report
 
 
@@ -151,6 +155,9 @@ def _inspect(source: _Source, info: FileInfo, engine: EngineInfo, trust: TrustCo
                              network=trust.remote_manifest_fetch, certs=certs)
         # Whether the signer was revoked is asked in the app's process, never here (engine.revocation).
         report.revocation = pending_revocation(_signing_chains(chains, store, certs))
+        if cawg_trust.has_x509_identity(report.identity):  # its certificate is not in c2pa's manifest JSON
+            cawg_trust.describe(report.identity,
+                                cawg_trust.identity_chains(_read_unverified(source, info.media_type)), trust)
     report.capture_unsigned = unsigned
     if info.media_type == "application/c2pa":
         _sidecar_alone(report)

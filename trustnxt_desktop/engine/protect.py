@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..domain.errors import ProtectError
 from ..domain.protect import PROTECTED_SUFFIX, ProtectOptions, ProtectResult, ProtectStatus
@@ -21,6 +21,7 @@ from . import untrusted
 from .c2pa_loader import c2pa
 from .formats import c2pa_name, can_protect, find, why_not_protected
 from .identity import SigningIdentity
+from .identity_assertion import x509_identity_builder
 from .manifest import THUMBNAIL_ID, build_manifest
 from .manifest_hints import may_have_manifest
 from .media import extension_for, is_image, jxl_container, media_type_for_extension, sniff
@@ -34,10 +35,17 @@ Thumbnailer = Callable[[Path, str, int], "bytes | None"]
 ParentReader = Callable[[Path, str, str], ParentCredentials]
 
 
+# Our own thumbnail replaces c2pa's (which decodes at full size); never fetch remote manifests.
+_SETTINGS = {"builder": {"thumbnail": {"enabled": False}}, "verify": {"remote_manifest_fetch": False}}
+# What a CAWG identity assertion vouches for besides the hard binding, which c2pa-rs always adds (CAWG identity
+# assertion 1.1 §5.1): the actions, i.e. what the file claims it is and how it was made.
+IDENTITY_REFERENCES = ("c2pa.actions.v2",)
+NO_PERSON_NAMED = ("No identity assertion was added: your signing identity names no person. Give your name in "
+                   "Settings › Signing identity and create a new identity.")
+
+
 def _context() -> c2pa.Context:
-    # Our own thumbnail replaces c2pa's (which decodes at full size); never fetch remote manifests.
-    return c2pa.Context.from_dict({"builder": {"thumbnail": {"enabled": False}},
-                                   "verify": {"remote_manifest_fetch": False}})
+    return c2pa.Context.from_dict(_SETTINGS)
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,8 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
         result.warnings.append(f"The file is really {media_type}; the protected copy is named {extension}.")
 
     title = options.title or source.name
+    if options.identity_assertion and identity.person_name() is None:
+        result.warnings.append(NO_PERSON_NAMED)
     parent = parent_reader(source, media_type, title) if may_have_manifest(source) else None
     if parent is not None and not parent.present:
         parent = None
@@ -233,12 +243,31 @@ def _sign(identity: SigningIdentity, options: ProtectOptions, media_type: str, t
     manifest = build_manifest(title=title, media_type=media_type, options=options, has_parent=attach,
                               parent_without_manifest=title if parent is not None and not attach else None,
                               thumbnail=thumb is not None)
-    builder = c2pa.Builder(manifest, context=_context())
-    if thumb is not None:
-        builder.add_resource(THUMBNAIL_ID, io.BytesIO(thumb))
-    if parent is not None and parent.archive is not None:  # attach
-        builder.add_ingredient_from_archive(io.BytesIO(parent.archive))
-    builder.sign(identity.c2pa_signer(options.tsa_url), c2pa_name(media_type), src, dst)
+    named = options.identity_assertion and identity.person_name() is not None
+    with _builder(identity, options, manifest, named) as builder:
+        if thumb is not None:
+            builder.add_resource(THUMBNAIL_ID, io.BytesIO(thumb))
+        if parent is not None and parent.archive is not None:  # attach
+            builder.add_ingredient_from_archive(io.BytesIO(parent.archive))
+        if named:  # both signers are in the builder's context (engine.identity_assertion)
+            builder.sign(c2pa_name(media_type), src, dst)
+        else:
+            builder.sign(identity.c2pa_signer(options.tsa_url), c2pa_name(media_type), src, dst)
+
+
+@contextlib.contextmanager
+def _builder(identity: SigningIdentity, options: ProtectOptions, manifest: dict[str, Any],
+             named: bool) -> Iterator[c2pa.Builder]:
+    """A Builder for `manifest`; with `named`, one whose signing also writes a CAWG X.509 identity assertion
+    signed with the identity's own certificate (timestamped by the same authority as the claim, so that it
+    outlives the certificate too)."""
+    if not named:
+        yield c2pa.Builder(manifest, context=_context())
+        return
+    signer = identity.pem_signer(options.tsa_url)
+    with x509_identity_builder(manifest, claim_signer=signer, identity_signer=signer,
+                               referenced_assertions=IDENTITY_REFERENCES, settings=_SETTINGS) as builder:
+        yield builder
 
 
 def _thumbnail(source: Path, media_type: str, options: ProtectOptions, result: ProtectResult,

@@ -28,6 +28,7 @@ from .. import APP_NAME
 from ..domain.ai import disclosure
 from ..domain.attribution import (
     identity_detail,
+    identity_facts,
     identity_status_label,
     identity_type_label,
     identity_who,
@@ -160,6 +161,7 @@ def _attribution_sections(r: InspectionReport) -> list[str]:
     for a in r.identity:
         rows = [("Named", f"<b>{_e(identity_who(a))}</b>"),
                 ("Status", f"<b>{_e(identity_status_label(a.status))}</b> — {_e(a.status_detail)}")]
+        rows += [(what, _e(text)) for what, text in identity_facts(a)]
         if a.issuer:  # a did:jwk is a whole key: shortened, as in the app (the JSON export keeps it whole)
             rows.append(("Accounts verified by", _e(short_issuer(a.issuer))))
         rows += [(identity_type_label(v.type), _e(identity_detail(v))) for v in a.verified_identities]

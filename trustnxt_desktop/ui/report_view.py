@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.ai import AiKind, disclosure
 from ..domain.attribution import (
+    identity_facts,
     identity_handle,
     identity_status_label,
     identity_type_label,
@@ -125,6 +126,7 @@ def identity_rows(a: IdentityAssertion) -> list[tuple[str, str]]:
     """Who a CAWG identity assertion names, which accounts were verified and by whom, and its status."""
     rows = [("Named", f"<b>{_esc(identity_who(a))}</b>"),
             ("Status", f"<b>{_esc(identity_status_label(a.status).capitalize())}</b> — {_esc(a.status_detail)}")]
+    rows += [(what, _esc(text)) for what, text in identity_facts(a)]
     if a.issuer:
         rows.append(("Accounts verified by",  # the title is a tooltip: plain text (tip), then quoted for the attribute
                      f"<span title='{html.escape(tip(a.issuer))}'>{_esc(short_issuer(a.issuer))}</span>"))

@@ -39,6 +39,7 @@ from ..domain.protect import THUMBNAIL_EDGES
 from ..domain.report import CheckStatus
 from ..services.account.connection_check import ConnectionCheck, Failure, check_connection
 from ..services.account.credentials import CredentialStore
+from ..services.account.identity import person_name
 from ..services.account.keyring_store import fix_hint
 from ..services.account.settings import Settings
 from ..services.app_context import AppContext
@@ -254,6 +255,12 @@ class SettingsDialog(QDialog):
         self.author.setPlaceholderText("not written")
         self.do_not_train = QCheckBox("Ask AI companies &not to train on or mine my media")
         self.do_not_train.setChecked(s.do_not_train)
+        self.identity_assertion = QCheckBox("Name &me in a CAWG identity assertion signed with my certificate")
+        self.identity_assertion.setChecked(s.identity_assertion)
+        self.identity_assertion.setToolTip(
+            "Adds a Creator Assertions Working Group identity assertion (cawg.identity) naming you, signed with your "
+            "signing identity's certificate, vouching for what the file claims and for its content. Only when your "
+            "identity names a person.")
         self.output_dir = QLineEdit(s.output_dir)
         self.output_dir.setPlaceholderText("next to the originals")
         browse = QPushButton("Browse…")
@@ -267,6 +274,7 @@ class SettingsDialog(QDialog):
         form.addRow("Thumbnail in the Trust Label", self.thumbnail)
         form.addRow("Author", self.author)
         form.addRow("", self.do_not_train)
+        form.addRow("", self.identity_assertion)
         form.addRow("Save protected copies", out_row)
         form.addRow("Timestamp authority", self.tsa_url)
         form.addRow("", QLabel("<small>Copies are named <i>photo.protected.jpg</i>; existing files are never "
@@ -317,6 +325,8 @@ class SettingsDialog(QDialog):
                 f"No signing identity yet: one is created the first time you protect.{unnamed}")
             self.export_button.setEnabled(False)
             return
+        if person_name(info) is None:
+            self.identity_assertion.setText("Name me in a CAWG identity assertion (your identity names no person)")
         org = f", {esc(info.organisation)}" if info.organisation else ""
         named_after_account = info.kind == "local" and info.display_name == default_display_name()
         self.identity_details.setText(
@@ -454,6 +464,7 @@ class SettingsDialog(QDialog):
             thumbnail_edge=int(self.thumbnail.currentData()),
             author=self.author.text().strip(),
             do_not_train=self.do_not_train.isChecked(),
+            identity_assertion=self.identity_assertion.isChecked(),
             output_dir=self.output_dir.text().strip(),
             tsa_url=self.tsa_url.text().strip(),
             remote_manifest_fetch=self.remote_fetch.isChecked(),

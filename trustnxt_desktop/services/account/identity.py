@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ...domain.secrets import SecretStore
 from ...engine.certs import LOCAL_ORGANISATION
-from ...engine.identity import IdentityInfo, IdentityStore
+from ...engine.identity import IdentityInfo, IdentityStore, person_name
 from ..backends.local import default_display_name
 from ..trust.identity_trust import issuer_anchor, trusting_source
 
@@ -58,5 +58,6 @@ class IdentityService:
         return await asyncio.to_thread(work)
 
 
-# IdentityInfo is the engine's description of an identity, re-exported for the GUI (which never imports engine/).
-__all__ = ["IdentityInfo", "IdentityService", "given_organisation"]
+# IdentityInfo is the engine's description of an identity (person_name: whom it names), re-exported for the GUI
+# (which never imports engine/).
+__all__ = ["IdentityInfo", "IdentityService", "given_organisation", "person_name"]

@@ -47,6 +47,7 @@ class Settings:
     tsa_url: str = ""  # the timestamp authority; empty: domain.timestamps.DEFAULT_TSA_URL
     timestamps: bool = True  # timestamp every protected copy (offline: later, see domain.timestamps)
     revocation_check: bool = False  # ask certificate issuers online (OCSP, CRL) whether a signer was revoked
+    identity_assertion: bool = True  # name the person in a CAWG identity assertion (when the identity names one)
     protect_source: str = DEFAULT_CONTENT_SOURCE.value  # what protected copies claim by default (ContentSource)
     remote_manifest_fetch: bool = False
     cross_check: bool = True  # a second, independent validator checks every file inspected here
@@ -83,6 +84,7 @@ class Settings:
             tsa_url=self.timestamp_authority(),
             timestamp_later=self.timestamps,
             content_source=ContentSource(self.protect_source),
+            identity_assertion=self.identity_assertion,
         )
 
 

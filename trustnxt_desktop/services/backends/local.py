@@ -25,6 +25,7 @@ from ...domain.protect import ProtectOptions, ProtectResult, ProtectStatus
 from ...domain.report import InspectionReport, Verdict
 from ...domain.secrets import SecretStore
 from ...domain.usage import UsageSnapshot
+from ...engine.certs import UNNAMED
 from ...engine.cross_check import SecondValidator
 from ...engine.identity import IdentityInfo, IdentityStore, SigningIdentity
 from ...engine.parent import ParentCredentials
@@ -64,7 +65,7 @@ def default_display_name() -> str:
             return full
     except (ImportError, KeyError, AttributeError):
         pass
-    return getpass.getuser() or "TrustNXT Desktop user"
+    return getpass.getuser() or UNNAMED
 
 
 class LocalBackend:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from ...domain.ai import disclosure
-from ...domain.attribution import identity_line, identity_status_label, identity_who, training_rows, training_summary
+from ...domain.attribution import (
+    identity_facts,
+    identity_line,
+    identity_status_label,
+    identity_who,
+    training_rows,
+    training_summary,
+)
 from ...domain.checks import check_title
 from ...domain.cross_check import FIELDS, banner_line
 from ...domain.display import action_line, capture_fields, visible
@@ -42,6 +49,7 @@ def _attribution_lines(r: InspectionReport) -> list[str]:
         lines += [f"    {what}: {permission}" for what, permission in training_rows(r.training_mining)]
     for a in r.identity:
         lines.append(f"  identity (CAWG): {identity_who(a)} — {identity_status_label(a.status)}: {a.status_detail}")
+        lines += [f"    {what}: {text}" for what, text in identity_facts(a)]
         lines += [f"    {identity_line(v)}" for v in a.verified_identities]
     return lines
 
