@@ -68,6 +68,8 @@ def test_offline_protect_is_marked_no_timestamp_yet_and_not_failed(tmp_path: Pat
     report = inspect_file(result.output or Path(), trusting(ca))
     assert report.verdict is Verdict.TRUSTED
     assert check([(c.id, c.status) for c in report.checks], "timestamp") is CheckStatus.NOT_APPLICABLE
+    stamp = report.check("timestamp")
+    assert stamp is not None and "will be judged invalid (certificate expired)" in stamp.detail
 
 
 def test_a_later_timestamp_keeps_a_copy_valid_after_its_certificate_expires(tmp_path: Path) -> None:

@@ -161,3 +161,29 @@ async def test_a_failed_connection_says_what_failed(window, context, tmp_path) -
     assert dialog.test_button.isEnabled()
     dialog.grab().save(str(tmp_path / "settings-refused.png"))
     dialog.reject()
+
+
+async def test_timestamp_authority_and_revocation_checks_are_saved_and_used(window, context) -> None:
+    from trustnxt_desktop.domain.timestamps import DEFAULT_TSA_URL, TIMESTAMP_AUTHORITIES
+    from trustnxt_desktop.ui.timestamp_choice import NONE, OWN
+
+    dialog = window.open_settings()
+    assert not dialog.revocation_check.isChecked()  # a privacy choice, off by default
+    listed = TIMESTAMP_AUTHORITIES[1].url
+    dialog.timestamps.authority.setCurrentIndex(dialog.timestamps.authority.findData(listed))
+    dialog.revocation_check.setChecked(True)
+    dialog._save()
+    reloaded = context.settings_store.load()
+    assert (reloaded.timestamps, reloaded.tsa_url, reloaded.revocation_check) == (True, listed, True)
+    options = context.protect_options()
+    assert options.tsa_url == listed and options.timestamp_later
+
+    again = window.open_settings()
+    assert again.timestamps.value() == (True, listed) and again.revocation_check.isChecked()
+    again.timestamps.authority.setCurrentIndex(again.timestamps.authority.findData(OWN))
+    again._save()  # your own, left empty: the default authority
+    assert context.protect_options().tsa_url == DEFAULT_TSA_URL
+    last = window.open_settings()
+    last.timestamps.authority.setCurrentIndex(last.timestamps.authority.findData(NONE))
+    last._save()
+    assert context.protect_options().tsa_url is None and not context.settings.timestamps

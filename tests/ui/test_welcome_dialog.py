@@ -141,3 +141,21 @@ async def test_engine_button_opens_settings_at_the_engine_tab(window) -> None:
     assert "local" in wizard.engine_now.text()
     dialog.reject()
     wizard.reject()
+
+
+async def test_the_welcome_offers_a_timestamp_authority(window, context) -> None:
+    from trustnxt_desktop.domain.timestamps import DEFAULT_TSA_URL, TIMESTAMP_AUTHORITIES
+
+    wizard = window.open_welcome()
+    while wizard.currentPage().title() != "Timestamps":
+        wizard.next()
+    assert wizard.timestamps.value() == (True, DEFAULT_TSA_URL)  # on by default
+    choices = [wizard.timestamps.authority.itemData(i) for i in range(wizard.timestamps.authority.count())]
+    assert [a.url for a in TIMESTAMP_AUTHORITIES] == choices[:len(TIMESTAMP_AUTHORITIES)]
+    wizard.timestamps.authority.setCurrentIndex(wizard.timestamps.authority.findData(TIMESTAMP_AUTHORITIES[2].url))
+    results: list[int] = []
+    wizard.finished.connect(results.append)
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    await until(lambda: results == [QDialog.DialogCode.Accepted.value])
+    stored = SettingsStore(context.root).load()
+    assert (stored.timestamps, stored.tsa_url) == (True, TIMESTAMP_AUTHORITIES[2].url)

@@ -58,13 +58,16 @@ CHECKS: tuple[CheckDefinition, ...] = (
                     "Whether the signer's certificate is valid and chains to a trust list you use.",
                     ("signingCredential.",)),
     CheckDefinition("timestamp", "Trusted time",
-                    "Whether a timestamp authority you trust vouches for when the file was signed.",
+                    "Whether a timestamp authority you trust vouches for when the file was signed. A timestamp "
+                    "keeps the signature valid after the signer's certificate expires; without one, the file is "
+                    "judged invalid from the day it does.",
                     ("timeStamp.",)),
     CheckDefinition("ingredients", "Source files",
                     "Whether the Content Credentials of the files it was made from are intact.",
                     ("ingredient.",)),
     CheckDefinition("revocation", "Certificate not revoked",
-                    "Whether the issuer of the signer's certificate confirmed online that it was not revoked.",
+                    "Whether the issuer of the signer's certificate confirmed online (OCSP or its revocation list) "
+                    "that it was not revoked; asked only when online revocation checks are on (Settings › Privacy).",
                     ("signingCredential.revoked", "signingCredential.ocsp.revoked")),
 )
 """In the order every report lists them."""

@@ -37,6 +37,7 @@ from ..domain.display import plural
 from ..domain.errors import TrustNXTError
 from ..domain.protect import THUMBNAIL_EDGES
 from ..domain.report import CheckStatus
+from ..domain.timestamps import REVOCATION_EXPLAINED
 from ..services.account.connection_check import ConnectionCheck, Failure, check_connection
 from ..services.account.credentials import CredentialStore
 from ..services.account.identity import person_name
@@ -48,6 +49,7 @@ from ..services.backends.registry import BACKENDS, DEFAULT_KIND, BackendKind, ba
 from .layout import button_row
 from .tasks import TaskOwner, delete_when_idle
 from .theme import text_colour
+from .timestamp_choice import TimestampChoice
 from .trust_page import TrustPage
 
 _THUMB_NAMES = {0: "Off", 256: "Small (256 px)", 512: "Medium (512 px)", 1024: "Large (1024 px)"}
@@ -268,15 +270,14 @@ class SettingsDialog(QDialog):
         out_row = QHBoxLayout()
         out_row.addWidget(self.output_dir)
         out_row.addWidget(browse)
-        self.tsa_url = QLineEdit(s.tsa_url)
-        self.tsa_url.setPlaceholderText("off (e.g. http://timestamp.digicert.com)")
+        self.timestamps = TimestampChoice(s.timestamps, s.tsa_url)
         form = QFormLayout(page)
         form.addRow("Thumbnail in the Trust Label", self.thumbnail)
         form.addRow("Author", self.author)
         form.addRow("", self.do_not_train)
         form.addRow("", self.identity_assertion)
         form.addRow("Save protected copies", out_row)
-        form.addRow("Timestamp authority", self.tsa_url)
+        form.addRow("Timestamp authority", self.timestamps)
         form.addRow("", QLabel("<small>Copies are named <i>photo.protected.jpg</i>; existing files are never "
                                "overwritten.</small>"))
         return page
@@ -291,6 +292,12 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(self.remote_fetch)
         layout.addWidget(note)
+        self.revocation_check = QCheckBox("Check online whether signers' certificates were &revoked")
+        self.revocation_check.setChecked(s.revocation_check)
+        revocation_note = QLabel(f"Off by default. {REVOCATION_EXPLAINED} Reports then say “not checked” and why.")
+        revocation_note.setWordWrap(True)
+        layout.addWidget(self.revocation_check)
+        layout.addWidget(revocation_note)
         layout.addStretch(1)
         return page
 
@@ -466,7 +473,9 @@ class SettingsDialog(QDialog):
             do_not_train=self.do_not_train.isChecked(),
             identity_assertion=self.identity_assertion.isChecked(),
             output_dir=self.output_dir.text().strip(),
-            tsa_url=self.tsa_url.text().strip(),
+            timestamps=self.timestamps.value()[0],
+            tsa_url=self.timestamps.value()[1],
+            revocation_check=self.revocation_check.isChecked(),
             remote_manifest_fetch=self.remote_fetch.isChecked(),
             cross_check=self.cross_check.isChecked(),
             trust_mirror_url=self.trust_page.mirror.text().strip(),

@@ -35,6 +35,7 @@ from .icons import app_icon
 from .layout import button_row
 from .settings_dialog import SettingsDialog
 from .tasks import TaskOwner, delete_when_idle
+from .timestamp_choice import TimestampChoice
 from .trust_page import update_text
 
 _WARN_STYLE = "background: #fff3e0; color: #8a4b00; padding: 6px; border-radius: 6px;"
@@ -87,6 +88,7 @@ class WelcomeWizard(QWizard):
         self.identity_page_id = self.addPage(self._identity_page())
         self.addPage(self._engine_page())
         self.addPage(self._trust_page())
+        self.addPage(self._timestamp_page())
         for page_id in self.pageIds()[1:]:
             self.page(page_id).setFinalPage(True)  # Finish from any page once the name could be given
         # Work still running when the welcome closes must not touch its deleted widgets.
@@ -182,6 +184,16 @@ class WelcomeWizard(QWizard):
         layout.addStretch(1)
         layout.addWidget(_note("Settings › Trust shows every list with its age and fingerprint, and the "
                                "certificates you trust yourself, such as your newsroom's own."))
+        return page
+
+    def _timestamp_page(self) -> QWizardPage:
+        page, layout = _page("Timestamps",
+                             "So that what you sign stays valid after your certificate expires.")
+        s = self.context.settings
+        self.timestamps = TimestampChoice(s.timestamps, s.tsa_url)
+        layout.addWidget(self.timestamps)
+        layout.addStretch(1)
+        layout.addWidget(_note("Change it later in Settings › Protect."))
         return page
 
     # -- showing ------------------------------------------------------------------------------
@@ -317,6 +329,8 @@ class WelcomeWizard(QWizard):
             display_name=current.display_name if imported else self.name.text().strip(),
             organisation=current.organisation if imported else self.organisation.text().strip(),
             trust_auto_update=self.auto_update.isChecked(),
+            timestamps=self.timestamps.value()[0],
+            tsa_url=self.timestamps.value()[1],
             welcome_done=True,
         ))
         self.settings_changed.emit()
