@@ -1,14 +1,13 @@
-"""The Trust page of Settings, the start-up trust-list check and the verification-log window, on real widgets.
+"""ui/trust_page.py, the Trust page of Settings, on real widgets: list updates, the hint when no list is
+available, a broken mirror, the person's own anchors, closing during an update; and the start-up trust-list
+check whose result the page shows. Its layout at two scalings is in test_trust_page_layout.py.
 
-Trust lists come from a mirror of ../shared/trust served over HTTP on 127.0.0.1; the log is the real
-sqlite file the app writes.
+Trust lists come from a mirror of ../shared/trust served over HTTP on 127.0.0.1.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from tests.conftest import CORPUS, SHARED
 from tests.trust_server import TrustMirror, trust_mirror
 from tests.ui.conftest import until
-from trustnxt_desktop.services.records.verification_log import FILE_NAME
 from trustnxt_desktop.services.trust import lists as trust_lists
 from trustnxt_desktop.ui import main_window as main_window_module
 from trustnxt_desktop.ui.settings_dialog import SettingsDialog
@@ -184,39 +182,6 @@ async def test_no_check_when_the_automatic_check_is_off(qtbot, context, mirror, 
         assert not (context.root / "trust" / "lists").exists()
     finally:
         await w.aclose()
-
-
-async def test_log_window_lists_verifies_and_names_an_edited_entry(window, context, tmp_path) -> None:
-    files = sorted((CORPUS / "c2pa").iterdir())[:6]
-    await window.inspect.open_paths_async(files)
-    dialog = window.open_verification_log()
-    await until(lambda: dialog.verified is not None)
-    assert dialog.verified.ok and dialog.verified.entries == len(files)
-    assert dialog.model.rowCount() == len(files) and "Intact" in dialog.banner.text()
-    assert dialog.verified.head in dialog.banner.text() and dialog.copy_button.isEnabled()
-    shown = {dialog.proxy.index(r, 2).data() for r in range(dialog.proxy.rowCount())}
-    assert shown == {f.name for f in files}
-
-    dialog.search.setText(files[0].name[:14])
-    assert 1 <= dialog.proxy.rowCount() < len(files)
-    dialog.search.clear()
-
-    out = await dialog.export_async(tmp_path / "log.json", "json")
-    exported = json.loads(out.read_text())
-    assert exported["head"]["hash"] == dialog.verified.head and len(exported["entries"]) == len(files)
-
-    with sqlite3.connect(context.root / FILE_NAME) as db:  # someone edits entry 3's verdict
-        body = json.loads(db.execute("SELECT body FROM entries WHERE seq = 3").fetchone()[0])
-        body["verdict"] = "trusted" if body["verdict"] != "trusted" else "invalid"
-        db.execute("UPDATE entries SET body = ? WHERE seq = 3",
-                   (json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False),))
-    dialog.verify_button.click()
-    await until(lambda: dialog.verified is not None and not dialog.verified.ok)
-    assert dialog.verified.first_bad == 3 and "Altered at entry 3" in dialog.banner.text()
-    selected = dialog.table.selectionModel().selectedRows()
-    assert [dialog.proxy.index(i.row(), 0).data() for i in selected] == [3]
-    assert not dialog.copy_button.isEnabled()
-    dialog.reject()
 
 
 async def test_closing_settings_during_an_update_stops_it_cleanly(window, monkeypatch) -> None:
