@@ -15,6 +15,7 @@ from trustnxt_desktop.domain.protect import (
     ProtectResult,
     ProtectStatus,
 )
+from trustnxt_desktop.domain.report import Verdict
 
 
 def test_each_content_source_is_an_iptc_digital_source_type() -> None:
@@ -44,6 +45,8 @@ def test_a_result_is_plain_json() -> None:
                          warnings=["w"], seconds=0.123456, engine="local")
     assert done.to_dict() == {"source": "/in/a.jpg", "output": "/out/a.protected.jpg", "status": "done",
                               "error": None, "media_type": "image/jpeg", "warnings": ["w"], "seconds": 0.1235,
-                              "engine": "local"}
+                              "engine": "local", "parent_verdict": None}
     failed = ProtectResult(Path("b"), ProtectStatus.FAILED, error="no").to_dict()
     assert (failed["output"], failed["status"], failed["error"]) == (None, "failed", "no")
+    kept = ProtectResult(Path("c"), ProtectStatus.DONE, parent_verdict=Verdict.INVALID).to_dict()
+    assert kept["parent_verdict"] == "invalid"  # the original's own credentials, kept as the parent ingredient

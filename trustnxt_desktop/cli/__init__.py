@@ -15,10 +15,21 @@ import gc
 import sys
 
 from .. import APP_NAME, __version__
-from . import account_cmd, identity_cmd, inspect_cmd, jobs_cmd, log_cmd, protect_cmd, trust_cmd
+from . import (
+    account_cmd,
+    caption_cmd,
+    export_web_cmd,
+    identity_cmd,
+    inspect_cmd,
+    jobs_cmd,
+    log_cmd,
+    protect_cmd,
+    trust_cmd,
+)
 from .common import EXIT_CONFIG, EXIT_FAILED, EXIT_USAGE, Parser, UsageError
 
-COMMANDS = (protect_cmd, inspect_cmd, account_cmd, identity_cmd, trust_cmd, jobs_cmd, log_cmd)
+COMMANDS = (protect_cmd, inspect_cmd, account_cmd, identity_cmd, trust_cmd, jobs_cmd, log_cmd, export_web_cmd,
+            caption_cmd)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from .report import Verdict
+
 THUMBNAIL_EDGES = (0, 256, 512, 1024)
 DEFAULT_THUMBNAIL_EDGE = 512
 PROTECTED_SUFFIX = ".protected"
@@ -108,6 +110,9 @@ class ProtectOptions:
     # signing certificate names, signed with that certificate, vouching for the actions and the hard binding.
     # Off by default: a service signing for others (the cloud, the sandbox) must not name itself as the creator.
     identity_assertion: bool = False
+    # A derived copy (engine.derive: a web export, a caption edit): what was done after opening the original, as
+    # (C2PA action name, description) pairs, written after `c2pa.opened` in the actions assertion (C2PA 2.1).
+    edits: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         # Stored options (job store, the cloud form) hold the plain value; an unknown one raises ValueError.
@@ -126,6 +131,10 @@ class ProtectResult:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     engine: str = ""
+    # The original's own Content Credentials, kept as the copy's parent ingredient: their verdict as Inspect gives
+    # it (trusted, valid, invalid, unverified, error); None when the original carries none (or the engine does
+    # not say).
+    parent_verdict: Verdict | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -137,4 +146,5 @@ class ProtectResult:
             "warnings": list(self.warnings),
             "seconds": round(self.seconds, 4),
             "engine": self.engine,
+            "parent_verdict": self.parent_verdict.value if self.parent_verdict else None,
         }

@@ -51,7 +51,13 @@ def build_manifest(*, title: str, media_type: str, options: ProtectOptions, has_
         action["parameters"] = {"ingredientIds": [PARENT_LABEL]}
     if options.capture_device:
         action["description"] = f"Captured with {options.capture_device}"
-    assertions: list[dict[str, Any]] = [{"label": "c2pa.actions.v2", "data": {"actions": [action]}}]
+    actions = [action]
+    if options.edits and opened:
+        # A derived copy claims nothing about the source of the content: its parent's manifest does.
+        del action["digitalSourceType"]
+        actions += [{"action": name, "when": action["when"], "softwareAgent": action["softwareAgent"],
+                     "description": description} for name, description in options.edits]
+    assertions: list[dict[str, Any]] = [{"label": "c2pa.actions.v2", "data": {"actions": actions}}]
     if options.author:
         assertions.append({
             "label": "stds.schema-org.CreativeWork",

@@ -158,6 +158,7 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
                 raise e from None
         if parent is not None and (note := parent.warning()):
             result.warnings.append(note)
+        result.parent_verdict = parent.verdict if parent is not None else None
         output.finish(tmp_file)
         if _fingerprint(source) != before:
             raise ProtectError("The file changed while it was being protected; try again once it is saved.")
@@ -297,3 +298,9 @@ def _explain_c2pa_error(e: c2pa.C2paError, options: ProtectOptions) -> str:
     if "NotSupported" in type(e).__name__ or "unsupported" in text.lower():
         return f"This file cannot carry Content Credentials ({text})."
     return f"The protected copy could not be signed ({text}). The original is unchanged."
+
+
+# Derived copies (engine.derive: web exports, caption edits) are signed the same way: the same identity assertion,
+# the same timestamp rules.
+sign_copy = _sign_or_later
+explain_c2pa_error = _explain_c2pa_error

@@ -33,6 +33,7 @@ from ..domain.regular_files import not_regular
 from ..domain.report import InspectionReport, Verdict
 from ..domain.typed_fields import check_typed
 from ..runtime.isolation import IsolatedPool, Limits, TaskError, WorkerFailure
+from . import derive_render
 from . import inspect as engine_inspect
 from .cross_check import SecondValidator, not_run
 from .media import sniff, sniff_bytes
@@ -107,6 +108,9 @@ TASKS: dict[str, Callable[..., Any]] = {"inspect": _plain_report, "thumbnail": _
                                         "resource": _returning_text(_resource),
                                         "resource_picture": _returning_text(_resource_picture),
                                         "parent": _plain_parent}
+# Derived copies (engine.derive): a web rendition, a caption written into the file, the caption it has.
+TASKS.update({"web_rendition": derive_render.rendition_task, "caption_copy": derive_render.caption_copy_task,
+              "caption_read": derive_render.caption_read_task})
 
 register_heif()  # once in the fork server, not once per worker
 
