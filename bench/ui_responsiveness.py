@@ -48,7 +48,9 @@ async def protect_batch(work: Path) -> dict[str, float]:
         make_photo(folder / f"img{i:03d}.jpg", 4000, 3000, seed=i)
     os.environ["TRUSTNXT_HOME"] = str(work / "home")
     context = AppContext.create()
-    collect_on_gui_thread(QApplication.instance())  # as the app does (app.py)
+    app = QApplication.instance()
+    assert app is not None, "main() made it"
+    collect_on_gui_thread(app)  # as the app does (app.py)
     window = MainWindow(context)
     window.resize(1280, 800)
     window.show()

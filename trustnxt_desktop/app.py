@@ -8,11 +8,19 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 _STARTED = time.perf_counter()
 
-from . import APP_NAME, __version__
-from .domain.display import plural
+from . import APP_NAME, __version__  # noqa: E402 - the start-up clock starts before the package loads
+from .domain.display import plural  # noqa: E402
+
+if TYPE_CHECKING:  # Qt and the services load when the window is built, not when `--version` is asked
+    from PySide6.QtCore import QCoreApplication
+
+    from .services.app_context import AppContext
+    from .ui.main_window import MainWindow
+    from .ui.welcome_dialog import WelcomeWizard
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -39,7 +47,7 @@ async def run_window(args: argparse.Namespace) -> int:
     from .ui.main_window import MainWindow
 
     app = QApplication.instance()
-    assert app is not None
+    assert isinstance(app, QApplication), "main() made it"
     # The event loop must outlive the window: its shutdown closes network connections and workers, which
     # needs a running loop. The window says when it is gone (MainWindow.closeEvent); we end the loop then.
     app.setQuitOnLastWindowClosed(False)
@@ -68,13 +76,13 @@ async def run_window(args: argparse.Namespace) -> int:
     return 0
 
 
-def welcome_on_first_run(window, context):  # type: ignore[no-untyped-def]
+def welcome_on_first_run(window: MainWindow, context: AppContext) -> WelcomeWizard | None:
     """Open the welcome until it was finished or skipped once (Settings.welcome_done); None after that.
     Here, not in the window's constructor: tests build windows directly and must not get it."""
     return None if context.settings.welcome_done else window.open_welcome()
 
 
-def _open_files_from_the_system(app: object, window: object) -> None:
+def _open_files_from_the_system(app: QCoreApplication, window: MainWindow) -> None:
     """macOS delivers files dropped on the Dock icon or opened with the app as FileOpen events."""
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtGui import QFileOpenEvent
@@ -82,15 +90,15 @@ def _open_files_from_the_system(app: object, window: object) -> None:
     class FileOpens(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent) and event.file():
-                window.open_for_inspection([Path(event.file())])  # type: ignore[attr-defined]
+                window.open_for_inspection([Path(event.file())])
                 return True
             return False
 
-    handler = FileOpens(window)  # type: ignore[arg-type]
-    app.installEventFilter(handler)  # type: ignore[attr-defined]
+    handler = FileOpens(window)
+    app.installEventFilter(handler)
 
 
-def _report_first_paint(window: object) -> None:
+def _report_first_paint(window: MainWindow) -> None:
     """Print the time from start-up to the window's first paint (start-up benchmark)."""
     from PySide6.QtCore import QEvent, QObject
 
@@ -101,11 +109,11 @@ def _report_first_paint(window: object) -> None:
                 watched.removeEventFilter(self)
             return False
 
-    spy = FirstPaint(window)  # type: ignore[arg-type]
-    window.installEventFilter(spy)  # type: ignore[attr-defined]
+    spy = FirstPaint(window)
+    window.installEventFilter(spy)
 
 
-async def _quit_later(window, seconds: float) -> None:  # type: ignore[no-untyped-def]
+async def _quit_later(window: MainWindow, seconds: float) -> None:
     await asyncio.sleep(seconds)
     await window.inspect.wait_idle()
     from PySide6.QtWidgets import QApplication

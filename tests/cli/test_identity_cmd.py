@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from tests.certs import TestCA
@@ -72,9 +73,10 @@ def test_a_pkcs12_with_its_password_from_stdin(trustnxt: Trustnxt, secret_store,
     chain_pem, key_pem = ca.issue("Ana Lima")
     leaf, issuer = x509.load_pem_x509_certificates(chain_pem)
     key = serialization.load_pem_private_key(key_pem, None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)  # TestCA's keys
     bundle = tmp_path / "ana.p12"
     bundle.write_bytes(pkcs12.serialize_key_and_certificates(
-        b"ana", key, leaf, [issuer], serialization.BestAvailableEncryption(b"s3cret")))  # type: ignore[arg-type]
+        b"ana", key, leaf, [issuer], serialization.BestAvailableEncryption(b"s3cret")))
     wrong = trustnxt("identity", "import", "--pkcs12", bundle, "--password-stdin", stdin="nope\n")
     assert wrong.code == 3
     ran = trustnxt("identity", "import", "--pkcs12", bundle, "--password-stdin", stdin="s3cret\n")

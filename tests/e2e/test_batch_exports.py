@@ -100,7 +100,8 @@ def test_trust_lists_from_a_mirror_decide_and_are_named(tmp_path: Path, home: Pa
     assert "TRUSTED" in human.stdout and "no published trust list" not in human.stderr
     assert "trust lists older than 90 days in use" in human.stderr and "Interim trust list (2025-08-28)" in human.stderr
     shipped_status = run("trust", "status", home=home)
-    assert re.search(r"Interim trust list \(2025-08-28\)\s+\[\d+ days old, sha256 [0-9a-f]{16}…\]", shipped_status.stdout)
+    assert re.search(r"Interim trust list \(2025-08-28\)\s+\[\d+ days old, sha256 [0-9a-f]{16}…\]",
+                     shipped_status.stdout)
     assert "shipped with TrustNXT Desktop" in shipped_status.stdout and "Older than 90 days" in shipped_status.stdout
 
     with trust_mirror(tmp_path / "mirror") as mirror:

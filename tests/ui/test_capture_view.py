@@ -8,9 +8,12 @@ import subprocess
 import sys
 import threading
 import wave
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import PROJECT
+from tests.expect import present
 from tests.media_tools import make_jpeg
 from trustnxt_desktop.domain.protect import DIGITAL_CAPTURE
 from trustnxt_desktop.domain.report import Verdict
@@ -22,7 +25,7 @@ from trustnxt_desktop.ui.frame_source import SyntheticFrameSource
 from trustnxt_desktop.ui.main_window import CAPTURE_PAGE
 
 
-def capture_view(context, folder: Path) -> CaptureView:  # type: ignore[no-untyped-def]
+def capture_view(context, folder: Path) -> CaptureView:
     """The Capture view on a protector of its own, as a start of the app builds it (composition root)."""
     protector = CaptureProtector(CaptureStore(folder), context.jobs, lambda: context.backend, context.protect_options)
     return CaptureView(protector, lambda message: None)
@@ -97,7 +100,7 @@ async def test_stopping_protection_mid_queue_loses_no_capture(context, tmp_path:
     survivor = capture_view(context, folder)  # the next start finds what is left and protects it
     qtbot.addWidget(survivor)
     survivor.activate()
-    await survivor.resuming
+    await present(survivor.resuming, "resumption")
     await survivor.protector.wait_idle()
     assert not list((folder / ".pending").glob("*.jpg"))
     protected = sorted(folder.glob("*.protected*.jpg"))
@@ -111,14 +114,16 @@ async def test_stopping_protection_mid_queue_loses_no_capture(context, tmp_path:
 
 def watch_store_threads(jobs, monkeypatch) -> list[str]:
     """The job store methods capture calls, noted whenever one runs on the GUI thread."""
-    gui, on_gui = threading.get_ident(), []
-    for name in ("batches", "jobs", "lock_batch", "requeue", "create_batch", "add_jobs", "delete_batch"):
-        def watched(*args, _name=name, _real=getattr(jobs, name), **kwargs):
+    gui, on_gui = threading.get_ident(), list[str]()
+    def watching(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def watched(*args: Any, **kwargs: Any) -> Any:
             if threading.get_ident() == gui:
-                on_gui.append(_name)
-            return _real(*args, **kwargs)
+                on_gui.append(name)
+            return real(*args, **kwargs)
+        return watched
 
-        monkeypatch.setattr(jobs, name, watched)
+    for name in ("batches", "jobs", "lock_batch", "requeue", "create_batch", "add_jobs", "delete_batch"):
+        monkeypatch.setattr(jobs, name, watching(name, getattr(jobs, name)))
     return on_gui
 
 
@@ -175,7 +180,7 @@ async def test_closing_the_view_while_it_resumes_loses_nothing(context, tmp_path
     again = capture_view(context, folder)  # the batch lock was released: the next view takes everything up
     qtbot.addWidget(again)
     again.activate()
-    await again.resuming
+    await present(again.resuming, "resumption")
     await again.protector.wait_idle()
     items = again.protector.items
     assert sorted(i.pending.raw for i in items) == raws and job.id in {i.job_id for i in items}

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import CORPUS
+from tests.expect import present
 from tests.sandbox.process import KEY
 from tests.ui.conftest import until
 from trustnxt_desktop.domain.jobs import JobState
@@ -26,7 +27,7 @@ async def test_settings_switch_to_cloud_then_protect_inspect_and_usage(window, c
     assert dialog.api_key.text() == KEY and CredentialStore(context.secrets).load() is None
     assert context.settings.backend == "local"
     await dialog.save_async()
-    assert dialog.api_key.text() == "" and CredentialStore(context.secrets).load().key == KEY  # type: ignore[union-attr]
+    assert dialog.api_key.text() == "" and present(CredentialStore(context.secrets).load()).key == KEY
     assert context.settings.backend == "cloud" and window.engine_status.text() == "Engine: TrustNXT cloud"
     assert context.backend.label == "engine: TrustNXT Inspect API"
 

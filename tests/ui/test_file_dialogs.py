@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from tests import documents
 from tests.conftest import SHARED
+from tests.expect import present
 from tests.ui.conftest import until
 from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.domain.report import Verdict
@@ -19,7 +20,7 @@ from trustnxt_desktop.engine.formats import supported_formats
 def _offered(name_filter: str) -> tuple[set[str], list[str]]:
     """The extensions of the first filter (lower case) and the titles of all filters."""
     filters = name_filter.split(";;")
-    first = re.search(r"\((.*)\)", filters[0]).group(1)  # type: ignore[union-attr]
+    first = present(re.search(r"\((.*)\)", filters[0]), "a (*.ext …) pattern").group(1)
     return {p.removeprefix("*.").lower() for p in first.split()}, [f.split(" (")[0] for f in filters]
 
 

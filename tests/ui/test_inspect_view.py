@@ -13,11 +13,11 @@ from trustnxt_desktop.ui.report_table import REPORT_ROLE
 from trustnxt_desktop.ui.theme import VERDICTS
 
 
-def texts(widget) -> str:  # type: ignore[no-untyped-def]
+def texts(widget) -> str:
     return "\n".join(label.text() for label in widget.findChildren(QLabel))
 
 
-async def test_every_corpus_file_shows_its_verdict(window) -> None:  # type: ignore[no-untyped-def]
+async def test_every_corpus_file_shows_its_verdict(window) -> None:
     view = window.inspect
     files = sorted((CORPUS / "c2pa").iterdir())
     reports = await view.open_paths_async(files)
@@ -30,7 +30,7 @@ async def test_every_corpus_file_shows_its_verdict(window) -> None:  # type: ign
         assert view.proxy.index(row, 1).data() == VERDICTS[expected].title
 
 
-async def test_truepic_pdf_and_cai_details(window) -> None:  # type: ignore[no-untyped-def]
+async def test_truepic_pdf_and_cai_details(window) -> None:
     view = window.inspect
     await view.open_paths_async([CORPUS / "c2pa" / n for n in (
         "truepic-20230212-camera.jpg", "adobe-20240110-single_manifest_store.pdf", "adobe-20220124-CAI.jpg")])
@@ -58,7 +58,7 @@ async def test_truepic_pdf_and_cai_details(window) -> None:  # type: ignore[no-u
     assert '"active_manifest"' in view.report.raw.toPlainText()
 
 
-async def test_drop_hostile_folder_and_step(window) -> None:  # type: ignore[no-untyped-def]
+async def test_drop_hostile_folder_and_step(window) -> None:
     view = window.inspect
     window.nav.setCurrentRow(1)
     drop_paths(view.drop, [CORPUS / "hostile"])
@@ -74,13 +74,13 @@ async def test_drop_hostile_folder_and_step(window) -> None:  # type: ignore[no-
 
 
 @pytest.mark.parametrize("name", ["unsupported_type.txt"])
-async def test_unsupported_file_is_explained(window, name: str) -> None:  # type: ignore[no-untyped-def]
+async def test_unsupported_file_is_explained(window, name: str) -> None:
     (report,) = await window.inspect.open_paths_async([CORPUS / "hostile" / name])
     assert report.verdict is Verdict.UNSUPPORTED
     assert "cannot carry Content Credentials" in window.inspect.report.banner.summary.text()
 
 
-async def test_batch_table_sorts_filters_and_searches(window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_batch_table_sorts_filters_and_searches(window, tmp_path) -> None:
     """A journalist's folder from a source: problems sort first, filters narrow, search finds."""
     view = window.inspect
     await view.open_paths_async([CORPUS / "c2pa", CORPUS / "hostile"])
@@ -104,7 +104,7 @@ async def test_batch_table_sorts_filters_and_searches(window, tmp_path) -> None:
     assert "Google Pixel 5" in texts(view.report.overview)
 
 
-async def test_export_the_filtered_batch(window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_export_the_filtered_batch(window, tmp_path) -> None:
     import csv
     import json
 
@@ -122,7 +122,7 @@ async def test_export_the_filtered_batch(window, tmp_path) -> None:  # type: ign
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
 
 
-async def test_text_from_a_file_is_never_read_as_markup(window) -> None:  # type: ignore[no-untyped-def]
+async def test_text_from_a_file_is_never_read_as_markup(window) -> None:
     """Names and summaries come from files made by strangers: shown as text, never as Qt rich text."""
     import dataclasses
 
@@ -142,7 +142,7 @@ async def test_text_from_a_file_is_never_read_as_markup(window) -> None:  # type
     assert organisation.text() == "O&#x27;Brien &amp; Sons &lt;b&gt;Ltd&lt;/b&gt;"
 
 
-async def test_newly_opened_files_become_current(window) -> None:  # type: ignore[no-untyped-def]
+async def test_newly_opened_files_become_current(window) -> None:
     view = window.inspect
     await view.open_paths_async([CORPUS / "c2pa" / "adobe-20220124-C.jpg"])
     assert view.report.report is not None and view.report.report.file.name == "adobe-20220124-C.jpg"
@@ -153,7 +153,7 @@ async def test_newly_opened_files_become_current(window) -> None:  # type: ignor
     assert view.report.report is current and current.file.name in view.report.banner.meta.text()
 
 
-async def test_a_file_opened_again_keeps_one_row_with_the_fresh_result(window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_file_opened_again_keeps_one_row_with_the_fresh_result(window, tmp_path) -> None:
     """Opened twice (again by itself, by another spelling, through a link, in its folder): one row, selected,
     checked again; the table, the CSV and the PDF never list it twice."""
     import csv
@@ -184,7 +184,7 @@ async def test_a_file_opened_again_keeps_one_row_with_the_fresh_result(window, t
         assert sorted(r["file"] for r in csv.DictReader(f)) == ["adobe-20220124-C.jpg", "photo.jpg"]
 
 
-async def test_export_dialogs_start_in_the_last_export_folder(window, home, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_export_dialogs_start_in_the_last_export_folder(window, home, tmp_path, monkeypatch) -> None:
     """Never the folder the program was started from: the Documents (or home) folder first, then the folder
     of the last export, remembered in the settings (for the report and the verification log alike)."""
     from PySide6.QtWidgets import QFileDialog
@@ -199,7 +199,7 @@ async def test_export_dialogs_start_in_the_last_export_folder(window, home, tmp_
     (tmp_path / "case 7").mkdir()
     answers = [str(tmp_path / "case 7" / "report.pdf"), ""]
 
-    def dialog(_parent, _title, start, _filter):  # type: ignore[no-untyped-def]
+    def dialog(_parent, _title, start, _filter):
         asked.append(start)
         return answers.pop(0), ""
 
@@ -218,7 +218,7 @@ async def test_export_dialogs_start_in_the_last_export_folder(window, home, tmp_
     log.reject()
 
 
-async def test_the_search_field_shows_its_whole_placeholder(window) -> None:  # type: ignore[no-untyped-def]
+async def test_the_search_field_shows_its_whole_placeholder(window) -> None:
     view = window.inspect
     window.nav.setCurrentRow(1)
     await until(lambda: view.search.isVisible())
@@ -227,7 +227,7 @@ async def test_the_search_field_shows_its_whole_placeholder(window) -> None:  # 
     assert view.search.width() >= view.search.fontMetrics().horizontalAdvance(placeholder) + margins, placeholder
 
 
-async def test_special_files_dropped_with_a_folder_each_get_their_result(window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_special_files_dropped_with_a_folder_each_get_their_result(window, tmp_path) -> None:
     """A FIFO, a socket, device links in a dropped folder: a row each, "not a regular file", at once; the
     picture beside them is checked as usual, and showing a special file's row never opens it."""
     import os

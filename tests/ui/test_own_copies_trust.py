@@ -91,6 +91,6 @@ async def test_with_the_cloud_engine_every_view_says_the_service_signs(window, c
     wizard.next()
     note = wizard.identity_note.text()
     assert note.startswith("You sign as “Ana Lima, Diário do Sul”.")
-    assert "The TrustNXT cloud engine is selected: it signs protected copies with the TrustNXT service's certificate, " \
-           "not with this identity" in note
+    assert ("The TrustNXT cloud engine is selected: it signs protected copies with the TrustNXT service's "
+            "certificate, not with this identity") in note
     wizard.reject()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton
 
 from tests.conftest import CORPUS
 from tests.media_tools import photo_folder
@@ -18,7 +19,7 @@ from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.ui.name_folder_delegate import FOLDER_ROLE, NameAndFolderDelegate
 
 
-def _label(button) -> str:
+def _label(button: QAbstractButton) -> str:
     return button.text().replace("&", "")
 
 
@@ -110,7 +111,8 @@ async def test_a_file_no_program_can_open_says_so(window, tmp_path: Path, monkey
 
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no xdg-open at all: Qt's own attempt fails too
     view.reveal_button.click()
-    await until(lambda: window.statusBar().currentMessage().startswith("Could not show photo.protected.jpg in its folder"))
+    said = "Could not show photo.protected.jpg in its folder"
+    await until(lambda: window.statusBar().currentMessage().startswith(said))
 
 
 async def test_same_named_files_show_their_folders(window, tmp_path: Path) -> None:

@@ -14,11 +14,12 @@ from trustnxt_desktop.ui.icons import job_state_icon
 
 def _image_bytes(state: JobState) -> bytes:
     from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QImageWriter
 
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    job_state_icon(state).pixmap(32, 32).toImage().save(buffer, "PNG")
-    return bytes(buffer.data())
+    assert QImageWriter(buffer, b"PNG").write(job_state_icon(state).pixmap(32, 32).toImage())
+    return bytes(buffer.data().data())
 
 
 async def test_every_job_state_has_its_own_icon(window) -> None:

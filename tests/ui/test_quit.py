@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT
-from tests.sandbox.process import KEY, SandboxProcess, sandbox  # noqa: F401 - fixture
+from tests.sandbox.process import KEY, SandboxProcess
 from tests.ui.conftest import until
 from tests.xvfb import virtual_screen, x_env
 from trustnxt_desktop.cloud import contract
@@ -21,7 +21,7 @@ from trustnxt_desktop.cloud import contract
 ENGINES = ["local", "cloud"]
 
 
-def _configure(home: Path, engine: str, sandbox: SandboxProcess, secret_store) -> None:  # type: ignore[no-untyped-def]
+def _configure(home: Path, engine: str, sandbox: SandboxProcess, secret_store) -> None:
     """A profile as a user leaves it: settings.json names the engine; the key is in the OS keyring."""
     home.mkdir(parents=True, exist_ok=True)
     settings = {"backend": engine, "api_url": sandbox.url} if engine == "cloud" else {}
@@ -34,7 +34,7 @@ def _configure(home: Path, engine: str, sandbox: SandboxProcess, secret_store) -
 
 @pytest.mark.parametrize("platform", ["offscreen", "xcb"])
 @pytest.mark.parametrize("engine", ENGINES)
-def test_the_real_program_quits_cleanly(engine: str, platform: str, home: Path, sandbox: SandboxProcess,  # type: ignore[no-untyped-def]
+def test_the_real_program_quits_cleanly(engine: str, platform: str, home: Path, sandbox: SandboxProcess,
                                         secret_store) -> None:
     """The program as a user starts it, offscreen and on an X server (Qt's xcb platform, as on a Linux
     desktop). `--quit-after` asks Qt to quit as the OS does (QApplication.quit), after the window has
@@ -61,7 +61,7 @@ def test_the_real_program_quits_cleanly(engine: str, platform: str, home: Path, 
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-async def test_quit_stops_the_windows_work_before_it_closes(engine: str, home: Path, sandbox: SandboxProcess,  # type: ignore[no-untyped-def]
+async def test_quit_stops_the_windows_work_before_it_closes(engine: str, home: Path, sandbox: SandboxProcess,
                                                             secret_store, qapp, qtbot,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """In process, as the composition root runs it: Quit refuses the first close, stops the window's work
@@ -80,6 +80,7 @@ async def test_quit_stops_the_windows_work_before_it_closes(engine: str, home: P
     window.closed.connect(lambda: closed.append(True))
     quit_on_last = qapp.quitOnLastWindowClosed()
     qapp.setQuitOnLastWindowClosed(False)  # as app.run_window: the loop outlives the window
+    cloud: CloudBackend | None = None  # the cloud engine, when that is the one in use
     try:
         window.show()
         snapshot = await window.usage.refresh_async()
@@ -88,15 +89,15 @@ async def test_quit_stops_the_windows_work_before_it_closes(engine: str, home: P
         if engine == "cloud":
             recording = context.backend.current
             assert isinstance(recording, RecordingBackend) and isinstance(recording.inner, CloudBackend)
-            engine = recording.inner
-            assert engine._client is not None, "the engine holds an HTTP client"
+            cloud = recording.inner
+            assert cloud._client is not None, "the engine holds an HTTP client"
         window.quit_action.trigger()
         assert window.isVisible() and not closed, "the first close waits for the window's work to stop"
         await until(lambda: bool(closed), timeout=30)
         assert not window.isVisible()
         await context.aclose()  # what the composition root does next, on the running loop
-        if engine == "cloud":
-            assert engine._client is None, "the HTTP client was closed"
+        if cloud is not None:
+            assert cloud._client is None, "the HTTP client was closed"
     finally:
         qapp.setQuitOnLastWindowClosed(quit_on_last)
         window.deleteLater()

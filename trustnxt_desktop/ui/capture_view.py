@@ -15,7 +15,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QImage, QImageWriter, QKeySequence, QPixmap
 from PySide6.QtMultimedia import QAudioDevice, QCameraDevice, QMediaDevices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.jobs import JobState
 from ..services.jobs.capture_queue import CaptureItem, CaptureProtector
-from ..services.jobs.capture_store import CaptureStore
+from ..services.jobs.capture_store import CaptureStore, PendingCapture
 from .audio_recorder import AudioRecorder
 from .frame_source import CameraFrameSource, FrameSource, permission_hint
 from .icons import badge
@@ -52,8 +52,10 @@ def _encode_jpeg(image: QImage, quality: int = 92) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "JPEG", quality):
-        raise RuntimeError("the photo could not be encoded")
+    writer = QImageWriter(buffer, b"JPEG")  # QImage.save's format: the stubs want bytes, the binding str
+    writer.setQuality(quality)
+    if not writer.write(image):
+        raise RuntimeError(f"the photo could not be encoded: {writer.errorString()}")
     return bytes(data.data())
 
 
@@ -81,6 +83,7 @@ class CaptureView(QWidget):
         self._thumbs: dict[Path, QPixmap] = {}
         self.source: FrameSource | None = None
         self.recorder: AudioRecorder | None = None
+        self._pending_recording: PendingCapture | None = None  # the file a recording in progress goes to
         self._recorders: dict[bytes, AudioRecorder] = {}
         self._active = False
         self.resuming: asyncio.Future[list[CaptureItem]] | None = None  # the latest resume_async(), if any
@@ -336,7 +339,8 @@ class CaptureView(QWidget):
         if not self._permitted("microphone"):
             return
         self._stop_microphone()
-        recorder = self._recorders.get(device.id().data())
+        key = bytes(device.id().data())  # the device's id, as Qt gives it
+        recorder = self._recorders.get(key)
         if recorder is None:
             # One recorder per device, only ever stopped and restarted (see _KEEP_ALIVE).
             recorder = AudioRecorder(device)
@@ -344,7 +348,7 @@ class CaptureView(QWidget):
             recorder.level.connect(lambda v: self.level.setValue(int(v * 100)))
             recorder.elapsed.connect(self._show_elapsed)
             recorder.failed.connect(lambda message: self._mic_state("error", message))
-            self._recorders[device.id().data()] = recorder
+            self._recorders[key] = recorder
         self.recorder = recorder
         recorder.start_meter()
         self._mic_state("ready", device.description())
@@ -386,7 +390,7 @@ class CaptureView(QWidget):
         self.mic_state.setText("Recording…")
 
     async def _finish_recording(self) -> CaptureItem | None:
-        recorder, pending = self.recorder, getattr(self, "_pending_recording", None)
+        recorder, pending = self.recorder, self._pending_recording
         if recorder is None or pending is None:
             return None
         self._pending_recording = None

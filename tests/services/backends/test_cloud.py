@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import CORPUS
-from tests.sandbox.process import KEY, SandboxProcess, sandbox, sandbox_factory  # noqa: F401 - fixtures
+from tests.expect import protected_copy
+from tests.sandbox.process import KEY, SandboxProcess
 from trustnxt_desktop.cloud import contract
 from trustnxt_desktop.cloud.errors import CloudAuthError
 from trustnxt_desktop.cloud.multipart import MultipartUpload
@@ -63,7 +64,7 @@ async def test_protect_writes_next_to_the_original_and_never_overwrites(sandbox:
     assert sha(src) == before, "the original is never modified"
     assert not list(tmp_path.rglob(f"*{PARTIAL_SUFFIX}"))
     anchor = TrustConfig(sources=(TrustSource("Sandbox", anchors_pem=sandbox.root_pem()),))
-    assert inspect_file(first.output, anchor).verdict is Verdict.TRUSTED  # type: ignore[arg-type]
+    assert inspect_file(protected_copy(first), anchor).verdict is Verdict.TRUSTED
     ledger = backend.ledger.snapshot(backend="cloud")
     assert (ledger.protect_calls, ledger.inspect_calls) == (3, 0)
 

@@ -40,7 +40,8 @@ async def test_revocation_is_asked_only_when_the_setting_allows_it(home: Path, m
         signed, _ = sign(CORPUS / "media" / "trustnxt-icon.jpg", manifest(), (chain, key))
         path = tmp_path / "revoked.jpg"
         path.write_bytes(signed)
-        trust = TrustConfig(sources=(TrustSource("Revocation test root", anchors_pem=pki.root_pem, kind="user-anchor"),))
+        root = TrustSource("Revocation test root", anchors_pem=pki.root_pem, kind="user-anchor")
+        trust = TrustConfig(sources=(root,))
 
         off = LocalBackend(home, memory_secrets, Settings(cross_check=False), trust=trust)
         try:

@@ -22,6 +22,7 @@ from trustnxt_desktop.domain.protect import DIGITAL_CAPTURE, ProtectOptions, Pro
 from trustnxt_desktop.runtime.atomic import PARTIAL_SUFFIX
 from trustnxt_desktop.services.account.settings import Settings
 from trustnxt_desktop.services.backends.local import LocalBackend
+from trustnxt_desktop.services.backends.protocol import Backend
 from trustnxt_desktop.services.jobs.capture_queue import CAPTURE, CaptureProtector
 from trustnxt_desktop.services.jobs.capture_store import CaptureStore, PendingCapture
 from trustnxt_desktop.services.jobs.runner import run_protect_job, staging_dir
@@ -29,7 +30,7 @@ from trustnxt_desktop.services.jobs.store import JobState, JobStore
 
 
 class Counting:
-    def __init__(self, inner) -> None:
+    def __init__(self, inner: Backend) -> None:
         self.inner, self.calls = inner, 0
 
     async def protect(self, src: Path, options: ProtectOptions, *, idempotency_key: str | None = None) -> ProtectResult:
@@ -152,7 +153,7 @@ async def test_a_capture_that_never_became_a_job_is_queued_and_a_busy_batch_left
 class Gate:
     """A backend whose protect calls wait until the test opens the gate, then fail or go through."""
 
-    def __init__(self, inner) -> None:
+    def __init__(self, inner: Backend) -> None:
         self.inner, self.open, self.fail = inner, asyncio.Event(), True
 
     async def protect(self, src: Path, options: ProtectOptions, *, idempotency_key: str | None = None) -> ProtectResult:
@@ -166,7 +167,7 @@ class WatchedJobStore(JobStore):
     """Notes every database access and batch lock made on the event loop's (the GUI's) thread."""
 
     def __init__(self, root: Path) -> None:
-        self.loop_thread, self.on_loop, self.elsewhere = threading.get_ident(), [], 0
+        self.loop_thread, self.on_loop, self.elsewhere = threading.get_ident(), list[str](), 0
         super().__init__(root)
 
     def _note(self, what: str) -> None:

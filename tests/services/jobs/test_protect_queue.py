@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import CORPUS
+from tests.expect import present
 from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.domain.protect import ProtectOptions
 from trustnxt_desktop.services.account.settings import Settings
@@ -52,11 +53,11 @@ async def test_a_broken_backend_fails_the_job_not_the_queue(tmp_path: Path) -> N
             raise RuntimeError("disk on fire")
 
     store = JobStore(tmp_path / "store")
-    queue = ProtectQueue(lambda: Broken(), ProtectOptions, 1, store=store)  # type: ignore[arg-type, return-value]
+    queue = ProtectQueue(lambda: Broken(), ProtectOptions, 1, store=store)
     (tmp_path / "x.jpg").write_bytes(b"\xff\xd8 a photo")
     (job,) = await queue.add([(tmp_path / "x.jpg", None)])
     await queue.wait_idle()
     assert job.state is JobState.FAILED and "disk on fire" in job.message
-    assert store.job(job.id).state is JobState.FAILED  # type: ignore[union-attr]
+    assert present(store.job(job.id)).state is JobState.FAILED
     await queue.aclose()
     store.close()

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.expect import present
 from trustnxt_desktop.domain.errors import ConfigurationError
 from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectResult, ProtectStatus
@@ -76,7 +77,7 @@ def files(folder: Path, count: int) -> list[Path]:
 def queue_of(store: JobStore, backend: Copier, workers: int, seen: list[tuple[int, JobState]],
              **kwargs: Any) -> JobQueue[Job]:
     session = BatchSession(store, "protect", "gui")
-    return JobQueue(session, lambda: backend, lambda job: ProtectOptions(out_dir=job.out_dir),  # type: ignore[arg-type, return-value]
+    return JobQueue(session, lambda: backend, lambda job: ProtectOptions(out_dir=job.out_dir),
                     workers, lambda job: seen.append((job.id, job.state)), **kwargs)
 
 
@@ -151,7 +152,7 @@ async def test_a_problem_every_file_would_hit_fails_the_row_and_retry_runs_it_ag
     (job,) = await queued(queue, files(tmp_path / "in", 1), tmp_path / "out")
     await queue.wait_idle()
     assert job.state is JobState.FAILED and job.error == "No keyring is available."
-    assert store.job(job.id).state is JobState.WAITING, "it stays queued in the store"  # type: ignore[union-attr]
+    assert present(store.job(job.id)).state is JobState.WAITING, "it stays queued in the store"
     backend.refuse = None
     assert [j.id for j in await queue.retry()] == [job.id]
     await queue.wait_idle()
@@ -168,11 +169,11 @@ async def test_run_jobs_halts_the_batch_on_a_stopping_error_and_keeps_its_jobs_q
     backend.refuse = ConfigurationError("The API key was refused.")
     landed: list[int] = []
     with pytest.raises(ConfigurationError):
-        await run_jobs(store, backend, records, lambda r: ProtectOptions(out_dir=r.out_dir), 2,  # type: ignore[arg-type]
+        await run_jobs(store, backend, records, lambda r: ProtectOptions(out_dir=r.out_dir), 2,
                        lambda i, r, result: landed.append(i), halt_on=(ConfigurationError,))
     assert landed == [] and {r.state for r in store.jobs()} == {JobState.WAITING}
     backend.refuse = None
-    results = await run_jobs(store, backend, records, lambda r: ProtectOptions(out_dir=r.out_dir), 2,  # type: ignore[arg-type]
+    results = await run_jobs(store, backend, records, lambda r: ProtectOptions(out_dir=r.out_dir), 2,
                              lambda i, r, result: landed.append(i))
     assert [r.status for r in results] == [ProtectStatus.DONE] * 4
     assert [r.source.name for r in results] == [f"f{i}.jpg" for i in range(4)], "results in input order"

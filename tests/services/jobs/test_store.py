@@ -12,10 +12,12 @@ import pytest
 
 from tests.conftest import CORPUS
 from tests.damaged_files import SQLITE_DAMAGE, damage_sqlite, set_aside_copies
+from tests.expect import present
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectResult, ProtectStatus
 from trustnxt_desktop.runtime.atomic import PARTIAL_SUFFIX
 from trustnxt_desktop.services.account.settings import Settings
 from trustnxt_desktop.services.backends.local import LocalBackend
+from trustnxt_desktop.services.backends.protocol import Backend
 from trustnxt_desktop.services.jobs.protect_queue import ProtectQueue
 from trustnxt_desktop.services.jobs.runner import STAGING_PREFIX, run_protect_job, staging_dir
 from trustnxt_desktop.services.jobs.store import (
@@ -32,8 +34,8 @@ from trustnxt_desktop.services.store_health import take_notices
 class Counting:
     """A backend wrapper that counts protect calls and remembers the idempotency keys it was given."""
 
-    def __init__(self, inner) -> None:
-        self.inner, self.calls, self.keys = inner, 0, []  # type: ignore[var-annotated]
+    def __init__(self, inner: Backend) -> None:
+        self.inner, self.calls, self.keys = inner, 0, list[str | None]()
 
     async def protect(self, src: Path, options: ProtectOptions, *, idempotency_key: str | None = None) -> ProtectResult:
         self.calls += 1
@@ -69,24 +71,25 @@ def everything(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
-async def test_a_crash_between_publishing_and_done_is_recognised_not_redone(home: Path, secret_store, tmp_path: Path) -> None:
+async def test_a_crash_between_publishing_and_done_is_recognised_not_redone(home: Path, secret_store,
+                                                                            tmp_path: Path) -> None:
     store = JobStore(home)
     backend = Counting(LocalBackend(home, secret_store, Settings()))
     (src,) = photos(tmp_path / "in", 1)
     out = tmp_path / "out"
     batch = store.create_batch()
     (job,) = store.add_jobs(batch.id, [(src, out)])
-    first = await run_protect_job(store, backend, job, ProtectOptions())  # type: ignore[arg-type]
+    first = await run_protect_job(store, backend, job, ProtectOptions())
     assert first.status is ProtectStatus.DONE and first.output == out / "p0.protected.jpg"
     # The journal as it stood just after the link, before "done" reached the disk:
     store.start(job.id)
     store._update(job.id, staged=str(staging_dir(job) / "p0.protected.jpg"), staged_sha256=sha(first.output),
                   intended=str(first.output), output=None)
-    again = await run_protect_job(store, backend, store.job(job.id), ProtectOptions())  # type: ignore[arg-type]
+    again = await run_protect_job(store, backend, present(store.job(job.id)), ProtectOptions())
     assert again.status is ProtectStatus.DONE and again.output == first.output
     assert backend.calls == 1, "recognised as published: not protected a second time"
     assert everything(out) == ["p0.protected.jpg"]
-    assert store.job(job.id).state is JobState.DONE  # type: ignore[union-attr]
+    assert present(store.job(job.id)).state is JobState.DONE
     await backend.inner.aclose()
     store.close()
 
@@ -100,7 +103,7 @@ async def test_a_crash_after_staging_publishes_the_staged_copy(home: Path, secre
     assert staged is not None
     digest = sha(staged)
     store.set_staged(job.id, staged, digest, media_type="image/jpeg", engine="local", warnings=[])
-    result = await run_protect_job(store, backend, store.job(job.id), ProtectOptions())  # type: ignore[arg-type]
+    result = await run_protect_job(store, backend, present(store.job(job.id)), ProtectOptions())
     assert result.status is ProtectStatus.DONE and backend.calls == 0
     assert everything(out) == ["p0.protected.jpg"], "published under its name; the staging folder is gone"
     assert sha(out / "p0.protected.jpg") == digest, "the very copy that was staged"
@@ -114,10 +117,10 @@ async def test_an_interrupted_attempt_is_swept_and_redone(home: Path, secret_sto
     src, out, job, staging = interrupted_job(store, tmp_path)
     staging.mkdir(parents=True)
     (staging / f".p0.jpg.1234{PARTIAL_SUFFIX}").write_bytes(b"half a file")  # killed mid-write
-    result = await run_protect_job(store, backend, store.job(job.id), ProtectOptions())  # type: ignore[arg-type]
+    result = await run_protect_job(store, backend, present(store.job(job.id)), ProtectOptions())
     assert result.status is ProtectStatus.DONE and backend.calls == 1
     assert everything(out) == ["p0.protected.jpg"]
-    assert store.job(job.id).attempts == 2  # type: ignore[union-attr]
+    assert present(store.job(job.id)).attempts == 2
     await backend.inner.aclose()
     store.close()
 
@@ -134,7 +137,7 @@ async def test_changed_or_vanished_sources_fail_clearly_and_retry_takes_the_file
     with open(c, "ab") as f:  # edited after it was queued
         f.write(b"\0")
     os.utime(c, ns=(c.stat().st_atime_ns, c.stat().st_mtime_ns + 10_000_000))
-    results = [await run_protect_job(store, backend, j, ProtectOptions()) for j in jobs]  # type: ignore[arg-type]
+    results = [await run_protect_job(store, backend, j, ProtectOptions()) for j in jobs]
     assert [r.status for r in results] == [ProtectStatus.DONE, ProtectStatus.FAILED, ProtectStatus.FAILED]
     assert results[1].error == "The file no longer exists."
     assert "changed after it was queued" in (results[2].error or "")
@@ -145,7 +148,7 @@ async def test_changed_or_vanished_sources_fail_clearly_and_retry_takes_the_file
     assert again[0].idempotency_key != keys[1] and again[1].idempotency_key != keys[2], \
         "a changed source must not replay the old content's answer"
     assert store.requeue([jobs[0].id]) == [], "a done job is not requeued"
-    results = [await run_protect_job(store, backend, j, ProtectOptions()) for j in again]  # type: ignore[arg-type]
+    results = [await run_protect_job(store, backend, j, ProtectOptions()) for j in again]
     assert [r.status for r in results] == [ProtectStatus.DONE, ProtectStatus.DONE]
     assert everything(out) == ["p0.protected.jpg", "p1.protected.jpg", "p2.protected.jpg"]
     await backend.inner.aclose()
@@ -159,16 +162,17 @@ async def test_every_attempt_of_a_job_uses_its_one_idempotency_key(tmp_path: Pat
     class Flaky:
         keys: list[str | None] = []
 
-        async def protect(self, src: Path, options: ProtectOptions, *, idempotency_key: str | None = None) -> ProtectResult:
+        async def protect(self, src: Path, options: ProtectOptions, *,
+                          idempotency_key: str | None = None) -> ProtectResult:
             self.keys.append(idempotency_key)
             return ProtectResult(src, ProtectStatus.FAILED, error="The connection to the TrustNXT service broke off.")
 
     flaky = Flaky()
     (job,) = store.add_jobs(store.create_batch(backend="cloud").id, [(src, tmp_path / "out")])
-    await run_protect_job(store, flaky, job, ProtectOptions())  # type: ignore[arg-type]
+    await run_protect_job(store, flaky, job, ProtectOptions())
     reopened = JobStore(tmp_path / "home")  # as after a restart
     (again,) = reopened.requeue([job.id])
-    await run_protect_job(reopened, flaky, again, ProtectOptions())  # type: ignore[arg-type]
+    await run_protect_job(reopened, flaky, again, ProtectOptions())
     assert flaky.keys == [job.idempotency_key] * 2 and job.idempotency_key.startswith("tnxt-job-")
     assert not (tmp_path / "out").exists() or not [p for p in (tmp_path / "out").iterdir()
                                                      if p.name.startswith(STAGING_PREFIX)]
@@ -181,7 +185,7 @@ def test_options_round_trip_and_batch_listing(tmp_path: Path) -> None:
     options = ProtectOptions(thumbnail_edge=256, author="A. Person", do_not_train=False, tsa_url=None)
     batch = store.create_batch("protect", "cli", backend="local", options=options_to_json(options))
     store.add_jobs(batch.id, [(tmp_path / "a.jpg", None), (tmp_path / "b.jpg", tmp_path / "o")])
-    assert options_from_json(store.batch(batch.id).options) == options  # type: ignore[union-attr]
+    assert options_from_json(present(store.batch(batch.id)).options) == options
     (summary,) = store.batches()
     assert summary.total == 2 and summary.unfinished == 2
     assert store.last_unfinished_batch() == batch
@@ -218,7 +222,7 @@ async def test_persistent_queue_survives_a_restart(home: Path, secret_store, tmp
     assert len(list(out.glob("*.protected*.jpg"))) == 5 and not list(out.glob(".*"))
     (again,) = await queue.add([(sources[0], out)])  # a file protected again gets a second, numbered copy
     await queue.wait_idle()
-    assert queue.items[again.id].result.output == out / "p0.protected (2).jpg"  # type: ignore[union-attr]
+    assert present(queue.items[again.id].result).output == out / "p0.protected (2).jpg"
     assert set(queue.remove_finished()) == {j.id for j in resumed} | {again.id}
     await queue.wait_idle()  # the store forgets them in a worker thread
     assert store.job(again.id) is None

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from tests.engine.test_pictures import BLUE, RED, decoded, near, oriented_jpeg
+from tests.expect import protected_copy
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.engine.thumbnails import make_thumbnail
@@ -95,7 +96,7 @@ def test_a_decoding_that_failed_ahead_fails_the_same_way_for_protect(tmp_path: P
     ahead = ThumbnailsAhead(decode, threads=1)
     try:
         ahead.start(broken, 64)
-        with pytest.raises(Exception):  # protect turns this into "No thumbnail: …", as without the hint
+        with pytest.raises(OSError):  # Pillow's; protect turns it into "No thumbnail: …", as without the hint
             ahead.thumbnail(broken, "image/jpeg", 64)
 
         decode.done.clear()
@@ -142,12 +143,12 @@ async def test_a_batch_decodes_each_thumbnail_once_ahead_and_its_copies_are_trus
         assert [r.status for r in results] == [ProtectStatus.DONE] * 3
         assert pool.stats.calls == 3, "one isolated decoding per file: every one was decoded ahead and used"
         for r in results:
-            report = await backend.inspect(r.output)
+            report = await backend.inspect(protected_copy(r))
             assert report.verdict is Verdict.TRUSTED
             assert report.thumbnail is not None and report.thumbnail_shape is not None
             width, height = report.thumbnail_shape.shown_size()
             assert width < height, "the thumbnail is upright, as the photo is shown"
-            picture = decoded(manifest_picture(r.output, report.thumbnail, 160, pool))
+            picture = decoded(manifest_picture(protected_copy(r), report.thumbnail, 160, pool))
             assert near(picture.getpixel((picture.width // 2, 5)), RED)
             assert near(picture.getpixel((picture.width // 2, picture.height - 5)), BLUE)
     finally:

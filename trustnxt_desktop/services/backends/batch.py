@@ -21,22 +21,20 @@ async def run_batch(items: Sequence[T], work: Callable[[T], Awaitable[R]], jobs:
                     on_done: Callable[[int, T, R], None] | None = None) -> list[R]:
     """Results in input order. Cancelling the caller cancels every job still waiting or running."""
     semaphore = asyncio.Semaphore(max(1, jobs))
-    results: list[R | None] = [None] * len(items)
 
-    async def one(index: int, item: T) -> None:
+    async def one(index: int, item: T) -> R:
         async with semaphore:
             result = await work(item)
-        results[index] = result
         if on_done is not None:
             on_done(index, item, result)
+        return result
 
     tasks = [asyncio.ensure_future(one(i, item)) for i, item in enumerate(items)]
     try:
-        await asyncio.gather(*tasks)
+        return list(await asyncio.gather(*tasks))  # gather keeps the input order
     finally:
         for t in tasks:
             t.cancel()
-    return results  # type: ignore[return-value]
 
 
 async def inspect_each(inspect: Callable[[Path], Awaitable[InspectionReport]], paths: Sequence[Path], jobs: int,

@@ -25,7 +25,7 @@ from .session import BatchSession
 from .store import BatchRecord, JobRecord, JobStore
 
 if TYPE_CHECKING:
-    from ..backends.protocol import Backend
+    from .runner import Protector
 
 __all__ = ["ProtectJob", "ProtectQueue", "QueueCounts"]
 
@@ -46,7 +46,7 @@ class ProtectJob(Job):
 
 
 class ProtectQueue(JobQueue[ProtectJob]):
-    def __init__(self, backend: Callable[[], Backend], options: Callable[[], ProtectOptions], jobs: int,
+    def __init__(self, backend: Callable[[], Protector], options: Callable[[], ProtectOptions], jobs: int,
                  on_change: Callable[[ProtectJob], None] | None = None, *, store: JobStore,
                  origin: str = "gui") -> None:
         """`backend`: the active backend (asked for each job); `options`: the settings' protect options;

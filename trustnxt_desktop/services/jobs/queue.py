@@ -24,17 +24,14 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ...domain.jobs import RETRYABLE, JobState
 from ...domain.protect import ProtectOptions, ProtectResult, ProtectStatus
 from ...runtime.threads import run_to_end
-from .runner import run_protect_job
+from .runner import Protector, run_protect_job
 from .session import BatchSession
 from .store import BatchRecord, JobRecord, JobStore
-
-if TYPE_CHECKING:
-    from ..backends.protocol import Backend
 
 log = logging.getLogger(__name__)  # failed jobs reach the app's log (services/records/app_log.py)
 T = TypeVar("T")
@@ -87,7 +84,7 @@ class QueueCounts:
 
 
 class JobQueue(Generic[J]):
-    def __init__(self, session: BatchSession, backend: Callable[[], Backend], options: Callable[[J], ProtectOptions],
+    def __init__(self, session: BatchSession, backend: Callable[[], Protector], options: Callable[[J], ProtectOptions],
                  workers: int = 1, on_change: Callable[[J], None] | None = None, *,
                  after_done: Callable[[J], None] | None = None,
                  removed: str = "This job was removed from the job list.",
@@ -362,7 +359,7 @@ def _requeue(store: JobStore, ids: list[int]) -> list[JobRecord]:
     return store.jobs_by_id(ids)
 
 
-async def run_jobs(store: JobStore, backend: Backend, jobs: Sequence[JobRecord],
+async def run_jobs(store: JobStore, backend: Protector, jobs: Sequence[JobRecord],
                    options: Callable[[JobRecord], ProtectOptions], workers: int,
                    on_done: Callable[[int, JobRecord, ProtectResult], None] | None = None, *,
                    halt_on: tuple[type[BaseException], ...] = ()) -> list[ProtectResult]:

@@ -21,7 +21,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ...cloud.errors import CloudQuotaError
 from ...domain.errors import ConfigurationError, IdentityError
@@ -32,8 +32,14 @@ from ...runtime import atomic as output
 from ...runtime.threads import run_to_end
 from .store import Fingerprint, JobRecord, JobStore
 
-if TYPE_CHECKING:
-    from ..backends.protocol import Backend
+
+class Protector(Protocol):
+    """What the runner asks of an engine: one protection, as Backend.protect (services/backends/protocol.py)
+    promises it. Every Backend is a Protector; so is a test's engine that only protects."""
+
+    async def protect(self, src: Path, options: ProtectOptions, *,
+                      idempotency_key: str | None = None) -> ProtectResult: ...
+
 
 STAGING_PREFIX = ".trustnxt-job-"
 # Problems every other file would hit too (no keyring, no or refused key, quota used up): the batch
@@ -59,7 +65,8 @@ def result_of(job: JobRecord) -> ProtectResult:
                          engine=job.engine or "")
 
 
-async def run_protect_job(store: JobStore, backend: Backend, job: JobRecord, options: ProtectOptions) -> ProtectResult:
+async def run_protect_job(store: JobStore, backend: Protector, job: JobRecord,
+                          options: ProtectOptions) -> ProtectResult:
     """Returns the job's result (also recorded). Raises STOPS_BATCH errors and cancellation, leaving the
     job waiting; any other exception from the backend is recorded as this job's failure."""
     started = time.perf_counter()
@@ -199,4 +206,4 @@ def _write_problem(e: OSError, folder: Path) -> str:
     return f"Could not write to the output folder {folder}: {e.strerror or e}"
 
 
-__all__ = ["STAGING_PREFIX", "STOPS_BATCH", "result_of", "run_protect_job", "staging_dir"]
+__all__ = ["STAGING_PREFIX", "STOPS_BATCH", "Protector", "result_of", "run_protect_job", "staging_dir"]

@@ -237,7 +237,10 @@ class JobStore:
                              "VALUES (?, ?, ?, ?, ?, ?)",
                              (kind, origin, _now(), backend, profile, json.dumps(options or {})))
             batch_id = int(cur.lastrowid or 0)
-        return self.batch(batch_id)  # type: ignore[return-value]
+        created = self.batch(batch_id)
+        if created is None:  # only if another process deleted it in the instant since the commit
+            raise LookupError(f"batch {batch_id} is no longer in the job store")
+        return created
 
     def batch(self, batch_id: int) -> BatchRecord | None:
         rows = self._query("SELECT * FROM batches WHERE id = ?", (batch_id,))
@@ -319,11 +322,15 @@ class JobStore:
         return [_job(r) for r in self._query(f"SELECT * FROM jobs {where} ORDER BY batch_id, seq", args)]
 
     def start(self, job_id: int) -> JobRecord:
-        """Mark a job as being worked on (one more attempt)."""
+        """Mark a job as being worked on (one more attempt). Raises LookupError when the job is no longer
+        stored (removed meanwhile, e.g. by `trustnxt jobs clear`)."""
         with self._tx() as db:
             db.execute("UPDATE jobs SET state = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
                        (JobState.PROTECTING.value, _now(), job_id))
-        return self.job(job_id)  # type: ignore[return-value]
+        started = self.job(job_id)
+        if started is None:
+            raise LookupError(f"job {job_id} is no longer in the job store")
+        return started
 
     def set_staging(self, job_id: int, staging: Path | None) -> None:
         self._update(job_id, staging=str(staging) if staging else None, staged=None, staged_sha256=None,

@@ -68,7 +68,8 @@ class ThumbnailsAhead:
         media_type = None
         try:
             media_type = sniff(source)
-            return version, media_type, self._decode(source, media_type, edge) if is_image(media_type) else None, None
+            picture = self._decode(source, media_type, edge) if media_type and is_image(media_type) else None
+            return version, media_type, picture, None
         except Exception as e:  # noqa: BLE001 - raised to protect only if the file is still this one
             return version, media_type, None, e
 
