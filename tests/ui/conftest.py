@@ -43,6 +43,8 @@ async def context(home: Path, secret_store, monkeypatch):
     monkeypatch.setenv("TRUSTNXT_TRUST_BASE_URL", "http://127.0.0.1:9/trust")
 
     ctx = AppContext.create(home)
+    # Nor a public timestamp authority: protected copies are not timestamped unless a test asks for it.
+    ctx.settings.timestamps = False
     yield ctx
     await ctx.aclose()
 

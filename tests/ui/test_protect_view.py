@@ -91,3 +91,19 @@ async def test_selection_actions_and_thumbnails(window, tmp_path: Path, monkeypa
     view.clear_button.click()
     assert view.model.rowCount() == 0
 
+
+
+async def test_offline_copies_say_no_timestamp_yet(window, tmp_path: Path) -> None:
+    import dataclasses
+
+    context = window.context
+    context.apply_settings(dataclasses.replace(context.settings, timestamps=True, tsa_url="http://127.0.0.1:9/tsa"))
+    photo = tmp_path / "photo.jpg"
+    shutil.copy(CORPUS / "media" / "trustnxt-icon.jpg", photo)
+    view = window.protect
+    await view.add_paths_async([photo])
+    await view.queue.wait_idle()
+    (job,) = view.model.rows
+    assert job.state is JobState.DONE
+    assert view.model.index(0, 1).data() == "Done, no timestamp yet"
+    assert "127.0.0.1:9" in view.model.index(0, 2).data()

@@ -146,10 +146,14 @@ async def test_engine_button_opens_settings_at_the_engine_tab(window) -> None:
 async def test_the_welcome_offers_a_timestamp_authority(window, context) -> None:
     from trustnxt_desktop.domain.timestamps import DEFAULT_TSA_URL, TIMESTAMP_AUTHORITIES
 
+    from trustnxt_desktop.services.account.settings import Settings
+
+    assert Settings().timestamps and Settings().timestamp_authority() == DEFAULT_TSA_URL  # on by default
+    context.settings.timestamps = True  # as on a first run (the tests' context turns them off)
     wizard = window.open_welcome()
     while wizard.currentPage().title() != "Timestamps":
         wizard.next()
-    assert wizard.timestamps.value() == (True, DEFAULT_TSA_URL)  # on by default
+    assert wizard.timestamps.value() == (True, DEFAULT_TSA_URL)
     choices = [wizard.timestamps.authority.itemData(i) for i in range(wizard.timestamps.authority.count())]
     assert [a.url for a in TIMESTAMP_AUTHORITIES] == choices[:len(TIMESTAMP_AUTHORITIES)]
     wizard.timestamps.authority.setCurrentIndex(wizard.timestamps.authority.findData(TIMESTAMP_AUTHORITIES[2].url))

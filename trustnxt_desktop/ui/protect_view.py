@@ -27,6 +27,7 @@ from ..domain.display import visible
 from ..domain.jobs import JobState
 from ..domain.protect import ContentSource, ProtectOptions
 from ..domain.report import CheckStatus
+from ..domain.timestamps import lacks_timestamp
 from ..services.files import expand, media_kind
 from ..services.jobs.protect_queue import ProtectJob, ProtectQueue
 from ..services.previews import file_preview_async
@@ -94,6 +95,8 @@ class ProtectModel(ColumnsModel):
             if column == 0:
                 return visible(job.source.name)
             if column == 1:
+                if _warned(job) and job.result is not None and lacks_timestamp(job.result.warnings):
+                    return "Done, no timestamp yet"
                 return "Done, with a warning" if _warned(job) else job.state.value.capitalize()
             if column == 3:
                 return job.content_source.label
