@@ -32,7 +32,7 @@ import httpx
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, mldsa, padding, rsa
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 
@@ -57,6 +57,9 @@ MAX_OCSP_BYTES = 256 * 1024
 MAX_CRL_BYTES = 16 * 1024 * 1024
 SKEW = dt.timedelta(minutes=5)  # clocks differ: an answer this far in the future is still current
 NO_NEXT_UPDATE = dt.timedelta(hours=1)  # how long an answer without nextUpdate is reused
+# The key types that can sign a certificate or a list (cryptography's CertificateIssuerPublicKeyTypes).
+_SIGNING_KEYS = (dsa.DSAPublicKey, rsa.RSAPublicKey, ec.EllipticCurvePublicKey, ed25519.Ed25519PublicKey,
+                 ed448.Ed448PublicKey, mldsa.MLDSA44PublicKey, mldsa.MLDSA65PublicKey, mldsa.MLDSA87PublicKey)
 OCSP_REVOKED = "signingCredential.ocsp.revoked"
 CRL_REVOKED = "signingCredential.revoked"
 
@@ -292,7 +295,8 @@ class RevocationChecker:
     def _ask_crl(self, url: str, leaf: x509.Certificate, issuer: x509.Certificate, base: Revocation) -> Revocation:
         data = self._fetch(url, None, "")
         crl = x509.load_pem_x509_crl(data) if data.lstrip().startswith(b"-----") else x509.load_der_x509_crl(data)
-        if crl.issuer != issuer.subject or not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
+        key = issuer.public_key()  # one that cannot sign (an X25519 key, say) cannot have signed the list
+        if crl.issuer != issuer.subject or not isinstance(key, _SIGNING_KEYS) or not crl.is_signature_valid(key):
             raise Unusable("is not signed by the certificate's issuer")
         now = self._now()
         this_update, next_update = crl.last_update_utc, crl.next_update_utc
