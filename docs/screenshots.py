@@ -4,6 +4,7 @@ Run: bench/run docs/screenshots.py          (needs the keyring sandbox because p
      bench/run docs/screenshots.py --dark   (only the inspection view, in the dark palette)
      bench/run docs/screenshots.py --scale=1.5   (only Settings › Trust, at 150 % display scaling)
      bench/run docs/screenshots.py --validators [--dark]   (only the two-validator cross-check of Inspect)
+     bench/run docs/screenshots.py --identity [--dark]   (only a protected copy's CAWG identity, inspected)
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ if DARK:
 # --scale=1.5: only Settings › Trust, at that display scaling (must be set before Qt starts)
 SCALE = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--scale=")), None)
 VALIDATORS = "--validators" in sys.argv
+IDENTITY = "--identity" in sys.argv
 if SCALE:
     os.environ["QT_SCALE_FACTOR"] = SCALE
 
@@ -143,6 +145,26 @@ def scroll_to_section(report_view: ReportView, title: str) -> None:
     report_view._scroll.verticalScrollBar().setValue(label.mapTo(report_view.overview, QPoint(0, 0)).y() - 8)
 
 
+async def shoot_identity(window: MainWindow, work: Path) -> None:
+    """A photo protected with an identity made here for a named photographer, then inspected: the CAWG identity
+    assertion naming her, trusted under her identity's own root (the second validator's judgement)."""
+    from trustnxt_desktop.domain.protect import ContentSource
+    from trustnxt_desktop.ui.main_window import INSPECT_PAGE
+
+    source = work / "harbour.jpg"
+    shutil.copy(CORPUS / "media" / "P1000827.jpg", source)
+    await window.context.identity.create("Ana Lima", "Diário do Sul", replace=False)
+    await window.protect.add_paths_async([source], ContentSource.CAMERA)
+    await window.protect.queue.wait_idle()
+    window.nav.setCurrentRow(INSPECT_PAGE)
+    await window.inspect.open_paths_async(sorted(work.glob("harbour.protected.jpg")))
+    window.inspect.select_row(0)
+    await settle(0.8)
+    scroll_to_section(window.inspect.report, "Identity (CAWG)")
+    await settle(0.2)
+    window.grab().save(str(shot("inspect-photographer-identity")))
+
+
 async def shoot_validators(window: MainWindow) -> None:
     """Inspect with the second validator: files on which they disagree (a signed .docx, a file only the
     second can read), both say invalid but differ on trust (the Truepic capture), and agree."""
@@ -196,8 +218,8 @@ async def shoot() -> None:
         window.close()
         QApplication.quit()
         return
-    if VALIDATORS:
-        await shoot_validators(window)
+    if VALIDATORS or IDENTITY:
+        await (shoot_identity(window, work) if IDENTITY else shoot_validators(window))
         await window.aclose()
         await context.aclose()
         window.close()

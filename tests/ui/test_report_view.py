@@ -268,3 +268,23 @@ async def test_history_columns_are_never_squeezed_to_their_headers(window) -> No
     metrics = view.history.fontMetrics()
     assert view.history.columnWidth(1) >= metrics.horizontalAdvance("2026-11-29 17:39:52+00:00")
     assert view.history.columnWidth(2) >= metrics.horizontalAdvance("TrustNXT Desktop 0.1.0")
+
+
+async def test_a_protected_copy_names_the_photographer_and_who_judged_the_identity(window, tmp_path: Path) -> None:
+    """Protected by the app with its own identity (settings: identity assertion on), then inspected: the identity
+    section names the photographer, the CA that issued the certificate, and the validator and list that judged
+    its trust; the same words go into the PDF."""
+    await window.context.identity.create("Ana Lima", "Diário do Sul", replace=False)
+    source = tmp_path / "harbour.jpg"
+    source.write_bytes(UNSIGNED.read_bytes())
+    backend = window.context.backend
+    copy = protected_copy(await backend.protect(source, window.context.settings.protect_options()))
+    report, view = await show(window, copy)
+    assert "Ana Lima · Diário do Sul" in labelled(view, "Named").text()
+    assert labelled(view, "Status").text().startswith("<b>Verified, by someone you trust</b>")
+    assert "Ana Lima — TrustNXT Desktop Root CA" in labelled(view, "Certificate issued by").text()
+    judged = labelled(view, "Trust judged by").text()
+    assert judged.startswith("encypher-c2pa ") and "Your TrustNXT Desktop identity" in judged
+    assert view.tabs.tabText(3) == "Evidence (0 problems)"
+    words = pdf_text([report])
+    assert "Certificate issued by" in words and "Trust judged by" in words and "encypher-c2pa" in words

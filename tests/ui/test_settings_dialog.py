@@ -187,3 +187,18 @@ async def test_timestamp_authority_and_revocation_checks_are_saved_and_used(wind
     last.timestamps.authority.setCurrentIndex(last.timestamps.authority.findData(NONE))
     last._save()
     assert context.protect_options().tsa_url is None and not context.settings.timestamps
+
+
+async def test_the_identity_assertion_choice_is_saved_and_says_when_the_identity_names_nobody(window,
+                                                                                             context) -> None:
+    dialog = window.open_settings()
+    assert dialog.identity_assertion.isChecked() and context.protect_options().identity_assertion  # on by default
+    dialog.identity_assertion.setChecked(False)
+    dialog._save()
+    assert context.settings_store.load().identity_assertion is False
+    assert context.protect_options().identity_assertion is False
+    from trustnxt_desktop.engine.certs import UNNAMED
+
+    await context.identity.create(UNNAMED, None, replace=False)
+    again = window.open_settings()
+    await until(lambda: "names no person" in again.identity_assertion.text())

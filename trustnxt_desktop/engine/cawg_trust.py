@@ -25,13 +25,14 @@ from typing import Any
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from ..domain.attribution import X509, X509_NO_SECOND_NOTE, judge_x509_trust
-from ..domain.report import IdentityAssertion, Verdict
+from ..domain.attribution import X509, X509_NO_SECOND_NOTE, X509_WHY_SECOND, judge_x509_trust
+from ..domain.report import IdentityAssertion, Validation, Verdict
 from . import cert_chains, chain_trust
 from .c2pa_loader import c2pa
 from .trust import TrustConfig
 
 IDENTITY_LABEL = "cawg.identity"
+UNTRUSTED_IDENTITY = "cawg.x509.credential.untrusted"
 # kind ("failure" | "informational" | "success") -> the codes a validator gave about one identity assertion
 Codes = Mapping[str, Sequence[str]]
 
@@ -108,13 +109,16 @@ def describe(identities: Sequence[IdentityAssertion], chains: Mapping[str, tuple
 
 
 def decide(identities: Sequence[IdentityAssertion], second: Mapping[str, Codes] | None,
-           second_judge: str | None) -> None:
+           second_judge: str | None, validation: Validation | None = None) -> None:
     """Each identity's trust status from the validator that can judge it.
 
     X.509: with the second validator's codes for the assertion (`second`: label -> codes, `second_judge` its name
     and version), its judgement (domain.attribution.judge_x509_trust), unless c2pa-rs already found the identity
     broken or unverifiable; without them, c2pa-rs's status stands and says how to get a judgement. Identity
     claims aggregation: c2pa-rs's status. `trust_source` stays only on a trusted identity.
+
+    `validation`: the report's codes. c2pa-rs's `cawg.x509.credential.untrusted` about an identity the second
+    validator trusts is not a problem of the file: it becomes a note that says so (the raw store keeps it).
     """
     for a in identities:
         codes = (second or {}).get(a.label)
@@ -134,3 +138,15 @@ def decide(identities: Sequence[IdentityAssertion], second: Mapping[str, Codes] 
                                                    for c in codes.get(kind) or [])]))
         if a.status is not Verdict.TRUSTED:
             a.trust_source = None
+        elif validation is not None:
+            _untrusted_is_a_note(validation, a, second_judge)
+
+
+def _untrusted_is_a_note(validation: Validation, a: IdentityAssertion, judge: str) -> None:
+    where = f"“{a.trust_source}”" if a.trust_source else "a trust list you use"
+    for code in [c for c in validation.failure if c.code == UNTRUSTED_IDENTITY
+                 and str(c.url or "").endswith(f"/{a.label}")]:
+        validation.failure.remove(code)
+        code.explanation = (f"c2pa-rs reports every identity certificate as not trusted ({X509_WHY_SECOND}); the "
+                            f"second validator, {judge}, found this one's certificate chaining to {where}.")
+        validation.warning.append(code)

@@ -85,7 +85,8 @@ def inspect_file(path: Path, trust: TrustConfig, second: SecondValidator | None 
         report = apply_cross_check(report, opinion)
     # The trust in an identity's certificate is the second validator's to judge (engine.cawg_trust).
     cawg_trust.decide(report.identity, opinion.identity if opinion is not None and opinion.check.ran else None,
-                      f"{opinion.check.engine} {opinion.check.version}" if opinion is not None else None)
+                      f"{opinion.check.engine} {opinion.check.version}" if opinion is not None else None,
+                      report.validation)
     return report
 
 

@@ -260,8 +260,8 @@ def _sign(identity: SigningIdentity, options: ProtectOptions, media_type: str, t
 def _builder(identity: SigningIdentity, options: ProtectOptions, manifest: dict[str, Any],
              named: bool) -> Iterator[c2pa.Builder]:
     """A Builder for `manifest`; with `named`, one whose signing also writes a CAWG X.509 identity assertion
-    signed with the identity's own certificate (timestamped by the same authority as the claim, so that it
-    outlives the certificate too)."""
+    signed with the identity's own certificate. The TSA URL is given to both signers; c2pa-rs 0.91 timestamps
+    only the claim signature, which covers the identity assertion (docs/cawg-identity.md)."""
     if not named:
         yield c2pa.Builder(manifest, context=_context())
         return

@@ -71,3 +71,34 @@ def test_names_and_manifest_strings_are_shown_with_their_hidden_characters_escap
     assert "  signer: Mallory \\u202eReuters (issuer" in signed and SIGNER not in signed
     for hidden in HIDDEN:
         assert hidden not in text + signed
+
+
+def test_an_x509_identity_says_what_its_certificate_states_and_who_judged_it(tmp_path: Path) -> None:
+    """`trustnxt inspect` text: the e-mail and web site the certificate states, its CA, and the validator and list
+    that judged the identity (as the app and the PDF say it); its --json carries the same fields."""
+    from cryptography import x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    from tests.c2pa_signing import manifest
+    from trustnxt_desktop.engine.certs import DOCUMENT_SIGNING
+    from trustnxt_desktop.engine.cross_check import SecondValidator
+    from trustnxt_desktop.engine.identity_assertion import PemSigner, sign_with_x509_identity
+    from trustnxt_desktop.engine.trust import TrustSource
+
+    ca = TestCA("Newsroom Identity CA")
+    chain, key = ca.issue("Ana Lima", eku=[ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING],
+                          names=[x509.RFC822Name("ana@diario.example")])
+    signer = PemSigner("es256", chain.decode(), key.decode())
+    signed = tmp_path / "signed.jpg"
+    with open(CORPUS / "media" / "no_manifest.jpg", "rb") as src, open(signed, "wb") as out:
+        sign_with_x509_identity(manifest(), "image/jpeg", src, out, claim_signer=signer, identity_signer=signer)
+    report = inspect_file(signed, TrustConfig(sources=(TrustSource("Newsroom list", anchors_pem=ca.pem),)),
+                          SecondValidator(str(tmp_path / "encypher")))
+    text = render(report)
+    assert "    E-mail (in the certificate): ana@diario.example" in text
+    assert "    Certificate issued by: Newsroom Identity CA · Verdict Tests, from " in text
+    assert "    Trust judged by: encypher-c2pa " in text and ", trust list “Newsroom list”" in text
+    assert "identity (CAWG): Ana Lima · Verdict Tests — verified, by someone you trust" in text
+    [identity] = report.to_dict()["identity"]
+    assert identity["emails"] == ["ana@diario.example"] and identity["trust_source"] == "Newsroom list"
+    assert identity["trust_judged_by"].startswith("encypher-c2pa ")
