@@ -91,7 +91,7 @@ async def shoot_welcome(window: MainWindow) -> None:
     wizard.organisation.setText("Diário do Sul")
     await settle(0.2)
     wizard.grab().save(str(shot("welcome-identity")))
-    for name in ("welcome-engine", "welcome-trust"):
+    for name in ("welcome-engine", "welcome-trust", "welcome-timestamps"):
         wizard.next()
         await settle(0.2)
         wizard.grab().save(str(shot(name)))

@@ -53,8 +53,8 @@ NO_TIMESTAMP_YET = "No timestamp yet"
 def no_timestamp_warning(url: str, why: str) -> str:
     """The warning of a copy protected without a timestamp because the authority could not be used."""
     return (f"{NO_TIMESTAMP_YET}: the timestamp authority {url} could not be used ({why}). The copy is protected "
-            "and valid while your certificate is; add a timestamp once you are online so that it stays valid "
-            "after the certificate expires.")
+            "and valid while your certificate is, but not after it expires: protect the original again once you "
+            "are online for a timestamped copy.")
 
 
 def lacks_timestamp(warnings: Iterable[str]) -> bool:

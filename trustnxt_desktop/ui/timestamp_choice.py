@@ -30,7 +30,7 @@ class TimestampChoice(QWidget):
         self.own_url.setPlaceholderText("http://… (an RFC 3161 timestamp authority)")
         note = QLabel(f"<small>{WHAT_A_TIMESTAMP_PROVES} Only a fingerprint of the signature is sent to the "
                       "authority, never your file. Offline, files are protected without one and marked "
-                      "“no timestamp yet”; you can add it later.</small>")
+                      "“no timestamp yet”.</small>")
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
