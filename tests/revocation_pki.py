@@ -15,7 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import ocsp
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 
 def _name(common_name: str) -> x509.Name:
@@ -80,7 +80,7 @@ class RevocationPKI:
                    .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.ca_key.public_key()), False))
         if ocsp_url:
             builder = builder.add_extension(x509.AuthorityInformationAccess([x509.AccessDescription(
-                x509.AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(f"{self.base_url}/ocsp"))]),
+                AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(f"{self.base_url}/ocsp"))]),
                 critical=False)
         if crl_url:
             builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
