@@ -1,6 +1,7 @@
-"""Revocation of the signer's certificate, asked of a real OCSP responder and CRL on 127.0.0.1 (tests/revocation_pki.py):
-good and revoked certificates with checking on, answers kept until their nextUpdate, "not checked" and why when
-checking is off, the services cannot be reached, the certificate names none, or an answer is forged."""
+"""Revocation of the signer's certificate, asked of a real OCSP responder and CRL on 127.0.0.1
+(tests/revocation_pki.py): good and revoked certificates with checking on, answers kept until their nextUpdate,
+"not checked" and why when checking is off, the services cannot be reached, the certificate names none, or an
+answer is forged."""
 
 from __future__ import annotations
 

@@ -145,7 +145,6 @@ async def test_engine_button_opens_settings_at_the_engine_tab(window) -> None:
 
 async def test_the_welcome_offers_a_timestamp_authority(window, context) -> None:
     from trustnxt_desktop.domain.timestamps import DEFAULT_TSA_URL, TIMESTAMP_AUTHORITIES
-
     from trustnxt_desktop.services.account.settings import Settings
 
     assert Settings().timestamps and Settings().timestamp_authority() == DEFAULT_TSA_URL  # on by default
