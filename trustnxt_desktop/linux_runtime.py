@@ -74,8 +74,9 @@ REQUIRED: tuple[SystemLibrary, ...] = (
 )
 
 # Packages that are not libraries Qt links but that the app needs at run time: fonts (without them
-# every glyph is a box) and a Secret Service for the keyring (the app refuses to store secrets without one).
-DESKTOP_PACKAGES: tuple[str, ...] = ("fonts-dejavu-core", "gnome-keyring", "dbus")
+# every glyph is a box), a Secret Service for the keyring (the app refuses to store secrets without one), and
+# ExifTool, which the privacy check reads and rewrites metadata with (engine/exiftool.py).
+DESKTOP_PACKAGES: tuple[str, ...] = ("fonts-dejavu-core", "gnome-keyring", "dbus", "libimage-exiftool-perl")
 
 
 def _loads(soname: str) -> bool:

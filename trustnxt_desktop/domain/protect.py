@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from .privacy import DEFAULT_LOCATION, LocationChoice, PrivacyChoices
 from .report import Verdict
 
 THUMBNAIL_EDGES = (0, 256, 512, 1024)
@@ -113,12 +114,25 @@ class ProtectOptions:
     # A derived copy (engine.derive: a web export, a caption edit): what was done after opening the original, as
     # (C2PA action name, description) pairs, written after `c2pa.opened` in the actions assertion (C2PA 2.1).
     edits: tuple[tuple[str, str], ...] = ()
+    # The privacy check's choices for the copy's metadata (domain.privacy): keep, coarsen to the city or remove
+    # the location; remove serial numbers and owner names.
+    location: LocationChoice = DEFAULT_LOCATION
+    strip_serials: bool = False
+    # Set by protect, not chosen: what the privacy choices removed from this file's metadata, recorded as a
+    # `c2pa.edited.metadata` action (C2PA 2.1 actions) with this description.
+    metadata_edit: str | None = None
 
     def __post_init__(self) -> None:
         # Stored options (job store, the cloud form) hold the plain value; an unknown one raises ValueError.
         object.__setattr__(self, "content_source", ContentSource(self.content_source))
+        object.__setattr__(self, "location", LocationChoice(self.location))
         if self.thumbnail_edge not in THUMBNAIL_EDGES:
             raise ValueError(f"thumbnail size must be one of {THUMBNAIL_EDGES}, not {self.thumbnail_edge}")
+
+    @property
+    def privacy(self) -> PrivacyChoices:
+        """The privacy check's choices these options carry."""
+        return PrivacyChoices(self.location, self.strip_serials)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from .. import APP_NAME, __version__
 from ..domain.protect import ProtectOptions
 
 THUMBNAIL_ID = "trustnxt-thumbnail.jpg"
+EDITED_METADATA = "c2pa.edited.metadata"  # C2PA 2.1 actions: changes to the asset's metadata
 PARENT_LABEL = "trustnxt-parent"  # links the c2pa.opened action to the original's ingredient
 TRAINING_MINING_LABEL = "cawg.training-mining"
 _TRAINING_ENTRIES = ("cawg.ai_generative_training", "cawg.ai_inference", "cawg.ai_training", "cawg.data_mining")
@@ -57,6 +58,9 @@ def build_manifest(*, title: str, media_type: str, options: ProtectOptions, has_
         del action["digitalSourceType"]
         actions += [{"action": name, "when": action["when"], "softwareAgent": action["softwareAgent"],
                      "description": description} for name, description in options.edits]
+    if options.metadata_edit:  # the privacy check removed or coarsened metadata before signing
+        actions.append({"action": EDITED_METADATA, "when": action["when"], "softwareAgent": action["softwareAgent"],
+                        "description": options.metadata_edit})
     assertions: list[dict[str, Any]] = [{"label": "c2pa.actions.v2", "data": {"actions": actions}}]
     if options.author:
         assertions.append({

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..domain.errors import ProtectError
+from ..domain.privacy import PrivacyChoices
 from ..domain.protect import PROTECTED_SUFFIX, ProtectOptions, ProtectResult, ProtectStatus
 from ..domain.regular_files import open_regular, problem_sentence
 from ..domain.timestamps import no_timestamp_warning
@@ -26,6 +27,8 @@ from .manifest import THUMBNAIL_ID, build_manifest
 from .manifest_hints import may_have_manifest
 from .media import extension_for, is_image, jxl_container, media_type_for_extension, sniff
 from .parent import ParentCredentials, short_error
+from .privacy_protect import Cleaner, check_signed, privacy_applied, with_edit, without_withheld
+from .privacy_rewrite import Cleaned
 from .trust import TrustConfig
 
 ENGINE_LABEL = "local"
@@ -65,7 +68,7 @@ class Cancelled(Exception):
 
 def protect_file(source: Path, identity: SigningIdentity, options: ProtectOptions,
                  cancel: threading.Event | None = None, *, thumbnailer: Thumbnailer | None = None,
-                 parent_reader: ParentReader | None = None) -> ProtectResult:
+                 parent_reader: ParentReader | None = None, privacy_cleaner: Cleaner | None = None) -> ProtectResult:
     """Never raises for a problem with the file: the result says what happened.
 
     `cancel` is checked before work starts and again just before the output is published, so a
@@ -76,6 +79,10 @@ def protect_file(source: Path, identity: SigningIdentity, options: ProtectOption
     someone else made are parsers of untrusted bytes. (c2pa's signer reads the original here: signing
     needs the key, which stays in this process.)
 
+    The privacy choices (options.location, options.strip_serials) are applied to a copy of the original
+    before signing, in an isolated worker by default (`privacy_cleaner`; engine.privacy_protect): a file
+    whose removed values cannot all be taken out fails instead of being published with them.
+
     A file that already carries Content Credentials is protected whatever state they are in: they are
     kept as the parent ingredient with their own verdict (engine.parent), and result.warnings says
     when they are invalid, stored remotely, or could not be read and were left out. Only a failure to
@@ -85,7 +92,7 @@ def protect_file(source: Path, identity: SigningIdentity, options: ProtectOption
     result = ProtectResult(source=source, status=ProtectStatus.FAILED, engine=ENGINE_LABEL)
     try:
         _protect(source, identity, options, result, cancel or threading.Event(), thumbnailer or _thumbnail_isolated,
-                 parent_reader or _read_parent_isolated)
+                 parent_reader or _read_parent_isolated, privacy_cleaner)
     except Cancelled:
         result.status, result.error, result.output = ProtectStatus.CANCELLED, "Cancelled.", None
     except ProtectError as e:
@@ -106,12 +113,17 @@ def _read_parent_isolated(source: Path, media_type: str, title: str) -> ParentCr
     return untrusted.parent_isolated(untrusted.shared_pool(), source, media_type, title, TrustConfig())
 
 
+def _clean_isolated(source: Path, media_type: str, choices: PrivacyChoices, target: Path) -> Cleaned:
+    return untrusted.privacy_clean_isolated(untrusted.shared_pool(), source, media_type, choices, target)
+
+
 def _thumbnail_isolated(source: Path, media_type: str, edge: int) -> bytes | None:
     return untrusted.thumbnail_isolated(untrusted.shared_pool(), source, edge, media_type)
 
 
 def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, result: ProtectResult,
-             cancel: threading.Event, thumbnailer: Thumbnailer, parent_reader: ParentReader) -> None:
+             cancel: threading.Event, thumbnailer: Thumbnailer, parent_reader: ParentReader,
+             privacy_cleaner: Cleaner | None = None) -> None:
     if cancel.is_set():
         raise Cancelled
     problem = problem_sentence(source)  # a FIFO, socket or device is never opened
@@ -140,8 +152,11 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
         parent = None
     thumb = _thumbnail(source, media_type, options, result, thumbnailer)
     out_dir = options.out_dir or source.parent
-    with _open_for_signing(source, media_type, result) as src, \
+    with privacy_applied(source, media_type, options, privacy_cleaner or _clean_isolated) as (signed, cleaned), \
+            _open_for_signing(signed, media_type, result) as src, \
             output.atomic_output(out_dir, source.name) as (tmp_file, tmp_path):
+        result.warnings.extend(cleaned.notes)
+        parent, options = without_withheld(parent, cleaned, result.warnings), with_edit(options, cleaned)
         try:
             options = _sign_or_later(identity, options, media_type, title, thumb, parent, src, tmp_file, result)
         except c2pa.C2paError as e:
@@ -156,10 +171,11 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
                 _sign(identity, options, media_type, title, thumb, parent, src, tmp_file)
             except c2pa.C2paError:
                 raise e from None
-        if parent is not None and (note := parent.warning()):
+        if parent is not None and not cleaned.withhold_parent and (note := parent.warning()):
             result.warnings.append(note)
         result.parent_verdict = parent.verdict if parent is not None else None
         output.finish(tmp_file)
+        check_signed(tmp_path, cleaned)  # no removed value anywhere in the signed bytes
         if _fingerprint(source) != before:
             raise ProtectError("The file changed while it was being protected; try again once it is saved.")
         if cancel.is_set():

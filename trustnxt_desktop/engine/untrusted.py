@@ -1,8 +1,10 @@
 """Parsing files we did not make — inspection, previews, manifest thumbnails, the credentials a file
 carries before we protect it — in isolated workers.
 
-The functions in TASKS run inside the worker processes of runtime.isolation; the *_isolated helpers
-are what the rest of the app calls. They never raise for a problem with the file: a crash, hang or
+The tasks run inside the worker processes of runtime.isolation and live in engine.untrusted_tasks
+(TASKS_MODULE), which loads c2pa, Pillow and the second validator; this module, the *_isolated helpers
+the rest of the app calls, loads none of them, so a process that only sends files to the workers (a
+local `trustnxt inspect`, the window before its first protect) never does. They never raise for a problem with the file: a crash, hang or
 memory blow-up of the parser becomes an `error` report (inspect) or no picture (previews).
 
 What crosses back from a worker is plain data: a task returns JSON values (a report as its
@@ -20,99 +22,33 @@ import atexit
 import base64
 import dataclasses
 import hashlib
-import io
 import os
 import pickle
 import threading
-import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..domain.privacy import FieldKind, FileInventory, PrivacyChoices, RevealedField
 from ..domain.regular_files import not_regular
 from ..domain.report import InspectionReport, Verdict
 from ..domain.typed_fields import check_typed
 from ..runtime.isolation import IsolatedPool, Limits, TaskError, WorkerFailure
-from . import derive_render
-from . import inspect as engine_inspect
 from .cross_check import SecondValidator, not_run
-from .media import sniff, sniff_bytes
-from .parent import ParentCredentials, examine_parent
-from .pictures import make_preview
-from .thumbnails import make_thumbnail, register_heif
+from .privacy_geocode import City
 from .trust import TrustConfig
+
+if TYPE_CHECKING:  # each loads c2pa: imported where a worker's answer becomes one of them
+    from .parent import ParentCredentials
+    from .privacy_rewrite import Cleaned
+
+# The module the workers import (runtime.isolation): the tasks, and c2pa and Pillow with them.
+TASKS_MODULE = f"{__package__}.untrusted_tasks"
 
 CRASH_SUMMARY = "this file crashed or stalled the parser"
 # Reading and hashing a big video legitimately takes a while: each file gets the pool's time limit plus
 # this much per byte (50 s per GB, several times what validation of a local file needs).
 SECONDS_PER_BYTE = 50 / 1024 ** 3
-
-
-# -- inside a worker --------------------------------------------------------------------------------
-
-def worker_init() -> None:
-    # Pillow and others warn about every damaged file on stderr; the report already says what is wrong.
-    warnings.simplefilter("ignore")
-
-
-def prepare_shared(fields: dict[str, Any]) -> TrustConfig:
-    return TrustConfig(**fields)
-
-
-def _inspect(trust: TrustConfig, path: str, second: dict[str, Any] | None = None) -> InspectionReport:
-    """`second`: engine.cross_check.SecondValidator's fields; None: the main validator only."""
-    return engine_inspect.inspect_file(Path(path), trust, SecondValidator(**second) if second else None)
-
-
-def _plain_report(trust: TrustConfig, path: str, second: dict[str, Any] | None = None) -> dict[str, Any]:
-    return _inspect(trust, path, second).to_dict()
-
-
-def _thumbnail(path: str, media_type: str | None, edge: int) -> bytes | None:
-    p = Path(path)
-    return make_preview(p, media_type if media_type is not None else sniff(p), edge)
-
-
-def _resource(trust: TrustConfig, path: str, identifier: str) -> bytes:
-    buf = io.BytesIO()
-    engine_inspect.extract_resource(Path(path), identifier, buf, trust)
-    return buf.getvalue()
-
-
-def _resource_picture(trust: TrustConfig, path: str, identifier: str, edge: int) -> bytes | None:
-    """A manifest thumbnail decoded here and re-encoded upright (EXIF orientation applied) at `edge`."""
-    data = _resource(trust, path, identifier)
-    return make_thumbnail(io.BytesIO(data), sniff_bytes(data[:64]), edge) if data else None
-
-
-def _parent(trust: TrustConfig, path: str, media_type: str, title: str) -> ParentCredentials:
-    return examine_parent(Path(path), media_type, title, trust)
-
-
-def _plain_parent(trust: TrustConfig, path: str, media_type: str, title: str) -> dict[str, Any]:
-    found = _parent(trust, path, media_type, title)
-    return {"verdict": found.verdict.value, "reason": found.reason, "remote_url": found.remote_url,
-            "archive": _text(found.archive), "problem": found.problem}
-
-
-def _text(data: bytes | None) -> str | None:
-    return None if data is None else base64.b64encode(data).decode("ascii")
-
-
-def _returning_text(task: Callable[..., bytes | None]) -> Callable[..., str | None]:
-    return lambda *args: _text(task(*args))
-
-
-# Every task returns plain data (JSON values): see the decoders below for the shapes.
-TASKS: dict[str, Callable[..., Any]] = {"inspect": _plain_report, "thumbnail": _returning_text(_thumbnail),
-                                        "resource": _returning_text(_resource),
-                                        "resource_picture": _returning_text(_resource_picture),
-                                        "parent": _plain_parent}
-# Derived copies (engine.derive): a web rendition, a caption written into the file, the caption it has.
-TASKS.update({"web_rendition": derive_render.rendition_task, "caption_copy": derive_render.caption_copy_task,
-              "caption_read": derive_render.caption_read_task})
-
-register_heif()  # once in the fork server, not once per worker
 
 
 # -- in the calling process -------------------------------------------------------------------------
@@ -140,7 +76,7 @@ def inspect_isolated(pool: IsolatedPool, path: Path, trust: TrustConfig,
     """`second`: also run the second validator (engine.cross_check) on the same bytes in the same worker."""
     refused = not_regular(path)
     if refused is not None:
-        return engine_inspect.failed_report(path, trust, refused, identify=False)
+        return _failed_report(path, trust, refused, identify=False)
     args = _inspect_args(path, second)
     result: InspectionReport | BaseException
     try:
@@ -186,7 +122,7 @@ def inspect_many_isolated(pool: IsolatedPool, paths: Sequence[Path], trust: Trus
         if reason is None:
             sent.append(i)
         else:
-            refused.append((i, engine_inspect.failed_report(path, trust, reason, identify=False)))
+            refused.append((i, _failed_report(path, trust, reason, identify=False)))
     if refused:
         yield refused
     if not sent:
@@ -204,13 +140,20 @@ def _refuse_special(path: Path) -> None:
         raise TaskError(reason)
 
 
+def _failed_report(path: Path, trust: TrustConfig, reason: str, *, identify: bool = True) -> InspectionReport:
+    """engine.inspect.failed_report, loaded (with c2pa, for the report's engine version) only when a file fails."""
+    from .inspect import failed_report
+
+    return failed_report(path, trust, reason, identify=identify)
+
+
 def _report(path: Path, trust: TrustConfig, result: InspectionReport | BaseException) -> InspectionReport:
     if isinstance(result, WorkerFailure):
         # A stalled worker may be stuck on the file itself (a slow or hung disk): it is not read here then.
-        return engine_inspect.failed_report(path, trust, f"{CRASH_SUMMARY}: the parser {_what(result)}",
+        return _failed_report(path, trust, f"{CRASH_SUMMARY}: the parser {_what(result)}",
                                             identify=result.kind != "timeout")
     if isinstance(result, BaseException):  # inspect_file never raises for the file; a bug, still not fatal
-        return engine_inspect.failed_report(path, trust, f"the validator failed ({result})")
+        return _failed_report(path, trust, f"the validator failed ({result})")
     return result
 
 
@@ -253,6 +196,8 @@ def parent_from_worker(value: Any) -> ParentCredentials:
     texts = {k: value[k] for k in ("reason", "remote_url", "problem")}
     if any(v is not None and type(v) is not str for v in texts.values()):
         raise TypeError("a text field that is not text")
+    from .parent import ParentCredentials
+
     return ParentCredentials(Verdict(value["verdict"]), archive=bytes_from_worker(value["archive"]), **texts)
 
 
@@ -293,7 +238,82 @@ def parent_isolated(pool: IsolatedPool, path: Path, media_type: str, title: str,
         problem = f"{CRASH_SUMMARY}: the reader {_what(e)}"
     except RuntimeError as e:  # TaskError, or the pool was shut down
         problem = str(e)
+    from .parent import ParentCredentials
+
     return ParentCredentials(Verdict.ERROR, reason=problem, problem=problem)
+
+
+def inventory_from_worker(value: Any) -> FileInventory:
+    """A FileInventory from a worker's answer to "privacy": {path, media_type, error, rewritable, fields:
+    [{kind, where, name, value}]}. Raises ValueError, TypeError or KeyError otherwise."""
+    if not isinstance(value, dict) or not isinstance(value.get("fields"), list):
+        raise TypeError("not a file's privacy inventory")
+    texts = [value["path"], value["media_type"], value["error"]]
+    if type(value["path"]) is not str or any(v is not None and type(v) is not str for v in texts[1:]) \
+            or type(value["rewritable"]) is not bool:
+        raise TypeError("an inventory field of the wrong type")
+    fields = []
+    for f in value["fields"]:
+        if not isinstance(f, dict) or any(type(f.get(k)) is not str for k in ("kind", "where", "name", "value")):
+            raise TypeError("a revealed field that is not four texts")
+        fields.append(RevealedField.from_dict(f))
+    return FileInventory(value["path"], value["media_type"], tuple(fields), value["error"], value["rewritable"])
+
+
+_CLEANED_FIELDS = frozenset({"rewritten", "changed", "city", "notes", "withhold_parent", "needles"})
+
+
+def cleaned_from_worker(value: Any) -> Cleaned:
+    """Cleaned from a worker's answer to "privacy_clean" (needles as base64 texts)."""
+    if not isinstance(value, dict) or set(value) != _CLEANED_FIELDS:
+        raise TypeError("not the privacy step's fields")
+    if type(value["rewritten"]) is not bool or type(value["withhold_parent"]) is not bool \
+            or not all(type(n) is str for n in value["notes"]):
+        raise TypeError("a privacy field of the wrong type")
+    city = value["city"]
+    if city is not None:
+        if not isinstance(city, dict):
+            raise TypeError("a city that is not an object")
+        city = City(str(city["name"]), str(city["region"]), str(city["country"]), str(city["country_code"]),
+                    float(city["lat"]), float(city["lon"]))
+    from .privacy_rewrite import Cleaned
+
+    return Cleaned(value["rewritten"], tuple(FieldKind(k) for k in value["changed"]), city, tuple(value["notes"]),
+                   value["withhold_parent"], tuple(_some_bytes(n) for n in value["needles"]))
+
+
+def privacy_isolated(pool: IsolatedPool, path: Path, media_type: str | None) -> FileInventory:
+    """What the file would reveal (engine.privacy_inventory), read in a worker. Never raises for the file:
+    a crash, stall or failure of the reader is the inventory's `error`."""
+    try:
+        _refuse_special(path)
+        return pool.call("privacy", str(path), media_type, seconds=time_limit(pool, path),
+                         decode=inventory_from_worker)
+    except WorkerFailure as e:
+        problem = f"{CRASH_SUMMARY}: the reader {_what(e)}"
+    except RuntimeError as e:  # TaskError, or the pool was shut down
+        problem = str(e)
+    return FileInventory(str(path), media_type, error=problem)
+
+
+def privacy_clean_isolated(pool: IsolatedPool, path: Path, media_type: str, choices: PrivacyChoices,
+                           target: Path) -> Cleaned:
+    """engine.privacy_rewrite.clean_copy in a worker, writing `target`. Raises PrivacyError (a sentence for the
+    person) when the choices cannot be applied or the worker crashed, stalled or failed."""
+    from .privacy_rewrite import PrivacyError
+
+    try:
+        _refuse_special(path)
+        return pool.call("privacy_clean", str(path), media_type, choices.location.value, choices.strip_serials,
+                         str(target), seconds=2 * time_limit(pool, path), decode=cleaned_from_worker)
+    except WorkerFailure as e:
+        raise PrivacyError(f"The file's metadata could not be rewritten: {CRASH_SUMMARY}: the rewriter {_what(e)}. "
+                           "The file was not protected.") from None
+    except RuntimeError as e:  # TaskError (PrivacyError's sentence, or a bug), or the pool was shut down
+        text = str(e)
+        prefix = f"{PrivacyError.__name__}: "
+        raise PrivacyError(text[len(prefix):] if text.startswith(prefix) else f"The file's metadata could not be "
+                           f"rewritten ({text}). The file was not protected.") from None
 
 
 def time_limit(pool: IsolatedPool, path: Path) -> float:
@@ -324,11 +344,12 @@ def shared_pool() -> IsolatedPool:
     global _shared_pool
     with _shared_lock:
         if _shared_pool is None:
-            _shared_pool = IsolatedPool(__name__, size=default_pool_size(), limits=Limits())
+            _shared_pool = IsolatedPool(TASKS_MODULE, size=default_pool_size(), limits=Limits())
             atexit.register(_shared_pool.close)
         return _shared_pool
 
 
-__all__ = ["CRASH_SUMMARY", "bytes_from_worker", "inspect_isolated", "inspect_many_isolated", "parent_from_worker",
-           "parent_isolated", "report_from_worker", "resource_isolated", "resource_picture_isolated", "shared_pool",
+__all__ = ["CRASH_SUMMARY", "TASKS_MODULE", "bytes_from_worker", "cleaned_from_worker", "inspect_isolated", "inspect_many_isolated",
+           "inventory_from_worker", "parent_from_worker", "parent_isolated", "privacy_clean_isolated",
+           "privacy_isolated", "report_from_worker", "resource_isolated", "resource_picture_isolated", "shared_pool",
            "thumbnail_isolated"]
