@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..domain.privacy import LocationChoice
 from ..domain.protect import THUMBNAIL_EDGES, ContentSource, ProtectOptions, ProtectResult, ProtectStatus
 from .common import EXIT_FAILED, EXIT_OK, Progress, UsageError, add_backend_options, given_paths, jobs_arg, open_backend
 from .terminal import print_json, visible
@@ -49,6 +50,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pr.add_argument("--identity-assertion", action=argparse.BooleanOptionalAction, default=None,
                     help="name the person of the signing identity in a CAWG identity assertion signed with its "
                          "certificate (default: the app's setting, on)")
+    pr.add_argument("--location", choices=[c.value for c in LocationChoice],
+                    help="the copies' location: keep it, coarsen it to the city (looked up offline) or remove it "
+                         "from every place in the file (default: the choice the app last remembered; keep)")
+    pr.add_argument("--strip-serials", action=argparse.BooleanOptionalAction, default=None,
+                    help="remove serial numbers and owner names (camera owner, artist, creator, copyright) from "
+                         "the copies (default: the choice the app last remembered; off)")
+    pr.add_argument("--check-privacy", action="store_true",
+                    help="protect nothing: list what each copy would reveal (location, device, serial numbers, "
+                         "owner, software, dates, unique IDs) and what the choices do to it")
     pr.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     add_backend_options(pr)
     pr.set_defaults(handler=run)
@@ -73,6 +83,10 @@ def _options(args: argparse.Namespace, backend_settings: Any) -> ProtectOptions:
         overrides["tsa_url"] = args.tsa_url or None
     if args.identity_assertion is not None:
         overrides["identity_assertion"] = args.identity_assertion
+    if args.location is not None:
+        overrides["location"] = LocationChoice(args.location)
+    if args.strip_serials is not None:
+        overrides["strip_serials"] = args.strip_serials
     options: ProtectOptions = dataclasses.replace(base, **overrides)
     return options
 
@@ -86,6 +100,12 @@ async def run(args: argparse.Namespace) -> int:
     from ..services.jobs.store import JobStore
     from ..services.paths import data_root
 
+    if args.check_privacy:
+        if args.resume or not args.paths:
+            raise UsageError("--check-privacy takes the files or folders to check (and no --resume)")
+        from .privacy_report import check_privacy
+
+        return await check_privacy(args, given_paths(args.paths), _options)
     store = JobStore(data_root())
     session = BatchSession(store, "protect", "cli")
     try:

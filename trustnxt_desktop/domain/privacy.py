@@ -258,3 +258,18 @@ def removal_description(removed: Iterable[FieldKind], city: str | None) -> str:
         parts.append(" and ".join(gone) + " removed")
     text = "; ".join(parts) or "metadata changed"
     return text[0].upper() + text[1:] + " from the file's metadata before signing"
+
+
+def own_manifest_fields(*, author: str | None, signer: str | None, organisation: str | None,
+                        software: str) -> list[RevealedField]:
+    """What the copy's own signed manifest will say about the person: the author (schema.org CreativeWork), the
+    signing certificate's name and organisation, and the claim generator. None of it is rewritten by the
+    choices: it comes from Settings."""
+    fields = [RevealedField(FieldKind.SOFTWARE, Where.MANIFEST, "claim_generator", software)]
+    if author:
+        fields.append(RevealedField(FieldKind.OWNER, Where.MANIFEST, "CreativeWork author", author))
+    if signer:
+        fields.append(RevealedField(FieldKind.OWNER, Where.MANIFEST, "signer", signer))
+    if organisation:
+        fields.append(RevealedField(FieldKind.OWNER, Where.MANIFEST, "signer organisation", organisation))
+    return fields

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cloud.errors import CloudError
+from ..domain.privacy import PrivacyChoices
 from ..domain.protect import ContentSource, ProtectOptions
 from ..domain.secrets import SecretStore
 from ..domain.usage import UsageSnapshot
@@ -93,6 +94,14 @@ class AppContext:
         """The Protect panel's latest claim becomes the default for the next start (the backend stays)."""
         if self.settings.protect_source != source.value:
             self.settings.protect_source = source.value
+            self.settings_store.save(self.settings)
+
+    def remember_privacy(self, choices: PrivacyChoices) -> None:
+        """The privacy panel's latest choices become the defaults for the next files and the next start."""
+        if (self.settings.privacy_location, self.settings.privacy_strip_serials) != \
+                (choices.location.value, choices.strip_serials):
+            self.settings.privacy_location = choices.location.value
+            self.settings.privacy_strip_serials = choices.strip_serials
             self.settings_store.save(self.settings)
 
     def apply_settings(self, settings: Settings) -> None:

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...domain.privacy import DEFAULT_LOCATION, LocationChoice
 from ...domain.protect import (
     DEFAULT_CONTENT_SOURCE,
     DEFAULT_THUMBNAIL_EDGE,
@@ -49,6 +50,8 @@ class Settings:
     revocation_check: bool = False  # ask certificate issuers online (OCSP, CRL) whether a signer was revoked
     identity_assertion: bool = True  # name the person in a CAWG identity assertion (when the identity names one)
     protect_source: str = DEFAULT_CONTENT_SOURCE.value  # what protected copies claim by default (ContentSource)
+    privacy_location: str = DEFAULT_LOCATION.value  # the privacy check's last choice (LocationChoice)
+    privacy_strip_serials: bool = False  # the privacy check's last choice: remove serial numbers and owner names
     remote_manifest_fetch: bool = False
     cross_check: bool = True  # a second, independent validator checks every file inspected here
     trust_mirror_url: str = ""  # fetch every trust list from this base URL instead of where it is published
@@ -67,6 +70,8 @@ class Settings:
             self.backend = DEFAULT_KIND.value
         if self.protect_source not in {s.value for s in ContentSource}:
             self.protect_source = DEFAULT_CONTENT_SOURCE.value
+        if self.privacy_location not in {c.value for c in LocationChoice}:
+            self.privacy_location = DEFAULT_LOCATION.value
         self.jobs = max(1, min(int(self.jobs), 16))
 
     def timestamp_authority(self) -> str | None:
@@ -85,6 +90,8 @@ class Settings:
             timestamp_later=self.timestamps,
             content_source=ContentSource(self.protect_source),
             identity_assertion=self.identity_assertion,
+            location=LocationChoice(self.privacy_location),
+            strip_serials=self.privacy_strip_serials,
         )
 
 

@@ -130,6 +130,11 @@ class CloudBackend:
         if problem := await asyncio.to_thread(_not_protectable, src):
             result.error = problem  # nothing was sent, so nothing is recorded
             return result
+        if options.privacy.changes_anything:  # the file would be uploaded with what was chosen to be removed
+            result.error = ("The TrustNXT Protect API signs files as they are, so the privacy choices (location, "
+                            "serial numbers) cannot be applied: nothing was sent. Choose to keep them, or protect "
+                            "with the local engine.")
+            return result
         try:
             await self._protect(client, src, options, result, idempotency_key)
         except (CloudConfigError, CloudQuotaError, ConfigurationError):
