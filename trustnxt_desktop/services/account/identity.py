@@ -10,6 +10,7 @@ from ...engine.certs import LOCAL_ORGANISATION
 from ...engine.identity import IdentityInfo, IdentityStore, person_name
 from ..backends.local import default_display_name
 from ..trust.identity_trust import issuer_anchor, trusting_source
+from .certificate_request import CertificateRequests
 
 
 def given_organisation(info: IdentityInfo) -> str | None:
@@ -22,6 +23,7 @@ class IdentityService:
     def __init__(self, root: Path, secrets: SecretStore) -> None:
         self.root = root
         self.store = IdentityStore(root, secrets)
+        self.requests = CertificateRequests(root, secrets)  # a certificate from a CA: request, check, import
 
     async def info(self) -> IdentityInfo | None:
         return await asyncio.to_thread(self.store.info)

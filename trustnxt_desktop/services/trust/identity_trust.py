@@ -48,6 +48,27 @@ def _trusts(source: TrustSource, chain: list[x509.Certificate]) -> bool:
     return any(certs.fingerprint(a) in held or _issued_by(chain[-1], a) for a in anchors)
 
 
+def sources_trusting(sources: tuple[TrustSource, ...], chain: list[x509.Certificate]) -> list[TrustSource]:
+    """The signer sources among `sources` under which a file signed with `chain` (signing certificate first) would
+    show as trusted, in their order: an anchor of the source issued the chain or is in it, or the certificate is
+    on its allowed list; a source that names the extended key usages it accepts (store.cfg) must also find one of
+    them in the signing certificate (C2PA 2.2 §14.4.1)."""
+    try:
+        usages = {u.dotted_string for u in chain[0].extensions.get_extension_for_class(x509.ExtendedKeyUsage).value}
+    except x509.ExtensionNotFound:
+        usages = set()
+    found = []
+    for source in sources:
+        if not source.trusts_signers or not _trusts(source, chain):
+            continue
+        accepted = {line.strip() for line in source.trust_config.splitlines()
+                    if line.strip() and not line.strip().startswith("//")}
+        if accepted and not usages & accepted:
+            continue
+        found.append(source)
+    return found
+
+
 def trusting_source(root: Path, identities: IdentityStore) -> str | None:
     """The name of the first trust source in force under which the current identity's copies show as trusted
     ("Your TrustNXT Desktop identity", "Your anchor: Newsroom CA", "C2PA trust list (2026-08-21)"); None when
@@ -72,4 +93,4 @@ def issuer_anchor(identities: IdentityStore) -> tuple[str, bytes] | None:
     return certs.common_name(chain[-1]), certs.to_pem(chain[1:]).encode("ascii")
 
 
-__all__ = ["issuer_anchor", "trusting_source"]
+__all__ = ["issuer_anchor", "sources_trusting", "trusting_source"]
