@@ -143,10 +143,11 @@ async def test_engine_button_opens_settings_at_the_engine_tab(window) -> None:
     wizard.reject()
 
 
-async def test_the_welcome_offers_a_timestamp_authority(window, context) -> None:
+async def test_the_welcome_offers_a_timestamp_authority(window, context, monkeypatch) -> None:
     from trustnxt_desktop.domain.timestamps import DEFAULT_TSA_URL, TIMESTAMP_AUTHORITIES
-    from trustnxt_desktop.services.account.settings import Settings
+    from trustnxt_desktop.services.account.settings import TSA_URL_VARIABLE, Settings
 
+    monkeypatch.delenv(TSA_URL_VARIABLE, raising=False)  # scripts/test sets no default authority
     assert Settings().timestamps and Settings().timestamp_authority() == DEFAULT_TSA_URL  # on by default
     context.settings.timestamps = True  # as on a first run (the tests' context turns them off)
     wizard = window.open_welcome()

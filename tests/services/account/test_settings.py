@@ -118,3 +118,17 @@ def test_a_schema_that_is_not_a_version_number_is_damage(tmp_path: Path, schema:
     (aside,) = set_aside_copies(store.path)
     (notice,) = take_notices()
     assert "schema" in notice.problem and "reset to the defaults" in notice.text
+
+
+def test_the_default_timestamp_authority_can_be_replaced_for_one_process(monkeypatch) -> None:
+    from trustnxt_desktop.domain.timestamps import DEFAULT_TSA_URL
+    from trustnxt_desktop.services.account.settings import TSA_URL_VARIABLE, Settings
+
+    monkeypatch.delenv(TSA_URL_VARIABLE, raising=False)
+    assert Settings().timestamp_authority() == DEFAULT_TSA_URL
+    monkeypatch.setenv(TSA_URL_VARIABLE, "http://127.0.0.1:9/tsa")
+    assert Settings().timestamp_authority() == "http://127.0.0.1:9/tsa"
+    monkeypatch.setenv(TSA_URL_VARIABLE, "")
+    assert Settings().timestamp_authority() is None  # no default: untimestamped unless one is chosen
+    assert Settings(tsa_url="http://tsa.example/").timestamp_authority() == "http://tsa.example/"  # a choice wins
+    assert Settings(tsa_url="http://tsa.example/", timestamps=False).timestamp_authority() is None

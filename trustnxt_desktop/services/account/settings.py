@@ -33,6 +33,7 @@ from ..backends.registry import DEFAULT_KIND, KIND_NAMES
 from ..store_health import StoreNotice, announce, read_index, stamp
 
 FILE_NAME = "settings.json"
+TSA_URL_VARIABLE = "TRUSTNXT_TSA_URL"  # replaces the default timestamp authority for one process
 SCHEMA = 1  # the settings file's format, written as its "schema" key; raise it with a step in MIGRATIONS
 STORE = "settings file"
 
@@ -76,8 +77,15 @@ class Settings:
 
     def timestamp_authority(self) -> str | None:
         """The timestamp authority protected copies ask: the chosen one, the default when none was chosen, None
-        when timestamps are off."""
-        return (self.tsa_url.strip() or DEFAULT_TSA_URL) if self.timestamps else None
+        when timestamps are off.
+
+        The environment variable TRUSTNXT_TSA_URL, when set, replaces the default for this process (a URL, or
+        empty for none): for machines with their own authority, and for test runs that must not reach a public one.
+        """
+        if not self.timestamps:
+            return None
+        default = os.environ.get(TSA_URL_VARIABLE, DEFAULT_TSA_URL).strip()
+        return self.tsa_url.strip() or default or None
 
     def protect_options(self, out_dir: Path | None = None) -> ProtectOptions:
         chosen = out_dir or (Path(self.output_dir).expanduser() if self.output_dir else None)
