@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.errors import ConfigurationError
+from . import certificate_request_cmd
 from .common import EXIT_OK, Parser, UsageError
 from .terminal import print_json, visible
 
@@ -35,6 +36,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp.add_argument("--replace", action="store_true", help="retire the current identity")
     imp.add_argument("--trust-issuer", action="store_true",
                      help="also trust the CA that issued it, so copies you sign show as trusted on this computer")
+    certificate_request_cmd.register(ids)
     idp.set_defaults(handler=run)
 
 
@@ -57,6 +59,8 @@ def _say_trust(root: Path, store: IdentityStore, *, trust_issuer: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.identity_cmd in certificate_request_cmd.COMMANDS:
+        return certificate_request_cmd.run(args)
     from ..services.account.keyring_store import KeyringSecretStore
     from ..services.account.settings import SettingsStore
     from ..services.backends.local import LocalBackend, default_display_name

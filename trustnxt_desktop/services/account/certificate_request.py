@@ -82,7 +82,7 @@ class CertificateRequests:
     def __init__(self, root: Path, secrets: SecretStore) -> None:
         self.root = root
         self.store = RequestStore(root, secrets)
-        self._identities = IdentityStore(root, secrets)
+        self.identities = IdentityStore(root, secrets)
 
     async def pending(self) -> PendingRequest | None:
         return await asyncio.to_thread(self.store.pending)
@@ -98,7 +98,7 @@ class CertificateRequests:
 
     def preview_blocking(self, data: bytes) -> ChainPreview:
         """Blocking: reads the trust lists in force from disk. Raises IdentityError (engine.csr_store.check_chain)."""
-        sources = build_trust_config(self.root, self._identities).signer_sources()
+        sources = build_trust_config(self.root, self.identities).signer_sources()
         return preview(self.store.check_chain(data), sources)
 
     async def preview(self, chain_file: Path) -> ChainPreview:
