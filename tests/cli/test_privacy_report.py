@@ -25,7 +25,7 @@ def test_check_privacy_lists_fields_and_their_fate_and_protects_nothing(trustnxt
     assert fates[("device", "exif", "TestCam")] == "kept"
     assert not list((tmp_path / "shoot").glob("*.protected.*"))
     text = trustnxt("protect", "--check-privacy", photo)
-    assert text.code == 0 and "1 of 1 reveal location" in text.out and "[kept]" in text.out
+    assert text.code == 0 and "1 file checked — location in 1" in text.out and "[kept]" in text.out
 
 
 def test_location_remove_and_strip_serials_reach_the_copy(trustnxt: Trustnxt, secret_store, tmp_path: Path) -> None:

@@ -216,11 +216,12 @@ class BatchSummary:
         return next((c.files for c in self.counts if c.kind is kind), 0)
 
     def sentence(self) -> str:
-        """E.g. "3 of 5 files reveal a location; 5 serial numbers; …" — for the panel's headline."""
+        """E.g. "3 files checked — location in 2, serial numbers in 3, software in 3." — the panel's headline."""
         if not self.total:
             return "No files to check."
-        parts = [f"{c.files} of {self.total} reveal {c.kind.label.lower()}" for c in self.counts]
-        text = "; ".join(parts) if parts else f"None of the {self.total} files reveals anything listed here"
+        head = f"{self.total} file{'s' if self.total != 1 else ''} checked"
+        parts = [f"{c.kind.label.lower()} in {c.files}" for c in self.counts]
+        text = f"{head} — {', '.join(parts)}" if parts else f"{head} — nothing listed here is revealed"
         if self.unreadable:
             text += f"; {self.unreadable} could not be read"
         return text + "."

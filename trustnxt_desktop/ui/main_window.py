@@ -30,6 +30,7 @@ from .. import APP_NAME
 from ..domain.display import visible
 from ..domain.report import InspectionReport
 from ..services.app_context import AppContext
+from ..services.privacy_check import check_files
 from ..services.records import diagnostics
 from ..services.trust.service import missing_lists_hint
 from .about_dialog import AboutDialog, qt_versions
@@ -37,6 +38,7 @@ from .capture_view import CaptureView
 from .icons import app_icon, badge
 from .inspect_view import InspectView
 from .log_dialog import VerificationLogDialog
+from .privacy_panel import PrivacyPanel
 from .protect_view import ProtectView
 from .settings_dialog import SettingsDialog
 from .shortcuts_dialog import ShortcutsDialog, shortcut_rows
@@ -74,6 +76,9 @@ class MainWindow(QMainWindow):
                                    remember_source=self.context.remember_content_source)
         self.inspect = InspectView(self.context.backend, self.show_error,
                                    root=self.context.root, export_folder=self.context.export_folder)
+        self.protect.offer_privacy_check(PrivacyPanel(
+            lambda paths: check_files(paths, self.context.settings), self.context.protect_options().privacy,
+            self.context.remember_privacy, self.show_error))
         self.capture = CaptureView(self.context.capture, self.show_error)
         self.usage = UsageWidget(self.context.usage, self.show_error)
         self.pages = QStackedWidget()

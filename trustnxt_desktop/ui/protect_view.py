@@ -36,6 +36,7 @@ from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .icons import badge, check_icon, job_state_icon
 from .name_folder_delegate import FOLDER_ROLE, NameAndFolderDelegate
 from .plain_text import tip
+from .privacy_panel import PrivacyPanel
 from .table_model import INDEX, ColumnsModel
 from .tasks import TaskOwner
 
@@ -237,6 +238,7 @@ class ProtectView(ForwardsDrops, QWidget):
         self.reveal_button = QPushButton("Show in fol&der")
         self.clear_button = QPushButton("C&lear finished")
         bottom = QHBoxLayout()
+        self.privacy: PrivacyPanel | None = None  # offer_privacy_check adds it
         bottom.addWidget(self.summary, 1)
         for b in (self.open_button, self.reveal_button, self.cancel_button, self.cancel_all_button,
                   self.retry_button, self.clear_button):
@@ -287,7 +289,10 @@ class ProtectView(ForwardsDrops, QWidget):
         out = self._out_dir
         # Walking a big folder tree touches the disk: never on the GUI thread.
         found = await asyncio.to_thread(expand, paths, skip_protected_copies=True)
-        await self.queue.add([(f.path, (out / f.relative_dir) if out else None) for f in found], claim)
+        privacy = self.privacy.choices() if self.privacy is not None else None  # this batch's choices
+        await self.queue.add([(f.path, (out / f.relative_dir) if out else None) for f in found], claim, privacy)
+        if self.privacy is not None and found:
+            self.privacy.check([f.path for f in found])  # what these copies reveal, shown beside the queue
 
     def pick_files(self) -> None:
         if paths := ask_for_paths(self, "protect", folder=False):
@@ -351,6 +356,14 @@ class ProtectView(ForwardsDrops, QWidget):
         """What the button says: the failed files again, or (when none failed) the cancelled ones."""
         c = self.queue.counts()
         return self.queue.retry(states=(JobState.FAILED if c.failed else JobState.CANCELLED,))
+
+    def offer_privacy_check(self, panel: PrivacyPanel) -> None:
+        """Show the privacy check between the drop area and the queue; the files added next carry its choices
+        and are listed in it."""
+        self.privacy = panel
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.drop) + 1, panel)
 
     def clear_finished(self) -> None:
         self.model.remove(self.queue.remove_finished())

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ...domain.privacy import LocationChoice, PrivacyChoices
 from ...domain.protect import ContentSource, ProtectOptions
 from .queue import Job, JobQueue, QueueCounts
 from .session import BatchSession
@@ -33,6 +34,13 @@ CLAIM_KEY = "content_source"  # in a stored batch's options: ProtectOptions' own
 log = logging.getLogger(__name__)  # failed jobs reach the app's log (services/records/app_log.py)
 
 
+def _stored_privacy(options: dict[str, object]) -> PrivacyChoices | None:
+    try:
+        return PrivacyChoices(LocationChoice(options["location"]), bool(options["strip_serials"]))
+    except (KeyError, ValueError):
+        return None  # a batch stored without the privacy check's choices: the settings' apply
+
+
 def _stored_claim(options: dict[str, object]) -> ContentSource | None:
     try:
         return ContentSource(options[CLAIM_KEY])
@@ -43,6 +51,7 @@ def _stored_claim(options: dict[str, object]) -> ContentSource | None:
 @dataclass(eq=False)
 class ProtectJob(Job):
     content_source: ContentSource = ContentSource.CAMERA  # what the protected copy claims the file is
+    privacy: PrivacyChoices | None = None  # the privacy check's choices when it was added (None: the settings')
 
 
 class ProtectQueue(JobQueue[ProtectJob]):
@@ -54,17 +63,20 @@ class ProtectQueue(JobQueue[ProtectJob]):
         super().__init__(BatchSession(store, "protect", origin), backend, self._job_options, jobs, on_change,
                          logger=log)
         self._base_options = options
-        self._batches: dict[ContentSource, int] = {}  # this queue's own store batch for each claim
+        # this queue's own store batch for each claim and privacy choices
+        self._batches: dict[tuple[ContentSource, PrivacyChoices | None], int] = {}
 
-    async def add(self, sources: list[tuple[Path, Path | None]], content_source: ContentSource | None = None
-                  ) -> list[ProtectJob]:
+    async def add(self, sources: list[tuple[Path, Path | None]], content_source: ContentSource | None = None,
+                  privacy: PrivacyChoices | None = None) -> list[ProtectJob]:
         """(source, output folder or None) pairs, recorded in the store (off the event loop's thread); work
-        starts at once. `content_source`: what their protected copies claim (default: the options' claim)."""
+        starts at once. `content_source`: what their protected copies claim (default: the options' claim);
+        `privacy`: the privacy check's choices for them (default: the options' at the time each runs)."""
         claim = content_source or self._base_options().content_source
 
         async def add() -> list[ProtectJob]:
-            records = await self._serially(self._record, claim, sources)
-            return self.enqueue(ProtectJob(r.id, r.source, r.out_dir, content_source=claim) for r in records)
+            records = await self._serially(self._record, (claim, privacy), sources)
+            return self.enqueue(ProtectJob(r.id, r.source, r.out_dir, content_source=claim, privacy=privacy)
+                                for r in records)
 
         return await self._arrival(add())
 
@@ -75,13 +87,22 @@ class ProtectQueue(JobQueue[ProtectJob]):
 
     def _stored_job(self, batch: BatchRecord, record: JobRecord) -> ProtectJob:
         claim = _stored_claim(batch.options) or self._base_options().content_source
-        return ProtectJob(record.id, record.source, record.out_dir, content_source=claim)
+        return ProtectJob(record.id, record.source, record.out_dir, content_source=claim,
+                          privacy=_stored_privacy(batch.options))
 
-    def _record(self, claim: ContentSource, sources: list[tuple[Path, Path | None]]) -> list[JobRecord]:
-        """(worker thread) The jobs, in this queue's own batch for the claim."""
-        if claim not in self._batches:
-            self._batches[claim] = self.session.create(options={CLAIM_KEY: claim.value}).id
-        return self.store.add_jobs(self._batches[claim], sources)
+    def _record(self, key: tuple[ContentSource, PrivacyChoices | None],
+                sources: list[tuple[Path, Path | None]]) -> list[JobRecord]:
+        """(worker thread) The jobs, in this queue's own batch for the claim and privacy choices."""
+        if key not in self._batches:
+            claim, privacy = key
+            stored: dict[str, object] = {CLAIM_KEY: claim.value}
+            if privacy is not None:  # ProtectOptions' own field names
+                stored.update(location=privacy.location.value, strip_serials=privacy.strip_serials)
+            self._batches[key] = self.session.create(options=stored).id
+        return self.store.add_jobs(self._batches[key], sources)
 
     def _job_options(self, job: ProtectJob) -> ProtectOptions:
-        return replace(self._base_options(), out_dir=job.out_dir, content_source=job.content_source)
+        options = replace(self._base_options(), out_dir=job.out_dir, content_source=job.content_source)
+        if job.privacy is not None:
+            options = replace(options, location=job.privacy.location, strip_serials=job.privacy.strip_serials)
+        return options
