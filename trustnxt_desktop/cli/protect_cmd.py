@@ -39,29 +39,40 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pr.add_argument("--out", metavar="DIR", help="write copies here (default: next to each original)")
     pr.add_argument("--jobs", type=jobs_arg, metavar="N", help="files processed at once (default from settings: 2)")
     pr.add_argument("--json", action="store_true", help="print a JSON array of results on stdout")
-    pr.add_argument("--source", choices=[s.value for s in ContentSource],
-                    help="what the Trust Label says the files are (IPTC digital source type): "
-                         + "; ".join(f"{s.value}: {s.claim} ({_term(s)})" for s in ContentSource)
-                         + " (default: the choice the app last remembered; camera on a fresh install)")
-    pr.add_argument("--thumbnail", type=int, choices=THUMBNAIL_EDGES, help="thumbnail long edge in px, 0 for none")
-    pr.add_argument("--author", help="author name written into the Trust Label ('' for none)")
-    pr.add_argument("--allow-training", action="store_true", help="omit the 'do not train' assertion")
-    pr.add_argument("--tsa-url", help="RFC 3161 timestamp authority URL ('' for none)")
-    pr.add_argument("--identity-assertion", action=argparse.BooleanOptionalAction, default=None,
-                    help="name the person of the signing identity in a CAWG identity assertion signed with its "
-                         "certificate (default: the app's setting, on)")
-    pr.add_argument("--location", choices=[c.value for c in LocationChoice],
-                    help="the copies' location: keep it, coarsen it to the city (looked up offline) or remove it "
-                         "from every place in the file (default: the choice the app last remembered; keep)")
-    pr.add_argument("--strip-serials", action=argparse.BooleanOptionalAction, default=None,
-                    help="remove serial numbers and owner names (camera owner, artist, creator, copyright) from "
-                         "the copies (default: the choice the app last remembered; off)")
+    add_protect_options(pr)
     pr.add_argument("--check-privacy", action="store_true",
                     help="protect nothing: list what each copy would reveal (location, device, serial numbers, "
                          "owner, software, dates, unique IDs) and what the choices do to it")
     pr.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     add_backend_options(pr)
     pr.set_defaults(handler=run)
+
+
+def add_protect_options(p: argparse.ArgumentParser) -> None:
+    """The options of what a protected copy says and reveals (`trustnxt protect` and `trustnxt watch`);
+    `protect_options(args, settings)` reads them."""
+    p.add_argument("--source", choices=[s.value for s in ContentSource],
+                   help="what the Trust Label says the files are (IPTC digital source type): "
+                        + "; ".join(f"{s.value}: {s.claim} ({_term(s)})" for s in ContentSource)
+                        + " (default: the choice the app last remembered; camera on a fresh install)")
+    p.add_argument("--thumbnail", type=int, choices=THUMBNAIL_EDGES, help="thumbnail long edge in px, 0 for none")
+    p.add_argument("--author", help="author name written into the Trust Label ('' for none)")
+    p.add_argument("--allow-training", action="store_true", help="omit the 'do not train' assertion")
+    p.add_argument("--tsa-url", help="RFC 3161 timestamp authority URL ('' for none)")
+    p.add_argument("--identity-assertion", action=argparse.BooleanOptionalAction, default=None,
+                   help="name the person of the signing identity in a CAWG identity assertion signed with its "
+                        "certificate (default: the app's setting, on)")
+    p.add_argument("--location", choices=[c.value for c in LocationChoice],
+                   help="the copies' location: keep it, coarsen it to the city (looked up offline) or remove it "
+                        "from every place in the file (default: the choice the app last remembered; keep)")
+    p.add_argument("--strip-serials", action=argparse.BooleanOptionalAction, default=None,
+                   help="remove serial numbers and owner names (camera owner, artist, creator, copyright) from "
+                        "the copies (default: the choice the app last remembered; off)")
+
+
+def protect_options(args: argparse.Namespace, backend_settings: Any) -> ProtectOptions:
+    """The settings' protect options with what the command line chose (add_protect_options, `--out`)."""
+    return _options(args, backend_settings)
 
 
 def _term(source: ContentSource) -> str:

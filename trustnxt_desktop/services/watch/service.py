@@ -238,6 +238,7 @@ class WatchService:
                 pass  # a step under way has queued its files
             if not self._rescan_due and not self._tracker and not self._pending_events and \
                     self.queue.counts().waiting == 0 and self.queue.counts().running == 0:
+                self._say_finished()  # now, not at the loop's next turn
                 return
             await asyncio.sleep(self._tick / 2)
 
