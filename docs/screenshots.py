@@ -5,6 +5,7 @@ Run: bench/run docs/screenshots.py          (needs the keyring sandbox because p
      bench/run docs/screenshots.py --scale=1.5   (only Settings › Trust, at 150 % display scaling)
      bench/run docs/screenshots.py --validators [--dark]   (only the two-validator cross-check of Inspect)
      bench/run docs/screenshots.py --identity [--dark]   (only a protected copy's CAWG identity, inspected)
+     bench/run docs/screenshots.py --copies [--dark]   (only Export for web, Edit caption and the web copy's history)
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from trustnxt_desktop.ui.main_window import MainWindow
     from trustnxt_desktop.ui.report_view import ReportView
+
+    from trustnxt_desktop.ui.main_window import MainWindow
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TRUSTNXT_TRUST_BASE_URL", "http://127.0.0.1:9/trust")  # no internet while rendering
@@ -34,6 +36,7 @@ if DARK:
 SCALE = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--scale=")), None)
 VALIDATORS = "--validators" in sys.argv
 IDENTITY = "--identity" in sys.argv
+COPIES = "--copies" in sys.argv
 if SCALE:
     os.environ["QT_SCALE_FACTOR"] = SCALE
 
@@ -122,7 +125,6 @@ def guide_pictures() -> None:
 
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QColor, QImage, QPainter
-
     from trustnxt_desktop.ui.user_guide import GUIDE
 
     for name in re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", GUIDE.read_text("utf-8")):
@@ -149,6 +151,7 @@ async def shoot_identity(window: MainWindow, work: Path) -> None:
     """A photo protected with an identity made here for a named photographer, then inspected: the CAWG identity
     assertion naming her, trusted under her identity's own root (the second validator's judgement)."""
     from trustnxt_desktop.domain.protect import ContentSource
+
     from trustnxt_desktop.ui.main_window import INSPECT_PAGE
 
     source = work / "harbour.jpg"
@@ -163,6 +166,52 @@ async def shoot_identity(window: MainWindow, work: Path) -> None:
     scroll_to_section(window.inspect.report, "Identity (CAWG)")
     await settle(0.2)
     window.grab().save(str(shot("inspect-photographer-identity")))
+
+
+async def shoot_copies(window: MainWindow, work: Path) -> None:
+    """A geotagged photo protected, then the Export for web and Edit caption dialogs on its row, and the web copy
+    inspected: its history opens the protected file (parent ingredient) and says it was resized and re-encoded."""
+    from tests.geotagged import geotagged_jpeg
+    from trustnxt_desktop.ui.copy_dialogs import CaptionDialog, ExportWebDialog
+
+    from trustnxt_desktop.ui.main_window import INSPECT_PAGE
+
+    photo = geotagged_jpeg(work / "harbour.jpg", 2400, 1600)
+    window.context.settings.timestamps = False  # offline here: no "no timestamp yet" note in the shots
+    await window.protect.add_paths_async([photo])
+    await window.protect.queue.wait_idle()
+    view = window.protect
+    view.table.setCurrentIndex(view.model.index(0, 0))
+    actions = view.copy_actions
+    assert actions is not None
+    view.caption_button.click()
+    while not isinstance(actions.dialog, CaptionDialog):
+        await settle(0.05)
+    await settle(0.3)
+    actions.dialog.grab().save(str(shot("edit-caption")))
+    actions.dialog.reject()
+    view.export_web_button.click()
+    while not isinstance(actions.dialog, ExportWebDialog):
+        await settle(0.05)
+    dialog = actions.dialog
+    dialog.long_edge.setValue(1600)
+    dialog.format.setCurrentIndex(dialog.format.findData("webp"))
+    dialog.remove_location.setChecked(True)
+    await settle(0.3)
+    dialog.grab().save(str(shot("export-web")))
+    dialog.accept()
+    while "Saved" not in view.summary.text():
+        await settle(0.1)
+    await settle(0.5)
+    window.grab().save(str(shot("protect-copies")))
+    window.nav.setCurrentRow(INSPECT_PAGE)
+    await window.inspect.open_paths_async(sorted(work.glob("harbour.protected.web.webp")))
+    while not window.inspect.model.reports or window.inspect.model.reports[0] is None:
+        await settle(0.1)
+    window.inspect.table.setCurrentIndex(window.inspect.proxy.index(0, 0))
+    window.inspect.report.tabs.setCurrentIndex(1)
+    await settle(0.8)
+    window.grab().save(str(shot("inspect-web-copy")))
 
 
 async def shoot_validators(window: MainWindow) -> None:
@@ -218,8 +267,9 @@ async def shoot() -> None:
         window.close()
         QApplication.quit()
         return
-    if VALIDATORS or IDENTITY:
-        await (shoot_identity(window, work) if IDENTITY else shoot_validators(window))
+    if VALIDATORS or IDENTITY or COPIES:
+        await (shoot_copies(window, work) if COPIES else shoot_identity(window, work) if IDENTITY
+               else shoot_validators(window))
         await window.aclose()
         await context.aclose()
         window.close()
@@ -280,6 +330,7 @@ async def shoot() -> None:
         return
 
     from trustnxt_desktop.ui.frame_source import SyntheticFrameSource
+
     from trustnxt_desktop.ui.main_window import CAPTURE_PAGE
 
     window.nav.setCurrentRow(CAPTURE_PAGE)
@@ -322,7 +373,6 @@ async def shoot() -> None:
 def main() -> None:
     import qasync
     from PySide6.QtWidgets import QApplication
-
     from trustnxt_desktop.ui.theme import apply_palette
 
     app = QApplication(sys.argv[:1])

@@ -18,6 +18,7 @@ from .account.keyring_store import KeyringSecretStore, backend_problem
 from .account.settings import Settings, SettingsStore
 from .backends.active import ActiveBackend
 from .backends.registry import backend_info, make_backend
+from .derive import DerivedCopies
 from .jobs.capture_queue import CaptureProtector
 from .jobs.capture_store import CaptureStore
 from .jobs.protect_queue import ProtectQueue
@@ -44,6 +45,7 @@ class AppContext:
     export_folder: ExportFolder = field(init=False)  # where export dialogs start, remembered in the settings
     protect_queue: ProtectQueue = field(init=False)  # the Protect panel's jobs (origin "gui")
     capture: CaptureProtector = field(init=False)  # captures and their protection (origin "capture")
+    copies: DerivedCopies = field(init=False)  # web exports and caption edits, signed with the local identity
     keyring_problem: str | None = None
     notices: list[StoreNotice] = field(default_factory=list)  # damaged stores found while starting: say so once
 
@@ -73,6 +75,7 @@ class AppContext:
         # Persistent: work left by a crash or a quit resumes when the views open (they ask the queues).
         self.protect_queue = ProtectQueue(lambda: self.backend, self.protect_options, self.settings.jobs,
                                           store=self.jobs, origin="gui")
+        self.copies = DerivedCopies(self.root, self.secrets, lambda: self.settings)
         self.capture = CaptureProtector(CaptureStore(captures_dir()), self.jobs, lambda: self.backend,
                                         self.protect_options)
 

@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.display import plural
-from ..domain.report import InspectionReport
+from ..domain.report import InspectionReport, Verdict
 from ..services.backends.batch import inspect_batch
 from ..services.backends.protocol import Backend
+from ..services.derive import DerivedCopies
 from ..services.files import expand
 from ..services.records.export_formats import described_list, export_format
 from ..services.records.exports import ExportFolder
+from .copy_dialogs import CopyActions
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .export_menu import export_menu, write_export
 from .report_table import FILTERS, REPORT_ROLE, ReportFilter, ReportTableModel
@@ -45,6 +47,9 @@ def _expand_with_identity(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return found, [os.path.normcase(os.path.realpath(p)) for p in found]
 
 
+# Files a derived copy cannot keep as a parent with credentials: they carry none, or none that can be read.
+_NOT_COPYABLE = frozenset({Verdict.NONE, Verdict.UNSUPPORTED, Verdict.ERROR})
+
 class InspectView(ForwardsDrops, QWidget):
     call_finished = Signal()  # a billable call happened
     report_ready = Signal(object)  # InspectionReport, for status messages
@@ -59,6 +64,7 @@ class InspectView(ForwardsDrops, QWidget):
         self.export_folder = export_folder or ExportFolder()
         self._backend = backend  # the app's active backend: Save may change the engine and `settings.jobs`
         self._tasks = TaskOwner(on_error)
+        self._on_error_for_copies = on_error
         self._active_batches = 0
         self.drop = DropTarget("Drop received files or whole folders here to check their Content Credentials.", self)
         self.drop.paths_dropped.connect(self.open_paths)
@@ -136,6 +142,8 @@ class InspectView(ForwardsDrops, QWidget):
         bar = QHBoxLayout()
         for w in (self.open_button, self.folder_button, self.cancel_button, self.clear_button, self.export_button):
             bar.addWidget(w)
+        self._bar = bar  # offer_copies adds Export for web and Edit caption here
+        self.copy_actions: CopyActions | None = None
         bar.addSpacing(16)
         bar.addWidget(QLabel("Show:"))
         bar.addWidget(self.filter_choice)
@@ -159,6 +167,46 @@ class InspectView(ForwardsDrops, QWidget):
         layout.addWidget(self.splitter, 1)
         self.setAcceptDrops(True)
         self._update_busy()
+
+    def offer_copies(self, copies: DerivedCopies) -> CopyActions:
+        """Add Export for web and Edit caption for the current file when it carries Content Credentials: the new
+        signed copy keeps it as its parent, and opens here so its history can be read at once."""
+        self.copy_actions = CopyActions(copies, self._on_error_for_copies, self)
+        self.export_web_button = QPushButton("Export for &web…")
+        self.caption_button = QPushButton("Edit capt&ion…")
+        self.export_web_button.setToolTip("Save a smaller signed copy of this file for publishing; its history "
+                                          "leads back to this file")
+        self.caption_button.setToolTip("Save a signed copy of this file with a new caption, credit line or keywords")
+        at = self._bar.indexOf(self.export_button) + 1
+        for i, button in enumerate((self.export_web_button, self.caption_button)):
+            self._bar.insertWidget(at + i, button)
+            button.setEnabled(False)
+        self.export_web_button.clicked.connect(lambda: self._copy(self.copy_actions.export_for_web
+                                                                  if self.copy_actions else None))
+        self.caption_button.clicked.connect(lambda: self._copy(self.copy_actions.edit_caption
+                                                               if self.copy_actions else None))
+        self.copy_actions.made.connect(lambda result: self.open_paths([result.output]))
+        self.table.selectionModel().currentChanged.connect(lambda *_: self._update_copy_buttons())
+        self.model.dataChanged.connect(lambda *_: self._update_copy_buttons())
+        return self.copy_actions
+
+    def current_copyable(self) -> Path | None:
+        """The current file when it carries Content Credentials of its own (a protected copy, a camera original
+        that signs): what Export for web and Edit caption act on."""
+        report = self.table.selectionModel().currentIndex().data(REPORT_ROLE)
+        if not isinstance(report, InspectionReport) or report.verdict in _NOT_COPYABLE:
+            return None
+        return Path(report.file.path)
+
+    def _update_copy_buttons(self) -> None:
+        if self.copy_actions is not None:
+            enabled = self.current_copyable() is not None
+            self.export_web_button.setEnabled(enabled)
+            self.caption_button.setEnabled(enabled)
+
+    def _copy(self, action: Callable[[Path], None] | None) -> None:
+        if action is not None and (path := self.current_copyable()) is not None:
+            action(path)
 
     def set_trust_hint(self, text: str | None) -> None:
         self.trust_hint.setText(text or "")
@@ -298,4 +346,6 @@ class InspectView(ForwardsDrops, QWidget):
     # -- shutdown -------------------------------------------------------------------------------
     async def aclose(self) -> None:
         await self._tasks.aclose()
+        if self.copy_actions is not None:
+            await self.copy_actions.aclose()
         await self.report.aclose()

@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         self.protect.offer_privacy_check(PrivacyPanel(
             lambda paths: check_files(paths, self.context.settings), self.context.protect_options().privacy,
             self.context.remember_privacy, self.show_error))
+        self.protect.offer_copies(self.context.copies)
+        self.inspect.offer_copies(self.context.copies)
         self.capture = CaptureView(self.context.capture, self.show_error)
         self.usage = UsageWidget(self.context.usage, self.show_error)
         self.pages = QStackedWidget()

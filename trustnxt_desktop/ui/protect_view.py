@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 from ..domain.display import visible
 from ..domain.jobs import JobState
 from ..domain.protect import ContentSource, ProtectOptions
-from ..domain.report import CheckStatus
+from ..domain.report import CheckStatus, Verdict
 from ..domain.timestamps import lacks_timestamp
+from ..services.derive import DerivedCopies
 from ..services.files import expand, media_kind
 from ..services.jobs.protect_queue import ProtectJob, ProtectQueue
 from ..services.previews import file_preview_async
+from .copy_dialogs import CopyActions
 from .desktop import open_path_async, reveal_path_async
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .icons import badge, check_icon, job_state_icon
@@ -59,6 +61,16 @@ def _kind_icon(path: Path) -> QIcon | None:
 def _warned(job: ProtectJob) -> bool:
     """Protected, but with something to say (e.g. the original's own credentials are broken or remote)."""
     return job.state is JobState.DONE and job.result is not None and bool(job.result.warnings)
+
+
+def _original_words(job: ProtectJob) -> str:
+    """The original's own Content Credentials, kept as the copy's parent ingredient: their verdict, in words."""
+    verdict = job.result.parent_verdict if job.result is not None else None
+    return f" · original's credentials: {_ORIGINAL_VERDICT.get(verdict, 'kept')}" if verdict is not None else ""
+
+
+_ORIGINAL_VERDICT = {Verdict.TRUSTED: "trusted", Verdict.VALID: "valid", Verdict.INVALID: "invalid",
+                     Verdict.UNVERIFIED: "not checked (stored online)", Verdict.ERROR: "unreadable"}
 
 
 def _folder_text(folder: Path) -> str:
@@ -103,7 +115,7 @@ class ProtectModel(ColumnsModel):
                 return job.content_source.label
             if job.state is JobState.DONE and job.result and job.result.output:
                 warn = f"  ({job.message})" if job.message else ""
-                return visible(f"{job.result.output.name}{warn}")
+                return visible(f"{job.result.output.name}{_original_words(job)}{warn}")
             return visible(job.message)
         if role == FOLDER_ROLE and column == 0:
             return visible(_folder_text(job.source.parent))
@@ -238,6 +250,8 @@ class ProtectView(ForwardsDrops, QWidget):
         self.reveal_button = QPushButton("Show in fol&der")
         self.clear_button = QPushButton("C&lear finished")
         bottom = QHBoxLayout()
+        self._bottom = bottom  # offer_copies adds Export for web and Edit caption here
+        self.copy_actions: CopyActions | None = None
         self.privacy: PrivacyPanel | None = None  # offer_privacy_check adds it
         bottom.addWidget(self.summary, 1)
         for b in (self.open_button, self.reveal_button, self.cancel_button, self.cancel_all_button,
@@ -369,6 +383,32 @@ class ProtectView(ForwardsDrops, QWidget):
         self.model.remove(self.queue.remove_finished())
         self._refresh_summary()
 
+    def offer_copies(self, copies: DerivedCopies) -> CopyActions:
+        """Add Export for web and Edit caption for the current row's protected copy (new signed copies whose
+        parent is that copy)."""
+        self.copy_actions = CopyActions(copies, self._on_error, self)
+        self.export_web_button = QPushButton("Export for &web…")
+        self.caption_button = QPushButton("Edit capt&ion…")
+        self.export_web_button.setToolTip("Save a smaller signed copy for publishing; its history leads back here")
+        self.caption_button.setToolTip("Save a signed copy with a new caption, credit line or keywords")
+        for i, button in enumerate(self._copy_buttons()):
+            self._bottom.insertWidget(3 + i, button)  # after Open and Show in folder
+        self.export_web_button.clicked.connect(lambda: self._copy(self.copy_actions.export_for_web
+                                                                  if self.copy_actions else None))
+        self.caption_button.clicked.connect(lambda: self._copy(self.copy_actions.edit_caption
+                                                               if self.copy_actions else None))
+        self.copy_actions.made.connect(
+            lambda result: self.summary.setText(visible(f"Saved {result.output.name} in {result.output.parent}")))
+        self._update_buttons()
+        return self.copy_actions
+
+    def _copy_buttons(self) -> list[QPushButton]:
+        return [self.export_web_button, self.caption_button] if self.copy_actions is not None else []
+
+    def _copy(self, action: Callable[[Path], None] | None) -> None:
+        if action is not None and (output := self._current_output()) is not None:
+            action(output)
+
     # -- reacting to the queue --------------------------------------------------------------------
     def _on_job(self, job: ProtectJob) -> None:
         self.model.upsert(job)
@@ -411,6 +451,8 @@ class ProtectView(ForwardsDrops, QWidget):
         has_output = self._current_output() is not None
         self.open_button.setEnabled(has_output)
         self.reveal_button.setEnabled(has_output)
+        for button in self._copy_buttons():
+            button.setEnabled(has_output)
 
     def _load_thumbnail(self, job_id: int) -> None:
         job = self.queue.items.get(job_id)
@@ -429,4 +471,6 @@ class ProtectView(ForwardsDrops, QWidget):
     async def aclose(self) -> None:
         """Stop this view's own work and stop listening; the queue is the composition root's to close."""
         await self._tasks.aclose()
+        if self.copy_actions is not None:
+            await self.copy_actions.aclose()
         self.queue.subscribe(None)
