@@ -6,6 +6,7 @@ Run: bench/run docs/screenshots.py          (needs the keyring sandbox because p
      bench/run docs/screenshots.py --validators [--dark]   (only the two-validator cross-check of Inspect)
      bench/run docs/screenshots.py --identity [--dark]   (only a protected copy's CAWG identity, inspected)
      bench/run docs/screenshots.py --copies [--dark]   (only Export for web, Edit caption and the web copy's history)
+     bench/run docs/screenshots.py --privacy [--dark]   (only the Protect view's privacy check)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ SCALE = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--scale=")),
 VALIDATORS = "--validators" in sys.argv
 IDENTITY = "--identity" in sys.argv
 COPIES = "--copies" in sys.argv
+PRIVACY = "--privacy" in sys.argv
 if SCALE:
     os.environ["QT_SCALE_FACTOR"] = SCALE
 
@@ -214,6 +216,23 @@ async def shoot_copies(window: MainWindow, work: Path) -> None:
     window.grab().save(str(shot("inspect-web-copy")))
 
 
+async def shoot_privacy(window: MainWindow, work: Path) -> None:
+    """The Protect view's privacy check on a small shoot that reveals a position, serial numbers and an owner
+    (tests/revealing_media.py), with the location coarsened to the city and serials and owner removed."""
+    from tests.revealing_media import revealing_file
+    from trustnxt_desktop.domain.privacy import LocationChoice
+
+    files = [revealing_file(name, work / "card") for name in ("sample1.jpg", "sample1.png", "c.mov", "sample1.wav")]
+    panel = window.protect.privacy
+    assert panel is not None
+    panel.location.setCurrentIndex(panel.location.findData(LocationChoice.CITY.value))
+    panel.strip.setChecked(True)
+    await panel.check_async(files)
+    panel.tree.topLevelItem(0).setExpanded(True)
+    await settle(0.5)
+    window.grab().save(str(shot("privacy-check")))
+
+
 async def shoot_validators(window: MainWindow) -> None:
     """Inspect with the second validator: files on which they disagree (a signed .docx, a file only the
     second can read), both say invalid but differ on trust (the Truepic capture), and agree."""
@@ -267,9 +286,9 @@ async def shoot() -> None:
         window.close()
         QApplication.quit()
         return
-    if VALIDATORS or IDENTITY or COPIES:
+    if VALIDATORS or IDENTITY or COPIES or PRIVACY:
         await (shoot_copies(window, work) if COPIES else shoot_identity(window, work) if IDENTITY
-               else shoot_validators(window))
+               else shoot_privacy(window, work) if PRIVACY else shoot_validators(window))
         await window.aclose()
         await context.aclose()
         window.close()

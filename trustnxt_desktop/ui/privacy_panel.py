@@ -36,7 +36,7 @@ from .tasks import TaskOwner
 
 Check = Callable[[list[Path]], Awaitable[list[FileInventory]]]
 _FATE_TEXT = {Fate.KEPT: "kept", Fate.COARSENED: "coarsened to the city", Fate.REMOVED: "removed"}
-_CHANGED = QColor("#1b6e3a")
+_CHANGED = QColor("#2e8b57")  # readable on the light and the dark palette
 _PROBLEM = QColor("#b3261e")
 COLUMNS = ("File and field", "Where", "Value", "In the copy")
 
