@@ -218,6 +218,8 @@ class WatchService:
             known = self._known_sources()
             fresh = [(s, o) for s, o in files if (fp := Fingerprint.of(s)) is None
                      or (fp.size, fp.mtime_ns) not in known.get(s, set())]
+            if not fresh:
+                return 0, []
             stored = {LABEL_KEY: label, **_options_json(base, options or {})}
             batch = self.session.create(options=stored)
             self._batch_options[batch.id] = stored
