@@ -189,7 +189,9 @@ def _store_fields(store: dict[str, Any]) -> list[RevealedField]:
     return found
 
 
-def _assertion_fields(label: str, data: Any, prefix: str = "") -> list[RevealedField]:
+def _assertion_fields(label: str, data: Any, prefix: str = "", inherited: FieldKind | None = None
+                      ) -> list[RevealedField]:
+    """`inherited`: the kind of the structure this is inside (e.g. an `author` person: its `name` is an owner)."""
     if label.startswith(("c2pa.hash", "c2pa.actions", "c2pa.ingredient", "c2pa.thumbnail", "c2pa.soft-binding")):
         return []  # bindings and history: no metadata about the person
     found: list[RevealedField] = []
@@ -198,15 +200,15 @@ def _assertion_fields(label: str, data: Any, prefix: str = "") -> list[RevealedF
             if str(key).startswith("@"):
                 continue
             name = f"{prefix}{key}"
+            kind = classify(str(key)) or (inherited if str(key) in ("name", "value", "identifier") else None)
             if isinstance(value, (dict, list)):
-                found += _assertion_fields(label, value, f"{name}.")
+                found += _assertion_fields(label, value, f"{name}.", kind or inherited)
                 continue
-            kind = classify(str(key))
             if kind is not None and _text(value):
                 found.append(RevealedField(kind, Where.INGREDIENT, f"{label}: {name}", _text(value)))
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            found += _assertion_fields(label, value, f"{prefix.rstrip('.')}[{i}].")
+            found += _assertion_fields(label, value, f"{prefix.rstrip('.')}[{i}].", inherited)
     return found
 
 
