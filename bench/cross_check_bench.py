@@ -43,7 +43,7 @@ SHARED = PROJECT.parent / "shared"
 FILES = int(os.environ.get("BENCH_FILES", "500"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 BATCH_ROUNDS = int(os.environ.get("BENCH_BATCH_ROUNDS", "3"))  # alternating, the median of each
-TASKS = "trustnxt_desktop.engine.untrusted"
+TASKS = "trustnxt_desktop.engine.untrusted_tasks"
 
 
 def corpus() -> list[Path]:

@@ -2,7 +2,8 @@
 timer measures how late the event loop serves it; plus launch-to-first-paint of the real app.
 
 Run: bench/run bench/ui_responsiveness.py      (BENCH_UI_FILES=100 by default)
-Targets: longest stall <= 50 ms, 99th percentile <= 20 ms, first paint <= 1.5 s.
+Targets: longest stall <= 50 ms, 99th percentile <= 20 ms, first paint <= 0.5 s (a source checkout with its
+bytecode cache, as after its first start: one launch writes the cache and is not counted).
 """
 
 from __future__ import annotations
@@ -85,17 +86,20 @@ async def protect_batch(work: Path) -> dict[str, float]:
 
 
 def first_paint_ms(work: Path, runs: int = 5) -> dict[str, float]:
-    env = {**os.environ, "TRUSTNXT_HOME": str(work / "home-launch"), "QT_QPA_PLATFORM": "offscreen"}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update({"TRUSTNXT_HOME": str(work / "home-launch"), "QT_QPA_PLATFORM": "offscreen",
+                "PYTHONPYCACHEPREFIX": str(work / "pycache")})
     walls, paints = [], []
-    for _ in range(runs):
+    for run in range(runs + 1):
         start = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "trustnxt_desktop.app", "--quit-after", "0.2"],
                                 stdout=subprocess.PIPE, text=True, env=env, cwd=PROJECT)
         assert proc.stdout is not None
         for line in proc.stdout:
             if line.startswith("first paint"):
-                walls.append((time.perf_counter() - start) * 1000)
-                paints.append(float(line.split()[2]))
+                if run:  # the first launch compiles the bytecode cache
+                    walls.append((time.perf_counter() - start) * 1000)
+                    paints.append(float(line.split()[2]))
                 break
         proc.wait(timeout=60)
     return {"launch_to_first_paint_ms_median": statistics.median(walls),

@@ -1,5 +1,6 @@
-"""What `trustnxt` loads: help for every command without the engine, and a local inspection without Qt or
-the HTTP client. (How fast that is, is bench/speed_bench.py's business, never a test's.)"""
+"""What `trustnxt` loads: help for every command without the engine, and a local inspection without Qt, the
+HTTP client, c2pa or Pillow (its parser workers load those).
+(How fast that is, is bench/speed_bench.py's business, never a test's.)"""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ print(json.dumps({{"help": results, "loaded": [m for m in {HEAVY!r} if m in sys.
     assert found["loaded"] == [], "help needs none of the engine's, the cloud's or the GUI's libraries"
 
 
-def test_local_inspection_loads_no_qt_and_no_http_client(home: Path, secret_store) -> None:
+def test_local_inspection_loads_no_qt_no_http_client_and_no_parser(home: Path, secret_store) -> None:
     code = f"""
 import contextlib, io, json, sys
 from trustnxt_desktop.cli import main
@@ -66,11 +67,11 @@ out = io.StringIO()
 with contextlib.redirect_stdout(out):
     rc = main(["inspect", "--json", "--backend", "local", {str(CORPUS / "c2pa" / "adobe-20220124-CA.jpg")!r}])
 print(json.dumps({{"rc": rc, "reports": json.loads(out.getvalue()),
-                  "loaded": [m for m in ("PySide6", "httpx", "httpcore") if m in sys.modules]}}))
+                  "loaded": [m for m in ("PySide6", "httpx", "httpcore", "c2pa", "PIL") if m in sys.modules]}}))
 """
     proc = in_process(code, home)
     assert proc.returncode == 0, proc.stderr
     found = json.loads(proc.stdout.splitlines()[-1])
     expected = shipped_verdict(EXPECTED["c2pa"]["adobe-20220124-CA.jpg"])
     assert found["rc"] == 0 and [r["verdict"] for r in found["reports"]] == [expected]
-    assert found["loaded"] == [], "a local inspection needs no window and no network client"
+    assert found["loaded"] == [], "a local inspection needs no window and no network client, and parses in its workers"

@@ -18,7 +18,7 @@ from tests.conftest import CORPUS, SHARED
 from tests.expect import protected_copy
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.domain.report import Verdict
-from trustnxt_desktop.engine import formats
+from trustnxt_desktop.engine import c2pa_formats, formats
 from trustnxt_desktop.engine.c2pa_loader import c2pa
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.media import sniff
@@ -48,6 +48,15 @@ def test_the_table_has_a_row_for_every_name_c2pa_reports() -> None:
         assert by_type[media_type].readable and by_type[media_type].writable, media_type
     assert by_type["image/x-sony-arw"].readable and not by_type["image/x-sony-arw"].writable  # c2pa reads, not writes
     assert by_type["application/zip"].c2pa_name == "application/x-zip"  # c2pa's own spelling is what it is given
+
+
+def test_the_snapshot_of_c2pas_lists_is_the_installed_librarys() -> None:
+    """engine.c2pa_formats spares a process that only picks files loading c2pa; it must say what c2pa says."""
+    assert c2pa_formats.current() and c2pa_formats.VERSION == c2pa.__version__
+    assert c2pa_formats.READABLE == tuple(sorted(c2pa.Reader.get_supported_mime_types()))
+    assert c2pa_formats.WRITABLE == tuple(sorted(c2pa.Builder.get_supported_mime_types()))
+    assert formats.supported_formats() == formats.build_table(c2pa.Reader.get_supported_mime_types(),
+                                                              c2pa.Builder.get_supported_mime_types())
 
 
 def test_a_format_a_newer_c2pa_adds_is_inspected_the_same_day() -> None:

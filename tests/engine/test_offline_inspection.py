@@ -41,7 +41,7 @@ from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.engine.untrusted import inspect_isolated, parent_isolated
 
 if __name__ == "__main__":
-    pool = IsolatedPool("trustnxt_desktop.engine.untrusted", size=1)
+    pool = IsolatedPool("trustnxt_desktop.engine.untrusted_tasks", size=1)
     second = SecondValidator(sys.argv[2])
     try:
         report = inspect_isolated(pool, Path(sys.argv[1]), TrustConfig(), second)

@@ -281,7 +281,7 @@ def test_a_reader_that_crashes_on_the_original_costs_only_its_record(tmp_path: P
     original = tmp_path / "crashme.jpg"
     shutil.copy(CORPUS / "c2pa" / "adobe-20220124-CA.jpg", original)
     before = sha(original)
-    with IsolatedPool("trustnxt_desktop.engine.untrusted", size=1, limits=Limits(seconds=10)) as pool:
+    with IsolatedPool("trustnxt_desktop.engine.untrusted_tasks", size=1, limits=Limits(seconds=10)) as pool:
         result = protect_file(original, identity, ProtectOptions(out_dir=tmp_path / "out", thumbnail_edge=0),
                               parent_reader=lambda p, m, t: parent_isolated(pool, p, m, t, TrustConfig()))
         assert pool.stats.failures == {"crash": 1}

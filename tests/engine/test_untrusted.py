@@ -17,7 +17,7 @@ from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.runtime.isolation import IsolatedPool, Limits
 
-TASKS = "trustnxt_desktop.engine.untrusted"
+TASKS = "trustnxt_desktop.engine.untrusted_tasks"
 NAMES = ["adobe-20220124-C.jpg", "adobe-20220124-E-sig-CA.jpg", "truepic-20230212-camera.jpg", "video1.mp4"]
 
 

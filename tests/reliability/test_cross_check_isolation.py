@@ -15,7 +15,7 @@ from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.engine.untrusted import CRASH_SUMMARY, inspect_isolated, inspect_many_isolated
 from trustnxt_desktop.runtime.isolation import FAULT_ENV, IsolatedPool, Limits
 
-TASKS = "trustnxt_desktop.engine.untrusted"
+TASKS = "trustnxt_desktop.engine.untrusted_tasks"
 SIGNED = CORPUS / "c2pa" / "adobe-20220124-C.jpg"
 
 

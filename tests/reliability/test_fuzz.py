@@ -379,7 +379,7 @@ def test_mutated_files_of_every_format_get_a_result_from_protect(seeds: list[tup
 @pytest.mark.parametrize("path", _regression_files(), ids=lambda p: p.name)
 def test_saved_regressions_get_a_report(path: Path) -> None:
     """Inputs that once crashed or stalled a worker: isolation must turn each into a report."""
-    with IsolatedPool("trustnxt_desktop.engine.untrusted", size=1,
+    with IsolatedPool("trustnxt_desktop.engine.untrusted_tasks", size=1,
                       limits=Limits(memory_bytes=MEMORY_CAP, seconds=CASE_SECONDS)) as pool:
         report = inspect_isolated(pool, path, TrustConfig())
     assert report.verdict and report.summary

@@ -29,7 +29,7 @@ from trustnxt_desktop.services.backends.registry import make_backend
 from trustnxt_desktop.services.records.ledger import UsageLedger
 from trustnxt_desktop.services.records.verification_log import VerificationLog
 
-TASKS = "trustnxt_desktop.engine.untrusted"
+TASKS = "trustnxt_desktop.engine.untrusted_tasks"
 NAMES = ["adobe-20220124-CA.jpg", "adobe-20220124-E-sig-CA.jpg", "adobe-20220124-A.jpg", "boxhash.jpg",
          "video1.mp4", "adobe-20240110-single_manifest_store.pdf"]
 

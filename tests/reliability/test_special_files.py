@@ -32,7 +32,7 @@ from trustnxt_desktop.services.jobs.capture_queue import CaptureProtector
 from trustnxt_desktop.services.jobs.capture_store import CaptureStore
 from trustnxt_desktop.services.jobs.store import JobStore
 
-TASKS = "trustnxt_desktop.engine.untrusted"
+TASKS = "trustnxt_desktop.engine.untrusted_tasks"
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from trustnxt_desktop.engine.untrusted import TASKS as REAL_TASKS
-from trustnxt_desktop.engine.untrusted import prepare_shared  # noqa: F401 - the pool asks the module for it
+from trustnxt_desktop.engine.untrusted_tasks import TASKS as REAL_TASKS
+from trustnxt_desktop.engine.untrusted_tasks import prepare_shared  # noqa: F401 - the pool asks the module for it
 
 
 class Planted:

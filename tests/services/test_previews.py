@@ -22,7 +22,7 @@ SIGNED = CORPUS / "c2pa" / "adobe-20220124-C.jpg"
 
 @pytest.fixture(scope="module")
 def pool() -> Iterator[IsolatedPool]:
-    with IsolatedPool("trustnxt_desktop.engine.untrusted", size=1, limits=Limits(seconds=20)) as p:
+    with IsolatedPool("trustnxt_desktop.engine.untrusted_tasks", size=1, limits=Limits(seconds=20)) as p:
         yield p
 
 

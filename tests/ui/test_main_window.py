@@ -3,12 +3,16 @@ damaged stores said. The program run from its start (arguments, start and quit) 
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTabBar
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, PROJECT
 from tests.expect import present
 from tests.ui.conftest import until
 
@@ -106,3 +110,26 @@ async def test_damaged_stores_are_said_once_when_the_window_opens(home, secret_s
         await context.aclose()  # before the window closes: closing the last window ends the event loop
         window.close()
         window.deleteLater()
+
+
+def test_building_the_window_loads_no_parser_no_http_client_and_no_multimedia(tmp_path: Path) -> None:
+    """The first paint waits for nothing the window does not draw: c2pa and Pillow load in the parser workers (or
+    with the first protect), httpx with the first network call, Qt Multimedia when Capture is first shown."""
+    code = (
+        "import json, sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from trustnxt_desktop.services.app_context import AppContext\n"
+        "from trustnxt_desktop.ui.main_window import MainWindow\n"
+        "window = MainWindow(AppContext.create())\n"
+        "window.show()\n"
+        "app.processEvents()\n"
+        "print(json.dumps([m for m in ('c2pa', 'PIL', 'httpx', 'encypher_c2pa', 'PySide6.QtMultimedia')"
+        " if m in sys.modules]))\n"
+        "import os; os._exit(0)\n"  # only what was loaded matters here, not an orderly quit
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TRUSTNXT_HOME": str(tmp_path / "home")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                         cwd=PROJECT)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.splitlines()[-1]) == []

@@ -111,7 +111,7 @@ def open_backend(args: argparse.Namespace, *, parsers_early: bool = False) -> Ba
 def _start_parsers() -> None:
     from ..runtime.isolation import start_fork_server
 
-    try:  # the tasks module of engine.untrusted.shared_pool(), by name: c2pa and Pillow load there, not here
-        start_fork_server(importlib.util.resolve_name("..engine.untrusted", __package__))
+    try:  # engine.untrusted.TASKS_MODULE, by name: c2pa and Pillow load there, not here
+        start_fork_server(importlib.util.resolve_name("..engine.untrusted_tasks", __package__))
     except Exception:  # noqa: BLE001 - only a head start: the first worker starts the server and reports
         pass

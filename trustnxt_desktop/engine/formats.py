@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeGuard
 
-from .c2pa_loader import c2pa
+from . import c2pa_formats
 from .media import KNOWN_FORMATS, KnownFormat
 
 # Formats c2pa writes that a person would not want "protected": a manifest store is not media.
@@ -85,7 +85,12 @@ def _unknown(name: str, can_read: set[str], can_write: set[str], covered: set[st
 
 @lru_cache(maxsize=1)
 def supported_formats() -> tuple[Format, ...]:
-    """The table for the c2pa library loaded in this process."""
+    """The table for the c2pa library installed: from its snapshot (engine.c2pa_formats) while that is the one
+    installed, so a process that only picks files for the parser workers does not load c2pa; else its own lists."""
+    if c2pa_formats.current():
+        return build_table(c2pa_formats.READABLE, c2pa_formats.WRITABLE)
+    from .c2pa_loader import c2pa
+
     return build_table(c2pa.Reader.get_supported_mime_types(), c2pa.Builder.get_supported_mime_types())
 
 

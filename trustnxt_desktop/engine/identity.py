@@ -15,6 +15,7 @@ import secrets
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -27,15 +28,18 @@ from ..domain.errors import IdentityError
 from ..domain.secrets import SecretStore
 from ..runtime.atomic import replace_folder
 from . import certs
-from .c2pa_loader import c2pa
 from .identity_assertion import PemSigner
 
+if TYPE_CHECKING:  # loaded by c2pa_signer(): reading or making an identity needs no c2pa
+    from .c2pa_loader import c2pa
+
+# Each algorithm's hash (named as c2pa.C2paSigningAlg's members are); Ed25519 hashes inside the signature.
 _ALGS = {
-    "ES256": (c2pa.C2paSigningAlg.ES256, hashes.SHA256),
-    "ES384": (c2pa.C2paSigningAlg.ES384, hashes.SHA384),
-    "ES512": (c2pa.C2paSigningAlg.ES512, hashes.SHA512),
-    "PS256": (c2pa.C2paSigningAlg.PS256, hashes.SHA256),
-    "ED25519": (c2pa.C2paSigningAlg.ED25519, None),
+    "ES256": hashes.SHA256,
+    "ES384": hashes.SHA384,
+    "ES512": hashes.SHA512,
+    "PS256": hashes.SHA256,
+    "ED25519": None,
 }
 
 
@@ -85,7 +89,7 @@ class SigningIdentity:
         """Raw signature as COSE wants it (ECDSA as r||s, RSA-PSS, Ed25519)."""
         key = self._key
         if isinstance(key, ec.EllipticCurvePrivateKey):
-            hash_cls = _ALGS[self.info.algorithm][1]
+            hash_cls = _ALGS[self.info.algorithm]
             if hash_cls is None:  # an elliptic-curve key recorded with a hashless algorithm (Ed25519)
                 raise IdentityError(f"{self.info.algorithm} does not sign with an elliptic-curve key")
             r, s = utils.decode_dss_signature(key.sign(data, ec.ECDSA(hash_cls())))
@@ -96,7 +100,10 @@ class SigningIdentity:
         return key.sign(data)
 
     def c2pa_signer(self, tsa_url: str | None = None) -> c2pa.Signer:
-        return c2pa.Signer.from_callback(self.sign, _ALGS[self.info.algorithm][0], self.chain_pem, tsa_url or None)
+        from .c2pa_loader import c2pa
+
+        algorithm = getattr(c2pa.C2paSigningAlg, self.info.algorithm)
+        return c2pa.Signer.from_callback(self.sign, algorithm, self.chain_pem, tsa_url or None)
 
     def pem_signer(self, tsa_url: str | None = None) -> PemSigner:
         """This identity as a signer c2pa-rs settings describe (engine.identity_assertion): the key leaves this
@@ -275,7 +282,7 @@ def verify_signature(certificate: x509.Certificate, algorithm: str, data: bytes,
                 return False
             der = utils.encode_dss_signature(int.from_bytes(signature[:size], "big"),
                                              int.from_bytes(signature[size:], "big"))
-            key.verify(der, data, ec.ECDSA(_ALGS[algorithm][1]()))  # type: ignore[misc]  # every ES* names its hash
+            key.verify(der, data, ec.ECDSA(_ALGS[algorithm]()))  # type: ignore[misc]  # every ES* names its hash
         elif isinstance(key, rsa.RSAPublicKey) and algorithm == "PS256":
             key.verify(signature, data, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
                        hashes.SHA256())

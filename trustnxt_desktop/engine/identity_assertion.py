@@ -25,10 +25,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .c2pa_loader import c2pa
 from .certs import DOCUMENT_SIGNING
+
+if TYPE_CHECKING:  # loaded when a manifest is built: a process that reads identities never needs it
+    from .c2pa_loader import c2pa
 
 DOCUMENT_SIGNING_EKU = DOCUMENT_SIGNING.dotted_string  # id-kp-documentSigning (RFC 9336), what CAWG X.509 signers carry
 
@@ -65,6 +67,8 @@ def x509_identity_builder(definition: Mapping[str, Any], *, claim_signer: PemSig
     """
     if "c2pa.actions" in referenced_assertions:
         raise ValueError("c2pa-rs writes actions as c2pa.actions.v2; a reference to c2pa.actions would be ignored")
+    from .c2pa_loader import c2pa
+
     identity = {**identity_signer.settings(), "referenced_assertions": list(referenced_assertions)}
     context = c2pa.Context.from_dict({**(settings or {}), "signer": {"local": claim_signer.settings()},
                                       "cawg_x509_signer": {"local": identity}})
@@ -96,6 +100,8 @@ def _tell_builder_the_context_signs(builder: c2pa.Builder) -> None:
     """c2pa-python 0.38.1 only lets a context sign when the context was given a Signer object (see the
     module docstring); the settings' own signer is just as able to."""
     if not hasattr(builder, "_has_context_signer"):
+        from .c2pa_loader import c2pa
+
         raise RuntimeError(f"c2pa-python {c2pa.__version__} changed how a builder learns that its context signs; "
                            "engine/identity_assertion.py needs updating")
     builder._has_context_signer = True

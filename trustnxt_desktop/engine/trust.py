@@ -22,10 +22,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import chain_trust
-from .c2pa_loader import c2pa
+
+if TYPE_CHECKING:  # loaded by context(): a process that only sends files to the parser workers never needs it
+    from .c2pa_loader import c2pa
 
 TSA_KIND = "tsa-list"  # a TrustSource of time-stamp authorities: never trusts a signer
 
@@ -126,6 +128,8 @@ class TrustConfig:
         cache: dict[str | None, c2pa.Context] = self._local.__dict__.setdefault("contexts", {})
         key = only.name if only else None
         if key not in cache:
+            from .c2pa_loader import c2pa
+
             cache[key] = c2pa.Context.from_dict(self.settings(only))
         return cache[key]
 

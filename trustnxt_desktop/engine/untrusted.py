@@ -4,8 +4,9 @@ carries before we protect it — in isolated workers.
 The tasks run inside the worker processes of runtime.isolation and live in engine.untrusted_tasks
 (TASKS_MODULE), which loads c2pa, Pillow and the second validator; this module, the *_isolated helpers
 the rest of the app calls, loads none of them, so a process that only sends files to the workers (a
-local `trustnxt inspect`, the window before its first protect) never does. They never raise for a problem with the file: a crash, hang or
-memory blow-up of the parser becomes an `error` report (inspect) or no picture (previews).
+local `trustnxt inspect`, the window before its first protect) never does. They never raise for a
+problem with the file: a crash, hang or memory blow-up of the parser becomes an `error` report
+(inspect) or no picture (previews).
 
 What crosses back from a worker is plain data: a task returns JSON values (a report as its
 "trustnxt.inspection/1" dict, pictures and archives as base64 text), and the calling side turns them
@@ -349,7 +350,7 @@ def shared_pool() -> IsolatedPool:
         return _shared_pool
 
 
-__all__ = ["CRASH_SUMMARY", "TASKS_MODULE", "bytes_from_worker", "cleaned_from_worker", "inspect_isolated", "inspect_many_isolated",
-           "inventory_from_worker", "parent_from_worker", "parent_isolated", "privacy_clean_isolated",
-           "privacy_isolated", "report_from_worker", "resource_isolated", "resource_picture_isolated", "shared_pool",
-           "thumbnail_isolated"]
+__all__ = ["CRASH_SUMMARY", "TASKS_MODULE", "bytes_from_worker", "cleaned_from_worker", "inspect_isolated",
+           "inspect_many_isolated", "inventory_from_worker", "parent_from_worker", "parent_isolated",
+           "privacy_clean_isolated", "privacy_isolated", "report_from_worker", "resource_isolated",
+           "resource_picture_isolated", "shared_pool", "thumbnail_isolated"]

@@ -13,18 +13,25 @@ import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import TypeVar
 
 from ..domain.derive import Caption, CaptionEdit, WebExport
 from ..domain.protect import ProtectOptions, ProtectResult
 from ..domain.secrets import SecretStore
-from ..engine import derive
 from ..engine.identity import IdentityStore, SigningIdentity
 from ..runtime.threads import run_to_end
 from .account.settings import Settings
 from .backends.local import default_display_name
 
 T = TypeVar("T")
+
+
+def _engine() -> ModuleType:
+    """engine.derive, loaded (with c2pa and Pillow) on the thread of the first copy, not with the window."""
+    from ..engine import derive
+
+    return derive
 
 
 class DerivedCopies:
@@ -38,18 +45,18 @@ class DerivedCopies:
     async def export_for_web(self, source: Path, export: WebExport, out_dir: Path | None = None) -> ProtectResult:
         """A web copy of `source` in `out_dir` (default: next to it); see engine.derive.export_for_web. Raises
         IdentityError or ConfigurationError when there is no usable signing identity (no keyring)."""
-        return await self._signed(lambda identity, options, cancel: derive.export_for_web(
+        return await self._signed(lambda identity, options, cancel: _engine().export_for_web(
             source, identity, export, options, cancel), out_dir)
 
     async def save_caption(self, source: Path, edit: CaptionEdit, out_dir: Path | None = None) -> ProtectResult:
         """A copy of `source` with the edited caption fields; see engine.derive.save_caption. Raises like
         export_for_web."""
-        return await self._signed(lambda identity, options, cancel: derive.save_caption(
+        return await self._signed(lambda identity, options, cancel: _engine().save_caption(
             source, identity, edit, options, cancel), out_dir)
 
     async def read_caption(self, source: Path) -> Caption:
         """The caption fields `source` has now (read in an isolated worker); empty when it has none."""
-        return await asyncio.to_thread(derive.read_caption, source)
+        return await asyncio.to_thread(lambda: _engine().read_caption(source))
 
     async def _signed(self, work: Callable[[SigningIdentity, ProtectOptions, threading.Event], T],
                       out_dir: Path | None) -> T:

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from importlib import metadata
 
 from .. import APP_NAME, __version__
-from ..engine.c2pa_loader import c2pa
 
 COMPONENTS = ("c2pa-python", "pillow", "pillow-heif", "httpx", "keyring", "qasync", "cryptography")
 
@@ -30,6 +29,8 @@ def component_versions() -> list[tuple[str, str]]:
             rows.append((name, metadata.version(name)))
         except metadata.PackageNotFoundError:
             rows.append((name, "not installed"))
+    from ..engine.c2pa_loader import c2pa  # here: the window that offers these rows does not load c2pa to start
+
     rows.append(("c2pa-rs", c2pa.sdk_version()))
     return rows
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QImageWriter, QKeySequence, QPixmap
-from PySide6.QtMultimedia import QAudioDevice, QCameraDevice, QMediaDevices
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -34,10 +33,14 @@ from PySide6.QtWidgets import (
 from ..domain.jobs import JobState
 from ..services.jobs.capture_queue import CaptureItem, CaptureProtector
 from ..services.jobs.capture_store import CaptureStore, PendingCapture
-from .audio_recorder import AudioRecorder
-from .frame_source import CameraFrameSource, FrameSource, permission_hint
 from .icons import badge
 from .tasks import TaskOwner
+
+if TYPE_CHECKING:  # Qt Multimedia loads when the view is first shown (activate), not with the window
+    from PySide6.QtMultimedia import QMediaDevices
+
+    from .audio_recorder import AudioRecorder
+    from .frame_source import FrameSource
 
 PREVIEW = QSize(640, 360)
 # Qt's PulseAudio input leaves a timer behind when it is destroyed while the event loop goes on, which
@@ -87,9 +90,7 @@ class CaptureView(QWidget):
         self._recorders: dict[bytes, AudioRecorder] = {}
         self._active = False
         self.resuming: asyncio.Future[list[CaptureItem]] | None = None  # the latest resume_async(), if any
-        self.devices = QMediaDevices(self)
-        self.devices.videoInputsChanged.connect(self._cameras_changed)
-        self.devices.audioInputsChanged.connect(self._microphones_changed)
+        self.devices: QMediaDevices | None = None  # watched from the first activate()
 
         # Camera
         self.camera_choice = QComboBox()
@@ -181,8 +182,8 @@ class CaptureView(QWidget):
             action.triggered.connect(slot)
             self.addAction(action)
         self._show_folder()
-        self._fill_cameras()
-        self._fill_microphones()
+        self.photo_button.setEnabled(False)  # until a camera is ready
+        self.record_button.setEnabled(False)
         protector.subscribe(self._on_capture)
         for item in protector.items:
             self._add_row(item)
@@ -196,12 +197,26 @@ class CaptureView(QWidget):
     # -- lifecycle: devices run only while the view is shown ---------------------------------------
     def activate(self) -> None:
         self._active = True
+        self._watch_devices()
         if self.resuming is None or self.resuming.done():  # the store work runs off the GUI thread
             self.resuming = self._tasks.spawn(self.resume_async())
         if self.source is None:
             self._start_selected_camera()
         if self.recorder is None:
             self._use_selected_microphone()
+
+    def _watch_devices(self) -> None:
+        """The cameras and microphones, listed (and watched) from the first time the view is shown: Qt Multimedia
+        and its media backend take 100 ms or more to load, which the window's first paint does not wait for."""
+        if self.devices is not None:
+            return
+        from PySide6.QtMultimedia import QMediaDevices
+
+        self.devices = QMediaDevices(self)
+        self.devices.videoInputsChanged.connect(self._cameras_changed)
+        self.devices.audioInputsChanged.connect(self._microphones_changed)
+        self._fill_cameras()
+        self._fill_microphones()
 
     async def resume_async(self) -> list[CaptureItem]:
         """Show and protect the captures an earlier run could not finish."""
@@ -227,6 +242,8 @@ class CaptureView(QWidget):
 
     # -- camera ---------------------------------------------------------------------------------
     def _fill_cameras(self) -> None:
+        from PySide6.QtMultimedia import QMediaDevices
+
         cameras = _fill_devices(self.camera_choice, QMediaDevices.videoInputs(), QMediaDevices.defaultVideoInput())
         if not cameras and self.source is None:
             self._camera_state("no-device", "No camera detected. Connect one, or protect photos you already have "
@@ -235,6 +252,10 @@ class CaptureView(QWidget):
     def _start_selected_camera(self) -> None:
         if not self._active:
             return
+        from PySide6.QtMultimedia import QCameraDevice
+
+        from .frame_source import CameraFrameSource
+
         device = self.camera_choice.currentData()
         if not isinstance(device, QCameraDevice):
             return
@@ -264,6 +285,10 @@ class CaptureView(QWidget):
             self.preview.setPixmap(QPixmap())
 
     def _cameras_changed(self) -> None:
+        from PySide6.QtMultimedia import QMediaDevices
+
+        from .frame_source import CameraFrameSource
+
         current = self.source.device.id() if isinstance(self.source, CameraFrameSource) else None
         self._fill_cameras()
         if current is not None and all(d.id() != current for d in QMediaDevices.videoInputs()):
@@ -285,6 +310,8 @@ class CaptureView(QWidget):
     def _permitted(self, kind: str) -> bool:
         from PySide6.QtCore import QCameraPermission, QMicrophonePermission
         from PySide6.QtWidgets import QApplication
+
+        from .frame_source import permission_hint
 
         app = QApplication.instance()
         permission = QCameraPermission() if kind == "camera" else QMicrophonePermission()
@@ -326,6 +353,8 @@ class CaptureView(QWidget):
 
     # -- microphone -----------------------------------------------------------------------------
     def _fill_microphones(self) -> None:
+        from PySide6.QtMultimedia import QMediaDevices
+
         inputs = _fill_devices(self.mic_choice, QMediaDevices.audioInputs(), QMediaDevices.defaultAudioInput())
         if not inputs and self.recorder is None:
             self._mic_state("no-device", "No microphone detected. Connect one to record.")
@@ -333,6 +362,10 @@ class CaptureView(QWidget):
     def _use_selected_microphone(self) -> None:
         if not self._active or (self.recorder is not None and self.recorder.recording):
             return
+        from PySide6.QtMultimedia import QAudioDevice
+
+        from .audio_recorder import AudioRecorder
+
         device = self.mic_choice.currentData()
         if not isinstance(device, QAudioDevice):
             return
@@ -361,6 +394,8 @@ class CaptureView(QWidget):
                 self.level.setValue(0)
 
     def _microphones_changed(self) -> None:
+        from PySide6.QtMultimedia import QMediaDevices
+
         current = self.recorder.device.id() if self.recorder is not None else None
         self._fill_microphones()
         if current is not None and all(d.id() != current for d in QMediaDevices.audioInputs()):

@@ -131,7 +131,7 @@ def test_hints_nobody_takes_are_bounded_and_close_forgets_them(tmp_path: Path) -
 async def test_a_batch_decodes_each_thumbnail_once_ahead_and_its_copies_are_trusted_and_upright(
         tmp_path: Path, home: Path, secret_store) -> None:
     sources = [oriented_jpeg(tmp_path / f"portrait{i}.jpg") for i in range(3)]
-    pool = IsolatedPool("trustnxt_desktop.engine.untrusted", size=2)
+    pool = IsolatedPool("trustnxt_desktop.engine.untrusted_tasks", size=2)
     backend = LocalBackend(home, secret_store, Settings(jobs=1), pool=pool)
     store = JobStore(home)
     try:

@@ -13,8 +13,8 @@ import enum
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ...cloud.client import CloudClient, Timeouts
 from ...cloud.contract import resolve_base_url
 from ...cloud.errors import (
     CloudAuthError,
@@ -32,9 +32,13 @@ from ...cloud.retry import RetryPolicy
 from ...domain.usage import UsageSnapshot
 from .credentials import CredentialStore
 
+if TYPE_CHECKING:  # the HTTP client loads when a check is made (_client), not with the Settings dialog
+    from ...cloud.auth import ApiCredentials
+    from ...cloud.client import CloudClient, Timeouts
+
 # One attempt and a short wait: the person is looking at the dialog, and a retry would only hide a fault.
 CHECK_RETRY = RetryPolicy(max_attempts=1, max_rate_limited=1, total_seconds=15.0)
-CHECK_TIMEOUTS = Timeouts(connect=10.0, read=15.0, write=15.0, pool=10.0)
+CHECK_TIMEOUTS = {"connect": 10.0, "read": 15.0, "write": 15.0, "pool": 10.0}  # seconds (cloud.client.Timeouts)
 
 
 class Failure(enum.Enum):
@@ -95,8 +99,7 @@ async def check_connection(api_url: str, key: str | None, secret: str | None, cr
                                "No API key to test: type the key from your TrustNXT account.")
     masked = candidate.masked_key()
     try:
-        client = CloudClient(base_url, candidate, retry=CHECK_RETRY, timeouts=timeouts or CHECK_TIMEOUTS,
-                             max_connections=1)
+        client = await asyncio.to_thread(_client, base_url, candidate, timeouts)
     except CloudError as e:
         return ConnectionCheck(base_url, masked, classify(e), str(e))
     try:
@@ -107,6 +110,15 @@ async def check_connection(api_url: str, key: str | None, secret: str | None, cr
         await client.aclose()
     return ConnectionCheck(base_url, masked, None,
                            f"Connected to {base_url}; the key {masked} was accepted.", usage)
+
+
+def _client(base_url: str, candidate: ApiCredentials, timeouts: Timeouts | None) -> CloudClient:
+    """The check's client, built in a worker thread: importing the HTTP client and loading the system's CA
+    certificates take tens of milliseconds the window's thread does not wait for. Raises CloudError."""
+    from ...cloud.client import CloudClient, Timeouts
+
+    return CloudClient(base_url, candidate, retry=CHECK_RETRY, timeouts=timeouts or Timeouts(**CHECK_TIMEOUTS),
+                       max_connections=1)
 
 
 __all__ = ["CHECK_RETRY", "CHECK_TIMEOUTS", "ConnectionCheck", "Failure", "check_connection", "classify"]

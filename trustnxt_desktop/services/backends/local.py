@@ -20,6 +20,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ...domain.protect import ProtectOptions, ProtectResult, ProtectStatus
 from ...domain.report import InspectionReport, Verdict
@@ -28,8 +29,6 @@ from ...domain.usage import UsageSnapshot
 from ...engine.certs import UNNAMED
 from ...engine.cross_check import SecondValidator
 from ...engine.identity import IdentityInfo, IdentityStore, SigningIdentity
-from ...engine.parent import ParentCredentials
-from ...engine.protect import protect_file
 from ...engine.revocation import CACHE_FILE as REVOCATION_CACHE
 from ...engine.revocation import RevocationChecker, not_asked
 from ...engine.trust import TrustConfig, TrustSource
@@ -51,8 +50,19 @@ from .protocol import Backend as Backend  # its old home: callers not yet moved 
 from .protocol import GroupHook, ReportStream
 from .registry import backend_info
 
+if TYPE_CHECKING:
+    from ...engine.parent import ParentCredentials
+
 # A batch's results that land within this long of each other are delivered (and logged) as one group.
 GATHER_SECONDS = 0.02
+
+
+def _protect_file(*args: Any, **kwargs: Any) -> ProtectResult:
+    """engine.protect.protect_file, loaded (with c2pa and Pillow) on the worker thread of the first protect: a
+    process that only inspects sends files to the parser workers and never needs either."""
+    from ...engine.protect import protect_file
+
+    return protect_file(*args, **kwargs)
 
 
 def default_display_name() -> str:
@@ -179,7 +189,7 @@ class LocalBackend:
         identity = await self.identity()  # nothing is billed locally: the idempotency key is not needed
         loop = asyncio.get_running_loop()
         cancel = threading.Event()
-        work = functools.partial(protect_file, src, identity, options, cancel, thumbnailer=self._thumbnail,
+        work = functools.partial(_protect_file, src, identity, options, cancel, thumbnailer=self._thumbnail,
                                  parent_reader=self._parent)
         # A cancel tells the worker thread to stop before it publishes, and takes effect once the thread
         # is done: until then it may still (re)create the output folder and its temp file, and whoever
