@@ -143,7 +143,12 @@ def _write_exports(args: argparse.Namespace, reports: list[InspectionReport]) ->
             complete = False
             continue
         if not args.quiet:
-            print(visible(f"trustnxt: {fmt.kind_title} written to {target}"), file=sys.stderr)
+            signature = ""
+            if fmt.name == "pdf":  # the report's own signature, read back from the file
+                from ..services.records.report_signing import describe_signature
+
+                signature = f" — {describe_signature(target, root)}"
+            print(visible(f"trustnxt: {fmt.kind_title} written to {target}{signature}"), file=sys.stderr)
     return complete
 
 

@@ -31,6 +31,7 @@ from ..services.derive import DerivedCopies
 from ..services.files import expand
 from ..services.records.export_formats import described_list, export_format
 from ..services.records.exports import ExportFolder
+from ..services.records.report_signing import describe_signature
 from .copy_dialogs import CopyActions
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .export_menu import export_menu, write_export
@@ -54,6 +55,7 @@ class InspectView(ForwardsDrops, QWidget):
     call_finished = Signal()  # a billable call happened
     report_ready = Signal(object)  # InspectionReport, for status messages
     exported = Signal(str)  # path of a written evidence file
+    export_said = Signal(str)  # the status line after an export: "Saved … — signed by … (PAdES B-T, timestamped)"
     trust_settings_requested = Signal()  # the trust hint's link
 
     def __init__(self, backend: Backend, on_error: Callable[[str], None],
@@ -287,7 +289,11 @@ class InspectView(ForwardsDrops, QWidget):
 
     async def export_async(self, kind: str, target: Path) -> Path:
         await write_export(export_format(kind), self.visible_reports(), target, self._root)
+        said = f"Saved {target}"
+        if kind == "pdf":  # what the saved report's own signature is, read back from the file
+            said += f" — {await asyncio.to_thread(describe_signature, target, self._root)}"
         self.exported.emit(str(target))
+        self.export_said.emit(said)
         return target
 
     # -- looking at results -------------------------------------------------------------------

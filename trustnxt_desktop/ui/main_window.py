@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         self.inspect.call_finished.connect(self._refresh_usage_soon)
         self.capture.call_finished.connect(self._refresh_usage_soon)
         self.inspect.report_ready.connect(self._announce)
-        self.inspect.exported.connect(lambda path: self.statusBar().showMessage(f"Saved {path}", 10000))
+        self.inspect.export_said.connect(lambda said: self.statusBar().showMessage(said, 10000))
         self.inspect.trust_settings_requested.connect(self.open_trust_settings)
         self._usage_timer = QTimer(self)
         self._usage_timer.setSingleShot(True)

@@ -57,7 +57,8 @@ from ..domain.sources import made_from_title, source_problems
 from ..domain.times import signing_time
 from ..runtime.atomic import replace_file
 from ..services.previews import file_preview, manifest_picture
-from ..services.records.exports import EvidenceRequest, evidence_request
+from ..services.records.exports import EvidenceRequest
+from ..services.records.report_signing import finish_report, signed_request, unsigned_path
 from .images import image_from_bytes
 from .pdf_pages import PAGE, ROW, SECTION, PageLayout
 from .theme import CHECK_STATUS, VERDICTS
@@ -369,13 +370,46 @@ def _cover(request: EvidenceRequest) -> str:
             ("Program", _e(f"{APP_NAME} {request.app_version}")),
             ("Validator", "<br/>".join(_quote(e) for e in engines)),
             ("Report generated", _e(when)),
+            ("Verification log", _log_head(request.log_head)),
         ]) + SECTION + "<p><b>Trust lists in force</b></p>" + lists_table)
+        + _signature_section(request.signature)
         + _section("Files", _table(index, f'<tr style="color:{_MUTED}"><td width="6%">#</td><td width="50%">File</td>'
                                           '<td width="14%">Verdict</td><td>SHA-256</td></tr>'))
         + _section("What the verdicts mean", _table(legend) + SECTION +
                    f'<p style="color:{_MUTED}; font-size:7.5pt;">A verdict says whether the Content Credentials are '
                    "intact and who signed them; it does not say whether what a picture shows is true.</p>")
     )
+
+
+def _mono(text: str, size: float = 7) -> str:
+    return f'<span style="font-family:DejaVu Sans Mono, monospace; font-size:{size}pt;">{_quote(text)}</span>'
+
+
+def _log_head(head: dict[str, str]) -> str:
+    """The verification log's head when the report was made: every inspection in it is logged up to there."""
+    if not head:
+        return _e("no verification log on this computer")
+    return (f"volume {_quote(head.get('volume', ''))} · {_quote(head.get('entries', ''))} entries · head "
+            f"{_mono(head.get('head', ''))}<br/><span style=\"color:{_MUTED}; font-size:7.5pt;\">Every inspection "
+            "in this report was logged before it was shown; <i>trustnxt log verify</i> checks the log up to this head."
+            "</span>")
+
+
+def _signature_section(signature: dict[str, str]) -> str:
+    """What the report's own PAdES signature is, announced before it is made (services.records.report_signing)."""
+    if signature.get("status") == "signed":
+        who = f"<b>{_quote(signature.get('name', ''))}</b>" + (
+            f", {_quote(signature['organisation'])}" if signature.get("organisation") else "")
+        return _section("Signature of this report", _rows([
+            ("Signed by", who), ("Certificate issued by", _e(signature.get("issuer"))),
+            ("Certificate SHA-256", _mono(signature.get("fingerprint", ""))),
+        ]) + SECTION + "<p>This PDF carries a PAdES signature over the whole file: a change of even one byte breaks "
+            "it. Check it with a PDF reader that shows signatures, or with <i>trustnxt report verify</i> "
+            "FILE.pdf, which says who signed and when.</p>")
+    if signature.get("status") == "unsigned":
+        return _section("Signature of this report",
+                        f"<p>This PDF is <b>not signed</b>: {_quote(signature.get('reason', ''))}.</p>")
+    return ""
 
 
 def build_html(request: EvidenceRequest, thumbnails: Thumbnails) -> tuple[str, dict[str, QImage]]:
@@ -457,12 +491,18 @@ def _chrome(painter: QPainter, request: EvidenceRequest, width: int, height: int
 
 async def export_pdf(reports: Sequence[InspectionReport], out: Path, root: Path | None = None,
                      on_thumbnails: Callable[[], None] | None = None) -> int:
-    """For the GUI: thumbnails in a worker thread, then drawing on this (the GUI) thread. Returns pages."""
-    request = evidence_request(reports, root)
+    """For the GUI: the request and its signer (keyring), then thumbnails, in worker threads; drawing on this (the
+    GUI) thread into a hidden file beside `out`; signing it into `out` in a worker thread (report_signing).
+    Returns pages. Raises ExportError when a report announced as signed cannot be signed."""
+    request, signer = await asyncio.to_thread(signed_request, reports, root)
     thumbnails = await asyncio.to_thread(collect_thumbnails, request.reports)
     if on_thumbnails:
         on_thumbnails()
-    return render_pdf(request, out, thumbnails)
+    out = out.expanduser()
+    staging = unsigned_path(out)
+    pages = render_pdf(request, staging, thumbnails)
+    await asyncio.to_thread(finish_report, staging, out, signer)
+    return pages
 
 
 def render_command(request_file: Path, out: Path) -> int:

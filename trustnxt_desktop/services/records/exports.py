@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -161,10 +162,16 @@ class EvidenceRequest:
     generated_at: str = ""
     app_version: str = __version__
     title: str = "Content Credentials evidence report"
+    # The verification log's head when the report was made: {volume, entries, head} (services.records.
+    # verification_log); empty without a log. Every inspection is logged before it is shown, so the head covers them.
+    log_head: dict[str, str] = field(default_factory=dict)
+    # The report's own signature, as its cover announces it (report_signing.ReportSigner/NotSigning.describe()).
+    signature: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps({"schema": EVIDENCE_SCHEMA, "title": self.title, "generated_at": self.generated_at,
                            "app_version": self.app_version, "trust_lists": self.trust_lists,
+                           "log_head": self.log_head, "signature": self.signature,
                            "reports": [r.to_dict() for r in self.reports]}, ensure_ascii=False)
 
     @classmethod
@@ -174,7 +181,8 @@ class EvidenceRequest:
             raise ExportError(f"not an evidence report request: {data.get('schema')!r}")
         return cls(reports=[InspectionReport.from_dict(r) for r in data["reports"]],
                    trust_lists=list(data.get("trust_lists", [])), generated_at=data.get("generated_at", ""),
-                   app_version=data.get("app_version", __version__), title=data.get("title", cls.title))
+                   app_version=data.get("app_version", __version__), title=data.get("title", cls.title),
+                   log_head=dict(data.get("log_head") or {}), signature=dict(data.get("signature") or {}))
 
 
 def evidence_request(reports: Sequence[InspectionReport], root: Path | None = None) -> EvidenceRequest:
@@ -190,7 +198,28 @@ def evidence_request(reports: Sequence[InspectionReport], root: Path | None = No
                 lists.append({"name": source.name, "sha256": p.sha256, "source": p.source, "origin": p.origin,
                               "note": p.note})
     now = dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
-    return EvidenceRequest(reports=list(reports), trust_lists=lists, generated_at=now)
+    return EvidenceRequest(reports=list(reports), trust_lists=lists, generated_at=now,
+                           log_head=log_head(root) if root is not None else {})
+
+
+def log_head(root: Path) -> dict[str, str]:
+    """{volume, entries, head} of the verification log in `root` as it stands; empty when there is none or it
+    cannot be read (the report then says so rather than failing)."""
+    from .verification_log import VerificationLog, volumes
+
+    if not volumes(root):
+        return {}
+    try:
+        log = VerificationLog(root)
+    except (TrustNXTError, OSError, sqlite3.Error):
+        return {}
+    try:
+        head = log.head()
+        return {} if head is None else {"volume": str(log.volume), "entries": str(head[0]), "head": head[1]}
+    except (OSError, sqlite3.Error):
+        return {}
+    finally:
+        log.close()
 
 
 def gui_program() -> list[str]:
@@ -221,10 +250,17 @@ def render_pdf_in_subprocess(request: EvidenceRequest, out: Path, timeout: float
 
 def write_pdf(reports: Sequence[InspectionReport], path: Path, root: Path | None = None) -> Path:
     """The PDF evidence report, for callers that must not load Qt: rendered by the GUI program in a short-lived
-    subprocess (render_pdf_in_subprocess; seconds, not milliseconds). `root`: the data folder whose trust-list
-    snapshots the cover names. The folder is created when missing, as for the other formats. Raises ExportError."""
+    subprocess (render_pdf_in_subprocess; seconds, not milliseconds), then signed with the signing identity
+    (report_signing; unsigned, saying why on its cover, without one). `root`: the data folder whose trust-list
+    snapshots, verification log and identity the report names. The folder is created when missing, as for the
+    other formats. Raises ExportError."""
+    from .report_signing import finish_report, signed_request, unsigned_path
+
     try:
         path.expanduser().parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise ExportError(f"Could not write {path}: {e.strerror or e}") from e
-    return render_pdf_in_subprocess(evidence_request(reports, root), path)
+    request, signer = signed_request(reports, root)
+    staging = unsigned_path(path.expanduser().resolve())
+    render_pdf_in_subprocess(request, staging)
+    return finish_report(staging, path.expanduser().resolve(), signer)

@@ -19,29 +19,49 @@ Who signed and whether that certificate is trusted here come from the trust sour
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
+import logging
 import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import NameOID
 
 from ...domain.errors import IdentityError, TrustNXTError
+from ...domain.report import InspectionReport
 from ...domain.secrets import SecretStore
 from ...engine import certs
 from ...engine.csr import order_chain
 from ...engine.identity import IdentityStore, SigningIdentity
 from ...engine.trust import TSA_KIND, TrustSource
-from ...runtime.atomic import write_atomic
+from ...runtime.atomic import replace_file, write_atomic
 from ..trust.identity_trust import sources_trusting
 from ..trust.sources import build_trust_config
+from .exports import EvidenceRequest, ExportError, evidence_request
 
 FIELD_NAME = "TrustNXTEvidenceSignature"
 TSA_TIMEOUT = 10.0  # seconds for the timestamp authority's answer
 _KEY_USAGE = {"digital_signature", "non_repudiation"}
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _off_loop(fn: Callable[..., T], *args: Any) -> T:
+    """fn(*args), for pyHanko's blocking calls, which run an event loop of their own (asyncio.run): from a thread
+    that is already running one (a CLI command's), on a short-lived thread of its own instead."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args)
+    with ThreadPoolExecutor(1, thread_name_prefix="trustnxt-pdf-signature") as pool:
+        return pool.submit(fn, *args).result()
 
 
 class ReportSigningError(TrustNXTError):
@@ -95,7 +115,11 @@ class Signed:
 
 def sign_pdf(unsigned: bytes, signer: ReportSigner) -> tuple[bytes, Signed]:
     """The signed PDF (an incremental update of `unsigned`) and how it was signed. Raises ReportSigningError when
-    the PDF cannot be read or the identity cannot sign it."""
+    the PDF cannot be read or the identity cannot sign it. Blocking (and the timestamp authority's network call)."""
+    return _off_loop(_sign_pdf, unsigned, signer)
+
+
+def _sign_pdf(unsigned: bytes, signer: ReportSigner) -> tuple[bytes, Signed]:
     from pyhanko.sign import fields, signers
     from pyhanko.sign.timestamps.common_utils import TimestampRequestError
     from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
@@ -180,7 +204,7 @@ class ReportCheck:
     level: str = ""  # "PAdES B-B" | "PAdES B-T"
     signer: str = ""  # common name
     organisation: str = ""
-    issuer: str = ""
+    issuer: str = ""  # the issuing CA's common name
     fingerprint: str = ""  # SHA-256 of the signing certificate
     signed_at: str = ""  # ISO 8601: the timestamp's time when there is one, else the signer's stated time
     signed_at_basis: str = ""  # "timestamp" | "signer's clock"
@@ -296,7 +320,11 @@ def _anchors(sources: tuple[TrustSource, ...], *, tsa: bool) -> list[x509.Certif
 
 def verify_pdf(data: bytes, sources: tuple[TrustSource, ...], name: str = "report.pdf") -> ReportCheck:
     """Check the PAdES signature of the PDF `data` under the trust `sources` in force (signer and TSA lists).
-    Never raises for a damaged or hostile file: its problems are in the answer."""
+    Never raises for a damaged or hostile file: its problems are in the answer. Blocking; no network."""
+    return _off_loop(_verify_pdf, data, sources, name)
+
+
+def _verify_pdf(data: bytes, sources: tuple[TrustSource, ...], name: str) -> ReportCheck:
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -359,7 +387,8 @@ def verify_pdf(data: bytes, sources: tuple[TrustSource, ...], name: str = "repor
                               + ", ".join(certs.common_name(c) for c in bad))
 
     check.signer, check.organisation = certs.common_name(leaf), certs.organisation(leaf) or ""
-    check.issuer = leaf.issuer.rfc4514_string()
+    named = leaf.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
+    check.issuer = str(named[0].value) if named else leaf.issuer.rfc4514_string()
     check.fingerprint = certs.fingerprint(leaf)
     ts = status.timestamp_validity
     check.level = "PAdES B-T" if ts is not None else "PAdES B-B"
@@ -389,5 +418,65 @@ def verify_file(path: Path, root: Path, secrets: SecretStore) -> ReportCheck:
     return verify_pdf(path.read_bytes(), sources, path.name)
 
 
-__all__ = ["NotSigning", "ReportCheck", "ReportSigner", "ReportSigningError", "Signed", "load_signer", "sign_file",
-           "sign_pdf", "verify_file", "verify_pdf"]
+# -- the evidence report's way through: announced on its cover, drawn unsigned, signed into place -----------------
+
+def signed_request(reports: Sequence[InspectionReport], root: Path | None) -> tuple[EvidenceRequest,
+                                                                                    ReportSigner | NotSigning]:
+    """The evidence request for `reports` (exports.evidence_request) with the signature its cover announces, and
+    who signs it: the identity of `root` with the timestamp authority its settings name, or why nobody does.
+    Blocking (keyring, disk)."""
+    request = evidence_request(reports, root)
+    signer: ReportSigner | NotSigning
+    if root is None:
+        signer = NotSigning("no data folder to take a signing identity from")
+    else:
+        from ..account.keyring_store import KeyringSecretStore
+        from ..account.settings import SettingsStore
+
+        signer = load_signer(root, KeyringSecretStore(), SettingsStore(root).load().timestamp_authority())
+    request.signature = signer.describe()
+    return request, signer
+
+
+def unsigned_path(out: Path) -> Path:
+    """Where the report is drawn before it is signed: hidden, beside `out` (the same file system, for the rename)."""
+    return out.with_name(f".{out.name}.unsigned")
+
+
+def finish_report(staging: Path, out: Path, signer: ReportSigner | NotSigning) -> Path:
+    """Sign the drawn report at `staging` into `out` (or, with nobody to sign, move it there), then remove
+    `staging`. Raises ExportError when it cannot be signed: a report whose cover announces a signature is never
+    published without one."""
+    try:
+        if isinstance(signer, ReportSigner):
+            signed = sign_file(staging, out, signer)
+            if signed.timestamp_problem:
+                log.warning("evidence report signed without a timestamp: %s", signed.timestamp_problem)
+        else:
+            replace_file(staging, out)
+    except (ReportSigningError, OSError) as e:
+        raise ExportError(f"The PDF report could not be signed: {e}") from e
+    finally:
+        staging.unlink(missing_ok=True)
+    return out
+
+
+def describe_signature(path: Path, root: Path | None) -> str:
+    """The signature a saved report carries, in a few words for the status line: "signed by Ana Lima (PAdES B-T,
+    timestamped)", "not signed: …", or why it does not verify. Blocking (reads the file, the keyring)."""
+    from ..account.keyring_store import KeyringSecretStore
+
+    secrets = KeyringSecretStore()
+    check = verify_file(path, root, secrets) if root is not None else verify_pdf(path.read_bytes(), (), path.name)
+    if check.intact:
+        stamp = "timestamped" if check.level == "PAdES B-T" else "no timestamp"
+        return f"signed by {check.signer} ({check.level}, {stamp})"
+    if not check.signed:
+        said = load_signer(root, secrets, None) if root is not None else None
+        return f"not signed: {said.reason if isinstance(said, NotSigning) else 'it carries no signature'}"
+    return "its signature does not verify: " + "; ".join(check.problems)
+
+
+__all__ = ["NotSigning", "ReportCheck", "ReportSigner", "ReportSigningError", "Signed", "describe_signature",
+           "finish_report", "load_signer", "sign_file", "sign_pdf", "signed_request", "unsigned_path", "verify_file",
+           "verify_pdf"]
