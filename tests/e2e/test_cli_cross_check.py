@@ -76,7 +76,8 @@ def test_exports_and_the_log_record_the_cross_check(tmp_path: Path, home: Path, 
     exported = json.loads(run("log", "export", "--json", home=home).stdout)
     second = {e["file"]: e["cross_check"] for e in exported["entries"]}
     assert second["ai-report.docx"] == {"engine": "encypher-c2pa 1.7.1", "ran": True, "verdict": "invalid",
-                                        "agrees": False, "primary_verdict": "valid"}
+                                        "agrees": False, "primary_verdict": "valid",
+                                        "differs_on": ["verdict", "hard_binding"]}
     assert second["adobe-20220124-C.jpg"]["agrees"] is True
     assert run("log", "verify", home=home).returncode == 0, "the chain holds with the new field"
 

@@ -1,5 +1,6 @@
 """ui/log_dialog.py, the verification log window, on real widgets over the real sqlite log: every entry in
-words, newest first, searchable; the chain checked each time it opens, an altered entry named and selected;
+words, newest first, searchable; the chain checked each time it opens, an altered entry named and selected; whether
+the two validators agreed, in a column, a detail and the search;
 the head hash copied; exports through the save dialog."""
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, SHARED
 from tests.ui.conftest import until
-from trustnxt_desktop.domain.report import EngineInfo, FileInfo, InspectionReport, Verdict
+from trustnxt_desktop.domain.report import CrossCheck, Difference, EngineInfo, FileInfo, InspectionReport, Verdict
 from trustnxt_desktop.services.account.settings import Settings
 from trustnxt_desktop.services.records.exports import ExportFolder
 from trustnxt_desktop.services.records.verification_log import FILE_NAME, VerificationLog, VerifyResult
@@ -64,14 +65,15 @@ async def test_every_entry_in_words_newest_first(qtbot: Any, tmp_path: Path) -> 
     dialog = await opened(qtbot, tmp_path)
     assert dialog.proxy.rowCount() == 3
     assert row(dialog, 0)[0] == 3 and row(dialog, 2)[0] == 1, "newest first"
-    assert row(dialog, 2) == [1, "2026-11-29 17:05:09.123", "Beach.jpg", VERDICTS[Verdict.TRUSTED].title,
+    assert row(dialog, 2) == [1, "2026-11-29 17:05:09.123", "Beach.jpg", VERDICTS[Verdict.TRUSTED].title, "",
                               sha("Beach.jpg")[:16] + "…", "Test engine 1.0", "C2PA trust list (2026-08-21)"]
-    assert row(dialog, 1)[3] == VERDICTS[Verdict.INVALID].title and row(dialog, 1)[6] == "none"
+    assert row(dialog, 1)[3] == VERDICTS[Verdict.INVALID].title and row(dialog, 1)[7] == "none"
     assert row(dialog, 0)[2] == "\\u202egpj.exe", "a name that would show reversed is shown as written"
     tips = row(dialog, 2, Qt.ItemDataRole.ToolTipRole)
-    assert sha("Beach.jpg") in tips[4] and "entry hash" in tips[0]
+    assert sha("Beach.jpg") in tips[5] and "entry hash" in tips[0]
+    assert "main validator alone" in tips[4], "checked without the second validator"
     assert row(dialog, 2, Qt.ItemDataRole.DecorationRole)[3] is not None, "the verdict's icon"
-    assert row(dialog, 2, Qt.ItemDataRole.BackgroundRole) == [None] * 7, "nothing marked while the chain is intact"
+    assert row(dialog, 2, Qt.ItemDataRole.BackgroundRole) == [None] * 8, "nothing marked while the chain is intact"
     dialog.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
     names = [row(dialog, r)[2] for r in range(3)]
     assert names.index("Beach.jpg") > names.index("amber.JPG"), "by name, whatever the case"
@@ -184,4 +186,70 @@ async def test_the_window_lists_what_it_inspected(window, context) -> None:
     assert dialog.verified.ok and dialog.verified.entries == len(files)
     shown = {dialog.proxy.index(r, 2).data() for r in range(dialog.proxy.rowCount())}
     assert shown == {f.name for f in files}
+    dialog.reject()
+
+
+def checked(name: str, primary: Verdict, second: Verdict | None, differs_on: list[str],
+            shown: Verdict) -> InspectionReport:
+    """A report whose file the second validator also checked (`second` None: it could not run)."""
+    r = report(name, shown, 0xD4)
+    r.cross_check = CrossCheck(engine="encypher-c2pa", version="1.7.1", ran=second is not None,
+                               problem=None if second else "it crashed (SIGABRT) on this file", verdict=second,
+                               agrees=None if second is None else not differs_on, primary_verdict=primary,
+                               differences=[Difference(f, "a", "b", "") for f in differs_on],
+                               rule="single" if second is None else "primary" if differs_on else "agree")
+    return r
+
+
+async def test_each_entry_says_whether_the_validators_agreed_and_it_is_searchable(qtbot: Any, tmp_path: Path) -> None:
+    log = VerificationLog(tmp_path)
+    log.append(checked("same.jpg", Verdict.VALID, Verdict.VALID, [], Verdict.VALID), AT)
+    log.append(checked("report.docx", Verdict.VALID, Verdict.INVALID, ["verdict", "hard_binding"], Verdict.VALID), AT)
+    log.append(checked("crash.jpg", Verdict.TRUSTED, None, [], Verdict.TRUSTED), AT)
+    log.append(checked("no_alg.jpg", Verdict.ERROR, Verdict.INVALID, ["verdict"], Verdict.INVALID), AT)
+    log.append(report("alone.jpg", Verdict.NONE, 1), AT)
+    log.close()
+    dialog = await opened(qtbot, tmp_path)
+    cells = {row(dialog, r)[2]: row(dialog, r)[4] for r in range(dialog.proxy.rowCount())}
+    assert cells == {"same.jpg": "agree", "report.docx": "differ", "crash.jpg": "one only", "no_alg.jpg": "differ",
+                     "alone.jpg": ""}
+    dialog.search.setText("DIFFER")
+    assert sorted(row(dialog, r)[2] for r in range(dialog.proxy.rowCount())) == ["no_alg.jpg", "report.docx"]
+    dialog.search.setText("media matches")  # a field they differed on
+    assert [row(dialog, r)[2] for r in range(dialog.proxy.rowCount())] == ["report.docx"]
+    dialog.search.setText("one only")
+    assert [row(dialog, r)[2] for r in range(dialog.proxy.rowCount())] == ["crash.jpg"]
+    dialog.search.clear()
+    dialog.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+    assert [row(dialog, r)[4] for r in range(5)] == ["", "agree", "differ", "differ", "one only"]
+
+    def detail_of(name: str) -> str:
+        (r,) = [r for r in range(dialog.proxy.rowCount()) if row(dialog, r)[2] == name]
+        dialog.table.selectRow(r)
+        return dialog.detail.text()
+
+    text = detail_of("report.docx")
+    assert text.startswith("Entry 2, report.docx: Validators disagree.")
+    assert "c2pa-rs) said “valid”" in text and "(encypher-c2pa 1.7.1) said “invalid”" in text
+    assert "They differed on: verdict, media matches what was signed." in text
+    text = detail_of("no_alg.jpg")
+    assert "c2pa-rs) said “error”" in text and "The verdict recorded, “invalid”" in text, "the headline rule"
+    assert "they agree" in detail_of("same.jpg")
+    assert "encypher-c2pa 1.7.1 could not run" in detail_of("crash.jpg")
+    assert "second validator was off" in detail_of("alone.jpg")
+    tips = {row(dialog, r)[2]: row(dialog, r, Qt.ItemDataRole.ToolTipRole)[4] for r in range(5)}
+    assert "They differed on" in tips["report.docx"]
+
+
+async def test_the_window_logs_what_two_validators_said_about_real_files(window, context) -> None:
+    files = [SHARED / "cases" / "ai-report.docx", CORPUS / "c2pa" / "adobe-20220124-C.jpg"]
+    await window.inspect.open_paths_async(files)
+    dialog = window.open_verification_log()
+    await until(lambda: dialog.verified is not None)
+    cells = {row(dialog, r)[2]: row(dialog, r)[4] for r in range(dialog.proxy.rowCount())}
+    assert cells == {"ai-report.docx": "differ", "adobe-20220124-C.jpg": "agree"}
+    dialog.search.setText("differ")
+    assert dialog.proxy.rowCount() == 1
+    dialog.table.selectRow(0)
+    assert "They differed on: verdict, media matches what was signed." in dialog.detail.text()
     dialog.reject()

@@ -1,7 +1,9 @@
 """The verification log, browsable: every inspection on this computer, its chain checked, exportable.
 
 The whole chain is re-verified each time the dialog opens (in a worker thread); an edited, removed or
-moved entry turns the banner red and selects the first bad entry.
+moved entry turns the banner red and selects the first bad entry. Each entry says whether the two validators
+agreed on its file (the Validators column; the detail under the table says what each said and where they
+differed), and the search finds those words too ("differ", "one only", a field such as "trust").
 """
 
 from __future__ import annotations
@@ -29,7 +31,13 @@ from PySide6.QtWidgets import (
 
 from ..domain.display import visible
 from ..services.records.exports import ExportFolder, write_text
-from ..services.records.verification_log import LogEntry, VerificationLog, VerifyResult
+from ..services.records.verification_log import (
+    LogEntry,
+    VerificationLog,
+    VerifyResult,
+    validators_cell,
+    validators_detail,
+)
 from .icons import verdict_icon
 from .plain_text import tip
 from .save_dialog import ask_export_path
@@ -37,7 +45,7 @@ from .table_model import INDEX, ColumnsModel
 from .tasks import TaskOwner, delete_when_idle
 from .theme import VERDICTS
 
-COLUMNS = ("#", "Time (UTC)", "File", "Verdict", "SHA-256", "Engine", "Trust lists")
+COLUMNS = ("#", "Time (UTC)", "File", "Verdict", "Validators", "SHA-256", "Engine", "Trust lists")
 _OK_STYLE = "background: #e8f5e9; color: #1b5e20; padding: 8px; border-radius: 6px;"
 _BAD_STYLE = "background: #ffebee; color: #b71c1c; padding: 8px; border-radius: 6px;"
 
@@ -69,14 +77,16 @@ class LogTableModel(ColumnsModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (e.seq, e.time.replace("T", " ")[:23], visible(e.file), _verdict_title(e.verdict),
-                    e.sha256[:16] + "…", e.engine, "; ".join(e.trust_lists) or "none")[col]
+                    validators_cell(e.cross_check), e.sha256[:16] + "…", e.engine,
+                    "; ".join(e.trust_lists) or "none")[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            full = {2: e.file, 4: e.sha256, 5: e.engine, 6: "\n".join(e.trust_lists)}
+            full = {2: e.file, 4: validators_detail(e), 5: e.sha256, 6: e.engine, 7: "\n".join(e.trust_lists)}
             return tip(full.get(col, f"entry hash {e.hash}"))
         if role == Qt.ItemDataRole.DecorationRole and col == 3:
             return _verdict_icon(e.verdict)
         if role == Qt.ItemDataRole.UserRole:  # sort and search key
-            return (e.seq, e.time, e.file.lower(), e.verdict, e.sha256, e.engine, "; ".join(e.trust_lists))[col]
+            return (e.seq, e.time, e.file.lower(), e.verdict, validators_cell(e.cross_check), e.sha256, e.engine,
+                    "; ".join(e.trust_lists))[col]
         if role == Qt.ItemDataRole.BackgroundRole and self.bad_seq is not None and e.seq >= self.bad_seq:
             return QColor("#ffcdd2")
         if role == Qt.ItemDataRole.ForegroundRole and self.bad_seq is not None and e.seq >= self.bad_seq:
@@ -93,7 +103,8 @@ class LogTableModel(ColumnsModel):
 
 
 class LogFilter(QSortFilterProxyModel):
-    """Searches file name and sha256; sorts on the raw values."""
+    """Searches file name, sha256 and what the validators said (agree, differ, one only, the fields they
+    differed on, the second validator's name); sorts on the raw values."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -112,7 +123,8 @@ class LogFilter(QSortFilterProxyModel):
         if not isinstance(source, LogTableModel):
             return True
         e = source.entries[source_row]
-        return self.needle in e.file.lower() or self.needle in e.sha256
+        return any(self.needle in text for text in (e.file.lower(), e.sha256, validators_cell(e.cross_check),
+                                                    validators_detail(e).lower()))
 
 
 def result_text(result: VerifyResult) -> str:
@@ -146,7 +158,7 @@ class VerificationLogDialog(QDialog):
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setAccessibleName("Log check result")
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search file name or SHA-256…")
+        self.search.setPlaceholderText("Search file name, SHA-256 or validators (e.g. “differ”)…")
         self.search.setAccessibleName("Search the log")
         self.search.setClearButtonEnabled(True)
         self.model = LogTableModel(self)
@@ -167,8 +179,13 @@ class VerificationLogDialog(QDialog):
         header.setStretchLastSection(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        for col, width in enumerate((50, 180, 250, 215, 135, 190)):
+        for col, width in enumerate((50, 180, 230, 200, 90, 135, 190)):
             self.table.setColumnWidth(col, width)
+        self.detail = QLabel("Select an entry to see what the two validators said about its file.")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setAccessibleName("What the validators said")
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _previous: self._show_detail(current))
 
         self.verify_button = QPushButton("Check a&gain")
         self.copy_button = QPushButton("Copy &head hash")
@@ -192,6 +209,7 @@ class VerificationLogDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(self.search)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.finished.connect(lambda _r: delete_when_idle(self, self._tasks))
@@ -219,6 +237,12 @@ class VerificationLogDialog(QDialog):
             return log.verify(), log.entries()
         finally:
             log.close()
+
+    def _show_detail(self, current: INDEX) -> None:
+        if not current.isValid():
+            return
+        e = self.model.entries[self.proxy.mapToSource(current).row()]
+        self.detail.setText(f"Entry {e.seq}, {visible(e.file)}: {validators_detail(e)}")
 
     def _select(self, seq: int) -> None:
         row = self.model.row_of(seq)

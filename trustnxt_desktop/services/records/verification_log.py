@@ -2,7 +2,8 @@
 whose head is anchored outside the file.
 
 Each entry stores its canonical JSON body {seq, time, sha256, file, verdict, engine, trust_lists} (and, for a
-file the second validator also checked, `cross_check`: {engine, verdict, agrees, primary_verdict}),
+file the second validator also checked, `cross_check`: {engine, ran, verdict, agrees, primary_verdict}, and
+`differs_on`, the compared fields on which they differed, when they did),
 the hash of the entry before it and its own hash = sha256(previous hash + body). The `head` row holds
 the newest hash. `verify()` recomputes the chain and names the first entry that was edited, removed or
 moved.
@@ -46,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from ... import __version__
+from ...domain.cross_check import FIELDS as cross_check_fields
 from ...domain.display import visible
 from ...domain.errors import IdentityError, KeyringUnavailableError, TrustNXTError
 from ...domain.report import InspectionReport
@@ -674,9 +676,13 @@ def _cross_check(report: InspectionReport) -> dict[str, Any] | None:
     check = report.cross_check
     if check is None:
         return None
-    return {"engine": f"{check.engine} {check.version}".strip(), "ran": check.ran,
-            "verdict": check.verdict.value if check.verdict else None, "agrees": check.agrees,
-            "primary_verdict": check.primary_verdict.value if check.primary_verdict else None}
+    kept: dict[str, Any] = {
+        "engine": f"{check.engine} {check.version}".strip(), "ran": check.ran,
+        "verdict": check.verdict.value if check.verdict else None, "agrees": check.agrees,
+        "primary_verdict": check.primary_verdict.value if check.primary_verdict else None}
+    if check.differences:  # field names only (domain.cross_check.FIELDS): the log stays small
+        kept["differs_on"] = [d.field for d in check.differences]
+    return kept
 
 
 def _second_cell(second: dict[str, Any] | None) -> str:
@@ -685,6 +691,39 @@ def _second_cell(second: dict[str, Any] | None) -> str:
     if not second.get("ran"):
         return f"{second.get('engine')}: did not run"
     return f"{second.get('engine')}: {second.get('verdict')}, {'agrees' if second.get('agrees') else 'differs'}"
+
+
+def validators_cell(second: dict[str, Any] | None) -> str:
+    """An entry's stored cross-check as a table cell: 'agree', 'differ', 'one only' (the second validator could
+    not run) or '' (checked by the main validator alone: the cross-check was off, or the entry predates it).
+    The same words as the Inspect table (domain.cross_check.agreement_label)."""
+    if not second:
+        return ""
+    if not second.get("ran"):
+        return "one only"
+    return "agree" if second.get("agrees") else "differ"
+
+
+def validators_detail(entry: LogEntry) -> str:
+    """What the two validators said about an entry's file, in one or two sentences (the log window's detail):
+    each one's verdict, and the fields they differed on. Entries logged before `differs_on` was kept name the
+    verdicts only."""
+    second = entry.cross_check
+    if not second:
+        return "Checked by the main validator alone (the second validator was off)."
+    engine = str(second.get("engine") or "the second validator")
+    if not second.get("ran"):
+        return f"Checked by the main validator alone: {engine} could not run on this file."
+    primary = second.get("primary_verdict") or entry.verdict
+    said = (f"The main validator (c2pa-rs) said “{primary}”; the second validator ({engine}) said "
+            f"“{second.get('verdict')}”.")
+    if second.get("agrees"):
+        return f"Checked by 2 independent validators: they agree. {said}"
+    fields = [cross_check_fields.get(str(f), str(f)).lower() for f in second.get("differs_on") or []]
+    on = f" They differed on: {', '.join(fields)}." if fields else ""
+    shown = "" if primary == entry.verdict else \
+        f" The verdict recorded, “{entry.verdict}”, is the one the rule for a disagreement chose."
+    return f"Validators disagree. {said}{on}{shown}"
 
 
 def _same_point(a: LogHead | None, b: LogHead) -> bool:
