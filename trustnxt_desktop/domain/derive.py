@@ -15,10 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-RESIZED = "c2pa.resized"
-TRANSCODED = "c2pa.transcoded"
-EDITED_METADATA = "c2pa.edited.metadata"
-
 WEB_SUFFIX = ".web"  # photo.protected.jpg -> photo.protected.web.webp
 CAPTIONED_SUFFIX = ".captioned"  # photo.protected.jpg -> photo.protected.captioned.jpg
 LONG_EDGE_RANGE = (64, 16384)  # pixels

@@ -19,11 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..domain.actions import EDITED_METADATA, RESIZED, TRANSCODED
 from ..domain.derive import (
     CAPTIONED_SUFFIX,
-    EDITED_METADATA,
-    RESIZED,
-    TRANSCODED,
     WEB_SUFFIX,
     Caption,
     CaptionEdit,

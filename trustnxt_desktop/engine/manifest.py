@@ -14,10 +14,10 @@ import datetime as dt
 from typing import Any
 
 from .. import APP_NAME, __version__
+from ..domain.actions import CREATED, EDITED_METADATA, OPENED
 from ..domain.protect import ProtectOptions
 
 THUMBNAIL_ID = "trustnxt-thumbnail.jpg"
-EDITED_METADATA = "c2pa.edited.metadata"  # C2PA 2.1 actions: changes to the asset's metadata
 PARENT_LABEL = "trustnxt-parent"  # links the c2pa.opened action to the original's ingredient
 TRAINING_MINING_LABEL = "cawg.training-mining"
 _TRAINING_ENTRIES = ("cawg.ai_generative_training", "cawg.ai_inference", "cawg.ai_training", "cawg.data_mining")
@@ -43,7 +43,7 @@ def build_manifest(*, title: str, media_type: str, options: ProtectOptions, has_
     when = options.captured_at or (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
     opened = has_parent or parent_without_manifest is not None
     action: dict[str, Any] = {
-        "action": "c2pa.opened" if opened else "c2pa.created",
+        "action": OPENED if opened else CREATED,
         "when": when,
         "softwareAgent": {"name": APP_NAME, "version": __version__},
         "digitalSourceType": options.content_source.digital_source_type,

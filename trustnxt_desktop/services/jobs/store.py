@@ -147,9 +147,16 @@ def options_to_json(options: ProtectOptions) -> dict[str, Any]:
 
 def options_from_json(data: dict[str, Any], base: ProtectOptions | None = None) -> ProtectOptions:
     known = {f.name for f in fields(ProtectOptions)} - {"out_dir"}
-    values = {k: v for k, v in data.items() if k in known}
     base = base or ProtectOptions()
+    # JSON has no tuples: a field whose value is a tuple (e.g. `edits`, pairs of field and text) comes back as
+    # nested lists and is turned back into tuples, so a stored job's options equal the ones it was given.
+    values = {k: _as_tuples(v) if isinstance(getattr(base, k), tuple) else v for k, v in data.items() if k in known}
     return ProtectOptions(**{**{f.name: getattr(base, f.name) for f in fields(base)}, **values})
+
+
+def _as_tuples(value: Any) -> Any:
+    """Lists (at any depth) as tuples: the JSON form of a tuple field back to its type."""
+    return tuple(_as_tuples(v) for v in value) if isinstance(value, list) else value
 
 
 def _now() -> str:
@@ -355,6 +362,10 @@ class JobStore:
         if warnings is not None:
             values["warnings"] = json.dumps(warnings)
         self._update(job_id, **values)
+
+    def set_warnings(self, job_id: int, warnings: list[str]) -> None:
+        """A finished job's warnings now (e.g. "no timestamp yet" dropped once a timestamp was added later)."""
+        self._update(job_id, warnings=json.dumps(warnings))
 
     def set_waiting(self, job_ids: Iterable[int]) -> None:
         """Back to the queue as they are (an interrupted attempt; nothing was published)."""
