@@ -66,6 +66,7 @@ def test_the_deb_depends_on_every_package_in_the_table() -> None:
     for lib in linux_runtime.REQUIRED:
         assert " | ".join(lib.packages) in depends
     assert "libxcb-icccm4" in depends and "libglib2.0-0t64 | libglib2.0-0" in depends
+    assert "libimage-exiftool-perl" in depends  # the privacy check rewrites metadata with ExifTool
 
 
 def test_the_hint_names_packages_not_qts_guess() -> None:

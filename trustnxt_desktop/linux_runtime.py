@@ -138,7 +138,8 @@ def apt_packages_for(libraries: list[SystemLibrary]) -> list[str]:
 def depends_field() -> str:
     """The .deb control file's Depends value: every required library's packages as alternatives."""
     groups = [" | ".join(group) for group in package_choices(list(REQUIRED))]
-    return ", ".join([*groups, "fonts-dejavu-core | fonts-liberation"])
+    # ExifTool: the privacy check reads and rewrites metadata with it (engine/exiftool.py).
+    return ", ".join([*groups, "fonts-dejavu-core | fonts-liberation", "libimage-exiftool-perl"])
 
 
 def main(argv: list[str]) -> int:
