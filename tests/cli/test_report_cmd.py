@@ -4,20 +4,31 @@ says who signed and when, and fails for a changed or unsigned report."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
+from tests.c2pa_signing import local_tsa
+from tests.certs import TestCA
 from tests.cli.conftest import Trustnxt
 from tests.conftest import CORPUS
 from tests.ui.test_pdf_layout import page_texts
 from trustnxt_desktop.domain.secrets import SecretStore
+from trustnxt_desktop.services.account.settings import SettingsStore
 
 FILES = [CORPUS / "c2pa" / "adobe-20220124-CAI.jpg", CORPUS / "media" / "sample1.png"]
 
 
+def _timestamps(home: Path, url: str | None) -> None:
+    """Settings › Protect's timestamp authority, which reports use too (None: timestamps off)."""
+    store = SettingsStore(home)
+    store.save(dataclasses.replace(store.load(), timestamps=url is not None, tsa_url=url or ""))
+
+
 def test_a_signed_report_verifies_and_a_changed_one_does_not(trustnxt: Trustnxt, secret_store: SecretStore,
-                                                             tmp_path: Path) -> None:
+                                                             home: Path, tmp_path: Path) -> None:
     assert trustnxt("identity", "create", "--name", "Desk Editor", "--org", "The Newsroom").code == 0
+    _timestamps(home, None)
     report = tmp_path / "evidence.pdf"
     ran = trustnxt("inspect", *FILES, "--report", report)
     assert ran.code == 0, ran.err
@@ -48,6 +59,19 @@ def test_a_signed_report_verifies_and_a_changed_one_does_not(trustnxt: Trustnxt,
     assert refused.code == 4
     assert refused.out.startswith("changed.pdf: CHANGED or damaged since it was signed — do not rely on it.")
     assert "proves nothing" in refused.err
+
+
+def test_with_a_timestamp_authority_the_report_is_pades_b_t(trustnxt: Trustnxt, secret_store: SecretStore,
+                                                            home: Path, tmp_path: Path) -> None:
+    assert trustnxt("identity", "create", "--name", "Desk Editor").code == 0
+    report = tmp_path / "evidence.pdf"
+    with local_tsa(TestCA("Report TSA Root")) as url:
+        _timestamps(home, url)
+        ran = trustnxt("inspect", FILES[1], "--report", report)
+    assert ran.code == 0 and "— signed by Desk Editor (PAdES B-T, timestamped)" in ran.err, ran.err
+    verified = trustnxt("report", "verify", report)
+    assert verified.code == 0 and "(PAdES B-T)" in verified.out
+    assert "(timestamp by " in verified.out and "not on a timestamp trust list in force)" in verified.out
 
 
 def test_without_an_identity_the_report_says_it_is_not_signed(trustnxt: Trustnxt, secret_store: SecretStore,

@@ -256,3 +256,20 @@ async def test_special_files_dropped_with_a_folder_each_get_their_result(window,
     assert view.report.banner.summary.text() == "This is not a regular file but a named pipe, so it was not opened."
     await until(lambda: True)  # the row's preview request runs (and is refused) without blocking the window
     window.grab().save(str(tmp_path / "special-files.png"))
+
+
+async def test_a_pdf_report_saved_from_the_inspect_view_is_signed(window, context, home, tmp_path) -> None:
+    from trustnxt_desktop.services.account.settings import SettingsStore
+
+    store = SettingsStore(home)
+    settings = store.load()
+    settings.timestamps = False
+    store.save(settings)  # no public timestamp authority in tests
+    await context.identity.create("Desk Editor", "The Newsroom", replace=False)
+    said: list[str] = []
+    window.inspect.export_said.connect(said.append)
+    await window.inspect.open_paths_async([CORPUS / "media" / "sample1.png"])
+    target = tmp_path / "evidence.pdf"
+    await window.inspect.export_async("pdf", target)
+    assert said == [f"Saved {target} — signed by Desk Editor (PAdES B-B, no timestamp)"]
+    assert window.statusBar().currentMessage() == said[0]

@@ -46,6 +46,7 @@ from ..services.account.settings import Settings
 from ..services.app_context import AppContext
 from ..services.backends.local import default_display_name
 from ..services.backends.registry import BACKENDS, DEFAULT_KIND, BackendKind, backend_info
+from .certificate_request_dialog import CertificateRequestDialog
 from .layout import button_row
 from .tasks import TaskOwner, delete_when_idle
 from .theme import text_colour
@@ -228,6 +229,11 @@ class SettingsDialog(QDialog):
         form.addRow("Name on new certificates", self.display_name)
         form.addRow("Organisation", self.organisation)
         create_row = button_row(self.create_button, self.export_button)
+        self.request_button = QPushButton("Request a certificate from a CA…")
+        self.request_button.setToolTip("Make a certificate signing request for a C2PA signing certificate, then "
+                                       "import what the CA issues; see beforehand whether it is on the official "
+                                       "C2PA trust list.")
+        self.request_button.clicked.connect(self.open_certificate_request)
         imp = QGroupBox("Use a certificate issued to you")
         imp_form = QFormLayout(imp)
         cert_row, key_row = QHBoxLayout(), QHBoxLayout()
@@ -238,7 +244,7 @@ class SettingsDialog(QDialog):
         imp_form.addRow("Certificate", cert_row)
         imp_form.addRow("Key", key_row)
         imp_form.addRow("Password", self.import_password)
-        imp_form.addRow("", self.import_button)
+        imp_form.addRow("", button_row(self.import_button, self.request_button))
         layout = QVBoxLayout(page)
         layout.addWidget(self.identity_details)
         layout.addLayout(form)
@@ -450,6 +456,21 @@ class SettingsDialog(QDialog):
         folder = QFileDialog.getExistingDirectory(self, "Save protected copies into")
         if folder:
             self.output_dir.setText(folder)
+
+    def open_certificate_request(self) -> CertificateRequestDialog:
+        dialog = CertificateRequestDialog(self.context.identity.requests, self.display_name.text().strip()
+                                          or default_display_name(), self.organisation.text().strip(), self)
+        dialog.imported.connect(lambda: self._tasks.spawn(self.request_imported_async()))
+        dialog.open()  # never exec() from async code
+        return dialog
+
+    async def request_imported_async(self) -> None:
+        """The CA-issued certificate became the signing identity: the engine signs with it from now on."""
+        self.context.apply_settings(self._collect())
+        await self.refresh_async()
+        source = await self.context.identity.trusted_by()
+        self._say("Now signing with the certificate your CA issued"
+                  + (f"; copies you sign show as trusted here ({source})." if source else "."))
 
     def _export_root(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export root certificate", "trustnxt-root.pem",
