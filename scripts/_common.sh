@@ -8,8 +8,9 @@ VENV="${TRUSTNXT_VENV:-$ROOT/.venv}"
 RUNTIME_TABLE="$ROOT/trustnxt_desktop/linux_runtime.py"
 # A silent microphone (PulseAudio); a virtual X screen with a window finder for the real-window test;
 # pdftotext (poppler-utils) reads the PDF reports back; cjxl (libjxl-tools) makes the JPEG XL files the
-# format tests protect; strace watches that inspection opens no network socket.
-TEST_PACKAGES=(pulseaudio pulseaudio-utils xvfb xdotool poppler-utils libjxl-tools strace)
+# format tests protect; strace watches that inspection opens no network socket; postgresql: the manifest
+# repository's PostgreSQL tests start their own throwaway server from it (tests/postgres_server.py).
+TEST_PACKAGES=(pulseaudio pulseaudio-utils xvfb xdotool poppler-utils libjxl-tools strace postgresql)
 
 _sudo() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 _APT_UPDATED=""

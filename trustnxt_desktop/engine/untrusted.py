@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from ..domain.privacy import FieldKind, FileInventory, PrivacyChoices, RevealedField
 from ..domain.regular_files import not_regular
 from ..domain.report import InspectionReport, Verdict
+from ..domain.soft_binding import ISCC_IMAGE, PDQ, Fingerprint, FingerprintResult, Orientation, PictureFingerprints
 from ..domain.typed_fields import check_typed
 from ..runtime.isolation import IsolatedPool, Limits, TaskError, WorkerFailure
 from .cross_check import SecondValidator, not_run
@@ -317,6 +318,29 @@ def privacy_clean_isolated(pool: IsolatedPool, path: Path, media_type: str, choi
                            f"rewritten ({text}). The file was not protected.") from None
 
 
+def fingerprint_isolated(pool: IsolatedPool, path: Path, all_orientations: bool = False) -> FingerprintResult:
+    """A picture's soft binding fingerprints (engine.fingerprints), decoded in a worker. Raises WorkerFailure
+    when decoding crashed, hung or ran out of memory; RuntimeError when the file is not a picture it can read."""
+    _refuse_special(path)
+    return pool.call("fingerprint", str(path), all_orientations, seconds=time_limit(pool, path),
+                     decode=fingerprints_from_worker)
+
+
+def fingerprints_from_worker(value: Any) -> FingerprintResult:
+    """A FingerprintResult from a worker's answer to "fingerprint". Raises ValueError, TypeError or KeyError."""
+    if not isinstance(value, dict):
+        raise TypeError("not the fingerprint fields")
+    prints = tuple(PictureFingerprints(Orientation(p["orientation"]), Fingerprint.from_hex(ISCC_IMAGE, p["iscc"]),
+                                       Fingerprint.from_hex(PDQ, p["pdq"]), int(p["quality"]))
+                   for p in value["prints"])
+    refused, width, height = value["refused"], value["width"], value["height"]
+    if refused is not None and type(refused) is not str:
+        raise TypeError("a refusal that is not text")
+    if any(v is not None and type(v) is not int for v in (width, height)):
+        raise TypeError("a size that is not a whole number")
+    return FingerprintResult(prints, refused, width, height)
+
+
 def time_limit(pool: IsolatedPool, path: Path) -> float:
     try:
         size = path.stat().st_size
@@ -350,7 +374,8 @@ def shared_pool() -> IsolatedPool:
         return _shared_pool
 
 
-__all__ = ["CRASH_SUMMARY", "TASKS_MODULE", "bytes_from_worker", "cleaned_from_worker", "inspect_isolated",
+__all__ = ["CRASH_SUMMARY", "TASKS_MODULE", "bytes_from_worker", "cleaned_from_worker", "fingerprint_isolated",
+           "fingerprints_from_worker", "inspect_isolated",
            "inspect_many_isolated", "inventory_from_worker", "parent_from_worker", "parent_isolated",
            "privacy_clean_isolated", "privacy_isolated", "report_from_worker", "resource_isolated",
            "resource_picture_isolated", "shared_pool", "thumbnail_isolated"]

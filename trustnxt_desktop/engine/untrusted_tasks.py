@@ -102,4 +102,18 @@ TASKS.update({"privacy": lambda path, media_type: take_inventory(Path(path), med
 TASKS.update({"web_rendition": derive_render.rendition_task, "caption_copy": derive_render.caption_copy_task,
               "caption_read": derive_render.caption_read_task})
 
+
+
+def _plain_fingerprints(path: str, all_orientations: bool) -> dict[str, Any]:
+    from .fingerprints import fingerprint_file
+
+    result = fingerprint_file(Path(path), all_orientations)
+    return {"prints": [{"orientation": p.orientation.value, "iscc": p.iscc.hex(), "pdq": p.pdq.hex(),
+                        "quality": p.quality} for p in result.prints],
+            "refused": result.refused, "width": result.width, "height": result.height}
+
+
+# Soft binding: a picture's perceptual fingerprints (engine.fingerprints), in 8 orientations for a query.
+TASKS.update({"fingerprint": _plain_fingerprints})
+
 register_heif()  # once in the fork server, not once per worker

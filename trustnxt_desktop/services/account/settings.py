@@ -62,6 +62,9 @@ class Settings:
     jobs: int = 2
     welcome_done: bool = False  # the first-run welcome was finished or skipped (Help › Welcome… reopens it)
     export_dir: str = ""  # the folder of the last export (reports, the log); empty: the Documents folder
+    # Recovery also asks these manifest repositories (Soft Binding Resolution API); off: nothing leaves the computer.
+    remote_repositories: bool = False
+    remote_repository_urls: list[str] = field(default_factory=list)  # each one's API key is in the OS keyring
     extra: dict[str, Any] = field(default_factory=dict)  # keys written by newer versions, kept as they are
 
     def validate(self) -> None:
@@ -74,6 +77,7 @@ class Settings:
         if self.privacy_location not in {c.value for c in LocationChoice}:
             self.privacy_location = DEFAULT_LOCATION.value
         self.jobs = max(1, min(int(self.jobs), 16))
+        self.remote_repository_urls = [u for u in self.remote_repository_urls if isinstance(u, str) and u.strip()]
 
     def timestamp_authority(self) -> str | None:
         """The timestamp authority protected copies ask: the chosen one, the default when none was chosen, None
