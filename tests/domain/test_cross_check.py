@@ -146,3 +146,55 @@ def test_the_code_table_names_its_sources_and_covers_the_compared_fields() -> No
     aspects = {m.aspect for m in MEANINGS.values()}
     assert {"hard_binding", "assertions", "signature", "trust"} <= aspects <= set(AGREEMENT_FIELDS) | {
         "certificate", "timestamp", "manifest"}
+
+
+# -- CAWG identity assertions ------------------------------------------------------------------------------
+
+MINE_INTACT = ["assertion.hashedURI.match", "cawg.x509.signature.validated", "cawg.identity.well-formed",
+               "cawg.x509.credential.untrusted"]  # what c2pa-rs 0.91.3 says of an intact identity, trusted or not
+
+
+def test_c2pa_rs_blanket_untrusted_identity_is_no_answer_about_trust() -> None:
+    """c2pa-rs#2599: its `cawg.x509.credential.untrusted` is mapped to no answer, so encypher-c2pa's trusted (or not
+    trusted) identity is never a difference; both judge the statement intact."""
+    mine = read(Verdict.TRUSTED, PRIMARY, [], identities={"cawg.identity": MINE_INTACT})
+    assert (mine["identity"], mine["identity_trust"]) == ("intact", NOT_CHECKED)
+    for trust in ("cawg.x509.credential.trusted", "cawg.x509.credential.untrusted"):
+        theirs = read(Verdict.TRUSTED, SECOND, [], identities={"cawg.identity": [
+            "assertion.hashedURI.match", "cawg.x509.signature.validated", trust]})
+        assert compare(mine, theirs, SECOND) == []
+    without = read(Verdict.TRUSTED, PRIMARY, [])
+    assert "identity" not in without and "identity_trust" not in without, "no identity assertion, no field"
+
+
+def test_an_identity_both_judge_differently_is_a_difference_with_a_sentence() -> None:
+    mine = read(Verdict.VALID, PRIMARY, [], identities={"cawg.identity": MINE_INTACT})
+    theirs = read(Verdict.VALID, SECOND, [], identities={"cawg.identity": [
+        "assertion.hashedURI.match", "cawg.x509.signature.mismatch"]})
+    (d,) = compare(mine, theirs, SECOND, second_words={})
+    assert (d.field, d.primary, d.second) == ("identity", "intact", "signature does not match")
+    assert d.sentence == ("The main validator (c2pa-rs) finds the identity statement intact and its signature "
+                          "correct; the second validator (encypher-c2pa) finds an identity signature that does not "
+                          "match.")
+    revoked = read(Verdict.VALID, PRIMARY, [], identities={"cawg.identity": ["cawg.identity.credential_revoked"]})
+    trusted = read(Verdict.VALID, SECOND, [], identities={"cawg.identity": ["cawg.identity.trusted"]})
+    (t,) = compare(revoked, trusted, SECOND)
+    assert t.field == "identity_trust" and "the identity's credential revoked" in t.sentence
+
+
+def test_identities_are_compared_one_by_one_and_only_where_both_judged() -> None:
+    mine = read(Verdict.INVALID, PRIMARY, [], identities={
+        "cawg.identity": ["assertion.hashedURI.mismatch", "cawg.x509.signature.mismatch"],  # changed after signing
+        "cawg.identity__1": MINE_INTACT})
+    theirs = read(Verdict.INVALID, SECOND, [], identities={
+        "cawg.identity": ["assertion.hashedURI.mismatch"], "cawg.identity__1": ["cawg.x509.credential.trusted"]})
+    assert mine["identity"] == "cawg.identity: altered; cawg.identity__1: intact"
+    assert theirs["identity"] == f"cawg.identity: altered; cawg.identity__1: {NOT_CHECKED}"
+    assert compare(mine, theirs, SECOND) == [], "the same finding (altered) where both looked; no answer is no answer"
+    theirs = read(Verdict.INVALID, SECOND, [], identities={
+        "cawg.identity": ["cawg.identity.cbor.invalid"], "cawg.identity__1": ["cawg.x509.signature.validated"]})
+    (d,) = compare(mine, theirs, SECOND)
+    assert (d.primary, d.second) == ("cawg.identity: altered; cawg.identity__1: intact",
+                                     "cawg.identity: malformed; cawg.identity__1: intact")
+    assert "cawg.identity: the identity statement altered after the claim was signed" in d.sentence
+    assert "cawg.identity: a malformed identity statement" in d.sentence

@@ -74,6 +74,36 @@ def test_both_validators_run_and_agreement_is_right(path: Path, shipped: TrustCo
         assert report.verdict.value == app_verdict(path.name, expected)
 
 
+def _documented_disagreements() -> dict[str, tuple[str, str, str]]:
+    """docs/verdicts.md's table of where the validators differ: file (relative to ../shared) -> the verdicts it
+    gives (first `code` of each cell) for c2pa-rs, encypher-c2pa and the one shown."""
+    text = (Path(__file__).parents[2] / "docs" / "verdicts.md").read_text(encoding="utf-8")
+    table = text.split("**Where the validators differ on the shared files**", 1)[1].split("\n## ", 1)[0]
+    rows: dict[str, tuple[str, str, str]] = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 5 or not cells[0].startswith("`"):
+            continue
+        file, primary, second, shown = (cells[i].split("`")[1] for i in (0, 1, 2, 4))
+        rows[file] = (primary, second, shown)
+    return rows
+
+
+def test_the_documented_table_is_what_the_validators_say_now(shipped: TrustConfig, second: SecondValidator) -> None:
+    """Every shared file on which the two validators differ (any difference, or a headline not theirs in common)
+    is a row of docs/verdicts.md, with each validator's verdict and the one shown as they are today; no other
+    file is."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for path in FILES:
+        report = inspect_file(path, shipped, second)
+        check = report.cross_check
+        assert check is not None and check.primary_verdict is not None and check.verdict is not None
+        if check.differences or check.rule != "agree":
+            found[path.relative_to(SHARED).as_posix()] = (check.primary_verdict.value, check.verdict.value,
+                                                          report.verdict.value)
+    assert _documented_disagreements() == found
+
+
 def test_the_signed_docx_differs_on_its_collection_hash(shipped: TrustConfig, second: SecondValidator) -> None:
     report = inspect_file(CASES / "ai-report.docx", shipped, second)
     check = report.cross_check
@@ -173,3 +203,35 @@ def test_an_empty_file_is_unreadable_to_both(tmp_path: Path, second: SecondValid
     empty.write_bytes(b"")
     report = inspect_file(empty, TrustConfig(), second)
     assert report.verdict is Verdict.ERROR and report.cross_check and report.cross_check.agrees
+
+
+def test_cawg_identities_are_compared_where_both_validators_judge_them(tmp_path: Path, identity, local_trust,
+                                                                       second: SecondValidator) -> None:
+    """A protected copy naming the photographer: both judge the identity statement (intact; altered once a byte of
+    it changes); trust in it only encypher-c2pa judges (c2pa-rs#2599), so that is never a difference."""
+    from trustnxt_desktop.domain.cross_check import side_by_side
+    from trustnxt_desktop.domain.protect import ProtectOptions
+    from trustnxt_desktop.engine.protect import protect_file
+
+    copy = protected_copy(protect_file(CORPUS / "media" / "no_manifest.jpg", identity,
+                                       ProtectOptions(out_dir=tmp_path, identity_assertion=True, thumbnail_edge=0)))
+    report = inspect_file(copy, local_trust, second)
+    check = report.cross_check
+    assert check is not None and check.agrees, check.differences if check else None
+    assert check.findings["identity"] == "intact" and check.findings["identity_trust"] == "trusted"
+    rows = {label: (a, b, same) for label, a, b, same in side_by_side(report)}
+    assert rows["Identity statement (CAWG)"] == ("intact", "intact", True)
+    assert rows["Trust in the identity (CAWG)"] == ("not checked", "trusted", True)
+    data = bytearray(copy.read_bytes())
+    data[data.find(b"cawg.identity") + 400] ^= 0x01  # inside the identity assertion
+    tampered = tmp_path / "tampered.jpg"
+    tampered.write_bytes(bytes(data))
+    check = inspect_file(tampered, local_trust, second).cross_check
+    assert check is not None and check.findings["identity"] == "altered" and check.agrees
+
+
+def test_the_corpus_identity_is_judged_by_both(shipped: TrustConfig, second: SecondValidator) -> None:
+    check = inspect_file(CORPUS / "c2pa" / "C_with_CAWG_data.jpg", shipped, second).cross_check
+    assert check is not None and check.agrees
+    # encypher-c2pa stops at the untrusted certificate without checking the identity's signature: no answer there.
+    assert (check.findings["identity"], check.findings["identity_trust"]) == ("not checked", "not trusted")

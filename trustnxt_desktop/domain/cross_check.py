@@ -20,7 +20,7 @@ The headline verdict (`consensus`, documented with examples in docs/verdicts.md)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from .ai import AiKind, words
 from .report import CrossCheck, Difference, Ingredient, InspectionReport, SignerInfo, Verdict
@@ -28,11 +28,15 @@ from .validator_codes import (
     ASSERTIONS,
     CERTIFICATE,
     HARD_BINDING,
+    IDENTITY,
+    IDENTITY_TRUST,
     MANIFEST,
+    NOT_CHECKED,
     PRIMARY,
     SIGNATURE,
     TIMESTAMP,
     TRUST,
+    identity_findings,
     own_words,
 )
 from .validator_codes import findings as code_findings
@@ -51,6 +55,8 @@ AGREEMENT_FIELDS: dict[str, str] = {
     TRUST: "Trust in the signer",
     "ai": "AI disclosure",
     "ingredients": "Source files",
+    IDENTITY: "Identity statement (CAWG)",
+    IDENTITY_TRUST: "Trust in the identity (CAWG)",
 }
 SUPPORTING_FIELDS: dict[str, str] = {
     TIMESTAMP: "Time stamp",
@@ -59,7 +65,7 @@ SUPPORTING_FIELDS: dict[str, str] = {
 FIELDS = {**AGREEMENT_FIELDS, **SUPPORTING_FIELDS}
 
 READ = frozenset({Verdict.TRUSTED, Verdict.VALID, Verdict.INVALID, Verdict.UNVERIFIED})  # credentials were read
-NOT_CHECKED = "not checked"  # a validator that stopped before a check gives no answer there, not a different one
+# NOT_CHECKED: a validator that stopped before a check gives no answer there, not a different one.
 _SERIAL = "signer_serial"  # compared with the signer's name, never listed on its own
 
 VERDICT_WORDS: dict[Verdict, str] = {
@@ -99,7 +105,19 @@ _VALUE_WORDS: dict[str, dict[str, str]] = {
                   "outside validity": "the signer's certificate outside its validity period",
                   "chain outside validity": "a certificate above the signer outside its validity period",
                   NOT_CHECKED: "the certificate's validity unchecked"},
+    IDENTITY: {"intact": "the identity statement intact and its signature correct",
+               "altered": "the identity statement altered after the claim was signed",
+               "does not match what it vouches for": "an identity statement that does not match the statements it "
+                                                     "vouches for",
+               "signature does not match": "an identity signature that does not match",
+               "malformed": "a malformed identity statement"},
+    IDENTITY_TRUST: {"trusted": "the identity's certificate trusted",
+                     "not trusted": "the identity's certificate not trusted",
+                     "outside validity": "the identity's credential outside its validity period",
+                     "revoked": "the identity's credential revoked"},
 }
+_PER_IDENTITY = (IDENTITY, IDENTITY_TRUST)  # fields with one value per identity assertion
+_SOLE_IDENTITY = "cawg.identity"  # the label of a file's only identity assertion: its value is shown bare
 
 Findings = dict[str, str]  # field -> value; a field left out is one the validator does not report
 
@@ -132,10 +150,27 @@ def ingredients_value(nodes: Iterable[Ingredient]) -> str:
     return "; ".join(parts) or "none"
 
 
+def identities_value(values: Mapping[str, str]) -> str:
+    """label -> value of each identity assertion as one finding: the bare value for a sole `cawg.identity`,
+    otherwise 'cawg.identity: intact; cawg.identity__1: altered'."""
+    if list(values) == [_SOLE_IDENTITY]:
+        return values[_SOLE_IDENTITY]
+    return "; ".join(f"{label}: {value}" for label, value in sorted(values.items()))
+
+
+def _per_label(value: str) -> dict[str, str]:
+    if ": " not in value:
+        return {_SOLE_IDENTITY: value}
+    return dict(part.split(": ", 1) for part in value.split("; ")) if value else {}
+
+
 def findings(verdict: Verdict, engine: str, codes: Iterable[str], *, signer: SignerInfo | None,
              signed_at: str | None, reports_signed_at: bool, ai: str | None,
-             ingredients: Iterable[Ingredient]) -> Findings:
-    """One validator's answers. Without readable credentials only the verdict is an answer."""
+             ingredients: Iterable[Ingredient], identities: Mapping[str, Sequence[str]] | None = None) -> Findings:
+    """One validator's answers. Without readable credentials only the verdict is an answer.
+
+    `identities`: label -> the codes (all three lists) the validator gave about each CAWG identity assertion of the
+    active manifest; each is judged on its own (domain.validator_codes.identity_findings)."""
     found: Findings = {"verdict": verdict.value}
     if verdict not in READ:
         return found
@@ -153,15 +188,30 @@ def findings(verdict: Verdict, engine: str, codes: Iterable[str], *, signer: Sig
         found["signed_at"] = signed_at or "none"
     found["ai"] = ai or AiKind.NONE.value
     found["ingredients"] = ingredients_value(ingredients)
+    judged = {label: identity_findings(engine, list(c)) for label, c in (identities or {}).items()}
+    for field in _PER_IDENTITY if judged else ():
+        found[field] = identities_value({label: j[field] for label, j in judged.items()})
     return found
+
+
+def identity_label(url: str | None) -> str | None:
+    """The identity assertion a status code's URL points at ('…/c2pa.assertions/cawg.identity__1' ->
+    'cawg.identity__1'); None for any other."""
+    label = str(url or "").rsplit("/", 1)[-1]
+    return label if label.split("__", 1)[0] == _SOLE_IDENTITY else None
 
 
 def primary_findings(report: InspectionReport, verdict: Verdict | None = None) -> Findings:
     """The main validator's answers, from its report (before any consensus changed the verdict)."""
     v = report.validation
     codes = [c.code for c in v.failure + v.warning + v.success]
+    identities: dict[str, list[str]] = {}
+    for c in v.failure + v.warning + v.success:
+        if (label := identity_label(c.url)) is not None:
+            identities.setdefault(label, []).append(c.code)
     return findings(verdict or report.verdict, PRIMARY, codes, signer=report.signer, signed_at=report.signed_at,
-                    reports_signed_at=True, ai=report.ai_disclosure, ingredients=report.ingredients)
+                    reports_signed_at=True, ai=report.ai_disclosure, ingredients=report.ingredients,
+                    identities=identities)
 
 
 # -- comparing -------------------------------------------------------------------------------------
@@ -181,7 +231,21 @@ def _value_words(field: str, value: str) -> str:
         return "no signing time" if value == "none" else f"the signing time {value}"
     if field == "ingredients":
         return "no source files" if value == "none" else f"the source files as {value}"
+    if field in _PER_IDENTITY and ": " in value:
+        return "; ".join(f"{label}: {_VALUE_WORDS[field].get(v, v)}" for label, v in _per_label(value).items())
     return _VALUE_WORDS.get(field, {}).get(value, value)
+
+
+def _answered(field: str, a: str, b: str) -> tuple[str, str]:
+    """The values as compared: for an identity field, only the assertions both validators judged (each checked,
+    by each); NOT_CHECKED for both when there are none."""
+    if field not in _PER_IDENTITY:
+        return a, b
+    mine, theirs = _per_label(a), _per_label(b)
+    both = [k for k in mine if k in theirs and NOT_CHECKED not in (mine[k], theirs[k])]
+    if not both:
+        return NOT_CHECKED, NOT_CHECKED
+    return identities_value({k: mine[k] for k in both}), identities_value({k: theirs[k] for k in both})
 
 
 def _sentence(field: str, primary: str, second: str, second_label: str, both: dict[str, tuple[str, str]]) -> str:
@@ -218,7 +282,7 @@ def compare(primary: Findings, second: Findings, second_engine: str, *, primary_
     would differ for that one reason. A check one of them did not get to (NOT_CHECKED) is no answer.
     """
     second_label = SECOND_NAME.format(engine=second_engine)
-    both = {f: (primary[f], second[f]) for f in FIELDS if f in primary and f in second}
+    both = {f: _answered(f, primary[f], second[f]) for f in FIELDS if f in primary and f in second}
     a_serial, b_serial = primary.get(_SERIAL), second.get(_SERIAL)
     if "signer" in both and a_serial and b_serial and a_serial != b_serial and both["signer"][0] == both["signer"][1]:
         name = both["signer"][0]
@@ -265,8 +329,9 @@ def side_by_side(report: InspectionReport) -> list[tuple[str, str, str, bool]]:
             continue
         a = primary.get(field, "not reported")
         b = check.findings.get(field, "not reported")
+        x, y = _answered(field, a, b) if "not reported" not in (a, b) else (a, b)
         rows.append((label, display_value(field, a), display_value(field, b),
-                     a == b or bool({"not reported", NOT_CHECKED} & {a, b})))
+                     x == y or bool({"not reported", NOT_CHECKED} & {x, y})))
     return rows
 
 

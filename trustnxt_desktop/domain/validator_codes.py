@@ -26,6 +26,10 @@ CERTIFICATE = "certificate"  # within validity | outside validity | chain outsid
 TIMESTAMP = "timestamp"  # trusted | authority not trusted | malformed | does not match | outside validity
 TRUST = "trust"  # trusted | not trusted | revoked | invalid certificate
 MANIFEST = "manifest"  # stored elsewhere | missing
+# A CAWG identity assertion (cawg.identity), judged per assertion from the codes about it (identity_findings).
+IDENTITY = "identity"  # intact | altered | does not match what it vouches for | signature does not match | malformed
+IDENTITY_TRUST = "identity_trust"  # trusted | not trusted | outside validity | revoked
+NOT_CHECKED = "not checked"  # no answer: a check a validator did not make (domain.cross_check compares none)
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,56 @@ ENGINE_SPECIFIC: dict[tuple[str, str], EngineSpecific] = {
         Meaning(MANIFEST, "stored elsewhere", 1),
         "encypher-c2pa 1.7.1 README 'Manifests stored outside the file'; ../shared/cases/remote-only.jpg"),
 }
+
+
+# Codes about one CAWG identity assertion (CAWG identity assertion 1.1: §7.x the assertion's own status codes,
+# §8.1.x identity claims aggregation `cawg.ica.*`, §8.2.x X.509 `cawg.x509.*`); c2pa-rs 0.91 cawg_identity and
+# encypher-c2pa 1.7.1 emit these names. The claim's hashed URI to the assertion counts here too: a mismatch means the
+# identity statement changed after the claim was signed.
+IDENTITY_MEANINGS: dict[str, Meaning] = {
+    "cawg.identity.well-formed": Meaning(IDENTITY, "intact"),
+    "cawg.x509.signature.validated": Meaning(IDENTITY, "intact"),
+    "cawg.ica.credential_valid": Meaning(IDENTITY, "intact"),
+    "assertion.hashedURI.mismatch": Meaning(IDENTITY, "altered", 4),
+    "cawg.identity.assertion.mismatch": Meaning(IDENTITY, "does not match what it vouches for", 3),
+    "cawg.identity.hard_binding_incorrect": Meaning(IDENTITY, "does not match what it vouches for", 3),
+    "cawg.x509.signature.mismatch": Meaning(IDENTITY, "signature does not match", 3),
+    "cawg.ica.signature_mismatch": Meaning(IDENTITY, "signature does not match", 3),
+    "cawg.ica.signer_payload.mismatch": Meaning(IDENTITY, "signature does not match", 3),
+    **{code: Meaning(IDENTITY, "malformed", 2) for code in (
+        "cawg.identity.cbor.invalid", "cawg.identity.pad.invalid", "cawg.identity.sig_type.unknown",
+        "cawg.identity.hard_binding_missing", "cawg.identity.assertion.duplicate", "cawg.x509.algorithm.unsupported",
+        "cawg.ica.invalid_cose_sign", "cawg.ica.invalid_alg", "cawg.ica.invalid_content_type",
+        "cawg.ica.invalid_verifiable_credential", "cawg.ica.invalid_issuer", "cawg.ica.verified_identities.missing",
+        "cawg.ica.verified_identities.invalid", "cawg.ica.valid_from.missing", "cawg.ica.valid_from.invalid")},
+    "cawg.x509.credential.trusted": Meaning(IDENTITY_TRUST, "trusted"),
+    "cawg.identity.trusted": Meaning(IDENTITY_TRUST, "trusted"),
+    "cawg.x509.credential.untrusted": Meaning(IDENTITY_TRUST, "not trusted", 1),
+    "cawg.ica.untrusted_issuer": Meaning(IDENTITY_TRUST, "not trusted", 1),
+    "cawg.x509.signature.outside_validity": Meaning(IDENTITY_TRUST, "outside validity", 2),
+    "cawg.ica.valid_until.invalid": Meaning(IDENTITY_TRUST, "outside validity", 2),
+    "cawg.identity.credential_revoked": Meaning(IDENTITY_TRUST, "revoked", 3),
+    "cawg.ica.credential.revoked": Meaning(IDENTITY_TRUST, "revoked", 3),
+}
+# Where one validator's code about an identity is no judgement at all.
+IDENTITY_ENGINE_SPECIFIC: dict[tuple[str, str], EngineSpecific] = {
+    (PRIMARY, "cawg.x509.credential.untrusted"): EngineSpecific(
+        Meaning(IDENTITY_TRUST, NOT_CHECKED, -1),
+        "c2pa-rs 0.91.3 reports it for every X.509 identity certificate whatever trust anchors it is given "
+        "(contentauth/c2pa-rs#2599; docs/cawg-identity.md): it does not judge identity trust, so it gives no answer"),
+}
+
+
+def identity_findings(engine: str, codes: list[str]) -> dict[str, str]:
+    """{IDENTITY: value, IDENTITY_TRUST: value} from the codes `engine` gave about one identity assertion (all three
+    lists): the most severe code of each; NOT_CHECKED where it gave none."""
+    best: dict[str, Meaning] = {}
+    for code in codes:
+        specific = IDENTITY_ENGINE_SPECIFIC.get((engine, code))
+        found = specific.meaning if specific else IDENTITY_MEANINGS.get(code)
+        if found is not None and (found.aspect not in best or found.rank > best[found.aspect].rank):
+            best[found.aspect] = found
+    return {aspect: best[aspect].value if aspect in best else NOT_CHECKED for aspect in (IDENTITY, IDENTITY_TRUST)}
 
 
 def meaning(engine: str, code: str) -> Meaning | None:
