@@ -458,11 +458,14 @@ def second_opinion(asset: bytes | Path | None, size: int, media_type: str | None
     check.signer = _signer(manifest)
     check.trust = (result.get("trust") or {}).get("status")
     codes = _codes(result, "failure") + _codes(result, "informational") + _codes(result, "success")
+    identity = identity_codes(result)
     check.findings = findings(check.verdict, ENGINE, codes, signer=check.signer, signed_at=None,
-                              reports_signed_at=False, ai=ai, ingredients=nodes)
+                              reports_signed_at=False, ai=ai, ingredients=nodes,
+                              identities={label: [c for kind in by_kind.values() for c in kind]
+                                          for label, by_kind in identity.items()})
     failures = [(str(e.get("code")), str(e.get("explanation") or "")) for e in
                 (result.get("validation_results") or {}).get("failure") or [] if isinstance(e, dict)]
-    return SecondOpinion(check, store if manifest else None, words_of(ENGINE, failures), identity_codes(result))
+    return SecondOpinion(check, store if manifest else None, words_of(ENGINE, failures), identity)
 
 
 # One thread per worker process: the library releases the GIL while it verifies (pyo3 `detach`), and so do
