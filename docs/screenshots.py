@@ -7,6 +7,7 @@ Run: bench/run docs/screenshots.py          (needs the keyring sandbox because p
      bench/run docs/screenshots.py --identity [--dark]   (only a protected copy's CAWG identity, inspected)
      bench/run docs/screenshots.py --copies [--dark]   (only Export for web, Edit caption and the web copy's history)
      bench/run docs/screenshots.py --privacy [--dark]   (only the Protect view's privacy check)
+     bench/run docs/screenshots.py --timestamps [--dark]   (only Add timestamps for copies protected offline)
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ VALIDATORS = "--validators" in sys.argv
 IDENTITY = "--identity" in sys.argv
 COPIES = "--copies" in sys.argv
 PRIVACY = "--privacy" in sys.argv
+TIMESTAMPS = "--timestamps" in sys.argv
 if SCALE:
     os.environ["QT_SCALE_FACTOR"] = SCALE
 
@@ -233,6 +235,87 @@ async def shoot_privacy(window: MainWindow, work: Path) -> None:
     window.grab().save(str(shot("privacy-check")))
 
 
+async def shoot_timestamps(window: MainWindow, work: Path) -> None:
+    """Two copies protected while the timestamp authority was unreachable ("no timestamp yet"), the notice once it
+    answers again (a timestamp authority on 127.0.0.1, tests/c2pa_signing.py), then one copy inspected after Add
+    timestamps: its timestamp check."""
+    import dataclasses
+
+    from tests.c2pa_signing import local_tsa
+    from tests.certs import TestCA
+    from trustnxt_desktop.ui.main_window import INSPECT_PAGE
+
+    context = window.context
+    context.apply_settings(dataclasses.replace(context.settings, timestamps=True, tsa_url="http://127.0.0.1:9/tsa"))
+    photos = work / "Harbour"
+    photos.mkdir()
+    for name in ("P1000827.jpg", "trustnxt-icon.jpg"):
+        shutil.copy(CORPUS / "media" / name, photos / name)
+    await window.protect.add_paths_async([photos])
+    await window.protect.queue.wait_idle()
+    actions = window.protect.timestamps
+    assert actions is not None
+    with local_tsa(TestCA("Harbour Test CA")) as tsa:
+        context.apply_settings(dataclasses.replace(context.settings, tsa_url=tsa))
+        await actions.check_async()
+        await settle(0.6)
+        window.grab().save(str(shot("protect-add-timestamps")))
+        await actions.add_async()
+    window.nav.setCurrentRow(INSPECT_PAGE)
+    await window.inspect.open_paths_async([photos / "P1000827.protected.jpg"])
+    window.inspect.select_row(0)
+    window.inspect.report.tabs.setCurrentIndex(0)
+    await settle(0.8)
+    scroll_to_section(window.inspect.report, "Checks")
+    await settle(0.2)
+    window.grab().save(str(shot("inspect-timestamp-added")))
+
+
+async def shoot_certificates(window: MainWindow, work: Path) -> None:
+    """Settings › Signing identity › Request a certificate from a CA: a request waiting, the chain a CA issued for it
+    checked (a throwaway CA, tests/issuing_ca.py); then the cover of a PDF evidence report signed with it, drawn
+    as the first page of the file (pypdfium2)."""
+    import pypdfium2
+
+    from tests.issuing_ca import IssuingCA
+    from trustnxt_desktop.ui.main_window import INSPECT_PAGE
+
+    settings = window.open_settings()
+    settings.display_name.setText("Ana Lima")
+    settings.organisation.setText("Diário do Sul")
+    settings.tabs.setCurrentIndex(1)
+    dialog = settings.open_certificate_request()
+    dialog.email.setText("ana.lima@diariodosul.example")
+    dialog.country.setText("BR")
+    await dialog.create_async(work / "ana-lima.csr")
+    ca = IssuingCA("Press Photo Root CA")
+    chain = work / "issued.pem"
+    chain.write_bytes(ca.chain_pem(ca.answer((work / "ana-lima.csr").read_bytes())))
+    dialog.chain_file.setText(str(chain))
+    await dialog.check_async(chain)
+    await settle(0.4)
+    dialog.grab().save(str(shot("certificate-request")))
+    await dialog.import_async()
+    await settle(0.4)
+    dialog.reject()
+    await settle(0.4)
+    settings.grab().save(str(shot("settings-identity-ca")))
+    settings.reject()
+
+    window.context.settings.timestamps = False  # offline here: the report is signed PAdES B-B
+    window.context.apply_settings(window.context.settings)
+    window.nav.setCurrentRow(INSPECT_PAGE)
+    await window.inspect.open_paths_async([CORPUS / "c2pa" / "adobe-20220124-CAI.jpg",
+                                           CORPUS / "media" / "sample1.png"])
+    report = work / "evidence.pdf"
+    await window.inspect.export_async("pdf", report)
+    await settle(0.4)
+    window.grab().save(str(shot("inspect-signed-report")))
+    pdf = pypdfium2.PdfDocument(str(report))
+    pdf[0].render(scale=1.4).to_pil().save(shot("report-cover-signed"))
+    pdf.close()
+
+
 async def shoot_validators(window: MainWindow) -> None:
     """Inspect with the second validator: files on which they disagree (a signed .docx, a file only the
     second can read), both say invalid but differ on trust (the Truepic capture), and agree."""
@@ -286,9 +369,10 @@ async def shoot() -> None:
         window.close()
         QApplication.quit()
         return
-    if VALIDATORS or IDENTITY or COPIES or PRIVACY:
+    if VALIDATORS or IDENTITY or COPIES or PRIVACY or TIMESTAMPS:
         await (shoot_copies(window, work) if COPIES else shoot_identity(window, work) if IDENTITY
-               else shoot_privacy(window, work) if PRIVACY else shoot_validators(window))
+               else shoot_privacy(window, work) if PRIVACY else shoot_timestamps(window, work) if TIMESTAMPS
+               else shoot_validators(window))
         await window.aclose()
         await context.aclose()
         window.close()

@@ -99,3 +99,33 @@ def test_manifest_thumbnails_are_extracted_once(trustnxt: Trustnxt, tmp_path: Pa
     assert thumb.read_bytes()[:3] == b"\xff\xd8\xff"
     assert trustnxt("inspect", SIGNED[0], "--extract-thumbnails", folder, "--single-validator").code == 0
     assert list(folder.iterdir()) == [thumb]
+
+
+def test_check_revocation_overrides_the_setting_for_one_command(trustnxt: Trustnxt, home: Path,
+                                                               tmp_path: Path) -> None:
+    from tests.revocation_pki import revocation_services
+    from trustnxt_desktop.services.account.settings import SettingsStore
+
+    with revocation_services() as pki:
+        _, chain, key = pki.issue("Photographer")
+        photo = tmp_path / "signed.jpg"
+        photo.write_bytes(sign(CORPUS / "media" / "trustnxt-icon.jpg", manifest(), (chain, key))[0])
+        root = tmp_path / "root.pem"
+        root.write_text(pki.root_pem)
+
+        def revocation(*flags: str) -> dict[str, str]:
+            ran = trustnxt("inspect", photo, "--trust-anchor", root, "--single-validator", "--json", *flags)
+            assert ran.code == 0, ran.err
+            found: dict[str, str] = json.loads(ran.out)[0]["revocation"]
+            return found
+
+        assert revocation()["why_not"] == "privacy" and pki.requests == []  # the setting: off by default
+        asked = revocation("--check-revocation")
+        assert (asked["status"], asked["method"]) == ("good", "OCSP") and pki.requests == ["POST /ocsp"]
+        assert revocation()["why_not"] == "privacy"  # one command only: the setting is unchanged
+        store = SettingsStore(home)
+        settings = store.load()
+        settings.revocation_check = True
+        store.save(settings)
+        assert revocation("--no-check-revocation")["why_not"] == "privacy"
+        assert pki.requests == ["POST /ocsp"]

@@ -14,7 +14,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from tests.c2pa_signing import local_tsa
+from tests.c2pa_signing import local_files, local_tsa
 from tests.certs import TestCA
 from tests.conftest import CORPUS
 from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
@@ -24,7 +24,7 @@ from trustnxt_desktop.engine import certs
 from trustnxt_desktop.engine.identity import IdentityInfo, SigningIdentity
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.protect import protect_file
-from trustnxt_desktop.engine.timestamp import TimestampError, add_timestamp
+from trustnxt_desktop.engine.timestamp import AlreadyTimestamped, TimestampError, add_timestamp, authority_answers
 from trustnxt_desktop.engine.trust import TrustConfig, TrustSource
 
 SOURCE = CORPUS / "media" / "trustnxt-icon.jpg"
@@ -116,3 +116,26 @@ def test_a_changed_copy_or_an_unreachable_authority_leaves_the_file_alone(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == [result.output.name]
     with pytest.raises(TimestampError):
         add_timestamp(tmp_path, identity, OFFLINE)  # a folder is not a file
+
+
+def test_only_an_authority_that_grants_a_token_answers() -> None:
+    ca = TestCA()
+    with local_tsa(ca) as tsa:
+        assert authority_answers(tsa)
+    assert not authority_answers(OFFLINE)
+    with local_files() as (base, server):
+        assert not authority_answers(f"{base}/tsa")  # a web server, but no timestamp authority: an error status
+        server.tsa = lambda _query: b"<html>not a TimeStampResp</html>"
+        assert not authority_answers(f"{base}/tsa")  # 200, but no granted TimeStampResp
+
+
+def test_a_timestamped_copy_is_not_timestamped_again(tmp_path: Path) -> None:
+    ca = TestCA()
+    identity = signing_identity(ca, 3600)
+    with local_tsa(ca) as tsa:
+        result = protect_file(SOURCE, identity, ProtectOptions(out_dir=tmp_path, tsa_url=tsa))
+        assert result.output is not None
+        before = result.output.read_bytes()
+        with pytest.raises(AlreadyTimestamped):
+            add_timestamp(result.output, identity, tsa)
+    assert result.output.read_bytes() == before

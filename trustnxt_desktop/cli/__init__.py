@@ -26,13 +26,14 @@ from . import (
     protect_cmd,
     report_cmd,
     repository_cmd,
+    timestamp_cmd,
     trust_cmd,
     watch_cmd,
 )
 from .common import EXIT_CONFIG, EXIT_FAILED, EXIT_USAGE, Parser, UsageError
 
 COMMANDS = (protect_cmd, inspect_cmd, account_cmd, identity_cmd, trust_cmd, jobs_cmd, log_cmd, export_web_cmd,
-            caption_cmd, watch_cmd, report_cmd, repository_cmd)
+            caption_cmd, watch_cmd, report_cmd, timestamp_cmd, repository_cmd)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -96,6 +96,8 @@ def open_backend(args: argparse.Namespace, *, parsers_early: bool = False) -> Ba
         settings.remote_manifest_fetch = True
     if getattr(args, "single_validator", False):
         settings.cross_check = False
+    if getattr(args, "check_revocation", None) is not None:  # for this command only: never saved
+        settings.revocation_check = args.check_revocation
     if parsers_early and (getattr(args, "backend", None) or settings.backend) == BackendKind.LOCAL:
         threading.Thread(target=_start_parsers, name="trustnxt-parsers-early", daemon=True).start()
     from ..services.account.keyring_store import KeyringSecretStore

@@ -31,6 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ins.add_argument("--fetch-remote", action="store_true", help="fetch remote Content Credentials (a network call)")
     ins.add_argument("--single-validator", action="store_true",
                      help="check with the main validator only, without the second, independent one (faster)")
+    ins.add_argument("--check-revocation", action=argparse.BooleanOptionalAction, default=None,
+                     help="ask the signing certificates' issuers online (OCSP, then the CRL) whether they were "
+                          "revoked, for this command only; the issuer learns which certificate you look at (default: "
+                          "the app's privacy setting, off)")
     ins.add_argument("--extract-thumbnails", metavar="DIR", help="save each manifest thumbnail into DIR")
     for fmt in EXPORT_FORMATS:
         ins.add_argument(fmt.cli_flag, dest=fmt.cli_dest, metavar=fmt.cli_metavar, help=fmt.cli_help)

@@ -53,8 +53,8 @@ NO_TIMESTAMP_YET = "No timestamp yet"
 def no_timestamp_warning(url: str, why: str) -> str:
     """The warning of a copy protected without a timestamp because the authority could not be used."""
     return (f"{NO_TIMESTAMP_YET}: the timestamp authority {url} could not be used ({why}). The copy is protected "
-            "and valid while your certificate is, but not after it expires: protect the original again once you "
-            "are online for a timestamped copy.")
+            "and valid while your certificate is, but not after it expires: add the timestamp once you are online "
+            "(Add timestamps in the Protect panel, or `trustnxt timestamp --waiting`).")
 
 
 def lacks_timestamp(warnings: Iterable[str]) -> bool:
@@ -86,6 +86,7 @@ NOT_CHECKED_NO_RESPONDER = "no_responder"  # the certificate names no OCSP respo
 NOT_CHECKED_NO_ISSUER = "no_issuer"  # the file does not carry the issuer's certificate
 NOT_CHECKED_UNUSABLE = "unusable"  # an answer came but could not be relied on (bad signature, stale, unknown)
 NOT_CHECKED_NO_CERTIFICATE = "no_certificate"  # the signing certificate could not be read from the file
+NOT_CHECKED_SERVICE = "service"  # the cloud engine's report: the service says nothing we could rely on
 
 WHY_NOT_CHECKED = {
     NOT_CHECKED_PRIVACY: "online revocation checks are off (Settings › Privacy): asking the certificate's issuer "
@@ -95,6 +96,8 @@ WHY_NOT_CHECKED = {
     NOT_CHECKED_NO_ISSUER: "the file does not carry the certificate of the signer's issuer",
     NOT_CHECKED_UNUSABLE: "the revocation service's answer could not be relied on",
     NOT_CHECKED_NO_CERTIFICATE: "the signing certificate could not be read from the file",
+    NOT_CHECKED_SERVICE: "the file was checked by the TrustNXT service, whose report (as this app models its API) "
+                         "carries no revocation result, and the app does not ask issuers about it",
 }
 
 REVOCATION_EXPLAINED = (

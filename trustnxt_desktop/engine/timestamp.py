@@ -10,6 +10,11 @@ gives, so the copy stays valid after that certificate expires (tests/engine/test
 
 The copy is replaced in place (one atomic rename), and only when its bytes are still exactly what was read (and,
 when given, what protecting wrote): the media is unchanged and the earlier manifest is kept inside the new one.
+Only a copy this identity signed, whose Content Credentials still match its content and whose active manifest has
+no timestamp yet, is timestamped (`AlreadyTimestamped` otherwise says there is nothing to do).
+
+`authority_answers` asks a timestamp authority for one token over a random hash (RFC 3161 §2.4): whether the
+authority can be used again, before copies are handed to it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+
+from cryptography import x509
 
 from .. import APP_NAME, __version__
 from ..domain.errors import ProtectError
@@ -40,6 +47,10 @@ _SETTINGS = {
 
 class TimestampError(ProtectError):
     """A timestamp could not be added; the message says why in one sentence and that the file is unchanged."""
+
+
+class AlreadyTimestamped(TimestampError):
+    """The copy's active manifest already has a timestamp (in its signature or a time-stamp assertion)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,7 @@ def add_timestamp(path: Path, identity: SigningIdentity, tsa_url: str, *,
     media_type = sniff(path)
     if media_type is None or not can_protect(media_type):
         raise TimestampError(f"{media_type or 'This file type'} files cannot carry a timestamp added later.")
+    _check_stampable(data, media_type, identity)
     definition = {"claim_generator_info": [{"name": APP_NAME, "version": __version__}], "title": path.name,
                   "assertions": []}
     signer = identity.c2pa_signer(tsa_url)
@@ -102,3 +114,62 @@ def _has_time_stamp(data: bytes, media_type: str) -> bool:
         store = json.loads(reader.json())
     active = (store.get("manifests") or {}).get(store.get("active_manifest")) or {}
     return any(str(a.get("label", "")).startswith(TIME_STAMP_LABEL) for a in active.get("assertions") or [])
+
+
+def _check_stampable(data: bytes, media_type: str, identity: SigningIdentity) -> None:
+    """Raises AlreadyTimestamped, or TimestampError when the copy carries no Content Credentials, they no longer
+    match its content (validation state Invalid, C2PA 2.2 §15), or another certificate than this identity's signed
+    its active manifest (an update manifest is signed by whoever adds it: only one's own copies are stamped)."""
+    context = c2pa.Context.from_dict({"verify": {"verify_trust": False, "remote_manifest_fetch": False}})
+    try:
+        with c2pa.Reader(c2pa_name(media_type), io.BytesIO(data), context=context) as reader:
+            store = json.loads(reader.json())
+            state = reader.get_validation_state()
+    except c2pa.C2paError as e:
+        raise TimestampError(f"The file carries no Content Credentials to timestamp ({short_error(e)}).") from None
+    active = (store.get("manifests") or {}).get(store.get("active_manifest")) or {}
+    if not active:
+        raise TimestampError("The file carries no Content Credentials to timestamp.")
+    signature = active.get("signature_info") or {}
+    if signature.get("time") or any(str(a.get("label", "")).startswith(TIME_STAMP_LABEL)
+                                    for a in active.get("assertions") or []):
+        raise AlreadyTimestamped("The copy already has a timestamp.")
+    if str(state).lower() == "invalid":
+        codes = [c.get("code", "") for c in ((store.get("validation_results") or {}).get("activeManifest") or {})
+                 .get("failure") or []]
+        raise TimestampError("The copy's Content Credentials are not valid any more "
+                             f"({', '.join(sorted(set(codes))) or 'validation failed'}), so no timestamp was added. "
+                             "The file is unchanged.")
+    leaf = x509.load_pem_x509_certificate(identity.chain_pem.encode("ascii"))
+    if str(signature.get("cert_serial_number", "")) != str(leaf.serial_number):
+        signer = signature.get("common_name") or signature.get("issuer") or "another certificate"
+        raise TimestampError(f"The copy was signed by {signer}, not by your current signing identity; only your own "
+                             "copies can be timestamped later. The file is unchanged.")
+
+
+def authority_answers(tsa_url: str, timeout: float = 10.0) -> bool:
+    """Whether the RFC 3161 authority at `tsa_url` grants a token now (status granted or grantedWithMods, RFC 3161
+    §2.4.2) for a random SHA-256 hash: only that hash is sent. False when it cannot be reached, refuses, or answers
+    something else."""
+    import secrets
+
+    import httpx  # here: protecting and inspecting never load the HTTP client for this
+    from asn1crypto import algos, core, tsp
+
+    request = tsp.TimeStampReq({
+        "version": "v1",
+        "message_imprint": {"hash_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
+                            "hashed_message": hashlib.sha256(secrets.token_bytes(32)).digest()},
+        "nonce": core.Integer(int.from_bytes(secrets.token_bytes(8), "big")),
+        "cert_req": False,
+    })
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+            response = client.post(tsa_url, content=request.dump(),
+                                   headers={"Content-Type": "application/timestamp-query"})
+        if response.status_code != 200 or len(response.content) > 1024 * 1024:
+            return False
+        answer = tsp.TimeStampResp.load(response.content)
+        return answer["status"]["status"].native in ("granted", "granted_with_mods")
+    except (httpx.HTTPError, ValueError, TypeError, KeyError):
+        return False

@@ -23,6 +23,7 @@ from .jobs.capture_queue import CaptureProtector
 from .jobs.capture_store import CaptureStore
 from .jobs.protect_queue import ProtectQueue
 from .jobs.store import JobStore
+from .later_timestamps import LaterTimestamps
 from .paths import captures_dir, data_root
 from .records.exports import ExportFolder
 from .records.ledger import UsageLedger
@@ -46,6 +47,7 @@ class AppContext:
     protect_queue: ProtectQueue = field(init=False)  # the Protect panel's jobs (origin "gui")
     capture: CaptureProtector = field(init=False)  # captures and their protection (origin "capture")
     copies: DerivedCopies = field(init=False)  # web exports and caption edits, signed with the local identity
+    timestamps: LaterTimestamps = field(init=False)  # timestamps added later to copies protected offline
     keyring_problem: str | None = None
     notices: list[StoreNotice] = field(default_factory=list)  # damaged stores found while starting: say so once
 
@@ -76,6 +78,7 @@ class AppContext:
         self.protect_queue = ProtectQueue(lambda: self.backend, self.protect_options, self.settings.jobs,
                                           store=self.jobs, origin="gui")
         self.copies = DerivedCopies(self.root, self.secrets, lambda: self.settings)
+        self.timestamps = LaterTimestamps(self.root, self.secrets, lambda: self.settings, self.jobs)
         self.capture = CaptureProtector(CaptureStore(captures_dir()), self.jobs, lambda: self.backend,
                                         self.protect_options)
 

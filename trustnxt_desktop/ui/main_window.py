@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
             lambda paths: check_files(paths, self.context.settings), self.context.protect_options().privacy,
             self.context.remember_privacy, self.show_error))
         self.protect.offer_copies(self.context.copies)
+        self.protect.offer_timestamps(self.context.timestamps)
         self.inspect.offer_copies(self.context.copies)
         self.capture = CaptureView(self.context.capture, self.show_error)
         self.usage = UsageWidget(self.context.usage, self.show_error)

@@ -27,15 +27,17 @@ from ..domain.display import visible
 from ..domain.jobs import JobState
 from ..domain.protect import ContentSource, ProtectOptions
 from ..domain.report import CheckStatus, Verdict
-from ..domain.timestamps import lacks_timestamp
+from ..domain.timestamps import NO_TIMESTAMP_YET, lacks_timestamp
 from ..services.derive import DerivedCopies
 from ..services.files import expand, media_kind
 from ..services.jobs.protect_queue import ProtectJob, ProtectQueue
+from ..services.later_timestamps import FAILED, LaterTimestamps, TimestampOutcome
 from ..services.previews import file_preview_async
 from .copy_dialogs import CopyActions
 from .desktop import open_path_async, reveal_path_async
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .icons import badge, check_icon, job_state_icon
+from .later_timestamps import TimestampActions
 from .name_folder_delegate import FOLDER_ROLE, NameAndFolderDelegate
 from .plain_text import tip
 from .privacy_panel import PrivacyPanel
@@ -252,6 +254,7 @@ class ProtectView(ForwardsDrops, QWidget):
         bottom = QHBoxLayout()
         self._bottom = bottom  # offer_copies adds Export for web and Edit caption here
         self.copy_actions: CopyActions | None = None
+        self.timestamps: TimestampActions | None = None  # offer_timestamps adds it
         self.privacy: PrivacyPanel | None = None  # offer_privacy_check adds it
         bottom.addWidget(self.summary, 1)
         for b in (self.open_button, self.reveal_button, self.cancel_button, self.cancel_all_button,
@@ -402,6 +405,28 @@ class ProtectView(ForwardsDrops, QWidget):
         self._update_buttons()
         return self.copy_actions
 
+    def offer_timestamps(self, later: LaterTimestamps) -> TimestampActions:
+        """Add "Add timestamps" for copies protected without one (this queue's and those the job store knows from
+        before), and the notice that offers it when the timestamp authority answers again."""
+        self.timestamps = TimestampActions(later, self._on_error, self)
+        self._bottom.insertWidget(self._bottom.indexOf(self.retry_button) + 1, self.timestamps.button)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.table), self.timestamps.notice)
+        self.timestamps.stamped.connect(self._timestamp_added)
+        self.timestamps.start()
+        return self.timestamps
+
+    def _timestamp_added(self, outcome: TimestampOutcome) -> None:
+        """The copy has its timestamp: its rows no longer say "no timestamp yet"."""
+        for job_id in outcome.jobs:
+            job = self.queue.items.get(job_id)
+            if job is not None and job.result is not None:
+                job.result.warnings = [w for w in job.result.warnings if not w.startswith(NO_TIMESTAMP_YET)]
+                self.model.upsert(job)
+        if outcome.status != FAILED:
+            self.summary.setText(visible(f"{outcome.path.name} has its timestamp now ({outcome.authority})."))
+
     def _copy_buttons(self) -> list[QPushButton]:
         return [self.export_web_button, self.caption_button] if self.copy_actions is not None else []
 
@@ -412,6 +437,9 @@ class ProtectView(ForwardsDrops, QWidget):
     # -- reacting to the queue --------------------------------------------------------------------
     def _on_job(self, job: ProtectJob) -> None:
         self.model.upsert(job)
+        if (self.timestamps is not None and job.state is JobState.DONE and job.result is not None
+                and lacks_timestamp(job.result.warnings)):
+            self.timestamps.note_waiting()
         if job.state in (JobState.DONE, JobState.FAILED):
             self.call_finished.emit()
         self._refresh_summary()
@@ -473,4 +501,6 @@ class ProtectView(ForwardsDrops, QWidget):
         await self._tasks.aclose()
         if self.copy_actions is not None:
             await self.copy_actions.aclose()
+        if self.timestamps is not None:
+            await self.timestamps.aclose()
         self.queue.subscribe(None)

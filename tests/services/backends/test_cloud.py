@@ -217,3 +217,23 @@ def test_make_backend_chooses_by_kind_or_settings(home: Path, secret_store: Keyr
                                    profile="p2"))
     assert isinstance(backend, CloudBackend) and backend.credentials.profile == "p2"
     assert backend.base_url in ("https://api.example.test", __import__("os").environ.get(contract.API_URL_ENV))
+
+
+async def test_cloud_reports_say_revocation_was_not_checked_and_why(sandbox: SandboxProcess, home: Path) -> None:
+    from trustnxt_desktop.domain.report import CheckStatus
+    from trustnxt_desktop.domain.timestamps import NOT_CHECKED_SERVICE, REVOCATION_NOT_CHECKED
+
+    path = CORPUS / "c2pa" / "adobe-20220124-C.jpg"
+    backend = cloud(home, sandbox.url)
+    try:
+        report = await backend.inspect(path)
+        unsigned = await backend.inspect(CORPUS / "media" / "no_manifest.jpg")
+    finally:
+        await backend.aclose()
+    assert report.signer is not None and report.revocation is not None
+    assert (report.revocation.status, report.revocation.why_not) == (REVOCATION_NOT_CHECKED, NOT_CHECKED_SERVICE)
+    assert report.revocation.chain_pem  # what would have been checked, as the service read it
+    check = report.check("revocation")
+    assert check is not None and check.status is CheckStatus.UNKNOWN
+    assert "TrustNXT service" in check.detail and "online checks are off" not in check.detail
+    assert unsigned.revocation is None  # no signer: nothing to say about revocation

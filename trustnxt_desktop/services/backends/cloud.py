@@ -32,7 +32,14 @@ from ...domain.errors import ConfigurationError
 from ...domain.explain import summarise
 from ...domain.protect import PROTECTED_SUFFIX, ProtectOptions, ProtectResult, ProtectStatus
 from ...domain.regular_files import not_regular, problem_sentence
-from ...domain.report import Check, CheckStatus, EngineInfo, FileInfo, InspectionReport, Verdict
+from ...domain.report import Check, CheckStatus, EngineInfo, FileInfo, InspectionReport, Revocation, Verdict
+from ...domain.timestamps import (
+    NOT_CHECKED_SERVICE,
+    REVOCATION_GOOD,
+    REVOCATION_NOT_CHECKED,
+    REVOCATION_REVOKED,
+    WHY_NOT_CHECKED,
+)
 from ...domain.usage import UsageSnapshot
 from ...engine.media import extension_for, media_type_for_extension
 from ...runtime import atomic as output
@@ -200,6 +207,7 @@ class CloudBackend:
         # Say which engine produced the verdict: the service, whatever validator it runs inside.
         inner = " ".join(p for p in (report.engine.name, report.engine.version) if p)
         report.engine.name, report.engine.version = SERVICE_NAME, inner
+        _revocation_from_service(report)
         await self._record("inspect", True)  # the service answered with a report: a billed call, whatever the verdict
         return report
 
@@ -244,6 +252,22 @@ def _not_protectable(src: Path) -> str | None:
     if src.stat().st_size == 0:
         return "The file is empty."
     return None
+
+
+def _revocation_from_service(report: InspectionReport) -> None:
+    """A signed file's revocation as the cloud engine knows it: "good" or "revoked" when the service's report says
+    so; otherwise not checked, and why (NOT_CHECKED_SERVICE). The TrustNXT API as modelled in docs/cloud-api.md
+    documents no revocation result, and this app does not ask issuers about files the service checked."""
+    if report.signer is None or (report.revocation is not None
+                                 and report.revocation.status in (REVOCATION_GOOD, REVOCATION_REVOKED)):
+        return
+    detail = f"Revocation was not checked: {WHY_NOT_CHECKED[NOT_CHECKED_SERVICE]}."
+    kept = report.revocation
+    report.revocation = Revocation(REVOCATION_NOT_CHECKED, detail, why_not=NOT_CHECKED_SERVICE,
+                                   certificate=kept.certificate if kept else None,
+                                   chain_pem=list(kept.chain_pem) if kept else [])
+    report.checks = [Check("revocation", CheckStatus.UNKNOWN, detail) if c.id == "revocation" else c
+                     for c in report.checks]
 
 
 def _unreadable(src: Path, reason: str) -> InspectionReport:
