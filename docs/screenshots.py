@@ -8,6 +8,7 @@ Run: bench/run docs/screenshots.py          (needs the keyring sandbox because p
      bench/run docs/screenshots.py --copies [--dark]   (only Export for web, Edit caption and the web copy's history)
      bench/run docs/screenshots.py --privacy [--dark]   (only the Protect view's privacy check)
      bench/run docs/screenshots.py --timestamps [--dark]   (only Add timestamps for copies protected offline)
+     bench/run docs/screenshots.py --certificates [--dark]   (only a certificate from a CA and a signed PDF report)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ IDENTITY = "--identity" in sys.argv
 COPIES = "--copies" in sys.argv
 PRIVACY = "--privacy" in sys.argv
 TIMESTAMPS = "--timestamps" in sys.argv
+CERTIFICATES = "--certificates" in sys.argv
 if SCALE:
     os.environ["QT_SCALE_FACTOR"] = SCALE
 
@@ -316,6 +318,51 @@ async def shoot_certificates(window: MainWindow, work: Path) -> None:
     pdf.close()
 
 
+async def shoot_certificates(window: MainWindow, work: Path) -> None:
+    """Settings › Signing identity › Request a certificate from a CA: a request waiting, the chain a CA issued for it
+    checked (a throwaway CA, tests/issuing_ca.py); then the cover of a PDF evidence report signed with it, drawn
+    as the first page of the file (pypdfium2)."""
+    import pypdfium2
+
+    from tests.issuing_ca import IssuingCA
+    from trustnxt_desktop.ui.main_window import INSPECT_PAGE
+
+    settings = window.open_settings()
+    settings.display_name.setText("Ana Lima")
+    settings.organisation.setText("Diário do Sul")
+    settings.tabs.setCurrentIndex(1)
+    dialog = settings.open_certificate_request()
+    dialog.email.setText("ana.lima@diariodosul.example")
+    dialog.country.setText("BR")
+    await dialog.create_async(work / "ana-lima.csr")
+    ca = IssuingCA("Press Photo Root CA")
+    chain = work / "issued.pem"
+    chain.write_bytes(ca.chain_pem(ca.answer((work / "ana-lima.csr").read_bytes())))
+    dialog.chain_file.setText(str(chain))
+    await dialog.check_async(chain)
+    await settle(0.4)
+    dialog.grab().save(str(shot("certificate-request")))
+    await dialog.import_async()
+    await settle(0.4)
+    dialog.reject()
+    await settle(0.4)
+    settings.grab().save(str(shot("settings-identity-ca")))
+    settings.reject()
+
+    window.context.settings.timestamps = False  # offline here: the report is signed PAdES B-B
+    window.context.apply_settings(window.context.settings)
+    window.nav.setCurrentRow(INSPECT_PAGE)
+    await window.inspect.open_paths_async([CORPUS / "c2pa" / "adobe-20220124-CAI.jpg",
+                                           CORPUS / "media" / "sample1.png"])
+    report = work / "evidence.pdf"
+    await window.inspect.export_async("pdf", report)
+    await settle(0.4)
+    window.grab().save(str(shot("inspect-signed-report")))
+    pdf = pypdfium2.PdfDocument(str(report))
+    pdf[0].render(scale=1.4).to_pil().save(shot("report-cover-signed"))
+    pdf.close()
+
+
 async def shoot_validators(window: MainWindow) -> None:
     """Inspect with the second validator: files on which they disagree (a signed .docx, a file only the
     second can read), both say invalid but differ on trust (the Truepic capture), and agree."""
@@ -369,10 +416,10 @@ async def shoot() -> None:
         window.close()
         QApplication.quit()
         return
-    if VALIDATORS or IDENTITY or COPIES or PRIVACY or TIMESTAMPS:
+    if VALIDATORS or IDENTITY or COPIES or PRIVACY or TIMESTAMPS or CERTIFICATES:
         await (shoot_copies(window, work) if COPIES else shoot_identity(window, work) if IDENTITY
                else shoot_privacy(window, work) if PRIVACY else shoot_timestamps(window, work) if TIMESTAMPS
-               else shoot_validators(window))
+               else shoot_certificates(window, work) if CERTIFICATES else shoot_validators(window))
         await window.aclose()
         await context.aclose()
         window.close()

@@ -42,6 +42,7 @@ class CertificateRequestDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Certificate from a certificate authority")
         self.setMinimumWidth(640)
+        self.resize(680, 660)  # the wrapped sentences of both steps and the answer fit without squeezing the form
         self.requests = requests
         self._tasks = TaskOwner(self._say)
         self.preview: ChainPreview | None = None
@@ -72,15 +73,17 @@ class CertificateRequestDialog(QDialog):
         self.discard_button = QPushButton("Discard request")
         self.discard_button.clicked.connect(lambda: self._tasks.spawn(self.discard_async()))
         request_box = QGroupBox("1. Request a C2PA signing certificate")
-        form = QFormLayout(request_box)
+        form = QFormLayout()
         form.addRow("Name on the certificate", self.name)
         form.addRow("Organisation", self.organisation)
         form.addRow("E-mail", self.email)
         form.addRow("Country", self.country)
         form.addRow("Key", self.algorithm)
         form.addRow("", button_row(self.create_button))
-        form.addRow(self.pending_status)
-        form.addRow(button_row(self.save_again_button, self.discard_button))
+        request_layout = QVBoxLayout(request_box)
+        request_layout.addLayout(form)
+        request_layout.addWidget(self.pending_status)  # its own row: a wrapped sentence gets the height it needs
+        request_layout.addLayout(button_row(self.save_again_button, self.discard_button))
 
         self.chain_file = QLineEdit()
         self.chain_file.setPlaceholderText("the certificate and CA chain your CA sent (.pem, .crt, .cer, .p7b)")

@@ -24,7 +24,7 @@ import datetime as dt
 import io
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,15 +53,20 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _off_loop(fn: Callable[..., T], *args: Any) -> T:
-    """fn(*args), for pyHanko's blocking calls, which run an event loop of their own (asyncio.run): from a thread
-    that is already running one (a CLI command's), on a short-lived thread of its own instead."""
+def _run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run pyHanko's asynchronous work to its end on an event loop of its own: a plain selector loop, whatever loop
+    policy the process has set (qasync's cannot run off the GUI thread), on a short-lived thread when the calling
+    thread already runs a loop (a CLI command's)."""
+    def run() -> T:
+        with asyncio.Runner(loop_factory=asyncio.SelectorEventLoop) as runner:
+            return runner.run(make())
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return fn(*args)
+        return run()
     with ThreadPoolExecutor(1, thread_name_prefix="trustnxt-pdf-signature") as pool:
-        return pool.submit(fn, *args).result()
+        return pool.submit(run).result()
 
 
 class ReportSigningError(TrustNXTError):
@@ -79,8 +84,9 @@ class ReportSigner:
         """What the report's cover says about its signature before it is made: name, organisation, issuer and the
         signing certificate's SHA-256."""
         info = self.identity.info
+        leaf = certs.load_pem_chain(self.identity.chain_pem.encode("ascii"))[0]
         return {"status": "signed", "name": info.display_name, "organisation": info.organisation or "",
-                "issuer": info.issuer, "fingerprint": info.fingerprint}
+                "issuer": _issuer_name(leaf), "fingerprint": info.fingerprint}
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,12 @@ class NotSigning:
 
     def describe(self) -> dict[str, str]:
         return {"status": "unsigned", "reason": self.reason}
+
+
+def _issuer_name(cert: x509.Certificate) -> str:
+    """The issuing CA's common name (its whole name when it has none), as people read it."""
+    named = cert.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(named[0].value) if named else cert.issuer.rfc4514_string()
 
 
 def load_signer(root: Path, secrets: SecretStore, tsa_url: str | None) -> ReportSigner | NotSigning:
@@ -116,10 +128,6 @@ class Signed:
 def sign_pdf(unsigned: bytes, signer: ReportSigner) -> tuple[bytes, Signed]:
     """The signed PDF (an incremental update of `unsigned`) and how it was signed. Raises ReportSigningError when
     the PDF cannot be read or the identity cannot sign it. Blocking (and the timestamp authority's network call)."""
-    return _off_loop(_sign_pdf, unsigned, signer)
-
-
-def _sign_pdf(unsigned: bytes, signer: ReportSigner) -> tuple[bytes, Signed]:
     from pyhanko.sign import fields, signers
     from pyhanko.sign.timestamps.common_utils import TimestampRequestError
     from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
@@ -158,8 +166,8 @@ def _sign(unsigned: bytes, meta: Any, pyhanko_signer: Any, timestamper: Any) -> 
 
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(unsigned), strict=False)
-        out = signers.PdfSigner(meta, signer=pyhanko_signer, timestamper=timestamper).sign_pdf(
-            writer, output=io.BytesIO())
+        pdf_signer = signers.PdfSigner(meta, signer=pyhanko_signer, timestamper=timestamper)
+        out = _run_async(lambda: pdf_signer.async_sign_pdf(writer, output=io.BytesIO()))
     except (PdfError, SigningError, ValueError) as e:
         raise ReportSigningError(f"the report could not be signed: {_first_line(e)}") from e
     assert isinstance(out, io.BytesIO)
@@ -321,14 +329,10 @@ def _anchors(sources: tuple[TrustSource, ...], *, tsa: bool) -> list[x509.Certif
 def verify_pdf(data: bytes, sources: tuple[TrustSource, ...], name: str = "report.pdf") -> ReportCheck:
     """Check the PAdES signature of the PDF `data` under the trust `sources` in force (signer and TSA lists).
     Never raises for a damaged or hostile file: its problems are in the answer. Blocking; no network."""
-    return _off_loop(_verify_pdf, data, sources, name)
-
-
-def _verify_pdf(data: bytes, sources: tuple[TrustSource, ...], name: str) -> ReportCheck:
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
@@ -351,8 +355,8 @@ def _verify_pdf(data: bytes, sources: tuple[TrustSource, ...], name: str) -> Rep
     sig = signatures[0]
     try:
         context = ValidationContext(trust_roots=as_asn1, allow_fetching=False, revocation_mode="soft-fail")
-        status = validate_pdf_signature(sig, context, key_usage_settings=KeyUsageConstraints(
-            key_usage=set(_KEY_USAGE), match_all_key_usages=False))
+        usage = KeyUsageConstraints(key_usage=set(_KEY_USAGE), match_all_key_usages=False)
+        status = _run_async(lambda: async_validate_pdf_signature(sig, context, key_usage_settings=usage))
         byte_range = [int(v) for v in sig.sig_object["/ByteRange"]]
         signed_data = sig.signed_data
     except (PdfError, ValueError, KeyError, TypeError, OverflowError) as e:
@@ -387,8 +391,7 @@ def _verify_pdf(data: bytes, sources: tuple[TrustSource, ...], name: str) -> Rep
                               + ", ".join(certs.common_name(c) for c in bad))
 
     check.signer, check.organisation = certs.common_name(leaf), certs.organisation(leaf) or ""
-    named = leaf.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
-    check.issuer = str(named[0].value) if named else leaf.issuer.rfc4514_string()
+    check.issuer = _issuer_name(leaf)
     check.fingerprint = certs.fingerprint(leaf)
     ts = status.timestamp_validity
     check.level = "PAdES B-T" if ts is not None else "PAdES B-B"
