@@ -52,6 +52,13 @@ class ApiKeys:
             raise ValueError("no API key given")
 
     @classmethod
+    def from_digests(cls, digests: Iterable[str]) -> ApiKeys:
+        """Keys known only by their SHA-256 digests (hex), as the sandbox keeps its accounts."""
+        keys = cls.__new__(cls)
+        keys._digests = [bytes.fromhex(d) for d in digests]
+        return keys
+
+    @classmethod
     def from_file(cls, path: Path) -> ApiKeys:
         """One key per line; blank lines and lines starting with # are skipped. Raises OSError, ValueError."""
         lines = path.read_text("utf-8").splitlines()
@@ -213,11 +220,12 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 class _Scoped:
     """ASGI wrapper that hands the routes their service and turns refusals into the error body."""
 
-    def __init__(self, app: Starlette, service: RepositoryService) -> None:
+    def __init__(self, app: Starlette, service: RepositoryService | Callable[[Scope], RepositoryService]) -> None:
         self.app, self.service = app, service
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        scope["trustnxt.repository"] = self.service
+        service = self.service
+        scope["trustnxt.repository"] = service if isinstance(service, RepositoryService) else service(scope)
         await self.app(scope, receive, send)
 
 
@@ -233,8 +241,9 @@ async def _refused(request: Request, exc: Exception) -> Response:
     return JSONResponse(contract.error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
 
-def sbr_app(service: RepositoryService) -> _Scoped:
-    """The Soft Binding Resolution API at the root of the returned ASGI app (mount it at sbr_contract.BASE_PATH)."""
+def sbr_app(service: RepositoryService | Callable[[Scope], RepositoryService]) -> _Scoped:
+    """The Soft Binding Resolution API at the root of the returned ASGI app (mount it at sbr_contract.BASE_PATH).
+    `service` may be a callable that finds it from the request's scope (an app that builds it on start-up)."""
     routes = [
         Route(sbr_contract.SUPPORTED_ALGORITHMS_PATH, _algorithms, methods=["GET"]),
         Route(sbr_contract.BY_BINDING_PATH, _by_binding, methods=["GET", "POST"]),
