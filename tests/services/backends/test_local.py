@@ -33,6 +33,21 @@ async def test_first_protect_creates_identity_and_usage_counts(home: Path, secre
         await backend.aclose()
 
 
+async def test_the_second_validator_reads_each_new_copy_when_it_is_on(home: Path, memory_secrets,
+                                                                     tmp_path: Path) -> None:
+    """engine.second_check runs after each protect with the cross-check on (its preference folder appears on first
+    use) and not at all with it off; a copy it finds intact gets no warning."""
+    folder = home / "validators" / "encypher-c2pa"
+    for on in (False, True):
+        backend = LocalBackend(home, memory_secrets, Settings(display_name="Grace Hopper", cross_check=on))
+        try:
+            result = await backend.protect(CORPUS / "media" / "sample1.png", ProtectOptions(out_dir=tmp_path / str(on)))
+        finally:
+            await backend.aclose()
+        assert result.status is ProtectStatus.DONE and not [w for w in result.warnings if "validator" in w]
+        assert (folder / "c2pa.json").exists() is on
+
+
 async def test_revocation_is_asked_only_when_the_setting_allows_it(home: Path, memory_secrets, tmp_path: Path) -> None:
     with revocation_services() as pki:
         cert, chain, key = pki.issue("Revoked Photographer")
