@@ -107,7 +107,7 @@ def test_thumbnail_off(tmp_path: Path, identity) -> None:
 
 def test_training_assertion_and_author_follow_options(tmp_path: Path, identity) -> None:
     result = protect_file(CORPUS / "media" / "trustnxt-icon.png", identity,
-                          ProtectOptions(out_dir=tmp_path, do_not_train=False, author=None))
+                          ProtectOptions(out_dir=tmp_path, do_not_train=False, author=None, soft_binding=False))
     report = inspect_file(protected_copy(result), TrustConfig())
     raw = present(report.raw, "manifest store")
     labels = [a["label"] for a in raw["manifests"][raw["active_manifest"]]["assertions"]]

@@ -4,6 +4,7 @@ services.records.export_formats (a PDF report, CSV, JSON)."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # the engine and services are imported when the command runs,
     from ..engine.trust import TrustConfig
     from ..runtime.isolation import IsolatedPool
     from ..services.backends.protocol import Backend
+    from ..services.records.recovery import Recovery
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,6 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ins.add_argument("--extract-thumbnails", metavar="DIR", help="save each manifest thumbnail into DIR")
     for fmt in EXPORT_FORMATS:
         ins.add_argument(fmt.cli_flag, dest=fmt.cli_dest, metavar=fmt.cli_metavar, help=fmt.cli_help)
+    ins.add_argument("--recover", action="store_true",
+                     help="for a picture without Content Credentials, look for its credentials in the manifest "
+                          "repository on this computer (and the remote ones turned on in the settings) by its "
+                          "fingerprints; found ones are shown as recovered, not embedded")
     ins.add_argument("-q", "--quiet", action="store_true")
     add_backend_options(ins)
     ins.set_defaults(handler=run)
@@ -75,6 +81,7 @@ async def run(args: argparse.Namespace) -> int:
     from ..engine.untrusted import shared_pool
     from ..services.backends.batch import inspect_batch
     from ..services.files import expand
+    from ..services.records.recovery import wants_recovery
     from ..services.records.text_report import render
 
     if backend.capabilities.custom_trust:
@@ -93,6 +100,7 @@ async def run(args: argparse.Namespace) -> int:
     found = expand(paths)
     progress = Progress(len(found), args.quiet or not args.json)
     service_failures = 0
+    recovery = _recovery(backend) if args.recover else None
 
     async def one(path: Path) -> InspectionReport | None:
         nonlocal service_failures
@@ -107,14 +115,23 @@ async def run(args: argparse.Namespace) -> int:
 
     def done(_: int, path: Path, r: InspectionReport | None) -> None:
         progress(f"{r.verdict.value if r else 'failed':<11} {path}")
-        if r is not None and not args.json:
-            print(render(r), flush=True)
+        if r is not None and not args.json and not (recovery is not None and wants_recovery(r)):
+            print(render(r), flush=True)  # one to recover is printed once recovery has searched
 
     try:
         await backend.ready("inspect")
         results = await inspect_batch(backend, [f.path for f in found], backend.settings.jobs, done, work=one)
+        if recovery is not None:
+            for i, r in enumerate(results):
+                if r is not None and wants_recovery(r):
+                    results[i] = r = await asyncio.to_thread(recovery.recover, r)
+                    if not args.json:
+                        print(render(r), flush=True)
     finally:
         await backend.aclose()
+        if recovery is not None:
+            for repository in recovery.repositories:
+                repository.close()
     reports = [r for r in results if r is not None]
     thumbnails_missing = False
     if args.extract_thumbnails:
@@ -127,6 +144,27 @@ async def run(args: argparse.Namespace) -> int:
     failed = (service_failures or thumbnails_missing or exports_failed
               or any(r.verdict is Verdict.ERROR for r in reports))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _recovery(backend: Backend) -> Recovery:
+    """Recovery from the manifest repository on this computer and, when turned on, the remote ones."""
+    from ..domain.errors import TrustNXTError
+    from ..engine.trust import TrustConfig
+    from ..engine.untrusted import shared_pool
+    from ..services.account.keyring_store import KeyringSecretStore
+    from ..services.paths import data_root
+    from ..services.records.recovery import local_recovery
+    from ..services.records.repository import ManifestRepository
+    from ..services.records.repository_remote import configured_remotes
+    from ..services.records.repository_sqlite import SqliteRepository
+
+    repositories: list[ManifestRepository] = [SqliteRepository(data_root())]
+    try:
+        repositories += configured_remotes(backend.settings, KeyringSecretStore())
+    except TrustNXTError as e:
+        print(visible(f"trustnxt: remote manifest repositories not searched: {e}"), file=sys.stderr, flush=True)
+    trust = backend.trust() if backend.capabilities.custom_trust else None
+    return local_recovery(repositories, shared_pool(), trust or TrustConfig())
 
 
 def _write_exports(args: argparse.Namespace, reports: list[InspectionReport]) -> bool:

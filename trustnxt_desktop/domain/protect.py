@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .privacy import DEFAULT_LOCATION, LocationChoice, PrivacyChoices
 from .report import Verdict
+from .soft_binding import Fingerprint
 
 THUMBNAIL_EDGES = (0, 256, 512, 1024)
 DEFAULT_THUMBNAIL_EDGE = 512
@@ -118,6 +119,9 @@ class ProtectOptions:
     # the location; remove serial numbers and owner names.
     location: LocationChoice = DEFAULT_LOCATION
     strip_serials: bool = False
+    # Soft binding (domain.soft_binding): a picture's ISCC image code written as a c2pa.soft-binding assertion, and
+    # its fingerprints kept with the manifest in the manifest repository, so a stripped copy can be matched back.
+    soft_binding: bool = True
     # Set by protect, not chosen: what the privacy choices removed from this file's metadata, recorded as a
     # `c2pa.edited.metadata` action (C2PA 2.1 actions) with this description.
     metadata_edit: str | None = None
@@ -149,6 +153,13 @@ class ProtectResult:
     # it (trusted, valid, invalid, unverified, error); None when the original carries none (or the engine does
     # not say).
     parent_verdict: Verdict | None = None
+    # Soft binding (domain.soft_binding): the protected picture's fingerprints (ISCC written into the manifest, PDQ
+    # kept for the repository), the signed manifest store (application/c2pa) and its label, and the thumbnail signed
+    # into it: what the manifest repository keeps. Empty for what is not a picture or was refused (warnings say so).
+    fingerprints: tuple[Fingerprint, ...] = ()
+    manifest_store: bytes | None = None
+    manifest_label: str | None = None
+    thumbnail: bytes | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -272,6 +272,36 @@ class Revocation:
 
 
 @dataclass
+class RecoveredCredentials:
+    """Content Credentials found in a manifest repository by the file's fingerprints (C2PA 2.2 §9.3 soft bindings)
+    for a file that carries none, or none that can be read: they are NOT embedded in the file and describe a
+    picture that looks like it. `verdict` is the recovered manifest's own (its signature and signer, validated on
+    its own: its hard binding cannot hold for another file's bytes), never the file's.
+
+    `source`: the repository ("this computer" or an address); `algorithm`/`distance`: the deciding fingerprint and
+    its Hamming distance in bits (`pdq_distance`, `iscc_distance` both, when known); `meaning`: that distance in a
+    sentence; `orientation`: how the file had to be turned to match; `thumbnail`: the thumbnail signed into the
+    recovered manifest, base64 JPEG, when it has one."""
+
+    source: str
+    algorithm: str
+    distance: int
+    manifest_id: str
+    verdict: Verdict
+    meaning: str
+    summary: str = ""  # the recovered manifest's own verdict in a sentence
+    pdq_distance: int | None = None
+    iscc_distance: int | None = None
+    orientation: str = "upright"
+    signer: SignerInfo | None = None
+    signed_at: str | None = None
+    title: str | None = None
+    claim_generator: str | None = None
+    actions: list[Action] = field(default_factory=list)
+    thumbnail: str | None = None
+
+
+@dataclass
 class InspectionReport:
     file: FileInfo
     verdict: Verdict
@@ -302,6 +332,9 @@ class InspectionReport:
     thumbnail_shape: PictureShape | None = None  # the thumbnail signed into the active manifest
     cross_check: CrossCheck | None = None  # the second validator; None: not asked for (or an older report)
     revocation: Revocation | None = None  # the signer's certificate; None: no signer (or an older report)
+    # Found by soft binding in a manifest repository, best first; never mixed with embedded credentials. Empty: not
+    # asked for, nothing found, or an older report.
+    recovered: list[RecoveredCredentials] = field(default_factory=list)
     schema: str = SCHEMA
 
     def check(self, check_id: str) -> Check | None:
@@ -351,8 +384,17 @@ class InspectionReport:
             thumbnail_shape=PictureShape(**data["thumbnail_shape"]) if data.get("thumbnail_shape") else None,
             cross_check=_cross_check(data.get("cross_check")),
             revocation=_revocation(data.get("revocation")),
+            recovered=[_recovered(r) for r in data.get("recovered", [])],
             schema=data.get("schema", SCHEMA),  # an older report keeps the schema it was written in
         )
+
+
+def _recovered(data: dict[str, Any]) -> RecoveredCredentials:
+    known = {f for f in RecoveredCredentials.__dataclass_fields__} - {"verdict", "signer", "actions"}
+    signer = data.get("signer")
+    return RecoveredCredentials(verdict=Verdict(data["verdict"]), signer=SignerInfo(**signer) if signer else None,
+                                actions=[Action(**a) for a in data.get("actions", [])],
+                                **{k: v for k, v in data.items() if k in known})
 
 
 def _revocation(data: dict[str, Any] | None) -> Revocation | None:

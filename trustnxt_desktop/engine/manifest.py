@@ -16,10 +16,12 @@ from typing import Any
 from .. import APP_NAME, __version__
 from ..domain.actions import CREATED, EDITED_METADATA, OPENED
 from ..domain.protect import ProtectOptions
+from ..domain.soft_binding import ISCC_IMAGE
 
 THUMBNAIL_ID = "trustnxt-thumbnail.jpg"
 PARENT_LABEL = "trustnxt-parent"  # links the c2pa.opened action to the original's ingredient
 TRAINING_MINING_LABEL = "cawg.training-mining"
+SOFT_BINDING_LABEL = "c2pa.soft-binding"
 _TRAINING_ENTRIES = ("cawg.ai_generative_training", "cawg.ai_inference", "cawg.ai_training", "cawg.data_mining")
 
 
@@ -84,3 +86,10 @@ def build_manifest(*, title: str, media_type: str, options: ProtectOptions, has_
     if parent_without_manifest is not None:
         manifest["ingredients"] = [parent_ingredient(parent_without_manifest, media_type)]
     return manifest
+
+
+def soft_binding_assertion(iscc_code: str) -> dict[str, Any]:
+    """A `c2pa.soft-binding` assertion (C2PA 2.2 §18.9) for the whole picture: algorithm `io.iscc.v0` from the C2PA
+    soft binding algorithm list, its value the ISCC Content-Code Image as ISO 24138 writes it ("ISCC:EE…")."""
+    return {"label": SOFT_BINDING_LABEL,
+            "data": {"alg": ISCC_IMAGE, "blocks": [{"scope": {}, "value": iscc_code}], "pad": []}}

@@ -16,6 +16,7 @@ from ..domain.errors import ProtectError
 from ..domain.privacy import PrivacyChoices
 from ..domain.protect import PROTECTED_SUFFIX, ProtectOptions, ProtectResult, ProtectStatus
 from ..domain.regular_files import open_regular, problem_sentence
+from ..domain.soft_binding import FingerprintResult
 from ..domain.timestamps import no_timestamp_warning
 from ..runtime import atomic as output
 from . import untrusted
@@ -23,7 +24,7 @@ from .c2pa_loader import c2pa
 from .formats import c2pa_name, can_protect, find, why_not_protected
 from .identity import SigningIdentity
 from .identity_assertion import x509_identity_builder
-from .manifest import THUMBNAIL_ID, build_manifest
+from .manifest import THUMBNAIL_ID, build_manifest, soft_binding_assertion
 from .manifest_hints import may_have_manifest
 from .media import extension_for, is_image, jxl_container, media_type_for_extension, sniff
 from .parent import ParentCredentials, short_error
@@ -36,6 +37,8 @@ ENGINE_LABEL = "local"
 Thumbnailer = Callable[[Path, str, int], "bytes | None"]
 # (source, media type, title) -> the original's own credentials (engine.parent); never raises for the file.
 ParentReader = Callable[[Path, str, str], ParentCredentials]
+# (source) -> the picture's soft binding fingerprints (engine.fingerprints), upright only; raises when it cannot decode.
+Fingerprinter = Callable[[Path], FingerprintResult]
 
 
 # Our own thumbnail replaces c2pa's (which decodes at full size); never fetch remote manifests.
@@ -68,7 +71,8 @@ class Cancelled(Exception):
 
 def protect_file(source: Path, identity: SigningIdentity, options: ProtectOptions,
                  cancel: threading.Event | None = None, *, thumbnailer: Thumbnailer | None = None,
-                 parent_reader: ParentReader | None = None, privacy_cleaner: Cleaner | None = None) -> ProtectResult:
+                 parent_reader: ParentReader | None = None, privacy_cleaner: Cleaner | None = None,
+                 fingerprinter: Fingerprinter | None = None) -> ProtectResult:
     """Never raises for a problem with the file: the result says what happened.
 
     `cancel` is checked before work starts and again just before the output is published, so a
@@ -92,7 +96,7 @@ def protect_file(source: Path, identity: SigningIdentity, options: ProtectOption
     result = ProtectResult(source=source, status=ProtectStatus.FAILED, engine=ENGINE_LABEL)
     try:
         _protect(source, identity, options, result, cancel or threading.Event(), thumbnailer or _thumbnail_isolated,
-                 parent_reader or _read_parent_isolated, privacy_cleaner)
+                 parent_reader or _read_parent_isolated, privacy_cleaner, fingerprinter or _fingerprints_isolated)
     except Cancelled:
         result.status, result.error, result.output = ProtectStatus.CANCELLED, "Cancelled.", None
     except ProtectError as e:
@@ -121,9 +125,13 @@ def _thumbnail_isolated(source: Path, media_type: str, edge: int) -> bytes | Non
     return untrusted.thumbnail_isolated(untrusted.shared_pool(), source, edge, media_type)
 
 
+def _fingerprints_isolated(source: Path) -> FingerprintResult:
+    return untrusted.fingerprint_isolated(untrusted.shared_pool(), source)
+
+
 def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, result: ProtectResult,
              cancel: threading.Event, thumbnailer: Thumbnailer, parent_reader: ParentReader,
-             privacy_cleaner: Cleaner | None = None) -> None:
+             privacy_cleaner: Cleaner | None = None, fingerprinter: Fingerprinter = _fingerprints_isolated) -> None:
     if cancel.is_set():
         raise Cancelled
     problem = problem_sentence(source)  # a FIFO, socket or device is never opened
@@ -151,6 +159,8 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
     if parent is not None and not parent.present:
         parent = None
     thumb = _thumbnail(source, media_type, options, result, thumbnailer)
+    result.thumbnail = thumb
+    soft = _soft_binding(source, media_type, options, result, fingerprinter)
     out_dir = options.out_dir or source.parent
     with privacy_applied(source, media_type, options, privacy_cleaner or _clean_isolated) as (signed, cleaned), \
             _open_for_signing(signed, media_type, result) as src, \
@@ -158,7 +168,8 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
         result.warnings.extend(cleaned.notes)
         parent, options = without_withheld(parent, cleaned, result.warnings), with_edit(options, cleaned)
         try:
-            options = _sign_or_later(identity, options, media_type, title, thumb, parent, src, tmp_file, result)
+            options = _sign_or_later(identity, options, media_type, title, thumb, parent, src, tmp_file, result,
+                                     soft=soft)
         except c2pa.C2paError as e:
             if parent is None or parent.archive is None:
                 raise
@@ -168,7 +179,7 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
             tmp_file.seek(0)
             tmp_file.truncate()
             try:
-                _sign(identity, options, media_type, title, thumb, parent, src, tmp_file)
+                result.manifest_store = _sign(identity, options, media_type, title, thumb, parent, src, tmp_file, soft)
             except c2pa.C2paError:
                 raise e from None
         if parent is not None and not cleaned.withhold_parent and (note := parent.warning()):
@@ -183,6 +194,8 @@ def _protect(source: Path, identity: SigningIdentity, options: ProtectOptions, r
         final = output.publish(tmp_path, output.candidate_paths(source, out_dir, PROTECTED_SUFFIX, extension))
     result.output = final
     result.status = ProtectStatus.DONE
+    if result.manifest_store is not None and result.fingerprints:
+        result.manifest_label = _active_label(result.manifest_store)
 
 
 # An authority that just failed is not asked again for this long: a batch made offline does not wait on it per file.
@@ -193,30 +206,31 @@ _tsa_down_lock = threading.Lock()
 
 def _sign_or_later(identity: SigningIdentity, options: ProtectOptions, media_type: str, title: str,
                    thumb: bytes | None, parent: ParentCredentials | None, src: BinaryIO, dst: BinaryIO,
-                   result: ProtectResult) -> ProtectOptions:
-    """_sign; when the timestamp authority cannot be used and `options.timestamp_later` is set, the copy is signed
-    without a timestamp and result.warnings says "no timestamp yet" (domain.timestamps; engine.timestamp adds one
+                   result: ProtectResult, soft: str | None = None) -> ProtectOptions:
+    """_sign (`soft`: the ISCC code written as a c2pa.soft-binding assertion; result.manifest_store the signed
+    manifest store); when the timestamp authority cannot be used and `options.timestamp_later` is set, the copy is
+    signed without a timestamp and result.warnings says "no timestamp yet" (domain.timestamps; engine.timestamp adds one
     later). Returns the options the copy was signed with. Raises c2pa.C2paError when signing fails for another
     reason (the error of the attempt with the timestamp authority)."""
     url = options.tsa_url
     if not (url and options.timestamp_later):
-        _sign(identity, options, media_type, title, thumb, parent, src, dst)
+        result.manifest_store = _sign(identity, options, media_type, title, thumb, parent, src, dst, soft)
         return options
     without = dataclasses.replace(options, tsa_url=None)
     with _tsa_down_lock:
         down_since = _tsa_down.get(url)
     if down_since is not None and time.monotonic() - down_since < TSA_RETRY_SECONDS:
-        _sign(identity, without, media_type, title, thumb, parent, src, dst)
+        result.manifest_store = _sign(identity, without, media_type, title, thumb, parent, src, dst, soft)
         result.warnings.append(no_timestamp_warning(url, "it could not be reached a moment ago"))
         return without
     try:
-        _sign(identity, options, media_type, title, thumb, parent, src, dst)
+        result.manifest_store = _sign(identity, options, media_type, title, thumb, parent, src, dst, soft)
     except c2pa.C2paError as e:
         src.seek(0)
         dst.seek(0)
         dst.truncate()
         try:
-            _sign(identity, without, media_type, title, thumb, parent, src, dst)
+            result.manifest_store = _sign(identity, without, media_type, title, thumb, parent, src, dst, soft)
         except c2pa.C2paError:
             raise e from None  # not the authority's doing
         with _tsa_down_lock:
@@ -254,12 +268,15 @@ def _open_for_signing(source: Path, media_type: str, result: ProtectResult) -> I
 
 
 def _sign(identity: SigningIdentity, options: ProtectOptions, media_type: str, title: str, thumb: bytes | None,
-          parent: ParentCredentials | None, src: BinaryIO, dst: BinaryIO) -> None:
-    """Sign one copy into dst. A Builder signs once, so every attempt builds its own."""
+          parent: ParentCredentials | None, src: BinaryIO, dst: BinaryIO, soft: str | None = None) -> bytes:
+    """Sign one copy into dst; returns the signed manifest store (application/c2pa). A Builder signs once, so every
+    attempt builds its own. `soft`: an ISCC image code, written as a c2pa.soft-binding assertion."""
     attach = parent is not None and parent.archive is not None
     manifest = build_manifest(title=title, media_type=media_type, options=options, has_parent=attach,
                               parent_without_manifest=title if parent is not None and not attach else None,
                               thumbnail=thumb is not None)
+    if soft is not None:
+        manifest["assertions"].append(soft_binding_assertion(soft))
     named = options.identity_assertion and identity.person_name() is not None
     with _builder(identity, options, manifest, named) as builder:
         if thumb is not None:
@@ -267,9 +284,8 @@ def _sign(identity: SigningIdentity, options: ProtectOptions, media_type: str, t
         if parent is not None and parent.archive is not None:  # attach
             builder.add_ingredient_from_archive(io.BytesIO(parent.archive))
         if named:  # both signers are in the builder's context (engine.identity_assertion)
-            builder.sign(c2pa_name(media_type), src, dst)
-        else:
-            builder.sign(identity.c2pa_signer(options.tsa_url), c2pa_name(media_type), src, dst)
+            return bytes(builder.sign(c2pa_name(media_type), src, dst))
+        return bytes(builder.sign(identity.c2pa_signer(options.tsa_url), c2pa_name(media_type), src, dst))
 
 
 @contextlib.contextmanager
@@ -296,6 +312,37 @@ def _thumbnail(source: Path, media_type: str, options: ProtectOptions, result: P
     except Exception as e:  # noqa: BLE001 - a preview must never cost the user their protected copy
         result.warnings.append(f"No thumbnail: the image could not be decoded for a preview ({short_error(e)}).")
         return None
+
+
+def _soft_binding(source: Path, media_type: str, options: ProtectOptions, result: ProtectResult,
+                  fingerprinter: Fingerprinter) -> str | None:
+    """The picture's ISCC code for its c2pa.soft-binding assertion (result.fingerprints gets both codes), or None:
+    not a picture, soft binding off, or refused (featureless; result.warnings says so)."""
+    if not options.soft_binding or not is_image(media_type) or media_type == "image/svg+xml":
+        return None
+    from .fingerprints import iscc_code
+
+    try:
+        found = fingerprinter(source)
+    except Exception as e:  # noqa: BLE001 - a fingerprint must never cost the user their protected copy
+        result.warnings.append("No soft binding: the picture could not be decoded to fingerprint it "
+                               f"({short_error(e)}).")
+        return None
+    if found.upright is None:
+        result.warnings.append(f"No soft binding: {found.refused or 'the picture could not be fingerprinted.'}")
+        return None
+    result.fingerprints = (found.upright.iscc, found.upright.pdq)
+    return iscc_code(found.upright.iscc)
+
+
+def _active_label(manifest_store: bytes) -> str | None:
+    """The active manifest's label in a manifest store we just signed."""
+    try:
+        reader = c2pa.Reader("application/c2pa", io.BytesIO(manifest_store), context=_context())
+        label = reader.get_active_manifest().get("label")
+    except (c2pa.C2paError, AttributeError, TypeError):
+        return None
+    return label if isinstance(label, str) else None
 
 
 def _explain_c2pa_error(e: c2pa.C2paError, options: ProtectOptions) -> str:

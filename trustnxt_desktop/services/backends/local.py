@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ...domain.protect import ProtectOptions, ProtectResult, ProtectStatus
 from ...domain.report import InspectionReport, Verdict
 from ...domain.secrets import SecretStore
+from ...domain.soft_binding import FingerprintResult
 from ...domain.usage import UsageSnapshot
 from ...engine.certs import UNNAMED
 from ...engine.cross_check import SecondValidator
@@ -33,6 +34,7 @@ from ...engine.revocation import CACHE_FILE as REVOCATION_CACHE
 from ...engine.revocation import RevocationChecker, not_asked
 from ...engine.trust import TrustConfig, TrustSource
 from ...engine.untrusted import (
+    fingerprint_isolated,
     inspect_isolated,
     inspect_many_isolated,
     parent_isolated,
@@ -44,6 +46,8 @@ from ...runtime.threads import run_to_end
 from ..account.settings import Settings
 from ..jobs.thumbnails_ahead import ThumbnailsAhead
 from ..records.ledger import UsageLedger
+from ..records.recovery import keep_protected
+from ..records.repository_sqlite import SqliteRepository
 from ..trust.sources import build_trust_config
 from .kinds import BackendKind, Capabilities
 from .protocol import Backend as Backend  # its old home: callers not yet moved to .protocol
@@ -100,6 +104,8 @@ class LocalBackend:
         self._ahead = ThumbnailsAhead(self._decode_thumbnail, settings.jobs)
         self.identity_created: IdentityInfo | None = None  # set when the first protect made an identity
         self._revocation: RevocationChecker | None = None  # made when revocation is first asked about
+        self._repository: SqliteRepository | None = None  # the manifest repository, opened by the first protect
+        self._repository_lock = threading.Lock()
 
     @property
     def capabilities(self) -> Capabilities:
@@ -190,7 +196,7 @@ class LocalBackend:
         loop = asyncio.get_running_loop()
         cancel = threading.Event()
         work = functools.partial(_protect_file, src, identity, options, cancel, thumbnailer=self._thumbnail,
-                                 parent_reader=self._parent)
+                                 parent_reader=self._parent, fingerprinter=self._fingerprints)
         # A cancel tells the worker thread to stop before it publishes, and takes effect once the thread
         # is done: until then it may still (re)create the output folder and its temp file, and whoever
         # cleans up after the cancel (e.g. a job's hidden staging folder) must not race it.
@@ -202,6 +208,8 @@ class LocalBackend:
         if result.status is not ProtectStatus.SKIPPED:
             await loop.run_in_executor(None, self.ledger.record, "protect", self.ledger_name,
                                        result.status is ProtectStatus.DONE)
+        if result.fingerprints:
+            await loop.run_in_executor(None, self._keep, result, options)
         return result
 
     @staticmethod
@@ -210,6 +218,26 @@ class LocalBackend:
 
         if result.output is not None and (warning := check_signed_copy(result.output, result.media_type, second)):
             result.warnings.append(warning)
+
+    def _fingerprints(self, src: Path) -> FingerprintResult:
+        return fingerprint_isolated(self.pool, src)
+
+    @property
+    def repository(self) -> SqliteRepository:
+        """The manifest repository on this computer (services/records/repository_sqlite.py), opened on first use.
+        Blocks: not on the event loop's thread."""
+        with self._repository_lock:
+            if self._repository is None:
+                self._repository = SqliteRepository(self.root)
+            return self._repository
+
+    def _keep(self, result: ProtectResult, options: ProtectOptions) -> None:
+        """The protected copy's manifest into the repository; a repository that cannot be written costs a warning."""
+        try:
+            keep_protected(self.repository, result, options)
+        except Exception as e:  # noqa: BLE001 - sqlite3.Error, OSError: the copy is made all the same
+            result.warnings.append(f"The copy's credentials were not kept in the manifest repository ({e}): a "
+                                   "stripped copy of it cannot be recovered on this computer.")
 
     async def inspect(self, src: Path) -> InspectionReport:
         loop = asyncio.get_running_loop()
@@ -278,5 +306,9 @@ class LocalBackend:
 
     async def aclose(self) -> None:
         self._ahead.close()
+        with self._repository_lock:
+            if self._repository is not None:
+                self._repository.close()
+                self._repository = None
         if self._own_executor:
             self._executor.shutdown(wait=False, cancel_futures=True)

@@ -64,6 +64,28 @@ def _cross_check_lines(r: InspectionReport) -> list[str]:
     return lines
 
 
+def _recovered_lines(r: InspectionReport) -> list[str]:
+    """Credentials found by fingerprint (services/records/recovery.py), each candidate apart, with the caveat."""
+    from .recovery import CAVEAT, HEADING
+
+    if not r.recovered:
+        return []
+    lines = [f"  {HEADING}:"]
+    for i, c in enumerate(r.recovered, 1):
+        who = c.signer.common_name if c.signer and c.signer.common_name else "an unnamed signer"
+        when = f", signed {c.signed_at}" if c.signed_at else ""
+        lines.append(f"    {i}. {c.verdict.value.upper()} — {c.title or c.manifest_id}, by {who}{when}")
+        lines.append(f"       {c.summary}")
+        turned = f", file turned {c.orientation.replace('_', ' ')}" if c.orientation != "upright" else ""
+        lines.append(f"       match: {c.algorithm} distance {c.distance} bits{turned} in {c.source} — {c.meaning}")
+        lines.append(f"       manifest: {c.manifest_id}")
+        if c.actions:
+            lines.append("       history: " + "; ".join(action_line(a.action, a.digital_source_type)
+                                                      for a in c.actions))
+    lines.append(f"  {CAVEAT}")
+    return lines
+
+
 def render(report: InspectionReport) -> str:
     """The report as lines of plain text. Names and every string from the file or its manifest are shown
     with their control, bidirectional and zero-width characters escaped (domain.display.visible), so a
@@ -108,5 +130,6 @@ def render(report: InspectionReport) -> str:
     for p in source_problems(r):  # listed apart, as in the app's Evidence (domain.evidence)
         where = source_heading(p.title, p.within)  # "In source file “A.jpg”"
         lines += [f"  problem {where[:1].lower()}{where[1:]}: {code}: {explain_code(code)}" for code in p.codes]
+    lines += _recovered_lines(r)
     lines.append(f"  sha256: {r.file.sha256}" if r.file.sha256 else "  sha256: (unreadable)")
     return "\n".join(visible(line) for line in lines)  # each line is one line: a newline in a value is escaped
