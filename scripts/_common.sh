@@ -63,6 +63,8 @@ ensure_app_runtime() {  # Python, Qt's libraries, fonts and a Secret Service
   local desktop
   read -r -a desktop <<< "$("$PYTHON" "$RUNTIME_TABLE" desktop-packages)"
   ensure_debian_packages "${desktop[@]}"
+  # pdqhash (the PDQ fingerprint of soft bindings) publishes no wheel: pip compiles it from source.
+  ensure_debian_packages g++ "$(basename "$PYTHON")-dev"
 }
 
 ensure_venv() {  # $1: extras, e.g. "[test]"
