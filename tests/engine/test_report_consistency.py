@@ -19,6 +19,8 @@ The invariants are written out here, independently of the code that builds the c
 
 from __future__ import annotations
 
+import dataclasses
+from enum import Enum
 from pathlib import Path
 
 import pytest
@@ -158,3 +160,28 @@ def assert_consistent(r: InspectionReport, trust: TrustConfig) -> None:  # noqa:
 def test_checks_summary_and_codes_agree(path: Path) -> None:
     for trust in (TrustConfig(), LISTS):
         assert_consistent(inspect_file(path, trust), trust)
+
+
+def _asdict_form(report: InspectionReport) -> dict[str, object]:
+    """The JSON form as dataclasses.asdict plus Enum values make it: what InspectionReport.to_dict must equal."""
+    def plain(value: object) -> object:
+        if isinstance(value, Enum):
+            return value.value
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return type(value)(plain(v) for v in value)
+        return value
+
+    form = plain(dataclasses.asdict(report))
+    assert isinstance(form, dict)
+    return form
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_the_json_form_is_every_field_in_order(path: Path) -> None:
+    report = inspect_file(path, LISTS)
+    form = report.to_dict()
+    expected = _asdict_form(report)
+    assert form == expected and list(form) == list(expected)
+    assert InspectionReport.from_dict(form).to_dict() == form

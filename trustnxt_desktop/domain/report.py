@@ -6,7 +6,7 @@ Both backends produce it; the cloud receives it as JSON, hence from_dict. Schema
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
 from typing import Any
 
@@ -341,7 +341,7 @@ class InspectionReport:
         return next((c for c in self.checks if c.id == check_id), None)
 
     def to_dict(self) -> dict[str, Any]:
-        plain: dict[str, Any] = _plain(asdict(self))
+        plain: dict[str, Any] = _plain(self)
         return plain
 
     @classmethod
@@ -479,12 +479,24 @@ def _ingredient(data: dict[str, Any]) -> Ingredient:
     )
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _plain(value: Any) -> Any:
-    """asdict keeps Enum members; JSON wants their values."""
+    """`value` as JSON wants it: dataclasses as dicts of their fields in order, Enum members as their values,
+    containers copied (what dataclasses.asdict then an Enum pass gave, in one walk without asdict's deep copy:
+    a report's JSON form is made for every inspection)."""
     if isinstance(value, Enum):
         return value.value
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
     return value
