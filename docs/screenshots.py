@@ -387,6 +387,14 @@ async def shoot_validators(window: MainWindow) -> None:
     window.inspect.report.tabs.setCurrentIndex(3)
     await settle(0.4)
     window.grab().save(str(shot("inspect-validators-evidence")))
+    log = window.open_verification_log()  # the same four files, as the log keeps them
+    while log.verified is None:
+        await settle(0.1)
+    docx = next(r for r in range(log.proxy.rowCount()) if log.proxy.index(r, 2).data() == "ai-report.docx")
+    log.table.selectRow(docx)
+    await settle(0.3)
+    log.grab().save(str(shot("verification-log-validators")))
+    log.reject()
 
 
 async def shoot() -> None:

@@ -82,6 +82,19 @@ def test_exports_and_the_log_record_the_cross_check(tmp_path: Path, home: Path, 
     assert run("log", "verify", home=home).returncode == 0, "the chain holds with the new field"
 
 
+def test_protect_has_the_second_validator_read_each_copy_unless_told_not_to(tmp_path: Path, home: Path,
+                                                                          secret_store) -> None:
+    """Its preference folder in the data root appears on its first use (engine.second_check via the local engine)."""
+    folder = home / "validators" / "encypher-c2pa"
+    alone = run("protect", str(CORPUS / "media" / "sample1.png"), "--out", str(tmp_path / "a"), "--single-validator",
+                home=home)
+    assert alone.returncode == 0, alone.stderr
+    assert not folder.exists()
+    both = run("protect", str(CORPUS / "media" / "sample1.png"), "--out", str(tmp_path / "b"), home=home)
+    assert both.returncode == 0, both.stderr
+    assert (folder / "c2pa.json").exists() and "validator" not in both.stdout + both.stderr, "intact: nothing said"
+
+
 @pytest.mark.parametrize("flag", ["--single-validator"])
 def test_the_cloud_engine_refuses_local_only_flags(home: Path, flag: str) -> None:
     proc = run("inspect", str(DOCX), flag, "--backend", "cloud", home=home,

@@ -68,6 +68,9 @@ def add_protect_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strip-serials", action=argparse.BooleanOptionalAction, default=None,
                    help="remove serial numbers and owner names (camera owner, artist, creator, copyright) from "
                         "the copies (default: the choice the app last remembered; off)")
+    p.add_argument("--single-validator", action="store_true",
+                   help="do not have the second validator (encypher-c2pa) read each copy after signing "
+                        "(default: the app's setting, on)")
 
 
 def protect_options(args: argparse.Namespace, backend_settings: Any) -> ProtectOptions:

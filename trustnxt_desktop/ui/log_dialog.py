@@ -147,7 +147,7 @@ class VerificationLogDialog(QDialog):
                  export_folder: ExportFolder | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Verification log")
-        self.resize(1120, 600)
+        self.resize(1180, 600)
         self._open_log = open_log
         self.export_folder = export_folder or ExportFolder()
         self._tasks = TaskOwner(self._say)
@@ -179,7 +179,7 @@ class VerificationLogDialog(QDialog):
         header.setStretchLastSection(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        for col, width in enumerate((50, 180, 230, 200, 90, 135, 190)):
+        for col, width in enumerate((50, 170, 230, 200, 80, 135, 180)):
             self.table.setColumnWidth(col, width)
         self.detail = QLabel("Select an entry to see what the two validators said about its file.")
         self.detail.setWordWrap(True)
