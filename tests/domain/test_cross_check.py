@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.expect import present
-from trustnxt_desktop.domain.cross_check import AGREEMENT_FIELDS, NOT_CHECKED, banner_line, compare, consensus, findings
+from trustnxt_desktop.domain.cross_check import AGREEMENT_FIELDS, banner_line, compare, consensus, findings
 from trustnxt_desktop.domain.report import (
     CrossCheck,
     Difference,
@@ -18,7 +18,7 @@ from trustnxt_desktop.domain.report import (
     SignerInfo,
     Verdict,
 )
-from trustnxt_desktop.domain.validator_codes import ENGINE_SPECIFIC, MEANINGS, PRIMARY, SECOND, meaning
+from trustnxt_desktop.domain.validator_codes import ENGINE_SPECIFIC, MEANINGS, NOT_CHECKED, PRIMARY, SECOND, meaning
 
 SIGNER = SignerInfo(common_name="Test Photographer", serial="1234")
 
