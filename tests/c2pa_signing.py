@@ -18,12 +18,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import c2pa
+from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
-
-from tests.certs import TestCA
 
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 CAPTURE = [{"action": "c2pa.created", "digitalSourceType": IPTC + "digitalCapture"}]
@@ -130,8 +129,15 @@ def local_files(files: dict[str, bytes] | None = None) -> Iterator[tuple[str, _S
         yield f"http://127.0.0.1:{server.server_address[1]}", server
 
 
+class IssuesCertificates(Protocol):
+    """What local_tsa needs of a CA (tests.certs.TestCA, tests.revocation_pki.IssuesTSA): (chain PEM, key PEM)."""
+
+    def issue(self, common_name: str, *, seconds: float = ...,
+              eku: x509.ObjectIdentifier = ...) -> tuple[bytes, bytes]: ...
+
+
 @contextmanager
-def local_tsa(ca: TestCA) -> Iterator[str]:
+def local_tsa(ca: IssuesCertificates) -> Iterator[str]:
     """The URL of an RFC 3161 timestamp authority whose certificate `ca` issued (EKU timeStamping)."""
     openssl = shutil.which("openssl")
     assert openssl, "the openssl command is needed for the test timestamp authority"

@@ -14,6 +14,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from tests import c2pa_ts
 from tests.c2pa_signing import local_files, local_tsa
 from tests.certs import TestCA
 from tests.conftest import CORPUS
@@ -139,3 +140,26 @@ def test_a_timestamped_copy_is_not_timestamped_again(tmp_path: Path) -> None:
         with pytest.raises(AlreadyTimestamped):
             add_timestamp(result.output, identity, tsa)
     assert result.output.read_bytes() == before
+
+
+def test_c2pa_ts_refuses_timestamped_copies_that_both_our_engines_accept(tmp_path: Path) -> None:
+    """@trustnxt/c2pa-ts 0.9.4 reads every `tstTokens` value as an RFC 3161 TimeStampResp (the C2PA 1.x `sigTst`
+    form; its Signature.readTimestamps calls pkijs TimeStampResp.fromBER for `sigTst2` too), while c2pa-rs 0.91
+    writes a TimeStampToken in `sigTst2` (C2PA 2.2 §10.3.2.5): it throws "Malformed timestamp" and reports the claim
+    signature `signingCredential.invalid`. The same copy untimestamped validates. This records that; when it fails,
+    c2pa-ts reads C2PA 2.x tokens and the assertion should become `verdict.valid` (docs/timestamps.md)."""
+    ca = TestCA()
+    identity = signing_identity(ca, 3600)
+    with local_tsa(ca) as tsa:
+        plain = protect_file(SOURCE, identity, ProtectOptions(out_dir=tmp_path / "p", tsa_url=""))
+        at_signing = protect_file(SOURCE, identity, ProtectOptions(out_dir=tmp_path / "a", tsa_url=tsa))
+        offline = protect_file(SOURCE, identity, ProtectOptions(out_dir=tmp_path / "b", tsa_url=OFFLINE,
+                                                                 timestamp_later=True))
+        assert plain.output and at_signing.output and offline.output
+        add_timestamp(offline.output, identity, tsa)
+    untimestamped = c2pa_ts.validate(plain.output)
+    assert untimestamped.valid and untimestamped.failures() == [], untimestamped.codes
+    for copy in (at_signing.output, offline.output):
+        assert inspect_file(copy, trusting(ca)).verdict is Verdict.TRUSTED  # c2pa-rs (and the report) accept it
+        verdict = c2pa_ts.validate(copy)
+        assert verdict.readable and not verdict.valid and verdict.failures() == ["signingCredential.invalid"], verdict

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import CORPUS
+from tests.revocation_pki import revocation_reports
 from trustnxt_desktop.domain.report import InspectionReport, Verdict
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.trust import TrustConfig
@@ -106,3 +107,16 @@ def test_hidden_characters_in_names_are_escaped_in_the_table(qapp: QApplication)
     model.place([Path("/tmp/\x1b[32mvalid\u202egpj.jpg")], ["odd"])
     assert model.index(0, 0).data() == "\\x1b[32mvalid\\u202egpj.jpg"
     assert "checking" in model.index(0, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+
+
+def test_the_revocation_column_says_how_it_was_handled(qapp: QApplication, tmp_path: Path) -> None:
+    found = revocation_reports(tmp_path)
+    model = ReportTableModel()
+    paths = [tmp_path / f"{name}.jpg" for name in found]
+    for row, report in zip(model.place(paths, [str(p) for p in paths]), found.values(), strict=True):
+        model.set_report(row, report)
+    revoked_at = str((found["revoked"].revocation and found["revoked"].revocation.revoked_at) or "")[:10]
+    assert [_text(model, row, "Revocation") for row in range(3)] == [
+        "not revoked", f"revoked {revoked_at}", "not checked (checks off)"]
+    tooltip = str(model.index(1, COLUMNS.index("Revocation")).data(Qt.ItemDataRole.ToolTipRole))
+    assert "keyCompromise" in tooltip and "intermediate CA" in tooltip

@@ -269,6 +269,34 @@ class Revocation:
     reason: str | None = None
     certificate: str | None = None  # the checked certificate's subject and serial number, for people
     chain_pem: list[str] = field(default_factory=list)
+    # Each certificate asked about, the signer's first, then the CAs above it up to (not including) the trust
+    # anchor, then the timestamp authority's when a timestamp decides; empty in older reports.
+    certificates: list[CertificateRevocation] = field(default_factory=list)
+    # The certificates of the active manifest's timestamp token, PEM, the authority's first: checked only when that
+    # timestamp decides the signing time.
+    tsa_chain_pem: list[str] = field(default_factory=list)
+    # The trust anchors the chains end at, PEM: they issue the top CA's answers and are not asked about themselves.
+    anchors_pem: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CertificateRevocation:
+    """One certificate's revocation status. `role`: "signer", "intermediate CA", "timestamp authority" or
+    "timestamp authority's CA"; `certificate`: its common name and serial number; the other fields as in
+    Revocation."""
+
+    role: str
+    certificate: str
+    status: str
+    detail: str
+    why_not: str | None = None
+    method: str | None = None
+    source: str | None = None
+    checked_at: str | None = None
+    valid_until: str | None = None
+    cached: bool = False
+    revoked_at: str | None = None
+    reason: str | None = None
 
 
 @dataclass
@@ -400,8 +428,11 @@ def _recovered(data: dict[str, Any]) -> RecoveredCredentials:
 def _revocation(data: dict[str, Any] | None) -> Revocation | None:
     if not data:
         return None
-    known = {f for f in Revocation.__dataclass_fields__}
-    return Revocation(**{k: v for k, v in data.items() if k in known})
+    known = {f for f in Revocation.__dataclass_fields__} - {"certificates"}
+    each = set(CertificateRevocation.__dataclass_fields__)
+    return Revocation(**{k: v for k, v in data.items() if k in known},
+                      certificates=[CertificateRevocation(**{k: v for k, v in c.items() if k in each})
+                                    for c in data.get("certificates") or []])
 
 
 def _cross_check(data: dict[str, Any] | None) -> CrossCheck | None:

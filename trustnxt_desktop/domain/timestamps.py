@@ -15,6 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .report import Revocation
 
 TSA_LIST_SOURCE = ("https://github.com/c2pa-org/conformance-public/blob/main/trust-list/"
                    "C2PA-TSA-TRUST-LIST.json")
@@ -102,6 +106,56 @@ WHY_NOT_CHECKED = {
 
 REVOCATION_EXPLAINED = (
     "An issuer revokes a certificate when its key may be in the wrong hands or it should no longer be used. "
-    "Checking asks the issuer's OCSP responder or certificate revocation list (CRL) over the internet, which "
-    "tells the issuer which certificate you are looking at; that is why it is off unless you turn it on. Answers "
-    "are kept until they expire, so a certificate is asked about at most once in that time.")
+    "Checking asks the issuers' OCSP responders or certificate revocation lists (CRL) over the internet about the "
+    "signer's certificate, each CA above it and, when a timestamp decides the signing time, the timestamp "
+    "authority's, which tells the issuers which certificates you are looking at; that is why it is off unless you "
+    "turn it on. Answers are kept until they expire, so a certificate is asked about at most once in that time.")
+
+
+REVOCATION_LABELS = {REVOCATION_GOOD: "not revoked", REVOCATION_REVOKED: "revoked",
+                     REVOCATION_NOT_CHECKED: "not checked"}
+
+
+def revocation_line(revocation: Revocation | None) -> str:
+    """How revocation was handled, in one line for the text output, the batch table and CSV: "not revoked (OCSP:
+    signer, intermediate CA)", "revoked on 2026-05-01 10:00 UTC (keyCompromise): intermediate CA “Example CA”,
+    per OCSP", "not checked: <why>" (WHY_NOT_CHECKED); "" for a report without a signer."""
+    if revocation is None:
+        return ""
+    label = REVOCATION_LABELS.get(revocation.status, revocation.status)
+    if revocation.status == REVOCATION_NOT_CHECKED:
+        why = WHY_NOT_CHECKED.get(revocation.why_not or "", revocation.detail)
+        which = next((c for c in revocation.certificates if c.status != REVOCATION_GOOD), None)
+        return f"{label}: {why}" + (f" ({which.role})" if which is not None and len(revocation.certificates) > 1
+                                    else "")
+    if revocation.status == REVOCATION_REVOKED:
+        when = f" on {_minute(revocation.revoked_at)}" if revocation.revoked_at else ""
+        reason = f" ({revocation.reason})" if revocation.reason else ""
+        which = next((c for c in revocation.certificates if c.status == REVOCATION_REVOKED), None)
+        whose = f": {which.role} “{which.certificate}”" if which is not None else ""
+        how = f", per {revocation.method}" if revocation.method else ""
+        return f"{label}{when}{reason}{whose}{how}"
+    checked = [f"{c.role} ({c.method})" for c in revocation.certificates]
+    return f"{label}: " + ", ".join(checked) if checked else f"{label} ({revocation.method or 'checked'})"
+
+
+_WHY_SHORT = {NOT_CHECKED_PRIVACY: "checks off", NOT_CHECKED_OFFLINE: "offline", NOT_CHECKED_NO_RESPONDER: "no service",
+              NOT_CHECKED_NO_ISSUER: "no issuer", NOT_CHECKED_UNUSABLE: "answer unusable",
+              NOT_CHECKED_NO_CERTIFICATE: "no certificate", NOT_CHECKED_SERVICE: "cloud report"}
+
+
+def revocation_short(revocation: Revocation | None) -> str:
+    """revocation_line for a table cell: "not revoked", "revoked 2026-05-01", "not checked (checks off)"."""
+    if revocation is None:
+        return ""
+    label = REVOCATION_LABELS.get(revocation.status, revocation.status)
+    if revocation.status == REVOCATION_REVOKED:
+        return f"{label} {revocation.revoked_at[:10]}" if revocation.revoked_at else label
+    if revocation.status == REVOCATION_NOT_CHECKED:
+        return f"{label} ({_WHY_SHORT.get(revocation.why_not or '', revocation.why_not or '?')})"
+    return label
+
+
+def _minute(iso: str) -> str:
+    """An ISO 8601 time as "2026-05-01 10:00 UTC" (the revocation answers give UTC)."""
+    return iso[:16].replace("T", " ") + " UTC" if len(iso) >= 16 else iso

@@ -58,8 +58,9 @@ class Described:
 class Chains:
     """What the bytes carry: the serial numbers of the leaves of the whole x5chains, how many tstTokens
     arrays were read whole (`partial_tokens`: one was found that was not), the names and key
-    identifiers of every certificate of those chains and tokens, and each whole x5chain as DER
-    certificates, leaf first (`x5chains`)."""
+    identifiers of every certificate of those chains and tokens, each whole x5chain as DER
+    certificates, leaf first (`x5chains`), and per x5chain leaf (DER) the DER certificates of the time-stamp
+    tokens in the same claim signature (`token_certs`: the authorities a revocation check asks about)."""
 
     leaves: frozenset[int] = frozenset()
     tokens: int = 0
@@ -67,6 +68,12 @@ class Chains:
     names: frozenset[str] = field(default=frozenset())
     key_ids: frozenset[bytes] = field(default=frozenset())
     x5chains: tuple[tuple[bytes, ...], ...] = ()
+    token_certs: tuple[tuple[bytes, tuple[bytes, ...]], ...] = ()
+
+    def tokens_of(self, leaf: bytes) -> tuple[bytes, ...]:
+        """The certificates (DER) of the time-stamp tokens signed beside the x5chain whose leaf is `leaf`."""
+        return tuple(dict.fromkeys(der for chain_leaf, ders in self.token_certs if chain_leaf == leaf
+                                   for der in ders))
 
     def covers(self, signing_serials: Iterable[int], time_stamped_manifests: int) -> bool:
         """Whether an answer about these signing certificates (serial numbers) and this many manifests with a
@@ -115,7 +122,10 @@ def find(data: bytes) -> Chains:
     leaves: set[int] = set()
     x5chains: dict[tuple[bytes, ...], None] = {}  # in the order found, each once
     tokens, partial = 0, False
+    token_certs: list[tuple[bytes, tuple[bytes, ...]]] = []
     for start, end in _signature_boxes(data):
+        box_leaves: list[bytes] = []
+        box_tokens: list[bytes] = []
         for key in _X5CHAIN_KEYS:
             at = data.find(key, start, end)
             while at != -1:
@@ -124,6 +134,7 @@ def find(data: bytes) -> Chains:
                     certs.extend(described for described, _der in chain)
                     leaves.add(chain[0][0].serial)
                     x5chains[tuple(der for _described, der in chain)] = None
+                    box_leaves.append(chain[0][1])
                 at = data.find(key, at + 1, end)
         at = data.find(_TOKENS_KEY, start, end)
         while at != -1:
@@ -132,10 +143,12 @@ def find(data: bytes) -> Chains:
                 partial = True
             else:
                 tokens += 1
-                certs.extend(found)
+                certs.extend(described for described, _der in found)
+                box_tokens.extend(der for _described, der in found)
             at = data.find(_TOKENS_KEY, at + 1, end)
+        token_certs.extend((leaf, tuple(box_tokens)) for leaf in box_leaves if box_tokens)
     return Chains(frozenset(leaves), tokens, partial, frozenset(n for c in certs for n in c.names),
-                  frozenset(k for c in certs for k in c.key_ids), tuple(x5chains))
+                  frozenset(k for c in certs for k in c.key_ids), tuple(x5chains), tuple(token_certs))
 
 
 def cose_x5chain(sign1: bytes) -> tuple[bytes, ...]:
@@ -247,13 +260,13 @@ def _x5chain(data: bytes, pos: int) -> list[tuple[Described, bytes]] | None:
     return chain
 
 
-def _tokens(data: bytes, pos: int) -> list[Described] | None:
-    """The certificates of every token of a tstTokens array at `pos` ([{"val": bstr}], C2PA 2.x 10.3.2.5);
-    None unless every token parses and carries certificates."""
+def _tokens(data: bytes, pos: int) -> list[tuple[Described, bytes]] | None:
+    """The certificates (described, DER) of every token of a tstTokens array at `pos` ([{"val": bstr}], C2PA 2.x
+    10.3.2.5); None unless every token parses and carries certificates."""
     head = _head(data, pos)
     if head is None or head[0] != 4 or not 0 < head[1] <= _MAX_CHAIN:
         return None
-    certs: list[Described] = []
+    certs: list[tuple[Described, bytes]] = []
     pos = head[2]
     for _ in range(head[1]):
         entry = _head(data, pos)
@@ -271,10 +284,11 @@ def _tokens(data: bytes, pos: int) -> list[Described] | None:
 
 
 @lru_cache(maxsize=256)
-def _token_described(token: bytes) -> tuple[Described, ...]:
-    """describe() of each certificate of a time-stamp token; cached, as a batch meets the same tokens' authorities
-    again and again (and parsing the CMS structure costs more than hashing its bytes)."""
-    return tuple(_described_der(c.public_bytes(Encoding.DER)) or describe(c) for c in _token_certificates(token))
+def _token_described(token: bytes) -> tuple[tuple[Described, bytes], ...]:
+    """describe() and the DER of each certificate of a time-stamp token; cached, as a batch meets the same tokens'
+    authorities again and again (and parsing the CMS structure costs more than hashing its bytes)."""
+    pairs = [(c, c.public_bytes(Encoding.DER)) for c in _token_certificates(token)]
+    return tuple((_described_der(der) or describe(c), der) for c, der in pairs)
 
 
 def _token_certificates(token: bytes) -> list[x509.Certificate]:

@@ -155,7 +155,10 @@ def _inspect(source: _Source, info: FileInfo, engine: EngineInfo, trust: TrustCo
                              remote_url=remote_url, stores=lambda: locate.count_stores(source.data, source.path),
                              network=trust.remote_manifest_fetch, certs=certs)
         # Whether the signer was revoked is asked in the app's process, never here (engine.revocation).
-        report.revocation = pending_revocation(_signing_chains(chains, store, certs))
+        signing = _signing_chains(chains, store, certs)
+        report.revocation = pending_revocation(
+            signing, chains.tokens_of(signing[0][0]) if chains is not None and signing else (),
+            [s.anchors_pem for s in trust.sources])
         if cawg_trust.has_x509_identity(report.identity):  # its certificate is not in c2pa's manifest JSON
             cawg_trust.describe(report.identity,
                                 cawg_trust.identity_chains(_read_unverified(source, info.media_type)), trust)

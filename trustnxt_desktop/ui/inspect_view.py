@@ -119,7 +119,7 @@ class InspectView(ForwardsDrops, QWidget):
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((240, 200, 170, 190, 320, 120, 150, 40, 90, 75)):
+        for column, width in enumerate((240, 200, 170, 190, 320, 120, 150, 40, 90, 170, 75)):
             self.table.setColumnWidth(column, width)
         self.table.setAccessibleName("Inspected files")
         self.table.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show(current))

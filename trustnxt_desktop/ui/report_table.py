@@ -12,6 +12,7 @@ from ..domain.cross_check import agreement_label, differs
 from ..domain.display import device_name, place_text, visible
 from ..domain.report import InspectionReport, Verdict
 from ..domain.times import signing_time_text
+from ..domain.timestamps import revocation_line, revocation_short
 from .icons import badge, verdict_icon
 from .plain_text import tip
 from .table_model import INDEX, ColumnsModel
@@ -21,9 +22,10 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 REPORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 COLUMNS = ("File", "Verdict", "Signer", "Trust source", "Signed at", "Device", "Location", "AI", "Validators",
-           "Manifests", "SHA-256")
+           "Revocation", "Manifests", "SHA-256")
 _MANIFESTS = COLUMNS.index("Manifests")
 _SIGNED_AT = COLUMNS.index("Signed at")
+_REVOCATION = COLUMNS.index("Revocation")
 # Verdicts sorted by how much attention they need: problems first.
 _SEVERITY = {Verdict.INVALID: 0, Verdict.ERROR: 1, Verdict.UNVERIFIED: 2, Verdict.VALID: 3, Verdict.TRUSTED: 4,
              Verdict.NONE: 5, Verdict.UNSUPPORTED: 6}
@@ -54,6 +56,7 @@ def _cell(report: InspectionReport | None, column: int, stopped: bool = False) -
         place_text(capture.gps, digits=5, altitude=False) if capture and capture.gps else "",  # a narrow column
         disclosure(r).label,
         agreement_label(r),  # the second, independent validator: agree | differ | one only
+        revocation_short(r.revocation),  # not revoked | revoked <date> | not checked (why)
         str(r.manifests) if r.manifests else "",
         r.file.sha256,
     )
@@ -93,6 +96,8 @@ class ReportTableModel(ColumnsModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if report and column == _SIGNED_AT and (when := signing_time_text(report)):
                 return tip(when)  # whole, should the column be too narrow for its marker
+            if report and column == _REVOCATION and report.revocation is not None:
+                return tip(revocation_line(report.revocation))  # which certificates, how, when, or why not
             return tip(report.summary if report else str(self.paths[row]))
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
             return visible(f"{self.paths[row].name}: {VERDICTS[report.verdict].title if report else 'checking'}")

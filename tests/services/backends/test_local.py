@@ -74,5 +74,5 @@ async def test_revocation_is_asked_only_when_the_setting_allows_it(home: Path, m
             await on.aclose()
     assert one.verdict is Verdict.INVALID and one.revocation is not None and one.revocation.status == REVOCATION_REVOKED
     assert [r.verdict for r in streamed] == [Verdict.INVALID, Verdict.INVALID]
-    assert pki.requests == ["POST /ocsp"]  # then from the cache in the data root
+    assert pki.requests == ["POST /ocsp", "POST /root/ocsp"]  # the signer's, its CA's; then from the cache
     assert (home / REVOCATION_CACHE).is_file()

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import CORPUS
+from tests.revocation_pki import revocation_reports
 from trustnxt_desktop.domain.report import InspectionReport
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.trust import TrustConfig
@@ -99,3 +100,13 @@ def test_export_folder_is_the_last_one_used_else_documents(home: Path, tmp_path:
     case.rmdir()  # a remembered folder that is gone: back to Documents, not an error
     assert folder.start() == documents_dir()
     assert ExportFolder().start() == documents_dir()
+
+
+def test_csv_says_how_revocation_was_handled(tmp_path: Path) -> None:
+    reports = revocation_reports(tmp_path)
+    rows = {r["file"]: r for r in csv.DictReader(io.StringIO(to_csv(list(reports.values()))))}
+    assert (rows["good.jpg"]["revocation"], rows["good.jpg"]["revocation_detail"]) == (
+        "good", "not revoked: signer (OCSP), intermediate CA (OCSP)")
+    assert rows["revoked.jpg"]["revocation"] == "revoked" and rows["revoked.jpg"]["verdict"] == "invalid"
+    assert "(keyCompromise): intermediate CA" in rows["revoked.jpg"]["revocation_detail"]
+    assert rows["not_checked.jpg"]["revocation_detail"].startswith("not checked: online revocation checks are off")

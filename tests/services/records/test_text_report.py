@@ -19,6 +19,7 @@ from tests.hostile_text import (
     invalid_file_with_attack_name,
     signed_with_hostile_strings,
 )
+from tests.revocation_pki import revocation_reports
 from trustnxt_desktop.engine.attribution import identities
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.trust import TrustConfig
@@ -102,3 +103,15 @@ def test_an_x509_identity_says_what_its_certificate_states_and_who_judged_it(tmp
     [identity] = report.to_dict()["identity"]
     assert identity["emails"] == ["ana@diario.example"] and identity["trust_source"] == "Newsroom list"
     assert identity["trust_judged_by"].startswith("encypher-c2pa ")
+
+
+def test_every_report_says_how_revocation_was_handled(tmp_path: Path) -> None:
+    reports = revocation_reports(tmp_path)
+    good = render(reports["good"]).splitlines()
+    assert "  revocation: not revoked: signer (OCSP), intermediate CA (OCSP)" in good
+    assert any(line.startswith("    intermediate CA Revocation Test Intermediate (serial ") and "Not revoked" in line
+               for line in good)
+    revoked = render(reports["revoked"])
+    assert "INVALID" in revoked.splitlines()[0] and "  revocation: revoked on " in revoked
+    assert "(keyCompromise): intermediate CA" in revoked and "problem: signingCredential.ocsp.revoked" in revoked
+    assert "  revocation: not checked: online revocation checks are off" in render(reports["not_checked"])

@@ -27,6 +27,7 @@ from ...domain.display import device_name, place_text
 from ...domain.errors import TrustNXTError
 from ...domain.report import Capture, InspectionReport
 from ...domain.times import signing_time
+from ...domain.timestamps import revocation_line
 from ...runtime.atomic import write_atomic
 from ..account.settings import Settings
 from ..paths import documents_dir
@@ -36,7 +37,7 @@ CSV_COLUMNS = ("file", "path", "sha256", "verdict", "summary", "signer", "signer
                "signed_at", "signed_at_basis", "claim_generator", "device", "location", "taken_at", "capture_signed",
                "ai_generated",
                "manifests", "failure_codes", "engine", "trust_lists", "validators", "second_validator",
-               "second_verdict", "validators_differ_on")
+               "second_verdict", "validators_differ_on", "revocation", "revocation_detail")
 RENDER_TIMEOUT = 600.0
 
 
@@ -102,6 +103,9 @@ def csv_row(r: InspectionReport) -> dict[str, Any]:
         "engine": " ".join(p for p in (r.engine.name, r.engine.version) if p),
         "trust_lists": "; ".join(r.engine.trust_lists),
         **_second(r),
+        # good | revoked | not_checked, and the line that says which certificates, how, when and why (not)
+        "revocation": r.revocation.status if r.revocation else "",
+        "revocation_detail": revocation_line(r.revocation),
     }
 
 

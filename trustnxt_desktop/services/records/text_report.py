@@ -21,6 +21,7 @@ from ...domain.pictures import thumbnail_note
 from ...domain.report import Capture, Ingredient, InspectionReport
 from ...domain.sources import source_problems
 from ...domain.times import signing_time_text
+from ...domain.timestamps import revocation_line
 
 _MARK = {"pass": "✓", "fail": "✗", "warn": "!", "unknown": "?", "not_applicable": "-"}
 
@@ -102,6 +103,10 @@ def render(report: InspectionReport) -> str:
             lines.append(f"  organisation: {s.organisation}")
     if when := signing_time_text(r):
         lines.append(f"  signed at: {when}")
+    if r.revocation is not None:  # how revocation was handled: checked and good, revoked, or not checked and why
+        lines.append(f"  revocation: {revocation_line(r.revocation)}")
+        if len(r.revocation.certificates) > 1:
+            lines += [f"    {c.role} {c.certificate}: {c.detail}" for c in r.revocation.certificates]
     if r.claim_generator:
         lines.append(f"  made with: {r.claim_generator}")
     if r.authors:
