@@ -24,14 +24,23 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
-from ..cloud import contract
+from ..cloud import contract, sbr_contract
 from ..domain.protect import ProtectOptions, ProtectResult, ProtectStatus
 from ..engine.parent import ParentCredentials
 from ..engine.protect import protect_file
-from ..engine.untrusted import inspect_isolated, parent_isolated, shared_pool, thumbnail_isolated
+from ..engine.untrusted import (
+    fingerprint_isolated,
+    inspect_isolated,
+    parent_isolated,
+    shared_pool,
+    thumbnail_isolated,
+)
 from ..runtime.isolation import IsolatedPool
+from ..services.records.recovery import keep_protected
+from ..services.records.repository_api import SBR_EXCEPTION_HANDLERS, ApiKeys, RepositoryService, sbr_routes
+from ..services.records.repository_sqlite import SqliteRepository
 from .billing import Billing
 from .config import Account, SandboxConfig
 from .faults import FaultInjector, FaultPlan, Stats
@@ -92,6 +101,12 @@ class Sandbox:
         self.pool: IsolatedPool = shared_pool()
         # c2pa's signer reaches a client's time-stamp authority only through this relay (sandbox/tsa.py).
         self.tsa = TsaRelay(config.tsa)
+        # The modelled cloud's manifest repository: what the sandbox protects is kept, and served over the C2PA Soft
+        # Binding Resolution API under /v1 to the same keys (services/records/repository_api.py).
+        self.repository = SqliteRepository(data / "repository")
+        self.sbr = RepositoryService(self.repository, ApiKeys.from_digests(config.accounts),
+                                     lambda path: fingerprint_isolated(self.pool, path, all_orientations=True),
+                                     max_upload_bytes=config.max_upload_bytes)
 
     def thumbnail(self, src: Path, media_type: str, edge: int) -> bytes | None:
         return thumbnail_isolated(self.pool, src, edge, media_type)
@@ -102,6 +117,7 @@ class Sandbox:
     def close(self) -> None:
         self.billing.close()
         self.tsa.close()
+        self.repository.close()
 
     # -- checks in the order a real service would make them ----------------------------------
 
@@ -200,6 +216,7 @@ async def _protect_work(sandbox: Sandbox, account: Account, upload: Upload,
                        result.error or "This file type cannot carry Content Credentials.")
     if result.status is not ProtectStatus.DONE or result.output is None:
         raise ApiError(422, contract.ERR_PROTECT_FAILED, result.error or "The file could not be protected.")
+    await run_in_threadpool(keep_protected, sandbox.repository, result, options)
     asset_id = f"ast_{secrets.token_hex(12)}"
     return result.output, result.media_type or "application/octet-stream", {contract.ASSET_ID_HEADER: asset_id}
 
@@ -281,6 +298,7 @@ def create_app(config: SandboxConfig, on_ready: Callable[[], None] | None = None
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         sandbox = await asyncio.to_thread(Sandbox, config, stats)
         app.state.sandbox = sandbox
+        app.state.sbr_service = sandbox.sbr
         if on_ready is not None:
             on_ready()
         try:
@@ -288,7 +306,7 @@ def create_app(config: SandboxConfig, on_ready: Callable[[], None] | None = None
         finally:
             sandbox.close()
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route(contract.PROTECT_PATH, protect, methods=["POST"]),
         Route(contract.INSPECT_PATH, inspect, methods=["POST"]),
         Route(contract.SANDBOX_ROOT_PATH, sandbox_root_pem, methods=["GET"]),
@@ -296,8 +314,9 @@ def create_app(config: SandboxConfig, on_ready: Callable[[], None] | None = None
     ]
     if config.usage_endpoint:
         routes.append(Route(contract.USAGE_PATH, usage, methods=["GET"]))
+    routes += sbr_routes(sbr_contract.BASE_PATH)  # the manifest repository (services/records/repository_api.py)
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
-        ApiError: _api_error, HTTPException: _http_error, ClientDisconnect: _disconnected}
+        ApiError: _api_error, HTTPException: _http_error, ClientDisconnect: _disconnected, **SBR_EXCEPTION_HANDLERS}
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
     plan = FaultPlan(error_rate=config.error_rate, latency_ms=config.latency_ms, drop_rate=config.drop_rate)
     return FaultInjector(app, plan, stats, random.Random(config.seed))

@@ -15,7 +15,7 @@ import hmac
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -91,7 +91,8 @@ class _Refused(Exception):
 
 
 def _service(request: Request) -> RepositoryService:
-    service: RepositoryService = request.scope["trustnxt.repository"]
+    """The service sbr_app handed in, or the one an app holding sbr_routes keeps in `app.state.sbr_service`."""
+    service: RepositoryService = request.scope.get("trustnxt.repository") or request.app.state.sbr_service
     return service
 
 
@@ -241,17 +242,26 @@ async def _refused(request: Request, exc: Exception) -> Response:
     return JSONResponse(contract.error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
 
+def sbr_routes(prefix: str = "") -> list[Route]:
+    """The API's routes under `prefix`, for an app that keeps its RepositoryService in `app.state.sbr_service`
+    and has SBR_EXCEPTION_HANDLERS among its exception handlers (the sandbox)."""
+    return [
+        Route(prefix + sbr_contract.SUPPORTED_ALGORITHMS_PATH, _algorithms, methods=["GET"]),
+        Route(prefix + sbr_contract.BY_BINDING_PATH, _by_binding, methods=["GET", "POST"]),
+        Route(prefix + sbr_contract.BY_CONTENT_PATH, _by_content, methods=["POST"]),
+        Route(prefix + sbr_contract.MANIFEST_PATH, _manifest, methods=["GET"]),
+    ]
+
+
+SBR_EXCEPTION_HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Response]]] = {
+    _Refused: _refused, ContractError: _refused}
+
+
 def sbr_app(service: RepositoryService | Callable[[Scope], RepositoryService]) -> _Scoped:
     """The Soft Binding Resolution API at the root of the returned ASGI app (mount it at sbr_contract.BASE_PATH).
     `service` may be a callable that finds it from the request's scope (an app that builds it on start-up)."""
-    routes = [
-        Route(sbr_contract.SUPPORTED_ALGORITHMS_PATH, _algorithms, methods=["GET"]),
-        Route(sbr_contract.BY_BINDING_PATH, _by_binding, methods=["GET", "POST"]),
-        Route(sbr_contract.BY_CONTENT_PATH, _by_content, methods=["POST"]),
-        Route(sbr_contract.MANIFEST_PATH, _manifest, methods=["GET"]),
-    ]
-    handlers = {_Refused: _refused, ContractError: _refused, ClientDisconnect: _refused, HTTPException: _refused}
-    return _Scoped(Starlette(routes=routes, exception_handlers=handlers), service)
+    handlers = {**SBR_EXCEPTION_HANDLERS, ClientDisconnect: _refused, HTTPException: _refused}
+    return _Scoped(Starlette(routes=sbr_routes(), exception_handlers=handlers), service)
 
 
 def create_app(service: RepositoryService) -> Starlette:
