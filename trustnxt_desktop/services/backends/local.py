@@ -47,7 +47,6 @@ from ..account.settings import Settings
 from ..jobs.thumbnails_ahead import ThumbnailsAhead
 from ..records.ledger import UsageLedger
 from ..records.recovery import keep_protected
-from ..records.repository_sqlite import SqliteRepository
 from ..trust.sources import build_trust_config
 from .kinds import BackendKind, Capabilities
 from .protocol import Backend as Backend  # its old home: callers not yet moved to .protocol
@@ -56,6 +55,7 @@ from .registry import backend_info
 
 if TYPE_CHECKING:
     from ...engine.parent import ParentCredentials
+    from ..records.repository_sqlite import SqliteRepository
 
 # A batch's results that land within this long of each other are delivered (and logged) as one group.
 GATHER_SECONDS = 0.02
@@ -228,6 +228,8 @@ class LocalBackend:
         Blocks: not on the event loop's thread."""
         with self._repository_lock:
             if self._repository is None:
+                from ..records.repository_sqlite import SqliteRepository  # with numpy: not before the first protect
+
                 self._repository = SqliteRepository(self.root)
             return self._repository
 
