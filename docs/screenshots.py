@@ -9,6 +9,7 @@ Run: bench/run docs/screenshots.py          (needs the keyring sandbox because p
      bench/run docs/screenshots.py --privacy [--dark]   (only the Protect view's privacy check)
      bench/run docs/screenshots.py --timestamps [--dark]   (only Add timestamps for copies protected offline)
      bench/run docs/screenshots.py --certificates [--dark]   (only a certificate from a CA and a signed PDF report)
+     bench/run docs/screenshots.py --recovered [--dark]   (only credentials recovered for a stripped copy, inspected)
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ COPIES = "--copies" in sys.argv
 PRIVACY = "--privacy" in sys.argv
 TIMESTAMPS = "--timestamps" in sys.argv
 CERTIFICATES = "--certificates" in sys.argv
+RECOVERED = "--recovered" in sys.argv
 if SCALE:
     os.environ["QT_SCALE_FACTOR"] = SCALE
 
@@ -397,6 +399,41 @@ async def shoot_validators(window: MainWindow) -> None:
     log.reject()
 
 
+async def shoot_recovered(window: MainWindow, work: Path) -> None:
+    """A photo protected here, and a brighter edit of it protected too; a copy of the photo received stripped,
+    re-encoded at JPEG quality 50 and turned: Inspect recovers both candidates from this computer's repository,
+    ranked, each beside the file's own picture."""
+    import io
+
+    from PIL import Image, ImageEnhance
+
+    from trustnxt_desktop.ui.main_window import INSPECT_PAGE
+
+    originals = work / "originals"
+    originals.mkdir()
+    photo = originals / "harbour.jpg"
+    shutil.copy(CORPUS / "media" / "P1000827.jpg", photo)
+    with Image.open(photo) as picture:
+        ImageEnhance.Brightness(picture.convert("RGB")).enhance(1.2).save(originals / "harbour-edit.jpg", quality=92)
+    for source in (photo, originals / "harbour-edit.jpg"):
+        await window.context.backend.protect(source, window.context.protect_options())
+    received = work / "received-from-social-media.jpg"
+    with Image.open(originals / "harbour.protected.jpg") as picture:
+        out = io.BytesIO()
+        picture.convert("RGB").transpose(Image.Transpose.ROTATE_90).save(out, "JPEG", quality=50)
+    received.write_bytes(out.getvalue())
+    window.resize(1280, 1000)
+    window.nav.setCurrentRow(INSPECT_PAGE)
+    await window.inspect.open_paths_async([received])
+    await window.inspect.wait_idle()
+    window.inspect.splitter.setSizes([70, 900])
+    window.inspect.select_row(0)
+    await settle(1.0)
+    scroll_to_section(window.inspect.report, "Recovered Content Credentials — not embedded in this file")
+    await settle(0.3)
+    window.grab().save(str(shot("inspect-recovered")))
+
+
 async def shoot() -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -419,6 +456,13 @@ async def shoot() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     if SCALE:
         await shoot_trust(window, work, f"settings-trust-{round(float(SCALE) * 100)}.png")
+        await window.aclose()
+        await context.aclose()
+        window.close()
+        QApplication.quit()
+        return
+    if RECOVERED:
+        await shoot_recovered(window, work)
         await window.aclose()
         await context.aclose()
         window.close()

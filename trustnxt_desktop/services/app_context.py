@@ -27,6 +27,7 @@ from .later_timestamps import LaterTimestamps
 from .paths import captures_dir, data_root
 from .records.exports import ExportFolder
 from .records.ledger import UsageLedger
+from .records.recovery_service import RecoveryService
 from .records.verification_log import VerificationLog
 from .store_health import StoreNotice, take_notices
 from .trust.service import TrustService
@@ -48,6 +49,7 @@ class AppContext:
     capture: CaptureProtector = field(init=False)  # captures and their protection (origin "capture")
     copies: DerivedCopies = field(init=False)  # web exports and caption edits, signed with the local identity
     timestamps: LaterTimestamps = field(init=False)  # timestamps added later to copies protected offline
+    recovery: RecoveryService = field(init=False)  # credentials of received pictures looked up by fingerprint
     keyring_problem: str | None = None
     notices: list[StoreNotice] = field(default_factory=list)  # damaged stores found while starting: say so once
 
@@ -79,6 +81,7 @@ class AppContext:
                                           store=self.jobs, origin="gui")
         self.copies = DerivedCopies(self.root, self.secrets, lambda: self.settings)
         self.timestamps = LaterTimestamps(self.root, self.secrets, lambda: self.settings, self.jobs)
+        self.recovery = RecoveryService(self.root, lambda: self.settings, self.secrets, self.backend.trust)
         self.capture = CaptureProtector(CaptureStore(captures_dir()), self.jobs, lambda: self.backend,
                                         self.protect_options)
 
@@ -136,4 +139,5 @@ class AppContext:
         await self.protect_queue.aclose()
         await self.capture.aclose()
         await self.backend.aclose()
+        await asyncio.to_thread(self.recovery.close)
         self.jobs.close()

@@ -46,3 +46,23 @@ async def manifest_picture_async(path: Path, identifier: str, edge: int) -> byte
 
 async def file_preview_async(path: Path, edge: int) -> bytes | None:
     return await asyncio.to_thread(file_preview, path, edge)
+
+
+def picture_bytes_preview(data: bytes, edge: int, pool: IsolatedPool | None = None) -> bytes | None:
+    """A JPEG of at most `edge` pixels of a picture given as bytes from elsewhere (a thumbnail kept in a manifest
+    repository, perhaps a remote one): written to a private temporary file and decoded in a worker; None when it is
+    not a picture or the decoder failed."""
+    import os
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix="trustnxt-picture-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        return file_preview(Path(name), edge, pool)
+    finally:
+        os.unlink(name)
+
+
+async def picture_bytes_preview_async(data: bytes, edge: int) -> bytes | None:
+    return await asyncio.to_thread(picture_bytes_preview, data, edge)

@@ -31,10 +31,12 @@ from ..services.derive import DerivedCopies
 from ..services.files import expand
 from ..services.records.export_formats import described_list, export_format
 from ..services.records.exports import ExportFolder
+from ..services.records.recovery_service import RecoveryService
 from ..services.records.report_signing import describe_signature
 from .copy_dialogs import CopyActions
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .export_menu import export_menu, write_export
+from .recovered_view import RecoveryState
 from .report_table import FILTERS, REPORT_ROLE, ReportFilter, ReportTableModel
 from .report_view import ReportView
 from .save_dialog import ask_export_path
@@ -136,6 +138,8 @@ class InspectView(ForwardsDrops, QWidget):
         self.trust_hint.linkActivated.connect(lambda _link: self.trust_settings_requested.emit())
         self.trust_hint.setVisible(False)
         self.report = ReportView(on_error)
+        self.recovery: RecoveryService | None = None  # offer_recovery: look pictures without credentials up
+        self._recovery_states: dict[str, RecoveryState] = {}  # a file's path -> where its look-up stands
         self.placeholder = QLabel("Open or drop files to see who signed them, whether they were changed, "
                                   "how they were made, and whether AI was involved.")
         self.placeholder.setWordWrap(True)
@@ -192,6 +196,47 @@ class InspectView(ForwardsDrops, QWidget):
         self.model.dataChanged.connect(lambda *_: self._update_copy_buttons())
         return self.copy_actions
 
+    def offer_recovery(self, recovery: RecoveryService) -> None:
+        """Look pictures without credentials up in the manifest repositories (RecoveryService says which are looked
+        up by themselves and which on "Look up"), and show what was found in the report."""
+        self.recovery = recovery
+        self.report.recovery_state = self._recovery_state
+        self.report.look_up_requested.connect(self.look_up)
+
+    def _recovery_state(self, report: InspectionReport) -> RecoveryState | None:
+        if self.recovery is None or not (report.recovered or self.recovery.wanted(report)):
+            return None
+        return self._recovery_states.get(report.file.path) or RecoveryState(can_look_up=True)
+
+    def look_up(self, report: InspectionReport) -> None:
+        self._tasks.spawn(self.look_up_async(report))
+
+    async def look_up_async(self, report: InspectionReport) -> InspectionReport:
+        """Search the manifest repositories for `report`'s picture; its row then shows what was found (the
+        report's copy with `recovered`). Returns that copy."""
+        assert self.recovery is not None
+        key = report.file.path
+        self._recovery_states[key] = RecoveryState(searching=True)
+        self._refresh(report)
+        try:
+            outcome = await self.recovery.recover(report)
+        except BaseException:
+            self._recovery_states[key] = RecoveryState(can_look_up=True)
+            self._refresh(report)
+            raise
+        self._recovery_states[key] = RecoveryState(said=outcome.searched, can_look_up=not outcome.report.recovered)
+        row = next((i for i, r in enumerate(self.model.reports) if r is report), None)
+        if row is not None:  # not cleared or checked again meanwhile
+            self.model.set_report(row, outcome.report)
+            self._refresh(outcome.report)
+        return outcome.report
+
+    def _refresh(self, report: InspectionReport) -> None:
+        """Show the current row again when it is `report`'s."""
+        current = self.table.currentIndex()
+        if current.isValid() and current.data(REPORT_ROLE) is report:
+            self._show(current)
+
     def current_copyable(self) -> Path | None:
         """The current file when it carries Content Credentials of its own (a protected copy, a camera original
         that signs): what Export for web and Edit caption act on."""
@@ -246,6 +291,9 @@ class InspectView(ForwardsDrops, QWidget):
         def landed(index: int, row: int, report: InspectionReport) -> None:
             self.progress.setValue(self.progress.value() + 1)
             self.model.set_report(row, report)
+            self._recovery_states.pop(report.file.path, None)  # checked again: looked up afresh
+            if self.recovery is not None and self.recovery.automatic(report):
+                self.look_up(report)
             self.call_finished.emit()
             self.report_ready.emit(report)
             self._update_count()
@@ -274,6 +322,7 @@ class InspectView(ForwardsDrops, QWidget):
     def clear(self) -> None:
         self.cancel()
         self.model.clear()
+        self._recovery_states.clear()
         self.report.clear()
         self.placeholder.setVisible(True)
         self._update_count()

@@ -58,6 +58,7 @@ from ..services.previews import file_preview_async, manifest_picture_async
 from .icons import check_icon, verdict_icon
 from .images import image_from_bytes
 from .plain_text import tip
+from .recovered_view import RecoveredSection, RecoveryState
 from .tasks import TaskOwner
 from .theme import VERDICTS
 
@@ -202,11 +203,18 @@ class ReportView(QWidget):
     """Tabs: Overview (what a journalist needs), History, Made from, Evidence, Raw data."""
 
     link_activated = Signal(str)
+    look_up_requested = Signal(object)  # InspectionReport: search the manifest repositories for its picture
+    reembed_requested = Signal(object, object)  # InspectionReport, RecoveredCredentials: save a copy carrying them
 
     def __init__(self, on_error: Callable[[str], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tasks = TaskOwner(on_error)
         self.report: InspectionReport | None = None
+        # Where a report's look-up in the manifest repositories stands (set by the Inspect view); None: no section
+        # unless the report carries recovered credentials.
+        self.recovery_state: Callable[[InspectionReport], RecoveryState | None] = lambda _report: None
+        self.offers_reembed = False
+        self.recovered_section: RecoveredSection | None = None
         self.banner = Banner()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Inspection details")
@@ -297,6 +305,12 @@ class ReportView(QWidget):
         holder = QWidget()
         holder.setLayout(top)
         self.overview_layout.addWidget(holder)
+        self.recovered_section = None
+        if (state := self.recovery_state(r)) is not None or r.recovered:
+            self.recovered_section = RecoveredSection(
+                r, state, self._tasks, lambda: self.look_up_requested.emit(r),
+                self.reembed_requested.emit if self.offers_reembed else None)
+            self.overview_layout.addWidget(self.recovered_section)
         path = Path(r.file.path)
         self._tasks.spawn(self._load_picture(self.file_picture, file_preview_async, path, PICTURE_EDGE))
         if r.thumbnail:

@@ -19,6 +19,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,30 @@ Fingerprinter = Callable[[Path], FingerprintResult]  # a file's fingerprints in 
 ManifestInspector = Callable[[Path], InspectionReport]  # inspects a .c2pa manifest store file (isolated)
 
 
+@dataclass
+class RecoverySearch:
+    """What one look-up did: `report` (recovered filled in when something matched), the repositories `searched`
+    and those `unreachable` (their names), and `refused`: why the picture was not looked up at all (featureless,
+    undecodable), in plain language."""
+
+    report: InspectionReport
+    searched: list[str] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)
+    refused: str | None = None
+
+    def sentence(self, problem: str | None = None) -> str:
+        """What was searched, for people: "Manifest repositories searched: this computer." (`problem`: a further
+        thing that could not be searched, said after it)."""
+        said = [self.refused] if self.refused else []
+        if self.searched:
+            said.append(f"Manifest repositories searched: {', '.join(self.searched)}.")
+        if self.unreachable:
+            said.append(f"Could not be searched: {', '.join(self.unreachable)}.")
+        if problem:
+            said.append(problem[0].upper() + problem[1:] + ("" if problem.endswith(".") else "."))
+        return " ".join(said)
+
+
 def wants_recovery(report: InspectionReport) -> bool:
     """Whether `report` is of a picture whose own credentials tell nothing (RECOVERABLE)."""
     media_type = report.file.media_type or ""
@@ -70,23 +95,33 @@ class Recovery:
     def recover(self, report: InspectionReport) -> InspectionReport:
         """`report` with `recovered` filled when it wants recovery and a repository has a match; never raises for
         the file or a repository (a repository that cannot be asked is logged and skipped)."""
+        return self.search(report).report
+
+    def search(self, report: InspectionReport) -> RecoverySearch:
+        """recover(), saying also what was searched, what could not be, and why a picture was not looked up."""
+        done = RecoverySearch(report)
         if not wants_recovery(report):
-            return report
+            return done
         try:
             found = self._fingerprint(Path(report.file.path))
         except Exception as e:  # noqa: BLE001 - a picture that cannot be fingerprinted has nothing to recover
             log.info("no fingerprint for %s: %s", report.file.path, e)
-            return report
+            done.refused = "The picture could not be decoded to fingerprint it."
+            return done
         if not found.prints:
-            return report
+            done.refused = found.refused or "The picture could not be fingerprinted."
+            return done
         candidates: list[tuple[ContentMatch, ManifestRepository]] = []
         for repository in self.repositories:
             try:
                 candidates += [(m, repository) for m in match_picture(repository, found.prints, self.limit)]
+                done.searched.append(repository.name)
             except (RepositoryError, OSError) as e:
                 log.warning("manifest repository %s could not be searched: %s", repository.name, e)
+                done.unreachable.append(repository.name)
             except Exception as e:  # noqa: BLE001 - sqlite3.Error and the like: one repository, not the report
                 log.warning("manifest repository %s failed: %s", repository.name, e)
+                done.unreachable.append(repository.name)
         candidates.sort(key=lambda c: (c[0].pdq_distance if c[0].pdq_distance is not None else 1 << 16,
                                        c[0].iscc_distance if c[0].iscc_distance is not None else 1 << 16))
         seen: set[str] = set()
@@ -101,7 +136,7 @@ class Recovery:
                 continue
             if stored is not None:
                 report.recovered.append(self._credentials(match, stored, repository.name))
-        return report
+        return done
 
     def _credentials(self, match: ContentMatch, stored: StoredManifest, source: str) -> RecoveredCredentials:
         own = inspect_store(stored.manifest_store, self._inspect_manifest)

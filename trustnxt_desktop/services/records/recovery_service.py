@@ -1,0 +1,115 @@
+"""Recovery for the app: which reports are looked up by themselves, the repositories a look-up asks, and the
+look-up itself off the GUI thread (services/records/recovery.py does the searching).
+
+When a look-up happens (decided here, shown by the Inspect view):
+- automatically, for a picture that carries no Content Credentials at all (verdict NONE): the manifest repository on
+  this computer is searched, and the remote repositories too when the person turned them on in the settings (that
+  switch is the consent to send fingerprints, never files);
+- on request ("Look up"), for a picture whose credentials are there but could not be read or were not fetched
+  (verdict ERROR or UNVERIFIED): a broken manifest may be a tampered file, and the person decides whether to look.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ...domain.report import InspectionReport, Verdict
+from ...domain.secrets import SecretStore
+from ..account.settings import Settings
+from .recovery import Recovery, local_recovery, wants_recovery
+from .repository import ManifestRepository
+from .repository_sqlite import SqliteRepository
+
+if TYPE_CHECKING:
+    from ...engine.trust import TrustConfig
+
+TrustGetter = Callable[[], "TrustConfig | None"]
+
+
+@dataclass(frozen=True)
+class RecoveryOutcome:
+    """A look-up's result: `report` (a copy of the one given, with `recovered` filled when something matched) and
+    what was searched, in a sentence for people (`searched`), or why nothing could be (`refused`)."""
+
+    report: InspectionReport
+    searched: str
+    refused: str | None = None
+
+
+class RecoveryService:
+    """Looks up the credentials of received pictures that carry none. `settings` and `trust` are read at each
+    look-up (Save may change them); the repository on this computer is opened once, at the first look-up."""
+
+    def __init__(self, root: Path, settings: Callable[[], Settings], secrets: SecretStore, trust: TrustGetter,
+                 recovery: Callable[[list[ManifestRepository], TrustGetter], Recovery] | None = None) -> None:
+        self.root = root
+        self._settings = settings
+        self._secrets = secrets
+        self._trust = trust
+        self._make = recovery or _isolated_recovery
+        self._local: SqliteRepository | None = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def wanted(report: InspectionReport) -> bool:
+        """Whether `report` can be looked up (services.records.recovery.wants_recovery)."""
+        return wants_recovery(report)
+
+    @staticmethod
+    def automatic(report: InspectionReport) -> bool:
+        """Whether `report` is looked up without being asked: a picture with no credentials at all."""
+        return report.verdict is Verdict.NONE and wants_recovery(report)
+
+    def remote_on(self) -> bool:
+        settings = self._settings()
+        return settings.remote_repositories and bool(settings.remote_repository_urls)
+
+    def local(self) -> SqliteRepository:
+        """The manifest repository on this computer, opened on first use. Blocks: not on the GUI thread."""
+        with self._lock:
+            if self._local is None:
+                self._local = SqliteRepository(self.root)
+            return self._local
+
+    async def recover(self, report: InspectionReport) -> RecoveryOutcome:
+        """Look `report`'s picture up; the given report is left as it is. Never raises for the file or a
+        repository: what could not be searched is said in the outcome."""
+        return await asyncio.to_thread(self.recover_now, report)
+
+    def recover_now(self, report: InspectionReport) -> RecoveryOutcome:
+        """recover(), blocking: for worker threads and the CLI."""
+        from ...domain.errors import TrustNXTError
+        from .repository_remote import configured_remotes
+
+        remotes: list[ManifestRepository] = []
+        problem = None
+        try:
+            remotes += configured_remotes(self._settings(), self._secrets)
+        except TrustNXTError as e:  # an unusable address, no keyring: this computer's repository all the same
+            problem = f"remote repositories not searched: {e}"
+        try:
+            search = self._make([self.local(), *remotes], self._trust).search(copy.copy(report))
+        finally:
+            for remote in remotes:
+                remote.close()
+        return RecoveryOutcome(search.report, search.sentence(problem), search.refused)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._local is not None:
+                self._local.close()
+                self._local = None
+
+
+def _isolated_recovery(repositories: list[ManifestRepository], trust: TrustGetter) -> Recovery:
+    from ...engine.trust import TrustConfig
+    from ...engine.untrusted import shared_pool
+
+    return local_recovery(repositories, shared_pool(), trust() or TrustConfig())
+
