@@ -121,3 +121,28 @@ def test_inspecting_a_did_web_identity_opens_no_socket(tmp_path: Path) -> None:
     # The validator got as far as wanting the service's key, and was refused it.
     assert identity["issuer"] == DID_WEB and "cawg.ica.did_unavailable" in identity["codes"]
     assert result["verdict"] == "valid" and result["parent"] == "valid"  # an unfetched key is not a broken file
+
+
+# Protect's look at its own new copy (engine.second_check) runs in the protecting process, not in a worker.
+CHECK_COPY = """
+import json, sys
+from pathlib import Path
+from trustnxt_desktop.engine.cross_check import SecondValidator
+from trustnxt_desktop.engine.second_check import check_signed_copy
+
+if __name__ == "__main__":
+    second = SecondValidator(sys.argv[1])
+    print(json.dumps([check_signed_copy(Path(p), None, second) for p in sys.argv[2:]]))
+"""
+
+
+def test_protects_check_of_its_copy_opens_no_socket(tmp_path: Path) -> None:
+    """The same files as above, read by engine.second_check as protect reads a copy it has just signed: no socket,
+    not even for a did:web identity, a remote manifest or failing credentials (what telemetry would report)."""
+    signed = sign_with_ica(CORPUS / "media" / "no_manifest.jpg", tmp_path / "received.jpg", issuer=DID_WEB)
+    files = [signed, CORPUS / "c2pa" / "truepic-20230212-camera.jpg", CORPUS.parent / "cases" / "remote-only.jpg",
+             CORPUS.parent / "cases" / "ai-report.docx"]
+    out, calls = traced(CHECK_COPY, tmp_path, str(tmp_path / "validators"), *map(str, files))
+    assert calls == []
+    warnings = json.loads(out)
+    assert warnings[0] is None and all(w and "second, independent validator" in w for w in warnings[1:]), warnings

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..domain.cross_check import VERDICT_WORDS
 from ..domain.report import Verdict
 from .cross_check import PATH_LIMIT, SecondValidator, second_opinion
+from .media import sniff
 from .trust import TrustConfig
 
 INTACT = frozenset({Verdict.VALID, Verdict.TRUSTED})
@@ -26,7 +27,8 @@ _NOT_A_PROBLEM = frozenset({"signingCredential.untrusted"})  # no trust material
 
 def check_signed_copy(path: Path, media_type: str | None, options: SecondValidator) -> str | None:
     """None when the second validator finds the signed copy at `path` intact (valid or trusted); otherwise one
-    warning sentence naming what it found (its verdict and failure codes) or why it could not look.
+    warning sentence naming what it found (its verdict and failure codes) or why it could not look. `media_type`
+    None: taken from the copy's bytes (engine.media.sniff).
 
     Never raises for the copy: a copy it cannot read, or that is larger than it reads (PATH_LIMIT), is said."""
     try:
@@ -34,7 +36,7 @@ def check_signed_copy(path: Path, media_type: str | None, options: SecondValidat
         data = path.read_bytes() if size <= PATH_LIMIT else None
     except OSError as e:
         return f"The second validator could not read the protected copy to check it ({e.strerror or e})."
-    check = second_opinion(data, size, media_type, TrustConfig(), options.for_call()).check
+    check = second_opinion(data, size, media_type or sniff(path), TrustConfig(), options.for_call()).check
     who = f"The second, independent validator ({check.engine} {check.version})"
     if not check.ran:
         return f"{who} could not check the protected copy: {check.problem}."
