@@ -123,7 +123,7 @@ def test_inspecting_a_did_web_identity_opens_no_socket(tmp_path: Path) -> None:
     assert result["verdict"] == "valid" and result["parent"] == "valid"  # an unfetched key is not a broken file
 
 
-# Protect's look at its own new copy (engine.second_check) runs in the protecting process, not in a worker.
+# Protect's look at its own new copy (engine.second_check; the isolated worker's "second_check" task runs it).
 CHECK_COPY = """
 import json, sys
 from pathlib import Path

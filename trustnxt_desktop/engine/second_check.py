@@ -7,8 +7,9 @@ protected copy is also read by encypher-c2pa (engine.cross_check), without trust
 it finds the copy intact, not whether it trusts the signer. What it finds wrong becomes a warning of the protect
 result; the copy is kept (c2pa-rs, the validator the app answers with, accepted it).
 
-It runs in this process, as c2pa-rs's own check of the copy does: the bytes are the ones this app just wrote.
-Cost: 4–8 % of protecting a 12 MP JPEG (docs/benchmarks.md, "Two validators").
+It runs in an isolated worker (engine.untrusted.second_check_isolated): the copy is ours, but it may embed
+someone else's manifest as its parent ingredient. Cost: 2–8 % of protecting a 12 MP JPEG (docs/benchmarks.md,
+"Two validators").
 """
 
 from __future__ import annotations

@@ -211,6 +211,27 @@ def thumbnail_isolated(pool: IsolatedPool, path: Path, edge: int, media_type: st
                      decode=bytes_from_worker)
 
 
+def _warning_or_none(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError("not a warning")
+
+
+def second_check_isolated(pool: IsolatedPool, path: Path, media_type: str | None,
+                          second: SecondValidator) -> str | None:
+    """The second validator's warning about a copy this app has just signed (engine.second_check), read in a
+    worker: the copy may carry someone else's manifest as its parent ingredient. None when it finds the copy
+    intact. Never raises for the copy: a worker that crashed, stalled or failed is said in the warning."""
+    try:
+        _refuse_special(path)
+        return pool.call("second_check", str(path), media_type, dataclasses.asdict(second),
+                         seconds=time_limit(pool, path), decode=_warning_or_none)
+    except WorkerFailure as e:
+        return f"The second, independent validator could not check the protected copy: its reader {_what(e)}."
+    except RuntimeError as e:  # TaskError, or the pool was shut down
+        return f"The second, independent validator could not check the protected copy: {e}."
+
+
 def resource_isolated(pool: IsolatedPool, path: Path, identifier: str, trust: TrustConfig | None = None) -> bytes:
     _refuse_special(path)
     return pool.call("resource", str(path), identifier, shared=_shared_trust(trust or TrustConfig()),
@@ -375,6 +396,7 @@ def shared_pool() -> IsolatedPool:
 
 
 __all__ = ["CRASH_SUMMARY", "TASKS_MODULE", "bytes_from_worker", "cleaned_from_worker", "fingerprint_isolated",
+           "second_check_isolated",
            "fingerprints_from_worker", "inspect_isolated",
            "inspect_many_isolated", "inventory_from_worker", "parent_from_worker", "parent_isolated",
            "privacy_clean_isolated", "privacy_isolated", "report_from_worker", "resource_isolated",

@@ -116,4 +116,14 @@ def _plain_fingerprints(path: str, all_orientations: bool) -> dict[str, Any]:
 # Soft binding: a picture's perceptual fingerprints (engine.fingerprints), in 8 orientations for a query.
 TASKS.update({"fingerprint": _plain_fingerprints})
 
+
+def _second_check(path: str, media_type: str | None, options: dict[str, Any]) -> str | None:
+    from .second_check import check_signed_copy
+
+    return check_signed_copy(Path(path), media_type, SecondValidator(**options))
+
+
+# The second validator's look at a copy just signed: it may embed someone else's manifest (its parent ingredient).
+TASKS.update({"second_check": _second_check})
+
 register_heif()  # once in the fork server, not once per worker

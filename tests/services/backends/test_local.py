@@ -76,3 +76,20 @@ async def test_revocation_is_asked_only_when_the_setting_allows_it(home: Path, m
     assert [r.verdict for r in streamed] == [Verdict.INVALID, Verdict.INVALID]
     assert pki.requests == ["POST /ocsp", "POST /root/ocsp"]  # the signer's, its CA's; then from the cache
     assert (home / REVOCATION_CACHE).is_file()
+
+
+async def test_a_worker_that_dies_checking_the_new_copy_costs_only_a_warning(home: Path, memory_secrets,
+                                                                            tmp_path: Path, monkeypatch) -> None:
+    """The second validator reads the just-signed copy in an isolated worker (it may embed someone else's manifest
+    as its parent): a crash there leaves the copy published and says the check could not run."""
+    from trustnxt_desktop.runtime.isolation import FAULT_ENV
+
+    monkeypatch.setenv(FAULT_ENV, "abort:copy-check-crashes")  # only the copy's path carries this text
+    backend = LocalBackend(home, memory_secrets, Settings(display_name="Grace Hopper", cross_check=True))
+    try:
+        result = await backend.protect(CORPUS / "media" / "sample1.png",
+                                       ProtectOptions(out_dir=tmp_path / "copy-check-crashes"))
+    finally:
+        await backend.aclose()
+    assert result.status is ProtectStatus.DONE and protected_copy(result).exists()
+    assert any("could not check the protected copy" in w for w in result.warnings), result.warnings

@@ -38,6 +38,7 @@ from ...engine.untrusted import (
     inspect_isolated,
     inspect_many_isolated,
     parent_isolated,
+    second_check_isolated,
     shared_pool,
     thumbnail_isolated,
 )
@@ -212,11 +213,10 @@ class LocalBackend:
             await loop.run_in_executor(None, self._keep, result, options)
         return result
 
-    @staticmethod
-    def _check_copy(result: ProtectResult, second: SecondValidator) -> None:
-        from ...engine.second_check import check_signed_copy
-
-        if result.output is not None and (warning := check_signed_copy(result.output, result.media_type, second)):
+    def _check_copy(self, result: ProtectResult, second: SecondValidator) -> None:
+        # In an isolated worker: the copy may embed someone else's manifest (its parent ingredient).
+        if result.output is not None and (
+                warning := second_check_isolated(self.pool, result.output, result.media_type, second)):
             result.warnings.append(warning)
 
     def _fingerprints(self, src: Path) -> FingerprintResult:
