@@ -65,6 +65,7 @@ async def run_window(args: argparse.Namespace) -> int:
     window.show()
     if args.files:
         window.open_for_inspection(args.files)
+    await context.check_keyring()  # after the first paint; the welcome says so when there is no keyring
     welcome_on_first_run(window, context)
     if args.quit_after is not None:
         asyncio.ensure_future(_quit_later(window, args.quit_after))

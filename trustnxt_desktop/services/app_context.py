@@ -50,8 +50,9 @@ class AppContext:
     copies: DerivedCopies = field(init=False)  # web exports and caption edits, signed with the local identity
     timestamps: LaterTimestamps = field(init=False)  # timestamps added later to copies protected offline
     recovery: RecoveryService = field(init=False)  # credentials of received pictures looked up by fingerprint
-    keyring_problem: str | None = None
+    keyring_problem: str | None = None  # why secrets cannot be kept safe; known once check_keyring() answered
     notices: list[StoreNotice] = field(default_factory=list)  # damaged stores found while starting: say so once
+    _keyring_check: asyncio.Future[str | None] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def create(cls, root: Path | None = None) -> AppContext:
@@ -63,9 +64,18 @@ class AppContext:
         secrets = KeyringSecretStore()
         context = cls(root=root, settings_store=store, settings=settings, secrets=secrets, ledger=UsageLedger(root),
                       backend=ActiveBackend(make_backend(root, settings, secrets)),
-                      identity=IdentityService(root, secrets), jobs=JobStore(root), keyring_problem=backend_problem())
+                      identity=IdentityService(root, secrets), jobs=JobStore(root))
         context.notices = take_notices()
         return context
+
+    async def check_keyring(self) -> str | None:
+        """Why the OS keyring cannot keep secrets safe (keyring_store.backend_problem), or None; asked once, in a
+        worker thread, and kept in `keyring_problem`. Loading keyring and choosing its backend takes 50-100 ms
+        that the window's first paint does not wait for."""
+        if self._keyring_check is None:
+            self._keyring_check = asyncio.ensure_future(asyncio.to_thread(backend_problem))
+        self.keyring_problem = await asyncio.shield(self._keyring_check)
+        return self.keyring_problem
 
     def take_notices(self) -> list[StoreNotice]:
         """Damaged stores found since the last call (at start-up, or later: a log volume set aside when its

@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self._trust_timer.timeout.connect(lambda: self._tasks.spawn(self.check_trust_lists_async()))
         self.nav.setCurrentRow(PROTECT_PAGE)
         self._show_engine()
-        self._show_keyring_state()
+        self._tasks.spawn(self._check_keyring_async())
         self.statusBar().showMessage("Ready. Drop files to protect or inspect them.", 5000)
         self.show_store_notices()
 
@@ -334,6 +334,10 @@ class MainWindow(QMainWindow):
         label = self.context.engine_label()
         self.engine_status.setText(label)
         self.protect.set_engine_label(label, cloud=not self.context.backend.capabilities.signs_with_identity)
+
+    async def _check_keyring_async(self) -> None:
+        await self.context.check_keyring()
+        self._show_keyring_state()
 
     def _show_keyring_state(self) -> None:
         problem = self.context.keyring_problem
