@@ -95,3 +95,26 @@ async def test_files_with_credentials_get_no_section(window, context, tmp_path: 
     result = await context.backend.protect(photo, context.protect_options())
     await _open(window, result.output)
     assert window.inspect.report.recovered_section is None
+
+
+async def test_the_table_csv_json_and_pdf_carry_the_recovered_credentials(window, context, tmp_path: Path) -> None:
+    import csv
+    import io
+    import json
+
+    from trustnxt_desktop.services.records.exports import evidence_request, to_csv, to_json
+    from trustnxt_desktop.ui.pdf_report import build_html
+    from trustnxt_desktop.ui.report_table import COLUMNS
+
+    received, label = await _protected_and_received(context, tmp_path, "resize_50")
+    report = await _open(window, received)
+    best = report.recovered[0]
+    cell = window.inspect.proxy.index(0, COLUMNS.index("Recovered")).data()
+    assert cell == f"{best.verdict.value}, PDQ {best.distance} bits"
+    row = next(csv.DictReader(io.StringIO(to_csv([report]))))
+    assert row["recovered"] == cell and row["recovered_manifest"] == label
+    assert row["recovered_source"] == "this computer" and row["recovered_verdict"] == best.verdict.value
+    assert row["verdict"] == "none"
+    assert json.loads(to_json([report]))[0]["recovered"][0]["manifest_id"] == label
+    body, _ = build_html(evidence_request([report]), {})
+    assert HEADING in body and label in body and "not embedded in this file" in body

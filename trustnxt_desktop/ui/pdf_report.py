@@ -58,6 +58,7 @@ from ..domain.times import signing_time
 from ..runtime.atomic import replace_file
 from ..services.previews import file_preview, manifest_picture
 from ..services.records.exports import EvidenceRequest
+from ..services.records.recovery import CAVEAT, HEADING, match_line
 from ..services.records.report_signing import finish_report, signed_request, unsigned_path
 from .images import image_from_bytes
 from .pdf_pages import PAGE, ROW, SECTION, PageLayout
@@ -260,12 +261,30 @@ def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
         fetched = r.verdict in (Verdict.TRUSTED, Verdict.VALID, Verdict.INVALID)
         where = fetched_from(r.remote_url) if fetched else f"Stored at {r.remote_url}; not fetched."
         parts.append(_section("Remote Content Credentials", f"<p>{_quote(where)}</p>"))
+    if r.recovered:
+        parts.append(_section(HEADING, _recovered(r)))
     parts += _evidence_sections(r)
     engine = " ".join(p for p in (r.engine.name, r.engine.version) if p)
     lists = ", ".join(r.engine.trust_lists) or "none"
     parts.append(f'{SECTION}<p style="color:{_MUTED}; font-size:7.5pt; margin-top:0;">Checked by {_quote(engine)} · '
                  f"trust sources: {_quote(lists)}</p>")
     return "".join(parts)
+
+
+def _recovered(r: InspectionReport) -> str:
+    """Credentials found by fingerprint in a manifest repository, each candidate best first with its own verdict and
+    the match, after the caveat: they are not embedded in the file (services/records/recovery.py)."""
+    blocks = [f'<p style="color:{_MUTED}">{_quote(CAVEAT)}</p>']
+    for rank, c in enumerate(r.recovered, 1):
+        who = c.signer.common_name or c.signer.organisation if c.signer else None
+        rows = [("Candidate", f"{rank}. {_badge(c.verdict, 8)} {_quote(c.summary)}"),
+                ("Title", _quote(c.title or "(untitled)")), ("Signed by", _quote(who or "an unnamed signer"))]
+        if c.signed_at:
+            rows.append(("Signed at", _quote(time_text(c.signed_at))))
+        rows += [("Match", f"{_quote(match_line(c))}<br/><i>{_quote(c.meaning)}</i>"),
+                 ("Found in", _quote(f"the manifest repository of {c.source}")), ("Manifest", _quote(c.manifest_id))]
+        blocks.append(_rows(rows))
+    return ROW.join(blocks)
 
 
 def _signed_at(r: InspectionReport) -> str:

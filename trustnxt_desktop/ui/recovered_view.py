@@ -18,24 +18,14 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
 
 from ..domain.display import action_line, time_text, visible
 from ..domain.report import InspectionReport, RecoveredCredentials
-from ..domain.soft_binding import PDQ
 from ..services.previews import file_preview_async, picture_bytes_preview_async
-from ..services.records.recovery import CAVEAT, HEADING
+from ..services.records.recovery import CAVEAT, HEADING, match_line
 from .icons import verdict_icon
 from .images import image_from_bytes
 from .tasks import TaskOwner
 from .theme import VERDICTS, is_dark
 
 EDGE = 150  # each picture of a candidate, pixels
-ALGORITHM_NAMES = {PDQ: "PDQ", "io.iscc.v0": "ISCC image code"}
-# How the file had to be turned to match (domain.soft_binding.Orientation values), in words.
-# (engine/fingerprints.py turns with Pillow's transposes: ROTATE_90 is anticlockwise.)
-TURNED = {"rotate_90": "turned 90° anticlockwise", "rotate_180": "turned upside down",
-          "rotate_270": "turned 90° clockwise", "flip": "mirrored", "flip_rotate_90": "mirrored and turned 90° "
-          "anticlockwise", "flip_rotate_180": "mirrored top to bottom", "flip_rotate_270": "mirrored and turned 90° "
-          "clockwise"}
-
-
 @dataclass(frozen=True)
 class RecoveryState:
     """Where a report's look-up stands: `searching` now; `said`: what the last look-up searched (or why it could
@@ -57,17 +47,6 @@ def _label(text: str, name: str | None = None, rich: bool = True) -> QLabel:
     if name:
         label.setAccessibleName(name)
     return label
-
-
-def match_line(c: RecoveredCredentials) -> str:
-    """The match in words: "PDQ distance 6 of 256 bits (ISCC image code 2 of 64), with this file turned 90° anticlockwise"."""
-    bits = 256 if c.algorithm == PDQ else 64
-    line = f"{ALGORITHM_NAMES.get(c.algorithm, c.algorithm)} distance {c.distance} of {bits} bits"
-    if c.algorithm == PDQ and c.iscc_distance is not None:
-        line += f" (ISCC image code {c.iscc_distance} of 64)"
-    if c.orientation != "upright":
-        line += f", with this file {TURNED.get(c.orientation, c.orientation.replace('_', ' '))}"
-    return line
 
 
 class RecoveredSection(QFrame):

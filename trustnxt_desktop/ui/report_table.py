@@ -13,6 +13,7 @@ from ..domain.display import device_name, place_text, visible
 from ..domain.report import InspectionReport, Verdict
 from ..domain.times import signing_time_text
 from ..domain.timestamps import revocation_line, revocation_short
+from ..services.records.recovery import recovered_label
 from .icons import badge, verdict_icon
 from .plain_text import tip
 from .table_model import INDEX, ColumnsModel
@@ -22,7 +23,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 REPORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 COLUMNS = ("File", "Verdict", "Signer", "Trust source", "Signed at", "Device", "Location", "AI", "Validators",
-           "Revocation", "Manifests", "SHA-256")
+           "Revocation", "Recovered", "Manifests", "SHA-256")
 _MANIFESTS = COLUMNS.index("Manifests")
 _SIGNED_AT = COLUMNS.index("Signed at")
 _REVOCATION = COLUMNS.index("Revocation")
@@ -57,6 +58,7 @@ def _cell(report: InspectionReport | None, column: int, stopped: bool = False) -
         disclosure(r).label,
         agreement_label(r),  # the second, independent validator: agree | differ | one only
         revocation_short(r.revocation),  # not revoked | revoked <date> | not checked (why)
+        recovered_label(r),  # credentials found by fingerprint, not embedded: "trusted, PDQ 2 bits"
         str(r.manifests) if r.manifests else "",
         r.file.sha256,
     )

@@ -37,7 +37,8 @@ CSV_COLUMNS = ("file", "path", "sha256", "verdict", "summary", "signer", "signer
                "signed_at", "signed_at_basis", "claim_generator", "device", "location", "taken_at", "capture_signed",
                "ai_generated",
                "manifests", "failure_codes", "engine", "trust_lists", "validators", "second_validator",
-               "second_verdict", "validators_differ_on", "revocation", "revocation_detail")
+               "second_verdict", "validators_differ_on", "revocation", "revocation_detail",
+               "recovered", "recovered_verdict", "recovered_manifest", "recovered_source", "recovered_distance")
 RENDER_TIMEOUT = 600.0
 
 
@@ -106,7 +107,19 @@ def csv_row(r: InspectionReport) -> dict[str, Any]:
         # good | revoked | not_checked, and the line that says which certificates, how, when and why (not)
         "revocation": r.revocation.status if r.revocation else "",
         "revocation_detail": revocation_line(r.revocation),
+        **_recovered(r),
     }
+
+
+def _recovered(r: InspectionReport) -> dict[str, Any]:
+    """The best credentials recovered by fingerprint (not embedded in the file): in words, its own verdict, its
+    manifest, where it was found and the deciding distance in bits (services/records/recovery.py)."""
+    from .recovery import recovered_label
+
+    best = r.recovered[0] if r.recovered else None
+    return {"recovered": recovered_label(r), "recovered_verdict": best.verdict.value if best else "",
+            "recovered_manifest": best.manifest_id if best else "", "recovered_source": best.source if best else "",
+            "recovered_distance": f"{best.algorithm} {best.distance}" if best else ""}
 
 
 def _second(r: InspectionReport) -> dict[str, str]:

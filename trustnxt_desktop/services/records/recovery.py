@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from ...domain.checks import UNTRUSTED
 from ...domain.protect import ProtectOptions, ProtectResult, ProtectStatus
 from ...domain.report import CheckStatus, InspectionReport, RecoveredCredentials, Verdict
-from ...domain.soft_binding import FingerprintResult, closeness
+from ...domain.soft_binding import PDQ, FingerprintResult, closeness
 from .repository import ManifestRepository, RepositoryError, RepositoryRecord, StoredManifest
 from .soft_binding_match import ContentMatch, match_picture
 
@@ -46,6 +46,13 @@ CAVEAT = ("These credentials are not embedded in this file: they were found beca
 HEADING = "Recovered Content Credentials — not embedded in this file"
 PICTURES = ("image/",)
 
+ALGORITHM_NAMES = {PDQ: "PDQ", "io.iscc.v0": "ISCC image code"}
+# How the file had to be turned to match (domain.soft_binding.Orientation values), in words.
+# (engine/fingerprints.py turns with Pillow's transposes: ROTATE_90 is anticlockwise.)
+TURNED = {"rotate_90": "turned 90° anticlockwise", "rotate_180": "turned upside down",
+          "rotate_270": "turned 90° clockwise", "flip": "mirrored", "flip_rotate_90": "mirrored and turned 90° "
+          "anticlockwise", "flip_rotate_180": "mirrored top to bottom", "flip_rotate_270": "mirrored and turned 90° "
+          "clockwise"}
 Fingerprinter = Callable[[Path], FingerprintResult]  # a file's fingerprints in all 8 orientations
 ManifestInspector = Callable[[Path], InspectionReport]  # inspects a .c2pa manifest store file (isolated)
 
@@ -72,6 +79,28 @@ class RecoverySearch:
         if problem:
             said.append(problem[0].upper() + problem[1:] + ("" if problem.endswith(".") else "."))
         return " ".join(said)
+
+
+def match_line(c: RecoveredCredentials) -> str:
+    """The match in words: "PDQ distance 6 of 256 bits (ISCC image code 2 of 64), with this file turned 90°
+    anticlockwise"."""
+    bits = 256 if c.algorithm == PDQ else 64
+    line = f"{ALGORITHM_NAMES.get(c.algorithm, c.algorithm)} distance {c.distance} of {bits} bits"
+    if c.algorithm == PDQ and c.iscc_distance is not None:
+        line += f" (ISCC image code {c.iscc_distance} of 64)"
+    if c.orientation != "upright":
+        line += f", with this file {TURNED.get(c.orientation, c.orientation.replace('_', ' '))}"
+    return line
+
+
+def recovered_label(report: InspectionReport) -> str:
+    """The best recovered candidate in a few words, for a table cell and a CSV column: "trusted, PDQ 2 bits (+1
+    more)"; "" when nothing was recovered."""
+    if not report.recovered:
+        return ""
+    best = report.recovered[0]
+    more = f" (+{len(report.recovered) - 1} more)" if len(report.recovered) > 1 else ""
+    return f"{best.verdict.value}, {ALGORITHM_NAMES.get(best.algorithm, best.algorithm)} {best.distance} bits{more}"
 
 
 def wants_recovery(report: InspectionReport) -> bool:

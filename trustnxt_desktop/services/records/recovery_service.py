@@ -24,10 +24,10 @@ from ...domain.secrets import SecretStore
 from ..account.settings import Settings
 from .recovery import Recovery, local_recovery, wants_recovery
 from .repository import ManifestRepository
-from .repository_sqlite import SqliteRepository
 
 if TYPE_CHECKING:
     from ...engine.trust import TrustConfig
+    from .repository_sqlite import SqliteRepository
 
 TrustGetter = Callable[[], "TrustConfig | None"]
 
@@ -74,6 +74,8 @@ class RecoveryService:
         """The manifest repository on this computer, opened on first use. Blocks: not on the GUI thread."""
         with self._lock:
             if self._local is None:
+                from .repository_sqlite import SqliteRepository  # with numpy: not before the first look-up
+
                 self._local = SqliteRepository(self.root)
             return self._local
 
