@@ -9,6 +9,7 @@ Run: bench/run docs/screenshots.py          (needs the keyring sandbox because p
      bench/run docs/screenshots.py --privacy [--dark]   (only the Protect view's privacy check)
      bench/run docs/screenshots.py --timestamps [--dark]   (only Add timestamps for copies protected offline)
      bench/run docs/screenshots.py --certificates [--dark]   (only a certificate from a CA and a signed PDF report)
+     bench/run docs/screenshots.py --watch [--dark]   (only the Watch page: watch folders and a camera card)
      bench/run docs/screenshots.py --recovered [--dark]   (only credentials recovered for a stripped copy, inspected)
 """
 
@@ -44,6 +45,7 @@ COPIES = "--copies" in sys.argv
 PRIVACY = "--privacy" in sys.argv
 TIMESTAMPS = "--timestamps" in sys.argv
 CERTIFICATES = "--certificates" in sys.argv
+WATCH = "--watch" in sys.argv
 RECOVERED = "--recovered" in sys.argv
 if SCALE:
     os.environ["QT_SCALE_FACTOR"] = SCALE
@@ -434,6 +436,45 @@ async def shoot_recovered(window: MainWindow, work: Path) -> None:
     window.grab().save(str(shot("inspect-recovered")))
 
 
+async def shoot_watch(window: MainWindow, work: Path) -> None:
+    """The Watch page: two watch folders (one paused), photos that arrived in one, a camera card found and
+    imported; then the dialog of a watch folder."""
+    from tests.media_tools import make_jpeg
+    from trustnxt_desktop.services.watch.folders import WatchFolder
+    from trustnxt_desktop.ui.main_window import WATCH_PAGE
+
+    inbox, studio = work / "Photos" / "Inbox", work / "Photos" / "Studio"
+    inbox.mkdir(parents=True)
+    studio.mkdir()
+    card = work / "media" / "EOS_DIGITAL"
+    (card / "DCIM" / "100CANON").mkdir(parents=True)
+    for i in range(4):
+        make_jpeg(card / "DCIM" / "100CANON" / f"IMG_{4711 + i}.JPG", 1200, 800, seed=i)
+    window.watch.card_roots = lambda: [card]
+    window.context.set_card_import_dir(work / "Photos" / "Imports")
+    window.nav.setCurrentRow(WATCH_PAGE)
+    await window.watch.start()
+    await window.context.save_watch_folders([
+        WatchFolder(inbox, work / "Photos" / "Protected", {"content_source": "camera", "location": "city",
+                                                           "strip_serials": True}),
+        WatchFolder(studio, work / "Photos" / "Studio protected", {"content_source": "edited"}, enabled=False)])
+    window.watch.show_folders()
+    for name in ("P1000827.jpg", "trustnxt-icon.jpg", "sample1.png"):
+        shutil.copy(CORPUS / "media" / name, inbox / name)
+    await window.watch.look_for_cards()
+    await window.watch.import_card_async(window.watch.cards[0])
+    await window.context.watch.wait_settled()
+    if window.context.watch.counts().failed:  # a parser worker over its time cap on a loaded machine: once more
+        await window.context.watch.queue.retry()
+        await window.context.watch.wait_settled()
+    await settle(0.8)
+    window.grab().save(str(shot("watch")))
+    dialog = window.watch.folder_dialog(window.context.watch_folders()[0])
+    await settle(0.4)
+    dialog.grab().save(str(shot("watch-folder")))
+    dialog.reject()
+
+
 async def shoot() -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -463,6 +504,13 @@ async def shoot() -> None:
         return
     if RECOVERED:
         await shoot_recovered(window, work)
+        await window.aclose()
+        await context.aclose()
+        window.close()
+        QApplication.quit()
+        return
+    if WATCH:
+        await shoot_watch(window, work)
         await window.aclose()
         await context.aclose()
         window.close()

@@ -63,6 +63,7 @@ async def run_window(args: argparse.Namespace) -> int:
     if args.quit_after is not None:
         _report_first_paint(window)
     window.show()
+    window.watch.start()  # watch folders (and jobs an earlier run left) from the start, whichever page is shown
     if args.files:
         window.open_for_inspection(args.files)
     await context.check_keyring()  # after the first paint; the welcome says so when there is no keyring

@@ -31,6 +31,9 @@ from .records.recovery_service import RecoveryService
 from .records.verification_log import VerificationLog
 from .store_health import StoreNotice, take_notices
 from .trust.service import TrustService
+from .watch.card import imports_dir
+from .watch.folders import WatchFolder, parse_folders
+from .watch.service import WatchService
 
 
 @dataclass
@@ -50,6 +53,7 @@ class AppContext:
     copies: DerivedCopies = field(init=False)  # web exports and caption edits, signed with the local identity
     timestamps: LaterTimestamps = field(init=False)  # timestamps added later to copies protected offline
     recovery: RecoveryService = field(init=False)  # credentials of received pictures looked up by fingerprint
+    watch: WatchService = field(init=False)  # watch folders and card imports (origin "watch"), started by app.py
     keyring_problem: str | None = None  # why secrets cannot be kept safe; known once check_keyring() answered
     notices: list[StoreNotice] = field(default_factory=list)  # damaged stores found while starting: say so once
     _keyring_check: asyncio.Future[str | None] | None = field(default=None, init=False, repr=False)
@@ -94,6 +98,7 @@ class AppContext:
         self.recovery = RecoveryService(self.root, lambda: self.settings, self.secrets, self.backend.trust)
         self.capture = CaptureProtector(CaptureStore(captures_dir()), self.jobs, lambda: self.backend,
                                         self.protect_options)
+        self.watch = WatchService(self.jobs, lambda: self.backend, self.protect_options, self.settings.jobs)
 
     def verification_log(self) -> VerificationLog:
         """The log every inspection is written to (a new reader; the backend keeps its own writer)."""
@@ -123,6 +128,24 @@ class AppContext:
             self.settings.privacy_strip_serials = choices.strip_serials
             self.settings_store.save(self.settings)
 
+    def watch_folders(self) -> list[WatchFolder]:
+        return parse_folders(self.settings.watch_folders)
+
+    async def save_watch_folders(self, folders: list[WatchFolder]) -> None:
+        """Remember these watch folders and watch exactly them from now on. Raises OSError (not saved)."""
+        self.settings.watch_folders = [f.to_json() for f in folders]
+        await asyncio.to_thread(self.settings_store.save, self.settings)
+        await self.watch.set_folders(folders)
+
+    def card_import_dir(self) -> Path:
+        """Where camera cards are imported (a dated folder per day inside it)."""
+        return Path(self.settings.card_import_dir).expanduser() if self.settings.card_import_dir else imports_dir()
+
+    def set_card_import_dir(self, folder: Path) -> None:
+        """Cards are imported into this folder from now on (remembered). Raises OSError (not remembered)."""
+        self.settings.card_import_dir = str(folder)
+        self.settings_store.save(self.settings)
+
     def apply_settings(self, settings: Settings) -> None:
         """Save settings and swap a backend built on them into the active one: the next call uses them
         (engine, address, parallel inspections); calls under way finish on the old engine, which is then
@@ -130,6 +153,7 @@ class AppContext:
         self.settings_store.save(settings)
         self.settings = settings
         self.protect_queue.workers = settings.jobs
+        self.watch.queue.workers = settings.jobs
         self.backend.swap(make_backend(self.root, settings, self.secrets))
 
     async def usage(self) -> UsageSnapshot:
@@ -146,6 +170,7 @@ class AppContext:
     async def aclose(self) -> None:
         """Once, at quit: the queues suspend their jobs (kept in the store for the next start), then the
         backend and the store close."""
+        await self.watch.aclose()
         await self.protect_queue.aclose()
         await self.capture.aclose()
         await self.backend.aclose()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,11 +28,14 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME
 from ..domain.display import visible
+from ..domain.privacy import LocationChoice
+from ..domain.protect import ContentSource
 from ..domain.report import InspectionReport
 from ..services.app_context import AppContext
 from ..services.privacy_check import check_files
 from ..services.records import diagnostics
 from ..services.trust.service import missing_lists_hint
+from ..services.watch.service import BatchFinished
 from .about_dialog import AboutDialog, qt_versions
 from .capture_view import CaptureView
 from .icons import app_icon, badge
@@ -44,15 +47,17 @@ from .settings_dialog import SettingsDialog
 from .shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from .tasks import TaskOwner
 from .theme import VERDICTS
+from .tray import Tray
 from .trust_page import check_failed_text, update_text
 from .usage_widget import UsageWidget
 from .user_guide import UserGuideDialog
+from .watch_view import WatchView
 from .welcome_dialog import WelcomeWizard
 from .window_state import WindowState
 
 log = logging.getLogger(__name__)
 _Dialog = TypeVar("_Dialog", bound=QDialog)  # the guide or the shortcuts, reused while open
-PROTECT_PAGE, INSPECT_PAGE, CAPTURE_PAGE = 0, 1, 2
+PROTECT_PAGE, INSPECT_PAGE, CAPTURE_PAGE, WATCH_PAGE = 0, 1, 2, 3
 TRUST_CHECK_DELAY_MS = 3000  # after the first paint, so start-up never waits for the network
 TRUST_RECHECK_MS = 6 * 3600 * 1000  # an app left open for weeks still picks up the weekly update
 
@@ -84,11 +89,15 @@ class MainWindow(QMainWindow):
         self.protect.offer_timestamps(self.context.timestamps)
         self.inspect.offer_copies(self.context.copies)
         self.capture = CaptureView(self.context.capture, self.show_error)
+        self.watch = WatchView(self.context.watch, self.context.watch_folders, self.context.save_watch_folders,
+                               self.context.card_import_dir, self.context.set_card_import_dir,
+                               self._watch_defaults, self.show_error)
         self.usage = UsageWidget(self.context.usage, self.show_error)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.protect)
         self.pages.addWidget(self.inspect)
         self.pages.addWidget(self.capture)
+        self.pages.addWidget(self.watch)
 
         self.nav = QListWidget()
         self.nav.setAccessibleName("Sections")
@@ -97,7 +106,9 @@ class MainWindow(QMainWindow):
         for icon, text, tip in ((badge("check", "#0b5394", 56, shield=True), "Protect",
                                  "Give your media a Trust Label"),
                                 (badge("question", "#2e7d32", 56), "Inspect", "Check media you received"),
-                                (badge("camera", "#c62828", 56), "Capture", "Take protected photos and recordings")):
+                                (badge("camera", "#c62828", 56), "Capture", "Take protected photos and recordings"),
+                                (badge("busy", "#6a1b9a", 56), "Watch",
+                                 "Protect new files in watch folders; import camera cards")):
             item = QListWidgetItem(icon, text)
             item.setToolTip(tip)
             item.setSizeHint(QSize(150, 44))
@@ -130,6 +141,9 @@ class MainWindow(QMainWindow):
         self.protect.call_finished.connect(self._refresh_usage_soon)
         self.inspect.call_finished.connect(self._refresh_usage_soon)
         self.capture.call_finished.connect(self._refresh_usage_soon)
+        self.watch.call_finished.connect(self._refresh_usage_soon)
+        self.tray = Tray(self, self.close)
+        self.context.watch.on_finished(self._watch_finished)
         self.inspect.report_ready.connect(self._announce)
         self.inspect.export_said.connect(lambda said: self.statusBar().showMessage(said, 10000))
         self.inspect.trust_settings_requested.connect(self.open_trust_settings)
@@ -174,6 +188,7 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("&Protect", "Ctrl+1", lambda: self.nav.setCurrentRow(PROTECT_PAGE)))
         view.addAction(self._action("&Inspect", "Ctrl+2", lambda: self.nav.setCurrentRow(INSPECT_PAGE)))
         view.addAction(self._action("&Capture", "Ctrl+3", lambda: self.nav.setCurrentRow(CAPTURE_PAGE)))
+        view.addAction(self._action("&Watch folders", "Ctrl+4", lambda: self.nav.setCurrentRow(WATCH_PAGE)))
         view.addSeparator()
         view.addAction(self._action("&Next file", "Ctrl+J", lambda: self.inspect.step(1)))
         view.addAction(self._action("P&revious file", "Ctrl+K", lambda: self.inspect.step(-1)))
@@ -205,6 +220,10 @@ class MainWindow(QMainWindow):
             self.capture.activate()
         else:
             self.capture.deactivate()
+        if row == WATCH_PAGE:  # mounted cards are looked for while the Watch page is shown
+            self.watch.activate()
+        else:
+            self.watch.deactivate()
 
     def _protect_files(self) -> None:
         self.nav.setCurrentRow(PROTECT_PAGE)
@@ -383,6 +402,24 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{visible(report.file.name)}: {VERDICTS[report.verdict].title}", 6000)
         self.show_store_notices()  # updating the log's anchor may have set a log volume aside
 
+    # -- watch folders and the tray -----------------------------------------------------------
+    def _watch_defaults(self) -> tuple[ContentSource, LocationChoice, bool]:
+        options = self.context.protect_options()
+        return options.content_source, options.privacy.location, options.privacy.strip_serials
+
+    def _watch_finished(self, summary: BatchFinished) -> None:
+        """Files from watch folders or a card are protected: a desktop notification (the status bar without a
+        tray), so it is seen with the window minimised."""
+        self.tray.notify(summary.title, summary.text)
+        self.statusBar().showMessage(summary.text, 15000)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # Minimised while folders are watched: into the tray, out of the way (where the desktop has one).
+        if event.type() == QEvent.Type.WindowStateChange and self.isMinimized() and not self._closing \
+                and any(f.enabled for f in self.context.watch_folders()):
+            self.tray.hide_window()
+
     # -- lifecycle ----------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -426,5 +463,7 @@ class MainWindow(QMainWindow):
         await self.protect.aclose()
         await self.inspect.aclose()
         await self.capture.aclose()
+        self.context.watch.on_finished(None)
+        await self.watch.aclose()
         await self.usage.aclose()
         self._stopped = True

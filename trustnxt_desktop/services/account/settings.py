@@ -62,6 +62,8 @@ class Settings:
     jobs: int = 2
     welcome_done: bool = False  # the first-run welcome was finished or skipped (Help › Welcome… reopens it)
     export_dir: str = ""  # the folder of the last export (reports, the log); empty: the Documents folder
+    watch_folders: list[dict[str, Any]] = field(default_factory=list)  # services/watch/folders.py, as JSON
+    card_import_dir: str = ""  # where camera cards are imported (dated folders); empty: services/watch/card.py
     # Recovery also asks these manifest repositories (Soft Binding Resolution API); off: nothing leaves the computer.
     remote_repositories: bool = False
     remote_repository_urls: list[str] = field(default_factory=list)  # each one's API key is in the OS keyring
@@ -77,6 +79,7 @@ class Settings:
         if self.privacy_location not in {c.value for c in LocationChoice}:
             self.privacy_location = DEFAULT_LOCATION.value
         self.jobs = max(1, min(int(self.jobs), 16))
+        self.watch_folders = [f for f in self.watch_folders if isinstance(f, dict)]
         self.remote_repository_urls = [u for u in self.remote_repository_urls if isinstance(u, str) and u.strip()]
 
     def timestamp_authority(self) -> str | None:
