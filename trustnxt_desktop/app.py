@@ -147,6 +147,15 @@ def window_system_problem() -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
+    window = not (args.smoke_test or args.render_report)
+    problem = window_system_problem() if window else None
+    if problem:
+        print(problem, file=sys.stderr)
+        return 3  # a configuration error, as the CLI says it
+    if window:
+        # The services before Qt: PySide6 reads the source of every module imported after it (its __feature__
+        # check), some 50 ms of a start-up for the services' modules, which never use Qt.
+        from .services import app_context  # noqa: F401
     from .ui.gc_guard import offset_emit_leak
 
     offset_emit_leak()  # every Qt path of this program emits signals, not only the window (see gc_guard)
@@ -158,10 +167,6 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.pdf_report import render_command
 
         return render_command(*args.render_report)
-    problem = window_system_problem()
-    if problem:
-        print(problem, file=sys.stderr)
-        return 3  # a configuration error, as the CLI says it
     from PySide6.QtWidgets import QApplication
 
     from .ui.event_loop import run as run_event_loop
