@@ -118,3 +118,20 @@ async def test_the_table_csv_json_and_pdf_carry_the_recovered_credentials(window
     assert json.loads(to_json([report]))[0]["recovered"][0]["manifest_id"] == label
     body, _ = build_html(evidence_request([report]), {})
     assert HEADING in body and label in body and "not embedded in this file" in body
+
+
+async def test_received_pictures_are_kept_only_when_allowed_in_settings(window, context, tmp_path: Path) -> None:
+    import asyncio
+
+    received = tmp_path / "received.jpg"
+    shutil.copy(CORPUS / "c2pa" / "adobe-20220124-CAI.jpg", received)  # valid, with a signed thumbnail
+    await _open(window, received)
+    assert await asyncio.to_thread(lambda: context.recovery.local().count()) == 0, "off by default"
+    dialog = window.open_settings()
+    assert not dialog.keep_inspected.isChecked()
+    dialog.keep_inspected.setChecked(True)
+    assert dialog._collect().keep_inspected
+    dialog.reject()
+    context.settings.keep_inspected = True
+    await _open(window, received)
+    assert await asyncio.to_thread(lambda: context.recovery.local().count()) == 1

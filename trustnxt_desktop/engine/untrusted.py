@@ -347,6 +347,21 @@ def fingerprint_isolated(pool: IsolatedPool, path: Path, all_orientations: bool 
                      decode=fingerprints_from_worker)
 
 
+def manifest_store_isolated(pool: IsolatedPool, path: Path) -> tuple[bytes, str] | None:
+    """The file's embedded manifest store and its active manifest's label (engine.manifest_store), read in a worker;
+    None when it has none that c2pa-rs reads. Raises WorkerFailure or RuntimeError as the other tasks do."""
+    _refuse_special(path)
+    return pool.call("manifest_store", str(path), seconds=time_limit(pool, path), decode=_store_from_worker)
+
+
+def _store_from_worker(value: Any) -> tuple[bytes, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("label"), str):
+        raise TypeError("not a manifest store and its label")
+    return _some_bytes(value["store"]), value["label"]
+
+
 def fingerprints_from_worker(value: Any) -> FingerprintResult:
     """A FingerprintResult from a worker's answer to "fingerprint". Raises ValueError, TypeError or KeyError."""
     if not isinstance(value, dict):

@@ -117,6 +117,17 @@ def _plain_fingerprints(path: str, all_orientations: bool) -> dict[str, Any]:
 TASKS.update({"fingerprint": _plain_fingerprints})
 
 
+def _plain_manifest_store(path: str) -> dict[str, str] | None:
+    from .manifest_store import store_of
+
+    found = store_of(Path(path))
+    return None if found is None else {"store": base64.b64encode(found[0]).decode("ascii"), "label": found[1]}
+
+
+# A received file's embedded manifest store and its label (engine.manifest_store), to keep in the repository.
+TASKS.update({"manifest_store": _plain_manifest_store})
+
+
 def _second_check(path: str, media_type: str | None, options: dict[str, Any]) -> str | None:
     from .second_check import check_signed_copy
 

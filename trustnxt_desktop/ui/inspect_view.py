@@ -294,6 +294,8 @@ class InspectView(ForwardsDrops, QWidget):
             self._recovery_states.pop(report.file.path, None)  # checked again: looked up afresh
             if self.recovery is not None and self.recovery.automatic(report):
                 self.look_up(report)
+            if self.recovery is not None and self.recovery.keeps(report):  # Settings › Privacy: off by default
+                self._tasks.spawn(self.recovery.keep_inspected(report))
             self.call_finished.emit()
             self.report_ready.emit(report)
             self._update_count()

@@ -304,6 +304,15 @@ class SettingsDialog(QDialog):
         revocation_note.setWordWrap(True)
         layout.addWidget(self.revocation_check)
         layout.addWidget(revocation_note)
+        self.keep_inspected = QCheckBox("&Keep received pictures with valid credentials for recovery")
+        self.keep_inspected.setChecked(s.keep_inspected)
+        keep_note = QLabel("Off by default. When on, a picture you inspect whose own Content Credentials are intact "
+                           "is kept in the manifest repository on this computer (its credentials, signed thumbnail "
+                           "and fingerprints, never the picture itself), so a stripped or re-encoded copy of it "
+                           "received later can have them recovered. Nothing is sent anywhere.")
+        keep_note.setWordWrap(True)
+        layout.addWidget(self.keep_inspected)
+        layout.addWidget(keep_note)
         layout.addStretch(1)
         return page
 
@@ -498,6 +507,7 @@ class SettingsDialog(QDialog):
             tsa_url=self.timestamps.value()[1],
             revocation_check=self.revocation_check.isChecked(),
             remote_manifest_fetch=self.remote_fetch.isChecked(),
+            keep_inspected=self.keep_inspected.isChecked(),
             cross_check=self.cross_check.isChecked(),
             trust_mirror_url=self.trust_page.mirror.text().strip(),
             trust_auto_update=self.trust_page.auto_update.isChecked(),

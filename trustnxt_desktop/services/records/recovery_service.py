@@ -1,5 +1,6 @@
 """Recovery for the app: which reports are looked up by themselves, the repositories a look-up asks, and the
-look-up itself off the GUI thread (services/records/recovery.py does the searching).
+look-up itself off the GUI thread (services/records/recovery.py does the searching); and, when the person allows it
+(Settings › Privacy), received pictures with intact credentials kept in this computer's repository.
 
 When a look-up happens (decided here, shown by the Inspect view):
 - automatically, for a picture that carries no Content Credentials at all (verdict NONE): the manifest repository on
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import datetime as dt
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,13 +26,16 @@ from ...domain.report import InspectionReport, Verdict
 from ...domain.secrets import SecretStore
 from ..account.settings import Settings
 from .recovery import Recovery, local_recovery, wants_recovery
-from .repository import ManifestRepository
+from .repository import ManifestRepository, RepositoryRecord
 
 if TYPE_CHECKING:
     from ...engine.trust import TrustConfig
     from .repository_sqlite import SqliteRepository
 
 TrustGetter = Callable[[], "TrustConfig | None"]
+log = logging.getLogger(__name__)
+KEPT = (Verdict.TRUSTED, Verdict.VALID)  # inspected files whose credentials are kept, when the setting is on
+THUMBNAIL_EDGE = 512  # the signed thumbnail kept with a received file's record, re-encoded upright, pixels
 
 
 @dataclass(frozen=True)
@@ -95,12 +101,56 @@ class RecoveryService:
             remotes += configured_remotes(self._settings(), self._secrets)
         except TrustNXTError as e:  # an unusable address, no keyring: this computer's repository all the same
             problem = f"remote repositories not searched: {e}"
+        fresh = copy.copy(report)
+        fresh.recovered = list(report.recovered)  # its own list: the given report is left as it is
         try:
-            search = self._make([self.local(), *remotes], self._trust).search(copy.copy(report))
+            search = self._make([self.local(), *remotes], self._trust).search(fresh)
         finally:
             for remote in remotes:
                 remote.close()
         return RecoveryOutcome(search.report, search.sentence(problem), search.refused)
+
+    def keeps(self, report: InspectionReport) -> bool:
+        """Whether `report`'s file is kept in this computer's repository: the setting is on (Settings › Privacy,
+        off by default) and it is a picture whose own credentials are intact (trusted or valid)."""
+        media_type = report.file.media_type or ""
+        return (self._settings().keep_inspected and report.verdict in KEPT
+                and media_type.startswith("image/") and media_type != "image/svg+xml")
+
+    async def keep_inspected(self, report: InspectionReport) -> bool:
+        return await asyncio.to_thread(self.keep_now, report)
+
+    def keep_now(self, report: InspectionReport) -> bool:
+        """Keep the file's embedded manifest store, its signed thumbnail and its picture's fingerprints in this
+        computer's repository (origin "inspect"). False when it was not kept (kept already, no embedded store we
+        can read, a featureless picture, or it could not be: logged). Never raises; blocks."""
+        if not self.keeps(report):
+            return False
+        from ...engine.untrusted import (
+            fingerprint_isolated,
+            manifest_store_isolated,
+            resource_picture_isolated,
+            shared_pool,
+        )
+
+        path = Path(report.file.path)
+        try:
+            pool = shared_pool()
+            found = manifest_store_isolated(pool, path)
+            prints = fingerprint_isolated(pool, path).upright
+            if found is None or prints is None:
+                return False
+            thumbnail = (resource_picture_isolated(pool, path, report.thumbnail, THUMBNAIL_EDGE, self._trust())
+                         if report.thumbnail else None)
+            return self.local().add(RepositoryRecord(
+                manifest_id=found[1], manifest_store=found[0], fingerprints=(prints.iscc, prints.pdq),
+                media_type=report.file.media_type or "application/octet-stream", origin="inspect",
+                added_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                title=report.title or report.file.name, thumbnail=thumbnail,
+                thumbnail_type="image/jpeg" if thumbnail else None))
+        except Exception as e:  # noqa: BLE001 - WorkerFailure, sqlite3.Error, OSError: the inspection stands
+            log.warning("%s was not kept in the manifest repository: %s", report.file.name, e)
+            return False
 
     def close(self) -> None:
         with self._lock:
