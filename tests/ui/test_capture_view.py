@@ -200,9 +200,6 @@ def test_no_microphone_state_without_a_sound_server(tmp_path: Path) -> None:
         # collector can run while Qt deletes the view's widgets at exit and crash the process.
         "from trustnxt_desktop.ui.event_loop import run\n"
         "from trustnxt_desktop.ui.gc_guard import collect_on_gui_thread, offset_emit_leak\n"
-        "offset_emit_leak()\n"
-        "app = QApplication([])\n"
-        "collect_on_gui_thread(app)\n"
         "from trustnxt_desktop.services.jobs.capture_queue import CaptureProtector\n"
         "from trustnxt_desktop.services.jobs.capture_store import CaptureStore\n"
         "from trustnxt_desktop.services.jobs.store import JobStore\n"
@@ -220,7 +217,14 @@ def test_no_microphone_state_without_a_sound_server(tmp_path: Path) -> None:
         # In the app the window owns the view and deletes it while QApplication lives; a view left for the
         # interpreter's exit would be destroyed after QApplication, and QtMultimedia's objects crash then.
         "    shiboken6.delete(view)\n"
-        "run(main())\n"
+        # As app.main: QApplication is a local of the function that runs the loop, so it is gone before the
+        # interpreter starts tearing down modules.
+        "def program():\n"
+        "    offset_emit_leak()\n"
+        "    app = QApplication([])\n"
+        "    collect_on_gui_thread(app)\n"
+        "    return run(main()) or 0\n"
+        "sys.exit(program())\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PULSE_SERVER": "unix:/nonexistent/pulse"}
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, env=env,
