@@ -135,3 +135,22 @@ async def test_received_pictures_are_kept_only_when_allowed_in_settings(window, 
     context.settings.keep_inspected = True
     await _open(window, received)
     assert await asyncio.to_thread(lambda: context.recovery.local().count()) == 1
+
+
+async def test_a_copy_re_associated_by_fingerprint_is_saved_and_opened(window, context, tmp_path: Path) -> None:
+    from trustnxt_desktop.domain.actions import REASSOCIATED
+
+    received, label = await _protected_and_received(context, tmp_path, "strip")
+    await _open(window, received)
+    section = window.inspect.report.recovered_section
+    assert section is not None and len(section.reembed_buttons) == 1
+    section.reembed_buttons[0].click()
+    await window.inspect.wait_idle()
+    made = tmp_path / "received.reassociated.jpg"
+    assert made.is_file(), sorted(p.name for p in tmp_path.iterdir())
+    reports = {Path(r.file.path).name: r for r in window.inspect.reports()}
+    copy = reports[made.name]
+    assert copy.verdict in (Verdict.TRUSTED, Verdict.VALID) and REASSOCIATED in [a.action for a in copy.actions]
+    component = next(i for i in copy.ingredients if i.relationship == "componentOf")
+    assert component.verdict in (Verdict.TRUSTED, Verdict.VALID)
+    assert reports[received.name].verdict is Verdict.NONE, "the received file itself is unchanged"

@@ -44,6 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                      help="for a picture without Content Credentials, look for its credentials in the manifest "
                           "repository on this computer (and the remote ones turned on in the settings) by its "
                           "fingerprints; found ones are shown as recovered, not embedded")
+    ins.add_argument("--reembed", metavar="DIR",
+                     help="with --recover: for each picture whose credentials were recovered, save a signed copy "
+                          "in DIR carrying the best match as an ingredient 're-associated by fingerprint' (never as "
+                          "if they had been embedded; the received file is not changed)")
     ins.add_argument("-q", "--quiet", action="store_true")
     add_backend_options(ins)
     ins.set_defaults(handler=run)
@@ -100,6 +104,9 @@ async def run(args: argparse.Namespace) -> int:
     found = expand(paths)
     progress = Progress(len(found), args.quiet or not args.json)
     service_failures = 0
+    if args.reembed and not args.recover:
+        await backend.aclose()
+        raise UsageError("--reembed needs --recover")
     recovery = _recovery(backend) if args.recover else None
 
     async def one(path: Path) -> InspectionReport | None:
@@ -133,6 +140,7 @@ async def run(args: argparse.Namespace) -> int:
             for repository in recovery.repositories:
                 repository.close()
     reports = [r for r in results if r is not None]
+    reembed_failed = bool(args.reembed) and not await _reembed(reports, Path(args.reembed), backend, args.quiet)
     thumbnails_missing = False
     if args.extract_thumbnails:
         # The process-wide pool of isolated parsers, the one the local engine inspects with.
@@ -141,7 +149,7 @@ async def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
     exports_failed = not _write_exports(args, reports)
-    failed = (service_failures or thumbnails_missing or exports_failed
+    failed = (service_failures or thumbnails_missing or exports_failed or reembed_failed
               or any(r.verdict is Verdict.ERROR for r in reports))
     return EXIT_FAILED if failed else EXIT_OK
 
@@ -165,6 +173,38 @@ def _recovery(backend: Backend) -> Recovery:
         print(visible(f"trustnxt: remote manifest repositories not searched: {e}"), file=sys.stderr, flush=True)
     trust = backend.trust() if backend.capabilities.custom_trust else None
     return local_recovery(repositories, shared_pool(), trust or TrustConfig())
+
+
+async def _reembed(reports: list[InspectionReport], folder: Path, backend: Backend, quiet: bool) -> bool:
+    """A copy carrying the best recovered candidate for each report that has one (services.records.recovery_service,
+    engine.reembed); False when one could not be made (its reason on stderr)."""
+    from ..domain.errors import TrustNXTError
+    from ..services.account.keyring_store import KeyringSecretStore
+    from ..services.derive import DerivedCopies
+    from ..services.paths import data_root
+    from ..services.records.recovery_service import RecoveryService
+
+    settings = backend.settings
+    secrets = KeyringSecretStore()
+    service = RecoveryService(data_root(), lambda: settings, secrets, lambda: None)
+    copies = DerivedCopies(data_root(), secrets, lambda: settings)
+    complete = True
+    try:
+        for r in reports:
+            if not r.recovered:
+                continue
+            try:
+                made = await service.reembed(r, r.recovered[0], copies, folder)
+            except (TrustNXTError, OSError) as e:
+                print(visible(f"trustnxt: {r.file.path}: no re-associated copy: {e}"), file=sys.stderr, flush=True)
+                complete = False
+                continue
+            if not quiet:
+                print(visible(f"trustnxt: {made}: a copy carrying the recovered credentials, re-associated by "
+                              "fingerprint"), file=sys.stderr, flush=True)
+    finally:
+        service.close()
+    return complete
 
 
 def _write_exports(args: argparse.Namespace, reports: list[InspectionReport]) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import struct
 from pathlib import Path
+from typing import Any
 
 from ..domain.regular_files import open_regular
 
@@ -109,3 +110,33 @@ def store_of(path: Path) -> tuple[bytes, str] | None:
     except (c2pa.C2paError, AttributeError, TypeError):
         return None
     return (store, label) if isinstance(label, str) else None
+
+
+# Failures of a manifest store checked without the media it was signed into: its hard binding cannot be checked.
+HARD_BINDING_CODES = frozenset({"assertion.dataHash.mismatch", "assertion.boxesHash.mismatch",
+                                "assertion.bmffHash.mismatch", "assertion.collectionHash.mismatch"})
+
+
+def store_results(path: Path) -> dict[str, Any] | None:
+    """A `.c2pa` manifest store file read alone by c2pa-rs: {"label": its active manifest, "validation_results": what
+    c2pa-rs found (C2PA 2.1 validationResults), without the hard-binding failures that any store checked without its
+    media has}; None when it is not a manifest store c2pa-rs reads. For an ingredient's validationResults."""
+    import json
+
+    from .c2pa_loader import c2pa
+
+    with open_regular(path) as f:
+        data = f.read(MAX_BYTES + 1)
+    try:
+        reader = c2pa.Reader("application/c2pa", io.BytesIO(data))
+        found = json.loads(reader.json())
+    except (c2pa.C2paError, ValueError):
+        return None
+    label, results = found.get("active_manifest"), found.get("validation_results")
+    if not isinstance(label, str) or not isinstance(results, dict):
+        return None
+    active = results.get("activeManifest")
+    if isinstance(active, dict) and isinstance(active.get("failure"), list):
+        active["failure"] = [c for c in active["failure"] if not (isinstance(c, dict)
+                                                                  and c.get("code") in HARD_BINDING_CODES)]
+    return {"label": label, "validation_results": results}

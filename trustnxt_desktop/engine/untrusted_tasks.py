@@ -128,6 +128,16 @@ def _plain_manifest_store(path: str) -> dict[str, str] | None:
 TASKS.update({"manifest_store": _plain_manifest_store})
 
 
+def _store_results(path: str) -> dict[str, Any] | None:
+    from .manifest_store import store_results
+
+    return store_results(Path(path))
+
+
+# A recovered manifest store read alone: its label and validation results, for a re-associated copy (engine.reembed).
+TASKS.update({"store_results": _store_results})
+
+
 def _second_check(path: str, media_type: str | None, options: dict[str, Any]) -> str | None:
     from .second_check import check_signed_copy
 

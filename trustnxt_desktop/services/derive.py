@@ -54,6 +54,19 @@ class DerivedCopies:
         return await self._signed(lambda identity, options, cancel: _engine().save_caption(
             source, identity, edit, options, cancel), out_dir)
 
+    async def reassociate(self, source: Path, manifest_store: bytes, how_found: str,
+                          out_dir: Path | None = None) -> Path:
+        """A signed copy of `source` carrying `manifest_store` (credentials recovered by fingerprint) as a re-associated
+        ingredient, in `out_dir` (default: next to it); see engine.reembed. Raises ProtectError (the copy could not
+        be made, said plainly), IdentityError or ConfigurationError like export_for_web, OSError."""
+        from ..engine.reembed import reembed
+        from ..engine.untrusted import shared_pool
+
+        identity = await asyncio.to_thread(self._identity)
+        tsa_url = self._settings().timestamp_authority()
+        return await asyncio.to_thread(reembed, source, manifest_store, identity, out_dir or source.parent, how_found,
+                                       shared_pool(), tsa_url)
+
     async def read_caption(self, source: Path) -> Caption:
         """The caption fields `source` has now (read in an isolated worker); empty when it has none."""
         return await asyncio.to_thread(lambda: _engine().read_caption(source))

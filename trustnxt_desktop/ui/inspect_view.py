@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.display import plural
-from ..domain.report import InspectionReport, Verdict
+from ..domain.report import InspectionReport, RecoveredCredentials, Verdict
 from ..services.backends.batch import inspect_batch
 from ..services.backends.protocol import Backend
 from ..services.derive import DerivedCopies
@@ -139,6 +139,7 @@ class InspectView(ForwardsDrops, QWidget):
         self.trust_hint.setVisible(False)
         self.report = ReportView(on_error)
         self.recovery: RecoveryService | None = None  # offer_recovery: look pictures without credentials up
+        self._reassociating: DerivedCopies | None = None  # offer_recovery: signs re-associated copies
         self._recovery_states: dict[str, RecoveryState] = {}  # a file's path -> where its look-up stands
         self.placeholder = QLabel("Open or drop files to see who signed them, whether they were changed, "
                                   "how they were made, and whether AI was involved.")
@@ -196,12 +197,28 @@ class InspectView(ForwardsDrops, QWidget):
         self.model.dataChanged.connect(lambda *_: self._update_copy_buttons())
         return self.copy_actions
 
-    def offer_recovery(self, recovery: RecoveryService) -> None:
+    def offer_recovery(self, recovery: RecoveryService, copies: DerivedCopies | None = None) -> None:
         """Look pictures without credentials up in the manifest repositories (RecoveryService says which are looked
-        up by themselves and which on "Look up"), and show what was found in the report."""
+        up by themselves and which on "Look up"), and show what was found in the report; with `copies`, each
+        candidate offers a signed copy of the file carrying it, re-associated by fingerprint."""
         self.recovery = recovery
+        self._reassociating = copies
         self.report.recovery_state = self._recovery_state
         self.report.look_up_requested.connect(self.look_up)
+        self.report.offers_reembed = copies is not None
+        self.report.reembed_requested.connect(
+            lambda report, candidate: self._tasks.spawn(self.reembed_async(report, candidate)))
+
+    async def reembed_async(self, report: InspectionReport, candidate: RecoveredCredentials) -> Path:
+        """Save a copy of `report`'s file next to it carrying `candidate` as re-associated by fingerprint (never the
+        file itself changed, never an existing file replaced); the copy then opens here, and the status line says
+        where it is."""
+        assert self.recovery is not None and self._reassociating is not None
+        made = await self.recovery.reembed(report, candidate, self._reassociating)
+        self.export_said.emit(f"Saved {made} — a copy carrying the recovered credentials, re-associated by "
+                              "fingerprint")
+        self.open_paths([made])
+        return made
 
     def _recovery_state(self, report: InspectionReport) -> RecoveryState | None:
         if self.recovery is None or not (report.recovered or self.recovery.wanted(report)):

@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
                                    remember_source=self.context.remember_content_source)
         self.inspect = InspectView(self.context.backend, self.show_error,
                                    root=self.context.root, export_folder=self.context.export_folder)
-        self.inspect.offer_recovery(self.context.recovery)
+        self.inspect.offer_recovery(self.context.recovery, self.context.copies)
         self.protect.offer_privacy_check(PrivacyPanel(
             lambda paths: check_files(paths, self.context.settings), self.context.protect_options().privacy,
             self.context.remember_privacy, self.show_error))

@@ -93,6 +93,11 @@ def match_line(c: RecoveredCredentials) -> str:
     return line
 
 
+def how_found(c: RecoveredCredentials) -> str:
+    """Where and how a candidate was found, in a sentence (written into a re-associated copy's manifest)."""
+    return f"Found in the manifest repository of {c.source}: {match_line(c)}. {c.meaning}"
+
+
 def recovered_label(report: InspectionReport) -> str:
     """The best recovered candidate in a few words, for a table cell and a CSV column: "trusted, PDQ 2 bits (+1
     more)"; "" when nothing was recovered."""

@@ -22,14 +22,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...domain.report import InspectionReport, Verdict
+from ...domain.errors import ProtectError
+from ...domain.report import InspectionReport, RecoveredCredentials, Verdict
 from ...domain.secrets import SecretStore
 from ..account.settings import Settings
-from .recovery import Recovery, local_recovery, wants_recovery
+from .recovery import Recovery, how_found, local_recovery, wants_recovery
 from .repository import ManifestRepository, RepositoryRecord
 
 if TYPE_CHECKING:
     from ...engine.trust import TrustConfig
+    from ..derive import DerivedCopies
     from .repository_sqlite import SqliteRepository
 
 TrustGetter = Callable[[], "TrustConfig | None"]
@@ -109,6 +111,34 @@ class RecoveryService:
             for remote in remotes:
                 remote.close()
         return RecoveryOutcome(search.report, search.sentence(problem), search.refused)
+
+    def stored_manifest(self, candidate: RecoveredCredentials) -> bytes | None:
+        """The manifest store of a recovered candidate, read again from the repository it came from (this computer's,
+        or a configured remote one); None when it is no longer there. Blocks; raises RepositoryError, OSError."""
+        from .repository_remote import configured_remotes
+
+        if candidate.source == self.local().name:
+            stored = self.local().manifest(candidate.manifest_id)
+            return stored.manifest_store if stored else None
+        for remote in configured_remotes(self._settings(), self._secrets):
+            try:
+                if remote.name == candidate.source:
+                    stored = remote.manifest(candidate.manifest_id)
+                    return stored.manifest_store if stored else None
+            finally:
+                remote.close()
+        return None
+
+    async def reembed(self, report: InspectionReport, candidate: RecoveredCredentials, copies: DerivedCopies,
+                      out_dir: Path | None = None) -> Path:
+        """A signed copy of `report`'s file carrying `candidate`'s credentials as re-associated by fingerprint
+        (engine.reembed, signed with this computer's identity by `copies`); returns it. Raises ProtectError when
+        the credentials are no longer in their repository or the copy cannot be made."""
+        store = await asyncio.to_thread(self.stored_manifest, candidate)
+        if store is None:
+            raise ProtectError(f"The recovered credentials are no longer in the manifest repository of "
+                               f"{candidate.source}.")
+        return await copies.reassociate(Path(report.file.path), store, how_found(candidate), out_dir)
 
     def keeps(self, report: InspectionReport) -> bool:
         """Whether `report`'s file is kept in this computer's repository: the setting is on (Settings › Privacy,
