@@ -32,9 +32,11 @@ def test_a_kept_received_picture_is_recovered_from_a_stripped_copy(tmp_path: Pat
     shutil.copy(RECEIVED, received)
     report = inspect_isolated(shared_pool(), received, TrustConfig())
     assert report.verdict in (Verdict.VALID, Verdict.TRUSTED) and service.keeps(report)
+    assert report.raw is not None
+    label = report.raw["active_manifest"]
     assert service.keep_now(report)
     assert not service.keep_now(report), "kept once"
-    stored = service.local().manifest(report.raw["active_manifest"])
+    stored = service.local().manifest(label)
     assert stored is not None and stored.origin == "inspect" and stored.thumbnail
     assert stored.thumbnail_type == "image/jpeg" and len(stored.fingerprints) == 2
 
@@ -46,7 +48,7 @@ def test_a_kept_received_picture_is_recovered_from_a_stripped_copy(tmp_path: Pat
     outcome = service.recover_now(plain)
     assert plain.recovered == [], "the given report is left as it is"
     best = outcome.report.recovered[0]
-    assert best.manifest_id == report.raw["active_manifest"] and best.verdict in (Verdict.VALID, Verdict.TRUSTED)
+    assert best.manifest_id == label and best.verdict in (Verdict.VALID, Verdict.TRUSTED)
     assert "Manifest repositories searched: this computer." in outcome.searched
     service.close()
 
