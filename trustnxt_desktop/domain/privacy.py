@@ -204,13 +204,20 @@ class KindCount:
     examples: tuple[str, ...]  # up to three distinct values, for a glance
 
 
+# How the reason a file could not be read begins when the program that reads metadata, ExifTool, is missing (its
+# whole sentence, with how to install it on this system, is engine.exiftool.missing_sentence()).
+EXIFTOOL_MISSING = "ExifTool is not installed"
+
+
 @dataclass(frozen=True)
 class BatchSummary:
-    """A batch at a glance: per kind, how many files reveal it; and the files that could not be read."""
+    """A batch at a glance: per kind, how many files reveal it; and the files that could not be read.
+    `tool_missing`: ExifTool's absence and how to install it, when that is why files could not be read."""
 
     total: int
     counts: tuple[KindCount, ...] = field(default=())
     unreadable: int = 0
+    tool_missing: str | None = None
 
     def count(self, kind: FieldKind) -> int:
         return next((c.files for c in self.counts if c.kind is kind), 0)
@@ -220,11 +227,13 @@ class BatchSummary:
         if not self.total:
             return "No files to check."
         head = f"{self.total} file{'s' if self.total != 1 else ''} checked"
+        if self.tool_missing and self.unreadable == self.total:  # nothing was read: only the reason, first
+            return f"{self.tool_missing} {head}; {self.unreadable} could not be read."
         parts = [f"{c.kind.label.lower()} in {c.files}" for c in self.counts]
         text = f"{head} — {', '.join(parts)}" if parts else f"{head} — nothing listed here is revealed"
         if self.unreadable:
             text += f"; {self.unreadable} could not be read"
-        return text + "."
+        return f"{self.tool_missing} {text}." if self.tool_missing else text + "."
 
 
 def summarise(inventories: Sequence[FileInventory]) -> BatchSummary:
@@ -234,7 +243,8 @@ def summarise(inventories: Sequence[FileInventory]) -> BatchSummary:
         having = [inv for inv in inventories if kind in inv.kinds()]
         if having:
             counts.append(KindCount(kind, len(having), _examples(f.value for inv in having for f in inv.of_kind(kind))))
-    return BatchSummary(len(inventories), tuple(counts), sum(inv.error is not None for inv in inventories))
+    missing = next((inv.error for inv in inventories if inv.error and inv.error.startswith(EXIFTOOL_MISSING)), None)
+    return BatchSummary(len(inventories), tuple(counts), sum(inv.error is not None for inv in inventories), missing)
 
 
 def _examples(values: Iterable[str]) -> tuple[str, ...]:

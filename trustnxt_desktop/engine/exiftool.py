@@ -12,8 +12,11 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
+
+from ..domain.privacy import EXIFTOOL_MISSING
 
 ENV = "TRUSTNXT_EXIFTOOL"
 TIMEOUT_SECONDS = 60.0
@@ -31,10 +34,18 @@ def executable() -> str | None:
     return shutil.which("exiftool")
 
 
-def missing_sentence() -> str:
-    return ("ExifTool is not installed, so file metadata cannot be checked or rewritten "
-            "(Debian/Ubuntu: apt install libimage-exiftool-perl; elsewhere: https://exiftool.org, or set "
-            f"{ENV} to its path).")
+def missing_sentence(platform: str = sys.platform) -> str:
+    """Why the privacy check cannot read or rewrite metadata, and how to install ExifTool on `platform` (a
+    sys.platform value): the Linux packages install it; on Windows and macOS it is not bundled with the app."""
+    if platform == "win32":
+        how = ("download the Windows executable from https://exiftool.org, rename exiftool(-k).exe to exiftool.exe "
+               "and put it with its exiftool_files folder on PATH")
+    elif platform == "darwin":
+        how = "install the macOS package from https://exiftool.org, or run: brew install exiftool"
+    else:
+        how = ("Debian/Ubuntu: apt install libimage-exiftool-perl; Fedora: dnf install perl-Image-ExifTool; "
+               "elsewhere: https://exiftool.org")
+    return f"{EXIFTOOL_MISSING}, so file metadata cannot be checked or rewritten ({how}; or set {ENV} to its path)."
 
 
 def run(args: list[str], *, timeout: float = TIMEOUT_SECONDS, stdin: bytes | None = None) -> bytes:
