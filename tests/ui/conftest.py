@@ -29,10 +29,45 @@ def gui_thread_gc(qapp):
     gc.collect()
 
 
-def pytest_asyncio_loop_factories(config, item):
+_loops: list[asyncio.AbstractEventLoop] = []  # the loop of the test running now (the last one made)
+
+
+def _make_loop() -> asyncio.AbstractEventLoop:
     from trustnxt_desktop.ui.event_loop import EventLoop
 
-    return {"qasync": EventLoop}  # as the app runs: qasync's loop with its last pass inside the loop
+    loop = EventLoop()
+    _loops[:] = [loop]
+    return loop
+
+
+def pytest_asyncio_loop_factories(config, item):
+    return {"qasync": _make_loop}  # as the app runs: qasync's loop with its last pass inside the loop
+
+
+def _process_events_inside_the_loop(process: Callable[[], None]) -> Callable[[], None]:
+    """pytest-qt processes Qt events between a test and its fixtures' teardown, outside any running asyncio loop.
+    A task step qasync runs then (a worker thread's result arriving, say) fails in get_running_loop(); in the app
+    every pass of Qt events runs inside the loop (ui/event_loop.py). Here too: that pass runs with the test's loop
+    registered as the running one."""
+
+    def run() -> None:
+        loop = _loops[0] if _loops else None
+        if loop is None or loop.is_closed() or asyncio.events._get_running_loop() is not None:
+            process()
+            return
+        asyncio.events._set_running_loop(loop)
+        try:
+            process()
+        finally:
+            asyncio.events._set_running_loop(None)
+
+    return run
+
+
+def pytest_configure(config) -> None:
+    import pytestqt.plugin
+
+    pytestqt.plugin._process_events = _process_events_inside_the_loop(pytestqt.plugin._process_events)
 
 
 @pytest.fixture
