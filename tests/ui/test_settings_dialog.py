@@ -163,10 +163,12 @@ async def test_a_failed_connection_says_what_failed(window, context, tmp_path) -
     dialog.reject()
 
 
-async def test_timestamp_authority_and_revocation_checks_are_saved_and_used(window, context) -> None:
+async def test_timestamp_authority_and_revocation_checks_are_saved_and_used(window, context, monkeypatch) -> None:
     from trustnxt_desktop.domain.timestamps import DEFAULT_TSA_URL, TIMESTAMP_AUTHORITIES
+    from trustnxt_desktop.services.account.settings import TSA_URL_VARIABLE
     from trustnxt_desktop.ui.timestamp_choice import NONE, OWN
 
+    monkeypatch.delenv(TSA_URL_VARIABLE, raising=False)  # scripts/test sets no default authority; this test needs it
     dialog = window.open_settings()
     assert not dialog.revocation_check.isChecked()  # a privacy choice, off by default
     listed = TIMESTAMP_AUTHORITIES[1].url
