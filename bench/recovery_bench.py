@@ -8,8 +8,8 @@ Pictures: Debian's wallpaper packages (/usr/share/wallpapers, /usr/share/backgro
 its light and dark variants are the same design), scikit-image's bundled sample pictures (from its wheel, unpacked
 into ~/.cache/trustnxt-bench, when there), and the shared corpus; pictures within PDQ 31 bits of one already taken
 are the same picture and skipped. When fewer than --pictures remain, the left halves of the widest wallpapers are
-added (said in the output). Each is published at most 2400 px on its long edge (a platform's size; fingerprints
-decode at 512 px anyway), JPEG quality 92.
+added, then the right halves (said in the output). Each is published at most 1600 px on its long edge (what
+platforms deliver is smaller still; fingerprints decode at 512 px anyway), JPEG quality 92.
 
     bench/run bench/recovery_bench.py [--pictures 200] [--unrelated 100000]
 """
@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
+import pwd
 import random
 import statistics
 import sys
@@ -39,10 +41,12 @@ from trustnxt_desktop.services.records.soft_binding_match import match_picture  
 
 PROJECT = Path(__file__).resolve().parents[1]
 CORPUS = PROJECT.parent / "shared" / "corpus"
-SKIMAGE = Path.home() / ".cache" / "trustnxt-bench" / "skimage-data" / "skimage" / "data"
+# bench/run gives the process a throwaway HOME: the cache is in the account's own home.
+SKIMAGE = (Path(pwd.getpwuid(os.getuid()).pw_dir) / ".cache" / "trustnxt-bench" / "skimage-data" / "skimage"
+           / "data")
 WALLPAPERS = (Path("/usr/share/wallpapers"), Path("/usr/share/backgrounds"))
 SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".gif"}
-PUBLISHED_EDGE = 2400
+PUBLISHED_EDGE = 1600
 SAME_PICTURE = 31  # PDQ bits: closer than this to a picture already taken is the same picture
 EXIF_ROW = "strip_exif_rotated"
 ROWS = (EXIF_ROW, "strip", "jpeg_q70", "jpeg_q50", "webp_q75", "resize_50", "resize_1080", "brightness_contrast",
@@ -142,12 +146,15 @@ def collect(wanted: int) -> tuple[list[tuple[str, str, bytes]], list[str], dict[
                     wide.append((picture.width, path))
         except (OSError, ValueError, Image.DecompressionBombError) as e:
             print(f"  skipped {path}: {e}", file=sys.stderr)
-    for _, path in sorted(wide, reverse=True):
-        if len(taken) >= wanted:
-            break
-        with Image.open(path) as picture:
-            half = ImageOps.exif_transpose(picture).convert("RGB").crop((0, 0, picture.width // 2, picture.height))
-            take(f"left half of {path}", "wallpaper half", half)
+    for side in ("left", "right"):
+        for _, path in sorted(wide, reverse=True):
+            if len(taken) >= wanted:
+                break
+            with Image.open(path) as picture:
+                upright = ImageOps.exif_transpose(picture).convert("RGB")
+                w = upright.width // 2
+                half = upright.crop((0, 0, w, upright.height) if side == "left" else (w, 0, 2 * w, upright.height))
+                take(f"{side} half of {path}", "wallpaper half", half)
     counts: dict[str, int] = {}
     for _, source, _ in taken:
         counts[source] = counts.get(source, 0) + 1
@@ -268,7 +275,7 @@ def main() -> None:
                         false_pairs += len(wrong)
                         print(f"  false match: {name} ({row}) ~ {wrong[0].manifest_id} "
                               f"(PDQ {wrong[0].pdq_distance}, ISCC {wrong[0].iscc_distance})")
-            if (i + 1) % 25 == 0:
+            if (i + 1) % 10 == 0:
                 print(f"  {i + 1}/{len(pictures)} pictures, {time.perf_counter() - started:.0f} s", flush=True)
         repo.close()
 
