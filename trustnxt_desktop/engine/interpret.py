@@ -404,9 +404,13 @@ def _first(codes: list[ValidationCode], *prefixes: str, exclude: tuple[str, ...]
 
 _TIME_OK = ("timeStamp.validated", "timeStamp.trusted", "timeStamp.untrusted")
 # What a missing timestamp means (C2PA 2.2 §14.6: without one the certificate is judged at validation time).
-NO_TIMESTAMP_DETAIL = ("No timestamp: the signing time, if any, is the signer's own claim. Nothing proves the file "
-                       "was signed while the signer's certificate was valid, so once that certificate expires these "
-                       "Content Credentials will be judged invalid (certificate expired).")
+# Worded as what is missing: only a trusted timestamp may back "signed while valid" (docs/verdicts.md).
+NO_TIMESTAMP_DETAIL = ("No timestamp: the signing time, if any, is the signer's own claim, so nothing proves when the "
+                       "file was signed. Once the signer's certificate expires these Content Credentials will be "
+                       "judged invalid (certificate expired).")
+NO_TIMESTAMP_EXPIRED_DETAIL = ("No timestamp: the signing time, if any, is the signer's own claim, so nothing proves "
+                               "when the file was signed. The signer's certificate is judged as it is today, and it "
+                               "has expired.")
 
 
 def checks(verdict: Verdict, v: Validation, ingredient_nodes: list[Ingredient], *, trust_source: str | None,
@@ -478,7 +482,7 @@ def checks(verdict: Verdict, v: Validation, ingredient_nodes: list[Ingredient], 
                          "trust list you use, so the time is not relied on."))
     else:
         out.append(Check("timestamp", CheckStatus.UNKNOWN if stopped else CheckStatus.NOT_APPLICABLE,
-                         not_checked or NO_TIMESTAMP_DETAIL))
+                         not_checked or (NO_TIMESTAMP_EXPIRED_DETAIL if evidence.expired else NO_TIMESTAMP_DETAIL)))
 
     out.append(_ingredients_check(ingredient_nodes, failing.get("ingredients"), not_checked))
 
