@@ -52,11 +52,17 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def _every_anchor(lib: Any, data: bytes, media_type: str, trust: TrustConfig) -> dict[str, Any]:
-    """The answer as it was before narrowing: all anchors, then the allowed certificates of its signers."""
-    result: dict[str, Any] = json.loads(lib.verify_bytes(data, media_type, cross_check._trusted_options(trust, "")))
+    """The answer as it was before narrowing: all anchors, then the allowed certificates of its signers. A file
+    that may hold a CAWG identity assertion gets every list as identity trust material too, as the product always
+    gives it (narrowing concerns only the claim signatures' anchors)."""
+    def options(allowed: str) -> str:
+        given = cross_check._trusted_options(trust, allowed)
+        return cross_check._with_identity_trust(given, trust) if cross_check._IDENTITY_LABEL in data else given
+
+    result: dict[str, Any] = json.loads(lib.verify_bytes(data, media_type, options("")))
     allowed = cross_check._allowed_for(trust, cross_check._serials(result))
     if allowed:
-        result = json.loads(lib.verify_bytes(data, media_type, cross_check._trusted_options(trust, allowed)))
+        result = json.loads(lib.verify_bytes(data, media_type, options(allowed)))
     return result
 
 
