@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.picture_changes import CHANGES  # noqa: E402
 from trustnxt_desktop.domain.soft_binding import ISCC_IMAGE, PDQ, Fingerprint, hamming  # noqa: E402
 from trustnxt_desktop.engine.fingerprints import fingerprint_file  # noqa: E402
-from trustnxt_desktop.services.records.repository import RepositoryRecord  # noqa: E402
-from trustnxt_desktop.services.records.repository_sqlite import SqliteRepository  # noqa: E402
-from trustnxt_desktop.services.records.soft_binding_match import match_picture  # noqa: E402
+from trustnxt_desktop.services.repository.protocol import RepositoryRecord  # noqa: E402
+from trustnxt_desktop.services.repository.soft_binding_match import match_picture  # noqa: E402
+from trustnxt_desktop.services.repository.sqlite import SqliteRepository  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 CORPUS = PROJECT.parent / "shared" / "corpus"

@@ -21,7 +21,7 @@ import psycopg
 
 from tests.postgres_server import running_postgres
 from trustnxt_desktop.domain.soft_binding import ISCC_IMAGE, PDQ, SEARCH_RADIUS
-from trustnxt_desktop.services.records.repository_postgres import TABLES, PostgresRepository
+from trustnxt_desktop.services.repository.postgres import TABLES, PostgresRepository
 
 PLANTED_DISTANCES = (8, 16, 24, 31, 40, 48)
 PLANTED_PER_DISTANCE = 100

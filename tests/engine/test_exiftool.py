@@ -10,7 +10,7 @@ import pytest
 from tests.media_tools import make_jpeg
 from trustnxt_desktop.domain.privacy import EXIFTOOL_MISSING
 from trustnxt_desktop.engine import exiftool
-from trustnxt_desktop.engine.privacy_inventory import take_inventory
+from trustnxt_desktop.engine.privacy.inventory import take_inventory
 
 
 @pytest.mark.parametrize(("platform", "how"), [

@@ -10,7 +10,7 @@ import httpx
 from PIL import Image
 
 from tests.sandbox.process import KEY, SandboxProcess
-from tests.services.records.test_repository_api import jpeg, picture
+from tests.services.repository.test_api import jpeg, picture
 from trustnxt_desktop.cloud import contract
 
 

@@ -16,7 +16,7 @@ from tests.ui.conftest import drop_paths, until
 from trustnxt_desktop.domain.jobs import JobState
 from trustnxt_desktop.domain.privacy import FileInventory, LocationChoice, PrivacyChoices
 from trustnxt_desktop.engine import exiftool
-from trustnxt_desktop.engine.privacy_inventory import take_inventory
+from trustnxt_desktop.engine.privacy.inventory import take_inventory
 from trustnxt_desktop.services.account.settings import SettingsStore
 from trustnxt_desktop.ui.privacy_panel import PrivacyPanel
 

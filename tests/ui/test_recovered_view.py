@@ -15,7 +15,7 @@ from tests.picture_changes import CHANGES
 from tests.ui.conftest import until
 from trustnxt_desktop.domain.protect import ProtectStatus
 from trustnxt_desktop.domain.report import InspectionReport, Verdict
-from trustnxt_desktop.services.records.recovery import CAVEAT, HEADING
+from trustnxt_desktop.services.repository.recovery import CAVEAT, HEADING
 
 
 async def _protected_and_received(context, tmp_path: Path, change: str = "jpeg_q50") -> tuple[Path, str]:

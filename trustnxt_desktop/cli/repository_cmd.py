@@ -64,8 +64,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     from ..domain.errors import ConfigurationError
     from ..engine.untrusted import fingerprint_isolated, shared_pool
-    from ..services.records.repository import ManifestRepository, RepositoryError
-    from ..services.records.repository_api import ApiKeys, RepositoryService, create_app
+    from ..services.repository.api import ApiKeys, RepositoryService, create_app
+    from ..services.repository.protocol import ManifestRepository, RepositoryError
 
     host, port = _address(args.address)
     keys = None
@@ -83,7 +83,7 @@ def _serve(args: argparse.Namespace) -> int:
     if database:
         if not database.startswith(("postgresql://", "postgres://")):
             raise UsageError("--database takes a postgresql://… address")
-        from ..services.records.repository_postgres import PostgresRepository
+        from ..services.repository.postgres import PostgresRepository
 
         try:
             repository = PostgresRepository(database)
@@ -91,7 +91,7 @@ def _serve(args: argparse.Namespace) -> int:
             raise ConfigurationError(str(e)) from None
     else:
         from ..services.paths import data_root
-        from ..services.records.repository_sqlite import SqliteRepository
+        from ..services.repository.sqlite import SqliteRepository
 
         repository = SqliteRepository(data_root())
     pool = shared_pool()
@@ -129,7 +129,7 @@ def _remote(args: argparse.Namespace) -> int:
     from ..services.account.keyring_store import KeyringSecretStore
     from ..services.account.settings import SettingsStore
     from ..services.paths import data_root
-    from ..services.records.repository_remote import key_name
+    from ..services.repository.remote import key_name
 
     store = SettingsStore(data_root())
     settings = store.load()

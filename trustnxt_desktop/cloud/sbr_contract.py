@@ -1,6 +1,6 @@
 """The C2PA Soft Binding Resolution API (C2PA 2.2, "Soft Binding Resolution API", OpenAPI 1.1.0): the ONLY module
 that knows its paths, parameters and JSON shapes. Both the client (cloud/sbr_client.py) and our servers
-(services/records/repository_api.py: `trustnxt repository serve` and the sandbox) read it.
+(services/repository/api.py: `trustnxt repository serve` and the sandbox) read it.
 
 What the specification fixes (confirmed): the four operations below, relative to the service's base URL (the
 spec's example server is `https://c2pa.example.org/v1`); `alg` and `value` (base64, algorithm-specific) query

@@ -1,5 +1,5 @@
 """The embedded C2PA manifest store of a file, as its bytes (`application/c2pa`, a JUMBF superbox), so that the
-credentials of a received file can be kept in the manifest repository (services/records/recovery.py).
+credentials of a received file can be kept in the manifest repository (services/repository/recovery.py).
 
 Read by our own code from the file's bytes, per the C2PA specification's embedding sections:
 - JPEG (C2PA 2.x "Embedding manifests into JPEG"): JPEG-1 XT APP11 segments (ISO/IEC 19566-5): `FF EB`, length,

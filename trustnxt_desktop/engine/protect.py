@@ -28,8 +28,8 @@ from .manifest import THUMBNAIL_ID, build_manifest, soft_binding_assertion
 from .manifest_hints import may_have_manifest
 from .media import extension_for, is_image, jxl_container, media_type_for_extension, sniff
 from .parent import ParentCredentials, short_error
-from .privacy_protect import Cleaner, check_signed, privacy_applied, with_edit, without_withheld
-from .privacy_rewrite import Cleaned
+from .privacy.protect import Cleaner, check_signed, privacy_applied, with_edit, without_withheld
+from .privacy.rewrite import Cleaned
 from .trust import TrustConfig
 
 ENGINE_LABEL = "local"
@@ -84,7 +84,7 @@ def protect_file(source: Path, identity: SigningIdentity, options: ProtectOption
     needs the key, which stays in this process.)
 
     The privacy choices (options.location, options.strip_serials) are applied to a copy of the original
-    before signing, in an isolated worker by default (`privacy_cleaner`; engine.privacy_protect): a file
+    before signing, in an isolated worker by default (`privacy_cleaner`; engine.privacy.protect): a file
     whose removed values cannot all be taken out fails instead of being published with them.
 
     A file that already carries Content Credentials is protected whatever state they are in: they are

@@ -1,5 +1,5 @@
 """Re-embed: a signed copy of a received file that carries Content Credentials recovered by fingerprint (services/
-records/recovery.py), never pretending they were embedded in the file received.
+repository/recovery.py), never pretending they were embedded in the file received.
 
 The copy's manifest (signed with the person's own identity) records:
 - the received file as its `parentOf` ingredient, by title and format only (its bytes are what was received; any

@@ -37,12 +37,12 @@ from ..domain.soft_binding import ISCC_IMAGE, PDQ, Fingerprint, FingerprintResul
 from ..domain.typed_fields import check_typed
 from ..runtime.isolation import IsolatedPool, Limits, TaskError, WorkerFailure
 from .cross_check import SecondValidator, not_run
-from .privacy_geocode import City
+from .privacy.geocode import City
 from .trust import TrustConfig
 
 if TYPE_CHECKING:  # each loads c2pa: imported where a worker's answer becomes one of them
     from .parent import ParentCredentials
-    from .privacy_rewrite import Cleaned
+    from .privacy.rewrite import Cleaned
 
 # The module the workers import (runtime.isolation): the tasks, and c2pa and Pillow with them.
 TASKS_MODULE = f"{__package__}.untrusted_tasks"
@@ -299,14 +299,14 @@ def cleaned_from_worker(value: Any) -> Cleaned:
             raise TypeError("a city that is not an object")
         city = City(str(city["name"]), str(city["region"]), str(city["country"]), str(city["country_code"]),
                     float(city["lat"]), float(city["lon"]))
-    from .privacy_rewrite import Cleaned
+    from .privacy.rewrite import Cleaned
 
     return Cleaned(value["rewritten"], tuple(FieldKind(k) for k in value["changed"]), city, tuple(value["notes"]),
                    value["withhold_parent"], tuple(_some_bytes(n) for n in value["needles"]))
 
 
 def privacy_isolated(pool: IsolatedPool, path: Path, media_type: str | None) -> FileInventory:
-    """What the file would reveal (engine.privacy_inventory), read in a worker. Never raises for the file:
+    """What the file would reveal (engine.privacy.inventory), read in a worker. Never raises for the file:
     a crash, stall or failure of the reader is the inventory's `error`."""
     try:
         _refuse_special(path)
@@ -321,9 +321,9 @@ def privacy_isolated(pool: IsolatedPool, path: Path, media_type: str | None) -> 
 
 def privacy_clean_isolated(pool: IsolatedPool, path: Path, media_type: str, choices: PrivacyChoices,
                            target: Path) -> Cleaned:
-    """engine.privacy_rewrite.clean_copy in a worker, writing `target`. Raises PrivacyError (a sentence for the
+    """engine.privacy.rewrite.clean_copy in a worker, writing `target`. Raises PrivacyError (a sentence for the
     person) when the choices cannot be applied or the worker crashed, stalled or failed."""
-    from .privacy_rewrite import PrivacyError
+    from .privacy.rewrite import PrivacyError
 
     try:
         _refuse_special(path)

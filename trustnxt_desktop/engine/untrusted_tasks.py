@@ -24,8 +24,8 @@ from .cross_check import SecondValidator
 from .media import sniff, sniff_bytes
 from .parent import ParentCredentials, examine_parent
 from .pictures import make_preview
-from .privacy_inventory import take_inventory
-from .privacy_rewrite import Cleaned, clean_copy
+from .privacy.inventory import take_inventory
+from .privacy.rewrite import Cleaned, clean_copy
 from .thumbnails import make_thumbnail, register_heif
 from .trust import TrustConfig
 

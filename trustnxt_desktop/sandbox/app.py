@@ -38,9 +38,9 @@ from ..engine.untrusted import (
     thumbnail_isolated,
 )
 from ..runtime.isolation import IsolatedPool
-from ..services.records.recovery import keep_protected
-from ..services.records.repository_api import SBR_EXCEPTION_HANDLERS, ApiKeys, RepositoryService, sbr_routes
-from ..services.records.repository_sqlite import SqliteRepository
+from ..services.repository.api import SBR_EXCEPTION_HANDLERS, ApiKeys, RepositoryService, sbr_routes
+from ..services.repository.recovery import keep_protected
+from ..services.repository.sqlite import SqliteRepository
 from .billing import Billing
 from .config import Account, SandboxConfig
 from .faults import FaultInjector, FaultPlan, Stats
@@ -102,7 +102,7 @@ class Sandbox:
         # c2pa's signer reaches a client's time-stamp authority only through this relay (sandbox/tsa.py).
         self.tsa = TsaRelay(config.tsa)
         # The modelled cloud's manifest repository: what the sandbox protects is kept, and served over the C2PA Soft
-        # Binding Resolution API under /v1 to the same keys (services/records/repository_api.py).
+        # Binding Resolution API under /v1 to the same keys (services/repository/api.py).
         self.repository = SqliteRepository(data / "repository")
         self.sbr = RepositoryService(self.repository, ApiKeys.from_digests(config.accounts),
                                      lambda path: fingerprint_isolated(self.pool, path, all_orientations=True),
@@ -314,7 +314,7 @@ def create_app(config: SandboxConfig, on_ready: Callable[[], None] | None = None
     ]
     if config.usage_endpoint:
         routes.append(Route(contract.USAGE_PATH, usage, methods=["GET"]))
-    routes += sbr_routes(sbr_contract.BASE_PATH)  # the manifest repository (services/records/repository_api.py)
+    routes += sbr_routes(sbr_contract.BASE_PATH)  # the manifest repository (services/repository/api.py)
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         ApiError: _api_error, HTTPException: _http_error, ClientDisconnect: _disconnected, **SBR_EXCEPTION_HANDLERS}
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)

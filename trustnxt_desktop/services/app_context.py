@@ -27,8 +27,8 @@ from .later_timestamps import LaterTimestamps
 from .paths import captures_dir, data_root
 from .records.exports import ExportFolder
 from .records.ledger import UsageLedger
-from .records.recovery_service import RecoveryService
 from .records.verification_log import VerificationLog
+from .repository.recovery_service import RecoveryService
 from .store_health import StoreNotice, take_notices
 from .trust.service import TrustService
 from .watch.card import imports_dir

@@ -31,8 +31,8 @@ from ..services.derive import DerivedCopies
 from ..services.files import expand
 from ..services.records.export_formats import described_list, export_format
 from ..services.records.exports import ExportFolder
-from ..services.records.recovery_service import RecoveryService
 from ..services.records.report_signing import describe_signature
+from ..services.repository.recovery_service import RecoveryService
 from .copy_dialogs import CopyActions
 from .drop import DropTarget, ForwardsDrops, ask_for_paths
 from .export_menu import export_menu, write_export

@@ -1,5 +1,5 @@
 """The report's "Recovered Content Credentials — not embedded in this file" section: credentials found in a manifest
-repository by the picture's fingerprints (services/records/recovery.py), each candidate ranked with its own verdict,
+repository by the picture's fingerprints (services/repository/recovery.py), each candidate ranked with its own verdict,
 the match distance and what it means, the signed thumbnail beside the file's own picture, and the caveat that a
 match says "looks like", not "is". Also the state of a look-up: under way, what was searched, or "Look up"."""
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
 from ..domain.display import action_line, time_text, visible
 from ..domain.report import InspectionReport, RecoveredCredentials
 from ..services.previews import file_preview_async, picture_bytes_preview_async
-from ..services.records.recovery import CAVEAT, HEADING, match_line
+from ..services.repository.recovery import CAVEAT, HEADING, match_line
 from .icons import verdict_icon
 from .images import image_from_bytes
 from .tasks import TaskOwner

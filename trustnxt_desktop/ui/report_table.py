@@ -13,7 +13,7 @@ from ..domain.display import device_name, place_text, visible
 from ..domain.report import InspectionReport, Verdict
 from ..domain.times import signing_time_text
 from ..domain.timestamps import revocation_line, revocation_short
-from ..services.records.recovery import recovered_label
+from ..services.repository.recovery import recovered_label
 from .icons import badge, verdict_icon
 from .plain_text import tip
 from .table_model import INDEX, ColumnsModel

@@ -112,8 +112,8 @@ async def _run(work: Path) -> str:
     from ..services.backends.local import LocalBackend
     from ..services.derive import DerivedCopies
     from ..services.privacy_check import check_files
-    from ..services.records.recovery import local_recovery
     from ..services.records.report_signing import describe_signature
+    from ..services.repository.recovery import local_recovery
     from .pdf_report import export_pdf
     from .report_view import ReportView
 

@@ -68,7 +68,7 @@ class Settings:
     remote_repositories: bool = False
     remote_repository_urls: list[str] = field(default_factory=list)  # each one's API key is in the OS keyring
     # Inspected pictures whose own credentials are intact are kept in this computer's manifest repository, so that
-    # a stripped copy of a received file can be recovered too (services/records/recovery_service.py).
+    # a stripped copy of a received file can be recovered too (services/repository/recovery_service.py).
     keep_inspected: bool = False
     extra: dict[str, Any] = field(default_factory=dict)  # keys written by newer versions, kept as they are
 

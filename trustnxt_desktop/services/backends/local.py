@@ -47,7 +47,7 @@ from ...runtime.threads import run_to_end
 from ..account.settings import Settings
 from ..jobs.thumbnails_ahead import ThumbnailsAhead
 from ..records.ledger import UsageLedger
-from ..records.recovery import keep_protected
+from ..repository.recovery import keep_protected
 from ..trust.sources import build_trust_config
 from .kinds import BackendKind, Capabilities
 from .protocol import Backend as Backend  # its old home: callers not yet moved to .protocol
@@ -56,7 +56,7 @@ from .registry import backend_info
 
 if TYPE_CHECKING:
     from ...engine.parent import ParentCredentials
-    from ..records.repository_sqlite import SqliteRepository
+    from ..repository.sqlite import SqliteRepository
 
 # A batch's results that land within this long of each other are delivered (and logged) as one group.
 GATHER_SECONDS = 0.02
@@ -224,11 +224,11 @@ class LocalBackend:
 
     @property
     def repository(self) -> SqliteRepository:
-        """The manifest repository on this computer (services/records/repository_sqlite.py), opened on first use.
+        """The manifest repository on this computer (services/repository/sqlite.py), opened on first use.
         Blocks: not on the event loop's thread."""
         with self._repository_lock:
             if self._repository is None:
-                from ..records.repository_sqlite import SqliteRepository  # with numpy: not before the first protect
+                from ..repository.sqlite import SqliteRepository  # with numpy: not before the first protect
 
                 self._repository = SqliteRepository(self.root)
             return self._repository

@@ -16,11 +16,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..domain.privacy import FieldKind, FileInventory, RevealedField, Where
-from ..domain.regular_files import open_regular
-from . import exiftool
-from .c2pa_loader import c2pa
-from .privacy_formats import rewritable
+from ...domain.privacy import FieldKind, FileInventory, RevealedField, Where
+from ...domain.regular_files import open_regular
+from .. import exiftool
+from ..c2pa_loader import c2pa
+from .formats import rewritable
 
 # ExifTool's family-2 groups (what a tag is about); the last group in a key is one of these.
 _FAMILY2 = {"Audio", "Author", "Camera", "Document", "ExifTool", "Image", "Location", "Other", "Preview",

@@ -1,4 +1,4 @@
-"""services/records/recovery_service.py: which reports are looked up by themselves; with Settings › Privacy's
+"""services/repository/recovery_service.py: which reports are looked up by themselves; with Settings › Privacy's
 "keep received pictures" on, a received picture with intact credentials is kept in this computer's repository (its
 manifest store, signed thumbnail and fingerprints) and a stripped copy of it is then recovered; off, nothing is
 kept."""
@@ -16,7 +16,7 @@ from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.engine.untrusted import inspect_isolated, shared_pool
 from trustnxt_desktop.services.account.settings import Settings
-from trustnxt_desktop.services.records.recovery_service import RecoveryService
+from trustnxt_desktop.services.repository.recovery_service import RecoveryService
 
 RECEIVED = CORPUS / "c2pa" / "adobe-20220124-CAI.jpg"  # valid, with a signed thumbnail
 

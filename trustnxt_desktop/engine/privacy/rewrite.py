@@ -1,7 +1,7 @@
 """A copy of a file with the privacy choices applied to its unsigned metadata, checked before it is signed.
 
-`clean_copy` takes the file's inventory (engine.privacy_inventory), removes or coarsens what the choices
-say (engine.privacy_formats: ExifTool, or our RIFF, ID3 and FLAC rewriting), reads the copy again and
+`clean_copy` takes the file's inventory (engine.privacy.inventory), removes or coarsens what the choices
+say (engine.privacy.formats: ExifTool, or our RIFF, ID3 and FLAC rewriting), reads the copy again and
 refuses it when a removed field is still there. It also returns the byte patterns of the removed values
 (`Cleaned.needles`: serial numbers and names as UTF-8 and UTF-16, GPS coordinates as decimal and XMP
 degree-minute text), which protect searches for in the signed copy before it is published: no removed
@@ -17,12 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.errors import ProtectError
-from ..domain.privacy import Fate, FieldKind, FileInventory, LocationChoice, PrivacyChoices, RevealedField, Where
-from . import exiftool, privacy_containers
-from .privacy_formats import Rewriter, rewriter
-from .privacy_geocode import City, city_of
-from .privacy_inventory import take_inventory
+from ...domain.errors import ProtectError
+from ...domain.privacy import Fate, FieldKind, FileInventory, LocationChoice, PrivacyChoices, RevealedField, Where
+from .. import exiftool
+from . import containers as privacy_containers
+from .formats import Rewriter, rewriter
+from .geocode import City, city_of
+from .inventory import take_inventory
 
 _PLACEHOLDERS = {"unknown", "none", "n/a", "not available", "null", "undefined"}
 MIN_NEEDLE_CHARS = 4  # shorter values (e.g. "N/A", "12") are removed but not searched for in the bytes

@@ -21,7 +21,7 @@ from ...domain.soft_binding import (
     hamming,
     is_match,
 )
-from .repository import ManifestRepository
+from .protocol import ManifestRepository
 
 _FAR = 1 << 16  # sorts an unknown distance after every known one
 

@@ -2,8 +2,8 @@
 back by its fingerprints (C2PA 2.2 §9.3 soft bindings; the Soft Binding Resolution API of C2PA 2.2 §B).
 
 `ManifestRepository` is the one interface every store implements: the embedded sqlite store on this computer
-(services/records/repository_sqlite.py), a PostgreSQL store, and the client of a remote repository speaking the
-Soft Binding Resolution API. Recovery at inspect (services/records/recovery.py) only talks to this interface.
+(services/repository/sqlite.py), a PostgreSQL store, and the client of a remote repository speaking the
+Soft Binding Resolution API. Recovery at inspect (services/repository/recovery.py) only talks to this interface.
 
 Calls are synchronous and may block (disk, network): call them from a worker thread, never the GUI thread.
 """
@@ -67,7 +67,7 @@ class StoredManifest:
 @runtime_checkable
 class ManifestRepository(Protocol):
     """A store of manifests searchable by fingerprint. Errors: OSError / sqlite3.Error for a local store,
-    services.records.repository.RepositoryError for one that answered but refused or was unreachable."""
+    services.repository.protocol.RepositoryError for one that answered but refused or was unreachable."""
 
     @property
     def name(self) -> str:

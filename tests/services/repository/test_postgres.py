@@ -15,9 +15,9 @@ import pytest
 
 from tests.postgres_server import PostgresServer, running_postgres
 from trustnxt_desktop.domain.soft_binding import ISCC_IMAGE, PDQ, Fingerprint
-from trustnxt_desktop.services.records.hamming_bands import LAYOUTS
-from trustnxt_desktop.services.records.repository import ManifestRepository, RepositoryError, RepositoryRecord
-from trustnxt_desktop.services.records.repository_postgres import SCHEMA, PostgresRepository, public_address
+from trustnxt_desktop.services.repository.hamming_bands import LAYOUTS
+from trustnxt_desktop.services.repository.postgres import SCHEMA, PostgresRepository, public_address
+from trustnxt_desktop.services.repository.protocol import ManifestRepository, RepositoryError, RepositoryRecord
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +120,8 @@ def test_every_band_index_is_used_by_a_lookup(database: str) -> None:
 _WRITER = """
 import random, sys
 from trustnxt_desktop.domain.soft_binding import ISCC_IMAGE, PDQ, Fingerprint
-from trustnxt_desktop.services.records.repository import RepositoryRecord
-from trustnxt_desktop.services.records.repository_postgres import PostgresRepository
+from trustnxt_desktop.services.repository.protocol import RepositoryRecord
+from trustnxt_desktop.services.repository.postgres import PostgresRepository
 repo = PostgresRepository(sys.argv[1])
 rng = random.Random(int(sys.argv[2]))
 print("ready", flush=True)

@@ -1,5 +1,5 @@
 """Recovery for the app: which reports are looked up by themselves, the repositories a look-up asks, and the
-look-up itself off the GUI thread (services/records/recovery.py does the searching); and, when the person allows it
+look-up itself off the GUI thread (services/repository/recovery.py does the searching); and, when the person allows it
 (Settings › Privacy), received pictures with intact credentials kept in this computer's repository.
 
 When a look-up happens (decided here, shown by the Inspect view):
@@ -26,13 +26,13 @@ from ...domain.errors import ProtectError
 from ...domain.report import InspectionReport, RecoveredCredentials, Verdict
 from ...domain.secrets import SecretStore
 from ..account.settings import Settings
+from .protocol import ManifestRepository, RepositoryRecord
 from .recovery import Recovery, how_found, local_recovery, wants_recovery
-from .repository import ManifestRepository, RepositoryRecord
 
 if TYPE_CHECKING:
     from ...engine.trust import TrustConfig
     from ..derive import DerivedCopies
-    from .repository_sqlite import SqliteRepository
+    from .sqlite import SqliteRepository
 
 TrustGetter = Callable[[], "TrustConfig | None"]
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class RecoveryService:
 
     @staticmethod
     def wanted(report: InspectionReport) -> bool:
-        """Whether `report` can be looked up (services.records.recovery.wants_recovery)."""
+        """Whether `report` can be looked up (services.repository.recovery.wants_recovery)."""
         return wants_recovery(report)
 
     @staticmethod
@@ -82,7 +82,7 @@ class RecoveryService:
         """The manifest repository on this computer, opened on first use. Blocks: not on the GUI thread."""
         with self._lock:
             if self._local is None:
-                from .repository_sqlite import SqliteRepository  # with numpy: not before the first look-up
+                from .sqlite import SqliteRepository  # with numpy: not before the first look-up
 
                 self._local = SqliteRepository(self.root)
             return self._local
@@ -95,7 +95,7 @@ class RecoveryService:
     def recover_now(self, report: InspectionReport) -> RecoveryOutcome:
         """recover(), blocking: for worker threads and the CLI."""
         from ...domain.errors import TrustNXTError
-        from .repository_remote import configured_remotes
+        from .remote import configured_remotes
 
         remotes: list[ManifestRepository] = []
         problem = None
@@ -115,7 +115,7 @@ class RecoveryService:
     def stored_manifest(self, candidate: RecoveredCredentials) -> bytes | None:
         """The manifest store of a recovered candidate, read again from the repository it came from (this computer's,
         or a configured remote one); None when it is no longer there. Blocks; raises RepositoryError, OSError."""
-        from .repository_remote import configured_remotes
+        from .remote import configured_remotes
 
         if candidate.source == self.local().name:
             stored = self.local().manifest(candidate.manifest_id)

@@ -1,4 +1,4 @@
-"""services/records/recovery.py: which reports want recovery, the recovered manifest's own verdict, what protect
+"""services/repository/recovery.py: which reports want recovery, the recovered manifest's own verdict, what protect
 keeps in the repository, and the report's `recovered` field through JSON."""
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from trustnxt_desktop.domain.report import (
     Verdict,
 )
 from trustnxt_desktop.domain.soft_binding import ISCC_IMAGE, PDQ, Fingerprint
-from trustnxt_desktop.services.records.recovery import keep_protected, own_verdict, wants_recovery
-from trustnxt_desktop.services.records.repository_sqlite import SqliteRepository
+from trustnxt_desktop.services.repository.recovery import keep_protected, own_verdict, wants_recovery
+from trustnxt_desktop.services.repository.sqlite import SqliteRepository
 
 
 def _report(verdict: Verdict, media_type: str = "image/jpeg", failures: tuple[str, ...] = (),

@@ -1,4 +1,4 @@
-"""engine/privacy_containers.py: metadata holding a removed value is cut out of RIFF, MP3, FLAC and PNG files;
+"""engine/privacy/containers.py: metadata holding a removed value is cut out of RIFF, MP3, FLAC and PNG files;
 the media data and the other metadata stay byte for byte."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import CORPUS
 from tests.revealing_media import OWNER, SERIAL, revealing_file
-from trustnxt_desktop.engine.privacy_containers import (
+from trustnxt_desktop.engine.privacy.containers import (
     ContainerError,
     clean_flac,
     clean_id3,

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from trustnxt_desktop.domain.soft_binding import ISCC_IMAGE, PDQ, Fingerprint
-from trustnxt_desktop.services.records.repository import ManifestRepository, RepositoryRecord
-from trustnxt_desktop.services.records.repository_sqlite import SqliteRepository
+from trustnxt_desktop.services.repository.protocol import ManifestRepository, RepositoryRecord
+from trustnxt_desktop.services.repository.sqlite import SqliteRepository
 
 
 def _flip(bits: bytes, count: int, rng: random.Random) -> bytes:
@@ -94,8 +94,8 @@ WRITER = """
 import random, sys
 from pathlib import Path
 from trustnxt_desktop.domain.soft_binding import PDQ, Fingerprint
-from trustnxt_desktop.services.records.repository import RepositoryRecord
-from trustnxt_desktop.services.records.repository_sqlite import SqliteRepository
+from trustnxt_desktop.services.repository.protocol import RepositoryRecord
+from trustnxt_desktop.services.repository.sqlite import SqliteRepository
 repo = SqliteRepository(Path(sys.argv[1]))
 rng = random.Random(5)
 i = 0

@@ -1,5 +1,5 @@
 """The manifest repository on this computer: an embedded sqlite file under the data root
-(`manifest-repository.sqlite3`), implementing services.records.repository.ManifestRepository.
+(`manifest-repository.sqlite3`), implementing services.repository.protocol.ManifestRepository.
 
 Storage. One row per manifest store (`records`, keyed by the active manifest's label) and one row per fingerprint
 (`codes`). Every add is one transaction in write-ahead-log mode with synchronous=FULL: a process killed at any
@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from ...domain.soft_binding import ALGORITHMS, BITS, Fingerprint
 from ..store_health import check_sqlite
-from .repository import RepositoryMatch, RepositoryRecord, StoredManifest
+from .protocol import RepositoryMatch, RepositoryRecord, StoredManifest
 
 FILE_NAME = "manifest-repository.sqlite3"
 LOCAL_NAME = "this computer"

@@ -4,7 +4,7 @@
 Tables (schema by MIGRATIONS, recorded in `trustnxt_schema`):
 - `manifests`: one row per manifest store, keyed by its manifest id (C2PA 2.2 §8.3 URN).
 - one table per fingerprint algorithm (`TABLES`): the code as a bit string and its 16-bit bands, each band with
-  its own btree index (services/records/hamming_bands.py). A query probes the bands, and PostgreSQL checks every
+  its own btree index (services/repository/hamming_bands.py). A query probes the bands, and PostgreSQL checks every
   candidate's exact Hamming distance with `bit_count(code # query)` (PostgreSQL ≥ 14).
 
 A record and its fingerprints are written in one transaction: a client killed half-way leaves no half record.
@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ...domain.soft_binding import BITS, Fingerprint
 from .hamming_bands import LAYOUTS, bands, probes
-from .repository import RepositoryError, RepositoryMatch, RepositoryRecord, StoredManifest
+from .protocol import RepositoryError, RepositoryMatch, RepositoryRecord, StoredManifest
 
 TABLES = {algorithm: f"codes_{n}" for n, algorithm in enumerate(LAYOUTS)}  # fixed names: never from input
 _LOCK_KEY = 0x7452_5350  # pg_advisory_xact_lock key: one process migrates at a time
@@ -58,7 +58,7 @@ def _bit_string(code: bytes) -> str:
 
 
 class PostgresRepository:
-    """A ManifestRepository (services/records/repository.py) in a PostgreSQL database at `url`
+    """A ManifestRepository (services/repository/protocol.py) in a PostgreSQL database at `url`
     (`postgresql://user:password@host:port/database`). Opening migrates the schema. Raises RepositoryError when
     the server cannot be reached or refuses the login; its message names the address, never the password."""
 

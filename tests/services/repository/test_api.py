@@ -19,10 +19,10 @@ from PIL import Image, ImageDraw
 from tests.postgres_server import running_postgres
 from trustnxt_desktop.domain.soft_binding import ISCC_IMAGE, PDQ
 from trustnxt_desktop.engine.fingerprints import fingerprint_file, iscc_code
-from trustnxt_desktop.services.records.repository import RepositoryError, RepositoryRecord
-from trustnxt_desktop.services.records.repository_postgres import PostgresRepository
-from trustnxt_desktop.services.records.repository_remote import RemoteRepository
-from trustnxt_desktop.services.records.repository_sqlite import SqliteRepository
+from trustnxt_desktop.services.repository.postgres import PostgresRepository
+from trustnxt_desktop.services.repository.protocol import RepositoryError, RepositoryRecord
+from trustnxt_desktop.services.repository.remote import RemoteRepository
+from trustnxt_desktop.services.repository.sqlite import SqliteRepository
 
 KEY = "tnxt_live_repository_test_key_0123456789"
 

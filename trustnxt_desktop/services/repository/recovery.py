@@ -3,7 +3,7 @@ manifest repositories by the file's fingerprints (C2PA 2.2 §9.3 soft bindings),
 keep in the repository on this computer.
 
 For such a file the picture is fingerprinted in all 8 orientations in an isolated worker, each repository is
-searched (services/records/soft_binding_match.py: the match rule of domain.soft_binding), and every matching
+searched (services/repository/soft_binding_match.py: the match rule of domain.soft_binding), and every matching
 manifest store is inspected on its own, also in a worker: its signature and signer give the recovered
 credentials' own verdict; their hard binding cannot hold for another file's bytes and is left out of it. The
 report gets them in `recovered`, best first, never mixed with embedded credentials.
@@ -27,7 +27,7 @@ from ...domain.checks import UNTRUSTED
 from ...domain.protect import ProtectOptions, ProtectResult, ProtectStatus
 from ...domain.report import CheckStatus, InspectionReport, RecoveredCredentials, Verdict
 from ...domain.soft_binding import PDQ, FingerprintResult, closeness
-from .repository import ManifestRepository, RepositoryError, RepositoryRecord, StoredManifest
+from .protocol import ManifestRepository, RepositoryError, RepositoryRecord, StoredManifest
 from .soft_binding_match import ContentMatch, match_picture
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""engine/privacy_inventory.py: ExifTool's tags sorted into kinds and places, on real files."""
+"""engine/privacy/inventory.py: ExifTool's tags sorted into kinds and places, on real files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tests.revealing_media import revealing_file
 from trustnxt_desktop.domain.privacy import FieldKind, LocationChoice, Where
 from trustnxt_desktop.domain.protect import ProtectOptions
 from trustnxt_desktop.engine import exiftool
-from trustnxt_desktop.engine.privacy_inventory import classify, split_key, take_inventory
+from trustnxt_desktop.engine.privacy.inventory import classify, split_key, take_inventory
 from trustnxt_desktop.engine.protect import protect_file
 
 

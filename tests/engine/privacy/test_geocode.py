@@ -1,8 +1,8 @@
-"""engine/privacy_geocode.py: the nearest city of 15,000 people, offline; none far out at sea."""
+"""engine/privacy/geocode.py: the nearest city of 15,000 people, offline; none far out at sea."""
 
 from __future__ import annotations
 
-from trustnxt_desktop.engine.privacy_geocode import city_of, distance_km
+from trustnxt_desktop.engine.privacy.geocode import city_of, distance_km
 
 
 def test_a_position_in_munich_is_munich_rounded_to_two_decimals() -> None:

@@ -16,10 +16,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..domain.privacy import PrivacyChoices, removal_description
-from ..domain.protect import ProtectOptions
-from .parent import ParentCredentials
-from .privacy_rewrite import Cleaned, PrivacyError, search_needles
+from ...domain.privacy import PrivacyChoices, removal_description
+from ...domain.protect import ProtectOptions
+from ..parent import ParentCredentials
+from .rewrite import Cleaned, PrivacyError, search_needles
 
 # (original, media type, choices, target path) -> what was done; raises PrivacyError.
 Cleaner = Callable[[Path, str, PrivacyChoices, Path], Cleaned]

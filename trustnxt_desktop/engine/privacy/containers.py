@@ -12,7 +12,7 @@ Only metadata is touched; the picture and sound data are copied byte for byte:
 - PNG (after ExifTool): text chunks with keywords ExifTool does not know that hold a removed value.
 - FLAC: Vorbis comments (RFC 9639, VORBIS_COMMENT block) that hold a removed value are dropped, and any
   PICTURE or APPLICATION block that holds one.
-"Holds a removed value" means the block's bytes contain one of the needles engine.privacy_rewrite
+"Holds a removed value" means the block's bytes contain one of the needles engine.privacy.rewrite
 computed (the value as UTF-8 or UTF-16).
 """
 
@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import exiftool
+from .. import exiftool
 
 _RIFF_MEDIA = {b"VP8 ", b"VP8L", b"VP8X", b"ANIM", b"ANMF", b"ALPH", b"ICCP", b"fmt ", b"data", b"fact", b"cue ",
                b"smpl", b"plst", b"idx1", b"C2PA", b"JUNK"}

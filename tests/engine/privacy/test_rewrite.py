@@ -17,8 +17,8 @@ from trustnxt_desktop.domain.protect import ProtectOptions, ProtectStatus
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.engine.inspect import inspect_file
 from trustnxt_desktop.engine.media import sniff
-from trustnxt_desktop.engine.privacy_inventory import take_inventory
-from trustnxt_desktop.engine.privacy_rewrite import PrivacyError, clean_copy, position_of, search_needles
+from trustnxt_desktop.engine.privacy.inventory import take_inventory
+from trustnxt_desktop.engine.privacy.rewrite import PrivacyError, clean_copy, position_of, search_needles
 from trustnxt_desktop.engine.protect import protect_file
 from trustnxt_desktop.engine.trust import TrustConfig
 

@@ -1,6 +1,6 @@
 """Remote manifest repositories: the ones the user configured (Settings `remote_repositories`, off by default;
 their addresses in the settings, each one's API key in the OS keyring), each used through the Soft Binding
-Resolution API client (cloud/sbr_client.py) as a services.records.repository.ManifestRepository.
+Resolution API client (cloud/sbr_client.py) as a services.repository.protocol.ManifestRepository.
 
 A remote repository is searched, never written to: records are added where it is served
 (`trustnxt repository serve`). Matches that name another service's endpoint are left out: only manifests the
@@ -19,7 +19,7 @@ from ...cloud.sbr_contract import distance_from_score
 from ...domain.secrets import SecretStore
 from ...domain.soft_binding import ALGORITHMS, BITS
 from ..account.settings import Settings
-from .repository import RepositoryError, RepositoryMatch, RepositoryRecord, StoredManifest
+from .protocol import RepositoryError, RepositoryMatch, RepositoryRecord, StoredManifest
 
 T = TypeVar("T")
 REMOTE_ORIGIN = "remote"  # StoredManifest.origin of a manifest fetched from a remote repository

@@ -4,9 +4,9 @@
   PNG, TIFF, GIF, AVIF, HEIC/HEIF, JPEG XL, DNG, MP4, M4V, MOV, M4A.
 - RIFF files (WebP, WAV, AVI), which ExifTool 12.57 (Debian 12) cannot write: their EXIF and XMP chunks are
   rewritten by ExifTool as stand-alone EXIF and XMP documents, other metadata chunks that hold a removed
-  value are dropped (engine.privacy_containers).
+  value are dropped (engine.privacy.containers).
 - MP3 (ID3v2 frames, ID3v1) and FLAC (Vorbis comments, pictures): the frames, comments and blocks that
-  hold a removed value are dropped (engine.privacy_containers).
+  hold a removed value are dropped (engine.privacy.containers).
 Any other format (documents, SVG): nothing is rewritten, and a protect that must remove a field it holds
 fails for that file instead of leaving the field in the copy.
 """

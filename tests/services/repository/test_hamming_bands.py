@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from trustnxt_desktop.domain.soft_binding import ISCC_IMAGE, PDQ
-from trustnxt_desktop.services.records.hamming_bands import LAYOUTS, bands, probes
+from trustnxt_desktop.services.repository.hamming_bands import LAYOUTS, bands, probes
 
 
 def test_probes_cover_every_value_within_the_radius() -> None:

@@ -31,7 +31,7 @@ from starlette.types import Receive, Scope, Send
 from ...cloud import contract, sbr_contract
 from ...cloud.sbr_contract import ContractError, Match
 from ...domain.soft_binding import BITS, ISCC_IMAGE, PDQ, SEARCH_RADIUS, FingerprintResult, PictureFingerprints
-from .repository import ManifestRepository
+from .protocol import ManifestRepository
 from .soft_binding_match import ContentMatch, match_picture
 
 DEFAULT_MAX_UPLOAD = 64 * 1024 * 1024
