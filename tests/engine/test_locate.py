@@ -3,6 +3,7 @@ store", ISO/IEC 19566-5 description box) and the XMP `dcterms:provenance` addres
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,16 @@ def _xmp(inner: str, prefix: str = "dcterms") -> bytes:
 def test_the_address_follows_the_namespace_not_the_prefix(xmp: bytes, expected: str | None, tmp_path: Path) -> None:
     data = b"\xff\xd8 junk " + xmp + b" more"
     assert provenance_url(data, tmp_path / "unused") == expected
+
+
+@given(before=st.integers(0, 200), chunk=st.integers(1, 40))
+@settings(max_examples=60, deadline=None)
+def test_first_offset_finds_a_marker_wherever_the_pieces_split_it(before: int, chunk: int) -> None:
+    data = b"j" * before + STORE_MARKER + b"x" * 50 + STORE_MARKER
+    old = locate.CHUNK
+    locate.CHUNK = chunk
+    try:
+        assert locate.first_offset(io.BytesIO(data), STORE_MARKER) == before
+        assert locate.first_offset(io.BytesIO(data[:before + len(STORE_MARKER) - 1]), STORE_MARKER) is None
+    finally:
+        locate.CHUNK = old

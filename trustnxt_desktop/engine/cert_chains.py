@@ -24,9 +24,13 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
+
+from ..domain.regular_files import open_regular
+from . import locate
 
 _X5CHAIN_KEYS = (b"\x18\x21", b"\x67x5chain")  # CBOR: unsigned 33, text "x5chain"
 _TOKENS_KEY = b"\x69tstTokens"  # CBOR text "tstTokens"
@@ -40,6 +44,8 @@ _STORE_DESCRIPTION = b"jumdc2pa"
 # of at most 64 KiB (ISO/IEC 19566-5 annex, JPEG XT box transport); allowed per 64 KiB of the store, generously.
 _CONTAINER_OVERHEAD = 64
 SIGNATURE_WINDOW = 256 * 1024
+# The most read of a file too big to hold when looking for its certificates (find_in_file): stores are far smaller.
+STORE_LIMIT = 64 * 1024 ** 2
 # After the label's NUL: an optional ID (4 bytes), signature (32) and private box, then the content box.
 _DESCRIPTION_TAIL = 128
 
@@ -151,6 +157,23 @@ def find(data: bytes) -> Chains:
                   frozenset(k for c in certs for k in c.key_ids), tuple(x5chains), tuple(token_certs))
 
 
+def find_in_file(path: Path) -> Chains:
+    """find() for a file too big to hold in memory: only its manifest store is read, from the superbox header
+    before the first store description (found by streaming the file, locate.first_offset) as far as the
+    superbox's length says plus SIGNATURE_WINDOW, at most STORE_LIMIT bytes. For a store whose boxes lie within
+    its length, the same answer as find() on the whole file's bytes. Raises OSError when the file cannot be
+    read; a FIFO, socket or device is never opened (open_regular)."""
+    with open_regular(path) as f:
+        at = locate.first_offset(f, _STORE_DESCRIPTION)
+        if at is None:
+            return Chains()
+        start = max(0, at - 12)
+        f.seek(start)
+        extent = _store_extent(f.read(8)) if at >= 12 else None
+        f.seek(start)
+        return find(f.read(STORE_LIMIT if extent is None else min(STORE_LIMIT, extent + SIGNATURE_WINDOW)))
+
+
 def cose_x5chain(sign1: bytes) -> tuple[bytes, ...]:
     """The first whole x5chain (DER, leaf first) in the bytes of one COSE_Sign1 (RFC 9052; x5chain header, RFC
     9360), e.g. the signature of a CAWG X.509 identity assertion (CAWG identity assertion 1.1 §8.2); () when
@@ -174,10 +197,19 @@ def store_span(data: bytes) -> tuple[int, int] | None:
     if at == -1:
         return None
     start = at - 12
-    length = int.from_bytes(data[start:at - 8], "big") if start >= 0 and data[at - 8:at - 4] == b"jumb" else 0
-    if length < 16:  # 0: to the end (ISO/IEC 19566-5); 1 (a 64-bit length) and nonsense alike: searched to the end
+    extent = _store_extent(data[start:at - 4]) if start >= 0 else None
+    if extent is None:
         return max(0, start), len(data)
-    return start, min(len(data), start + length + _CONTAINER_OVERHEAD * (length // 65536 + 2))
+    return start, min(len(data), start + extent)
+
+
+def _store_extent(header: bytes) -> int | None:
+    """How many bytes from its start a store may span, from its superbox header (`header`: length, type "jumb"),
+    widened by what a container may add; None: to the end of the bytes."""
+    length = int.from_bytes(header[:4], "big") if header[4:8] == b"jumb" else 0
+    if length < 16:  # 0: to the end (ISO/IEC 19566-5); 1 (a 64-bit length) and nonsense alike: searched to the end
+        return None
+    return length + _CONTAINER_OVERHEAD * (length // 65536 + 2)
 
 
 def _signature_boxes(data: bytes) -> list[tuple[int, int]]:

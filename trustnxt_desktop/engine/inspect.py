@@ -140,7 +140,7 @@ def _inspect(source: _Source, info: FileInfo, engine: EngineInfo, trust: TrustCo
     # Built before reading: a trust configuration c2pa refuses is no fault of this file, and must not
     # send it down the path for manifests that c2pa rejected (_from_error).
     context = trust.context()
-    chains = cert_chains.find(source.data) if source.data is not None else None
+    chains = _chains(source)
     try:
         store, remote_url, certs = _read_narrowed(source, info.media_type, trust, context, chains, thumbnail)
         state = interpret.validation_state(store)
@@ -222,6 +222,18 @@ def _read(f: BinaryIO, media_type: str | None, context: c2pa.Context,
         return store, remote_url, certs
 
 
+def _chains(source: _Source) -> cert_chains.Chains | None:
+    """The certificates of the file's manifest store (engine.cert_chains); a streamed file's store alone is read,
+    so its report names the same certificates (revocation, trust source) as if it had been read whole. None
+    when it cannot be read: the validator then says why."""
+    if source.data is not None:
+        return cert_chains.find(source.data)
+    try:
+        return cert_chains.find_in_file(source.path)
+    except OSError:
+        return None
+
+
 def _read_narrowed(source: _Source, media_type: str | None, trust: TrustConfig, context: c2pa.Context,
                    chains: cert_chains.Chains | None, thumbnail: BinaryIO
                    ) -> tuple[dict[str, Any], str | None, dict[str, dict[str, Any]]]:
@@ -247,7 +259,7 @@ def _signing_chains(chains: cert_chains.Chains | None, store: dict[str, Any], ce
                     ) -> list[tuple[bytes, ...]]:
     """The whole x5chains in the file's manifest store (`chains`, from cert_chains.find) whose leaf is the active
     manifest's signing certificate: its serial number (c2pa's signature_info) and, when c2pa's crJSON names them,
-    the common names of its subject and issuer. [] when the file was not read into memory or none is found."""
+    the common names of its subject and issuer. [] when the file could not be read or none is found."""
     manifest = interpret.active_manifest(store) or {}
     serial = str((manifest.get("signature_info") or {}).get("cert_serial_number") or "")
     if chains is None or not serial.isdigit():

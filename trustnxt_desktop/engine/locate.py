@@ -11,7 +11,8 @@
   (C2PA specification 2.x, "External manifests"), for files whose credentials are not embedded and
   were not fetched: c2pa-rs gives the address only once it has fetched the manifest.
 
-Both work on the file's bytes in memory, or stream it in chunks when it was too big to hold.
+Both work on the file's bytes in memory, or stream it in chunks when it was too big to hold; `first_offset` finds
+where a marker (e.g. the manifest store's description box) lies in a file too big to hold.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..domain.regular_files import open_regular
 
@@ -41,6 +43,20 @@ def _chunks(data: bytes | None, path: Path, overlap: int) -> Iterator[bytes]:
         while piece := f.read(CHUNK):
             yield tail + piece
             tail = (tail + piece)[-overlap:]
+
+
+def first_offset(f: BinaryIO, marker: bytes) -> int | None:
+    """Where `marker` first occurs in the open file `f`, read from its current position to its end in
+    CHUNK pieces (an offset from that position); None when it does not occur."""
+    done, tail = 0, b""  # done: bytes read before `tail + piece`
+    while piece := f.read(CHUNK):
+        window = tail + piece
+        if (at := window.find(marker)) != -1:
+            return done + at
+        keep = min(len(window), len(marker) - 1)  # too short to hold the marker: searched again with the next piece
+        done += len(window) - keep
+        tail = window[len(window) - keep:]
+    return None
 
 
 def count_stores(data: bytes | None, path: Path) -> int:
