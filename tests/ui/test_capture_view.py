@@ -199,7 +199,7 @@ def test_no_microphone_state_without_a_sound_server(tmp_path: Path) -> None:
         # The same guards and event loop as the real program (app.py main): without them Python's cyclic
         # collector can run while Qt deletes the view's widgets at exit and crash the process.
         "from trustnxt_desktop.ui.event_loop import run\n"
-        "from trustnxt_desktop.ui.gc_guard import collect_on_gui_thread, offset_emit_leak\n"
+        "from trustnxt_desktop.ui.gc_guard import collect_on_gui_thread, offset_refcount_leaks\n"
         "from trustnxt_desktop.services.jobs.capture_queue import CaptureProtector\n"
         "from trustnxt_desktop.services.jobs.capture_store import CaptureStore\n"
         "from trustnxt_desktop.services.jobs.store import JobStore\n"
@@ -220,7 +220,7 @@ def test_no_microphone_state_without_a_sound_server(tmp_path: Path) -> None:
         # As app.main: QApplication is a local of the function that runs the loop, so it is gone before the
         # interpreter starts tearing down modules.
         "def program():\n"
-        "    offset_emit_leak()\n"
+        "    offset_refcount_leaks()\n"
         "    app = QApplication([])\n"
         "    collect_on_gui_thread(app)\n"
         "    return run(main()) or 0\n"

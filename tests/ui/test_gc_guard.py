@@ -1,4 +1,5 @@
-"""A long session's signals must not bring the interpreter down (PySide6 6.12.0's emit() leaks `True`)."""
+"""A long session's signals and drawing must not bring the interpreter down (PySide6 6.12.0's emit() leaks
+`True`, its void methods leak `None`)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,39 @@ def test_a_session_of_many_signals_exits_cleanly() -> None:
                           cwd=PROJECT)
     assert done.returncode == 0 and "alive" in done.stdout, done.stderr[-2000:]
     assert "bool_dealloc" not in done.stderr
+
+
+_DRAWING = """
+import gc, sys
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QGuiApplication, QPdfWriter, QPainter, QTextDocument
+from trustnxt_desktop.ui.gc_guard import offset_refcount_leaks
+
+offset_refcount_leaks()  # as app.main does before any Qt path (the PDF renderer's among them)
+app = QGuiApplication([])
+writer = QPdfWriter(sys.argv[1])
+doc = QTextDocument()
+doc.setHtml("<p>evidence</p>")
+painter = QPainter(writer)
+for n in range(50_000):  # void calls: far more references than None has in a fresh interpreter
+    painter.save()
+    painter.translate(0, 1)
+    doc.drawContents(painter, QRectF(0, 0, 10, 10))
+    painter.restore()
+painter.end()
+gc.collect()
+print("alive", flush=True)
+"""
+
+
+def test_a_long_drawing_exits_cleanly(tmp_path) -> None:
+    """PySide6 6.12.0's void methods return None without a reference of their own: the PDF report of a few
+    dozen files used None up and crashed at exit ("none_dealloc"), leaving no report."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", _DRAWING, str(tmp_path / "drawn.pdf")], capture_output=True,
+                          text=True, env=env, timeout=300, cwd=PROJECT)
+    assert done.returncode == 0 and "alive" in done.stdout, done.stderr[-2000:]
+    assert "none_dealloc" not in done.stderr
 
 
 def test_old_cycles_are_freed_by_the_periodic_full_collection() -> None:

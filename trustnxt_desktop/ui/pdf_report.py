@@ -14,6 +14,7 @@ which ends in `render_command`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import html
 import os
@@ -57,7 +58,7 @@ from ..domain.sources import made_from_title, source_problems
 from ..domain.times import signing_time
 from ..runtime.atomic import replace_file
 from ..services.previews import file_preview, manifest_picture
-from ..services.records.exports import EvidenceRequest
+from ..services.records.exports import EvidenceRequest, ExportError
 from ..services.records.recovery import CAVEAT, HEADING, match_line
 from ..services.records.report_signing import finish_report, signed_request, unsigned_path
 from .images import image_from_bytes
@@ -446,9 +447,18 @@ def build_html(request: EvidenceRequest, thumbnails: Thumbnails) -> tuple[str, d
 # -- drawing ----------------------------------------------------------------------------------------
 
 def render_pdf(request: EvidenceRequest, out: Path, thumbnails: Thumbnails | None = None) -> int:
-    """Draw the report into `out` (replaced atomically); returns the number of pages. Needs a QGuiApplication."""
+    """Draw the report into `out` (replaced atomically); returns the number of pages. Needs a QGuiApplication.
+    Raises OSError when the file cannot be written (nothing is left behind then)."""
     out = out.expanduser()
     tmp = out.with_name(f".{out.name}.partial")
+    try:
+        return _draw(request, tmp, out, thumbnails)
+    finally:
+        with contextlib.suppress(OSError):  # gone already once it took its name; on Windows maybe still held open
+            tmp.unlink(missing_ok=True)
+
+
+def _draw(request: EvidenceRequest, tmp: Path, out: Path, thumbnails: Thumbnails | None) -> int:
     writer = QPdfWriter(str(tmp))
     writer.setResolution(DPI)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -519,7 +529,10 @@ async def export_pdf(reports: Sequence[InspectionReport], out: Path, root: Path 
         on_thumbnails()
     out = out.expanduser()
     staging = unsigned_path(out)
-    pages = render_pdf(request, staging, thumbnails)
+    try:
+        pages = render_pdf(request, staging, thumbnails)
+    except OSError as e:
+        raise ExportError(f"The PDF report could not be drawn: {e.strerror or e}") from e
     await asyncio.to_thread(finish_report, staging, out, signer)
     return pages
 

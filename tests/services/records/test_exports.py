@@ -1,11 +1,14 @@
-"""CSV and JSON exports of a batch, and the request the PDF renderer reads."""
+"""CSV and JSON exports of a batch, the request the PDF renderer reads, and what a failed renderer leaves."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import CORPUS
 from tests.revocation_pki import revocation_reports
@@ -17,6 +20,7 @@ from trustnxt_desktop.services.paths import documents_dir
 from trustnxt_desktop.services.records.exports import (
     CSV_COLUMNS,
     EvidenceRequest,
+    ExportError,
     ExportFolder,
     csv_row,
     evidence_request,
@@ -24,6 +28,7 @@ from trustnxt_desktop.services.records.exports import (
     to_csv,
     write_csv,
     write_json,
+    write_pdf,
 )
 
 NAMES = ["truepic-20230212-camera.jpg", "adobe-20240110-single_manifest_store.pdf", "adobe-20220124-E-sig-CA.jpg",
@@ -110,3 +115,38 @@ def test_csv_says_how_revocation_was_handled(tmp_path: Path) -> None:
     assert rows["revoked.jpg"]["revocation"] == "revoked" and rows["revoked.jpg"]["verdict"] == "invalid"
     assert "(keyCompromise): intermediate CA" in rows["revoked.jpg"]["revocation_detail"]
     assert rows["not_checked.jpg"]["revocation_detail"].startswith("not checked: online revocation checks are off")
+
+
+_CRASHING_RENDERER = """
+import os, sys
+from pathlib import Path
+Path(sys.argv[-1]).write_bytes(b"%PDF-1.4 drawn, then the renderer crashed at exit")
+sys.stderr.write("Fatal Python error: none_dealloc: deallocating None\\n\\nCurrent thread:\\n  <no Python frame>\\n")
+sys.stderr.flush()
+os.abort()
+"""
+
+
+def test_a_renderer_that_crashes_leaves_no_report_and_says_how_it_stopped(tmp_path: Path, monkeypatch) -> None:
+    """The renderer drew the file and then crashed on its way out: that file is not published (nor left hidden
+    beside the target), and the error names the crash rather than the stack's last line."""
+    from trustnxt_desktop.services.records import exports
+
+    monkeypatch.setattr(exports, "gui_program", lambda: [sys.executable, "-c", _CRASHING_RENDERER])
+    target = tmp_path / "evidence.pdf"
+    with pytest.raises(ExportError) as failed:
+        write_pdf(reports()[:1], target)
+    said = str(failed.value)
+    assert said.startswith("The PDF report could not be made: the renderer was stopped by SIGABRT"), said
+    assert "Fatal Python error: none_dealloc" in said and "<no Python frame>" not in said
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_renderer_that_refuses_says_its_own_reason(tmp_path: Path, monkeypatch) -> None:
+    from trustnxt_desktop.services.records import exports
+
+    refuse = "import sys; print('trustnxt-desktop: cannot make the report: disk full', file=sys.stderr); sys.exit(1)"
+    monkeypatch.setattr(exports, "gui_program", lambda: [sys.executable, "-c", refuse])
+    with pytest.raises(ExportError, match=r"exited with status 1 \(trustnxt-desktop: cannot make the report: disk"):
+        write_pdf(reports()[:1], tmp_path / "evidence.pdf")
+    assert list(tmp_path.iterdir()) == []

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -260,9 +261,26 @@ def render_pdf_in_subprocess(request: EvidenceRequest, out: Path, timeout: float
         except (OSError, subprocess.TimeoutExpired) as e:
             raise ExportError(f"Could not run the PDF renderer: {e}") from e
     if proc.returncode != 0 or not out.is_file():
-        detail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-        raise ExportError(f"The PDF report could not be made: {detail}")
+        raise ExportError(f"The PDF report could not be made: {_renderer_failure(proc.returncode, proc.stderr)}")
     return out
+
+
+def _renderer_failure(returncode: int, stderr: str) -> str:
+    """Why the renderer made no report, in one line: its own message, or how it stopped and the interpreter's
+    fatal error (a crash's last lines are only "<no Python frame>" or a stack, which say nothing)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    said = next((line for line in lines if line.startswith(("trustnxt-desktop:", "Fatal Python error:"))),
+                lines[-1] if lines else "")
+    if returncode < 0:
+        try:
+            how = f"the renderer was stopped by {signal.Signals(-returncode).name}"
+        except ValueError:
+            how = f"the renderer was stopped by signal {-returncode}"
+    elif returncode > 0:
+        how = f"the renderer exited with status {returncode}"
+    else:
+        how = "the renderer wrote no file"
+    return f"{how} ({said[:300]})" if said else how
 
 
 def write_pdf(reports: Sequence[InspectionReport], path: Path, root: Path | None = None) -> Path:
@@ -279,5 +297,9 @@ def write_pdf(reports: Sequence[InspectionReport], path: Path, root: Path | None
         raise ExportError(f"Could not write {path}: {e.strerror or e}") from e
     request, signer = signed_request(reports, root)
     staging = unsigned_path(path.expanduser().resolve())
-    render_pdf_in_subprocess(request, staging)
+    try:
+        render_pdf_in_subprocess(request, staging)
+    except ExportError:
+        staging.unlink(missing_ok=True)  # whatever a failed renderer left is not a report
+        raise
     return finish_report(staging, path.expanduser().resolve(), signer)
