@@ -19,10 +19,10 @@ if TYPE_CHECKING:  # the engine and services are imported when the command runs,
     from ..engine.trust import TrustConfig
     from ..runtime.isolation import IsolatedPool
     from ..services.backends.protocol import Backend
-    from ..services.records.recovery import Recovery
+    from ..services.repository.recovery import Recovery
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ins = sub.add_parser("inspect", help="verify Content Credentials and explain them")
     ins.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders recurse)")
     ins.add_argument("--json", action="store_true", help="print a JSON array of InspectionReports on stdout")
@@ -85,8 +85,8 @@ async def run(args: argparse.Namespace) -> int:
     from ..engine.untrusted import shared_pool
     from ..services.backends.batch import inspect_batch
     from ..services.files import expand
-    from ..services.records.recovery import wants_recovery
     from ..services.records.text_report import render
+    from ..services.repository.recovery import wants_recovery
 
     if backend.capabilities.custom_trust:
         _local_trust(args, backend)
@@ -161,10 +161,10 @@ def _recovery(backend: Backend) -> Recovery:
     from ..engine.untrusted import shared_pool
     from ..services.account.keyring_store import KeyringSecretStore
     from ..services.paths import data_root
-    from ..services.records.recovery import local_recovery
-    from ..services.records.repository import ManifestRepository
-    from ..services.records.repository_remote import configured_remotes
-    from ..services.records.repository_sqlite import SqliteRepository
+    from ..services.repository.protocol import ManifestRepository
+    from ..services.repository.recovery import local_recovery
+    from ..services.repository.remote import configured_remotes
+    from ..services.repository.sqlite import SqliteRepository
 
     repositories: list[ManifestRepository] = [SqliteRepository(data_root())]
     try:
@@ -176,13 +176,13 @@ def _recovery(backend: Backend) -> Recovery:
 
 
 async def _reembed(reports: list[InspectionReport], folder: Path, backend: Backend, quiet: bool) -> bool:
-    """A copy carrying the best recovered candidate for each report that has one (services.records.recovery_service,
+    """A copy carrying the best recovered candidate for each report that has one (services.repository.recovery_service,
     engine.reembed); False when one could not be made (its reason on stderr)."""
     from ..domain.errors import TrustNXTError
     from ..services.account.keyring_store import KeyringSecretStore
     from ..services.derive import DerivedCopies
     from ..services.paths import data_root
-    from ..services.records.recovery_service import RecoveryService
+    from ..services.repository.recovery_service import RecoveryService
 
     settings = backend.settings
     secrets = KeyringSecretStore()

@@ -82,11 +82,11 @@ class MainWindow(QMainWindow):
         self.inspect = InspectView(self.context.backend, self.show_error,
                                    root=self.context.root, export_folder=self.context.export_folder)
         self.inspect.offer_recovery(self.context.recovery, self.context.copies)
+        self.protect.offer_copies(self.context.copies)
+        self.protect.offer_timestamps(self.context.timestamps)
         self.protect.offer_privacy_check(PrivacyPanel(
             lambda paths: check_files(paths, self.context.settings), self.context.protect_options().privacy,
             self.context.remember_privacy, self.show_error))
-        self.protect.offer_copies(self.context.copies)
-        self.protect.offer_timestamps(self.context.timestamps)
         self.inspect.offer_copies(self.context.copies)
         self.capture = CaptureView(self.context.capture, self.show_error)
         self.watch = WatchView(self.context.watch, self.context.watch_folders, self.context.save_watch_folders,

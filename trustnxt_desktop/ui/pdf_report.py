@@ -59,8 +59,8 @@ from ..domain.times import signing_time
 from ..runtime.atomic import replace_file
 from ..services.previews import file_preview, manifest_picture
 from ..services.records.exports import EvidenceRequest, ExportError
-from ..services.records.recovery import CAVEAT, HEADING, match_line
 from ..services.records.report_signing import finish_report, signed_request, unsigned_path
+from ..services.repository.recovery import CAVEAT, HEADING, match_line
 from .images import image_from_bytes
 from .pdf_pages import PAGE, ROW, SECTION, PageLayout
 from .theme import CHECK_STATUS, VERDICTS
@@ -274,7 +274,7 @@ def _file_section(index: int, r: InspectionReport, has_thumb: bool) -> str:
 
 def _recovered(r: InspectionReport) -> str:
     """Credentials found by fingerprint in a manifest repository, each candidate best first with its own verdict and
-    the match, after the caveat: they are not embedded in the file (services/records/recovery.py)."""
+    the match, after the caveat: they are not embedded in the file (services/repository/recovery.py)."""
     blocks = [f'<p style="color:{_MUTED}">{_quote(CAVEAT)}</p>']
     for rank, c in enumerate(r.recovered, 1):
         who = c.signer.common_name or c.signer.organisation if c.signer else None

@@ -6,6 +6,7 @@ import asyncio
 import html
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
@@ -101,7 +102,7 @@ class ProtectModel(ColumnsModel):
     def row_total(self) -> int:
         return len(self.rows)
 
-    def data(self, index: INDEX, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+    def data(self, index: INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         job = self.rows[index.row()]
@@ -253,9 +254,9 @@ class ProtectView(ForwardsDrops, QWidget):
         self.clear_button = QPushButton("C&lear finished")
         bottom = QHBoxLayout()
         self._bottom = bottom  # offer_copies adds Export for web and Edit caption here
+        self.privacy: PrivacyPanel | None = None  # offer_privacy_check adds it
         self.copy_actions: CopyActions | None = None
         self.timestamps: TimestampActions | None = None  # offer_timestamps adds it
-        self.privacy: PrivacyPanel | None = None  # offer_privacy_check adds it
         bottom.addWidget(self.summary, 1)
         for b in (self.open_button, self.reveal_button, self.cancel_button, self.cancel_all_button,
                   self.retry_button, self.clear_button):
@@ -374,6 +375,10 @@ class ProtectView(ForwardsDrops, QWidget):
         c = self.queue.counts()
         return self.queue.retry(states=(JobState.FAILED if c.failed else JobState.CANCELLED,))
 
+    def clear_finished(self) -> None:
+        self.model.remove(self.queue.remove_finished())
+        self._refresh_summary()
+
     def offer_privacy_check(self, panel: PrivacyPanel) -> None:
         """Show the privacy check between the drop area and the queue; the files added next carry its choices
         and are listed in it."""
@@ -381,10 +386,6 @@ class ProtectView(ForwardsDrops, QWidget):
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(layout.indexOf(self.drop) + 1, panel)
-
-    def clear_finished(self) -> None:
-        self.model.remove(self.queue.remove_finished())
-        self._refresh_summary()
 
     def offer_copies(self, copies: DerivedCopies) -> CopyActions:
         """Add Export for web and Edit caption for the current row's protected copy (new signed copies whose

@@ -114,8 +114,8 @@ def csv_row(r: InspectionReport) -> dict[str, Any]:
 
 def _recovered(r: InspectionReport) -> dict[str, Any]:
     """The best credentials recovered by fingerprint (not embedded in the file): in words, its own verdict, its
-    manifest, where it was found and the deciding distance in bits (services/records/recovery.py)."""
-    from .recovery import recovered_label
+    manifest, where it was found and the deciding distance in bits (services/repository/recovery.py)."""
+    from ..repository.recovery import recovered_label
 
     best = r.recovered[0] if r.recovered else None
     return {"recovered": recovered_label(r), "recovered_verdict": best.verdict.value if best else "",

@@ -38,7 +38,8 @@ def _ingredient_lines(nodes: list[Ingredient], depth: int = 2) -> list[str]:
     for n in nodes:
         signed = f", signed by {n.signer.common_name}" if n.signer and n.signer.common_name else ""
         codes = f" ({', '.join(n.failure_codes)})" if n.failure_codes else ""
-        lines.append(f"{'  ' * depth}- {n.title or '(untitled)'} [{n.relationship or '?'}] {n.verdict.value}{signed}{codes}")
+        lines.append(f"{'  ' * depth}- {n.title or '(untitled)'} [{n.relationship or '?'}] "
+                     f"{n.verdict.value}{signed}{codes}")
         lines.extend(_ingredient_lines(n.ingredients, depth + 1))
     return lines
 
@@ -66,8 +67,8 @@ def _cross_check_lines(r: InspectionReport) -> list[str]:
 
 
 def _recovered_lines(r: InspectionReport) -> list[str]:
-    """Credentials found by fingerprint (services/records/recovery.py), each candidate apart, with the caveat."""
-    from .recovery import CAVEAT, HEADING
+    """Credentials found by fingerprint (services/repository/recovery.py), each candidate apart, with the caveat."""
+    from ..repository.recovery import CAVEAT, HEADING
 
     if not r.recovered:
         return []
