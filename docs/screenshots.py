@@ -9,8 +9,8 @@ Run: bench/run docs/screenshots.py          (needs the keyring sandbox because p
      bench/run docs/screenshots.py --privacy [--dark]   (only the Protect view's privacy check)
      bench/run docs/screenshots.py --timestamps [--dark]   (only Add timestamps for copies protected offline)
      bench/run docs/screenshots.py --certificates [--dark]   (only a certificate from a CA and a signed PDF report)
-     bench/run docs/screenshots.py --watch [--dark]   (only the Watch page: watch folders and a camera card)
      bench/run docs/screenshots.py --recovered [--dark]   (only credentials recovered for a stripped copy, inspected)
+     bench/run docs/screenshots.py --watch [--dark]   (only the Watch page: watch folders and a camera card)
 """
 
 from __future__ import annotations
@@ -24,9 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from trustnxt_desktop.ui.report_view import ReportView
-
     from trustnxt_desktop.ui.main_window import MainWindow
+    from trustnxt_desktop.ui.report_view import ReportView
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TRUSTNXT_TRUST_BASE_URL", "http://127.0.0.1:9/trust")  # no internet while rendering
@@ -45,8 +44,8 @@ COPIES = "--copies" in sys.argv
 PRIVACY = "--privacy" in sys.argv
 TIMESTAMPS = "--timestamps" in sys.argv
 CERTIFICATES = "--certificates" in sys.argv
-WATCH = "--watch" in sys.argv
 RECOVERED = "--recovered" in sys.argv
+WATCH = "--watch" in sys.argv
 if SCALE:
     os.environ["QT_SCALE_FACTOR"] = SCALE
 
@@ -135,6 +134,7 @@ def guide_pictures() -> None:
 
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QColor, QImage, QPainter
+
     from trustnxt_desktop.ui.user_guide import GUIDE
 
     for name in re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", GUIDE.read_text("utf-8")):
@@ -161,7 +161,6 @@ async def shoot_identity(window: MainWindow, work: Path) -> None:
     """A photo protected with an identity made here for a named photographer, then inspected: the CAWG identity
     assertion naming her, trusted under her identity's own root (the second validator's judgement)."""
     from trustnxt_desktop.domain.protect import ContentSource
-
     from trustnxt_desktop.ui.main_window import INSPECT_PAGE
 
     source = work / "harbour.jpg"
@@ -183,7 +182,6 @@ async def shoot_copies(window: MainWindow, work: Path) -> None:
     inspected: its history opens the protected file (parent ingredient) and says it was resized and re-encoded."""
     from tests.geotagged import geotagged_jpeg
     from trustnxt_desktop.ui.copy_dialogs import CaptionDialog, ExportWebDialog
-
     from trustnxt_desktop.ui.main_window import INSPECT_PAGE
 
     photo = geotagged_jpeg(work / "harbour.jpg", 2400, 1600)
@@ -236,7 +234,9 @@ async def shoot_privacy(window: MainWindow, work: Path) -> None:
     panel.location.setCurrentIndex(panel.location.findData(LocationChoice.CITY.value))
     panel.strip.setChecked(True)
     await panel.check_async(files)
-    panel.tree.topLevelItem(0).setExpanded(True)
+    first = panel.tree.topLevelItem(0)
+    assert first is not None, "the privacy check listed no file"
+    first.setExpanded(True)
     await settle(0.5)
     window.grab().save(str(shot("privacy-check")))
 
@@ -322,51 +322,6 @@ async def shoot_certificates(window: MainWindow, work: Path) -> None:
     pdf.close()
 
 
-async def shoot_certificates(window: MainWindow, work: Path) -> None:
-    """Settings › Signing identity › Request a certificate from a CA: a request waiting, the chain a CA issued for it
-    checked (a throwaway CA, tests/issuing_ca.py); then the cover of a PDF evidence report signed with it, drawn
-    as the first page of the file (pypdfium2)."""
-    import pypdfium2
-
-    from tests.issuing_ca import IssuingCA
-    from trustnxt_desktop.ui.main_window import INSPECT_PAGE
-
-    settings = window.open_settings()
-    settings.display_name.setText("Ana Lima")
-    settings.organisation.setText("Diário do Sul")
-    settings.tabs.setCurrentIndex(1)
-    dialog = settings.open_certificate_request()
-    dialog.email.setText("ana.lima@diariodosul.example")
-    dialog.country.setText("BR")
-    await dialog.create_async(work / "ana-lima.csr")
-    ca = IssuingCA("Press Photo Root CA")
-    chain = work / "issued.pem"
-    chain.write_bytes(ca.chain_pem(ca.answer((work / "ana-lima.csr").read_bytes())))
-    dialog.chain_file.setText(str(chain))
-    await dialog.check_async(chain)
-    await settle(0.4)
-    dialog.grab().save(str(shot("certificate-request")))
-    await dialog.import_async()
-    await settle(0.4)
-    dialog.reject()
-    await settle(0.4)
-    settings.grab().save(str(shot("settings-identity-ca")))
-    settings.reject()
-
-    window.context.settings.timestamps = False  # offline here: the report is signed PAdES B-B
-    window.context.apply_settings(window.context.settings)
-    window.nav.setCurrentRow(INSPECT_PAGE)
-    await window.inspect.open_paths_async([CORPUS / "c2pa" / "adobe-20220124-CAI.jpg",
-                                           CORPUS / "media" / "sample1.png"])
-    report = work / "evidence.pdf"
-    await window.inspect.export_async("pdf", report)
-    await settle(0.4)
-    window.grab().save(str(shot("inspect-signed-report")))
-    pdf = pypdfium2.PdfDocument(str(report))
-    pdf[0].render(scale=1.4).to_pil().save(shot("report-cover-signed"))
-    pdf.close()
-
-
 async def shoot_validators(window: MainWindow) -> None:
     """Inspect with the second validator: files on which they disagree (a signed .docx, a file only the
     second can read), both say invalid but differ on trust (the Truepic capture), and agree."""
@@ -399,41 +354,6 @@ async def shoot_validators(window: MainWindow) -> None:
     await settle(0.3)
     log.grab().save(str(shot("verification-log-validators")))
     log.reject()
-
-
-async def shoot_recovered(window: MainWindow, work: Path) -> None:
-    """A photo protected here, and a brighter edit of it protected too; a copy of the photo received stripped,
-    re-encoded at JPEG quality 50 and turned: Inspect recovers both candidates from this computer's repository,
-    ranked, each beside the file's own picture."""
-    import io
-
-    from PIL import Image, ImageEnhance
-
-    from trustnxt_desktop.ui.main_window import INSPECT_PAGE
-
-    originals = work / "originals"
-    originals.mkdir()
-    photo = originals / "harbour.jpg"
-    shutil.copy(CORPUS / "media" / "P1000827.jpg", photo)
-    with Image.open(photo) as picture:
-        ImageEnhance.Brightness(picture.convert("RGB")).enhance(1.2).save(originals / "harbour-edit.jpg", quality=92)
-    for source in (photo, originals / "harbour-edit.jpg"):
-        await window.context.backend.protect(source, window.context.protect_options())
-    received = work / "received-from-social-media.jpg"
-    with Image.open(originals / "harbour.protected.jpg") as picture:
-        out = io.BytesIO()
-        picture.convert("RGB").transpose(Image.Transpose.ROTATE_90).save(out, "JPEG", quality=50)
-    received.write_bytes(out.getvalue())
-    window.resize(1280, 1000)
-    window.nav.setCurrentRow(INSPECT_PAGE)
-    await window.inspect.open_paths_async([received])
-    await window.inspect.wait_idle()
-    window.inspect.splitter.setSizes([70, 900])
-    window.inspect.select_row(0)
-    await settle(1.0)
-    scroll_to_section(window.inspect.report, "Recovered Content Credentials — not embedded in this file")
-    await settle(0.3)
-    window.grab().save(str(shot("inspect-recovered")))
 
 
 async def shoot_watch(window: MainWindow, work: Path) -> None:
@@ -475,6 +395,41 @@ async def shoot_watch(window: MainWindow, work: Path) -> None:
     dialog.reject()
 
 
+async def shoot_recovered(window: MainWindow, work: Path) -> None:
+    """A photo protected here, and a brighter edit of it protected too; a copy of the photo received stripped,
+    re-encoded at JPEG quality 50 and turned: Inspect recovers both candidates from this computer's repository,
+    ranked, each beside the file's own picture."""
+    import io
+
+    from PIL import Image, ImageEnhance
+
+    from trustnxt_desktop.ui.main_window import INSPECT_PAGE
+
+    originals = work / "originals"
+    originals.mkdir()
+    photo = originals / "harbour.jpg"
+    shutil.copy(CORPUS / "media" / "P1000827.jpg", photo)
+    with Image.open(photo) as picture:
+        ImageEnhance.Brightness(picture.convert("RGB")).enhance(1.2).save(originals / "harbour-edit.jpg", quality=92)
+    for source in (photo, originals / "harbour-edit.jpg"):
+        await window.context.backend.protect(source, window.context.protect_options())
+    received = work / "received-from-social-media.jpg"
+    with Image.open(originals / "harbour.protected.jpg") as picture:
+        out = io.BytesIO()
+        picture.convert("RGB").transpose(Image.Transpose.ROTATE_90).save(out, "JPEG", quality=50)
+    received.write_bytes(out.getvalue())
+    window.resize(1280, 1000)
+    window.nav.setCurrentRow(INSPECT_PAGE)
+    await window.inspect.open_paths_async([received])
+    await window.inspect.wait_idle()
+    window.inspect.splitter.setSizes([70, 900])
+    window.inspect.select_row(0)
+    await settle(1.0)
+    scroll_to_section(window.inspect.report, "Recovered Content Credentials — not embedded in this file")
+    await settle(0.3)
+    window.grab().save(str(shot("inspect-recovered")))
+
+
 async def shoot() -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -502,15 +457,15 @@ async def shoot() -> None:
         window.close()
         QApplication.quit()
         return
-    if RECOVERED:
-        await shoot_recovered(window, work)
+    if WATCH:
+        await shoot_watch(window, work)
         await window.aclose()
         await context.aclose()
         window.close()
         QApplication.quit()
         return
-    if WATCH:
-        await shoot_watch(window, work)
+    if RECOVERED:
+        await shoot_recovered(window, work)
         await window.aclose()
         await context.aclose()
         window.close()
@@ -580,7 +535,6 @@ async def shoot() -> None:
         return
 
     from trustnxt_desktop.ui.frame_source import SyntheticFrameSource
-
     from trustnxt_desktop.ui.main_window import CAPTURE_PAGE
 
     window.nav.setCurrentRow(CAPTURE_PAGE)
@@ -623,6 +577,7 @@ async def shoot() -> None:
 def main() -> None:
     import qasync
     from PySide6.QtWidgets import QApplication
+
     from trustnxt_desktop.ui.theme import apply_palette
 
     app = QApplication(sys.argv[:1])
