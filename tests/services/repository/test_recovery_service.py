@@ -12,6 +12,7 @@ from PIL import Image
 
 from tests.conftest import CORPUS
 from tests.picture_changes import CHANGES
+from tests.secrets import MemorySecretStore
 from trustnxt_desktop.domain.report import Verdict
 from trustnxt_desktop.engine.trust import TrustConfig
 from trustnxt_desktop.engine.untrusted import inspect_isolated, shared_pool
@@ -22,7 +23,7 @@ RECEIVED = CORPUS / "c2pa" / "adobe-20220124-CAI.jpg"  # valid, with a signed th
 
 
 def _service(root: Path, settings: Settings) -> RecoveryService:
-    return RecoveryService(root, lambda: settings, secrets=None, trust=lambda: TrustConfig())  # type: ignore[arg-type]
+    return RecoveryService(root, lambda: settings, secrets=MemorySecretStore(), trust=lambda: TrustConfig())
 
 
 def test_a_kept_received_picture_is_recovered_from_a_stripped_copy(tmp_path: Path) -> None:
