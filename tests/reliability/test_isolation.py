@@ -102,7 +102,7 @@ async def test_previews_and_protect_thumbnails_survive_a_crashing_decoder(tmp_pa
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     src = tmp_path / "boom.jpg"
     shutil.copy(CORPUS / "media" / "P1000827.jpg", src)
-    monkeypatch.setenv(FAULT_ENV, "abort:boom")
+    monkeypatch.setenv(FAULT_ENV, "abort:boom.jpg")  # the picture, not its protected copy (boom.protected.jpg)
     with IsolatedPool(TASKS, size=1, limits=Limits(seconds=5)) as pool:
         assert previews.file_preview(src, 128, pool) is None
         assert present(previews.file_preview(CORPUS / "media" / "no_manifest.jpg", 128, pool))[:2] == b"\xff\xd8"
@@ -111,7 +111,11 @@ async def test_previews_and_protect_thumbnails_survive_a_crashing_decoder(tmp_pa
         await backend.aclose()
         assert result.status is ProtectStatus.DONE, result.error
         assert any("No thumbnail" in w for w in result.warnings), result.warnings
-        assert pool.stats.failures == {"crash": 2}
+        assert any("No soft binding" in w for w in result.warnings), result.warnings
+        assert not any("second, independent validator" in w for w in result.warnings), result.warnings
+        # Each decoding of the picture crashed once: the preview, and protect's thumbnail and fingerprints.
+        assert pool.stats.failures == {"crash": 3}
+        assert {t: pool.stats.sent[t] for t in ("thumbnail", "fingerprint")} == {"thumbnail": 3, "fingerprint": 1}
 
 
 def test_cli_inspect_reports_the_crashing_file_and_finishes_the_rest(tmp_path: Path, home: Path) -> None:

@@ -54,6 +54,7 @@ def test_a_call_runs_the_task_in_another_process_and_answers_plain_data(pool: Is
     assert me["pid"] != os.getpid() and me["initialised"] == 1, "worker_init ran once, in the worker"
     assert pid(pool) == me["pid"], "the worker stays for the next call"
     assert pool.stats.calls == 3 and pool.stats.started == 1 and pool.stats.peak_rss_bytes > 0
+    assert pool.stats.sent == {"echo": 1, "whoami": 2}
 
 
 def test_a_decoder_turns_the_answer_into_the_callers_type_or_refuses_it(pool: IsolatedPool) -> None:

@@ -145,6 +145,7 @@ class PoolStats:
     started: int = 0
     failures: dict[str, int] = field(default_factory=dict)
     peak_rss_bytes: int = 0  # highest resident size any worker reported
+    sent: dict[str, int] = field(default_factory=dict)  # calls sent to a worker, per task name
 
 
 class _Worker:
@@ -365,6 +366,7 @@ class IsolatedPool:
                 worker.shared.append(key)
                 del worker.shared[:-_MAX_SHARED]
         worker.conn.send(("call", task, args, key, seconds))
+        self.stats.sent[task] = self.stats.sent.get(task, 0) + 1
 
     def _receive(self, worker: _Worker, deadline: float, seconds: float, decode: Decoder | None = None,
                  abandon: threading.Event | None = None) -> Any:

@@ -141,7 +141,9 @@ async def test_a_batch_decodes_each_thumbnail_once_ahead_and_its_copies_are_trus
         await backend.ready("protect")
         results = await run_jobs(store, backend, jobs, lambda job: ProtectOptions(out_dir=job.out_dir), 1)
         assert [r.status for r in results] == [ProtectStatus.DONE] * 3
-        assert pool.stats.calls == 3, "one isolated decoding per file: every one was decoded ahead and used"
+        assert pool.stats.sent["thumbnail"] == 3, "one thumbnail decoding per file: every one decoded ahead and used"
+        # Besides, per file: its soft binding's fingerprints, and the second validator's check of its copy.
+        assert pool.stats.sent == {"thumbnail": 3, "fingerprint": 3, "second_check": 3}
         for r in results:
             report = await backend.inspect(protected_copy(r))
             assert report.verdict is Verdict.TRUSTED
