@@ -156,10 +156,12 @@ class ProtectResult:
     # Soft binding (domain.soft_binding): the protected picture's fingerprints (ISCC written into the manifest, PDQ
     # kept for the repository), the signed manifest store (application/c2pa) and its label, and the thumbnail signed
     # into it: what the manifest repository keeps. Empty for what is not a picture or was refused (warnings say so).
-    fingerprints: tuple[Fingerprint, ...] = ()
-    manifest_store: bytes | None = None
-    manifest_label: str | None = None
-    thumbnail: bytes | None = None
+    # Handed to the repository by the protect that made them, never stored with a job: not part of a result's
+    # equality (a job's recorded result equals the live one) nor of to_dict().
+    fingerprints: tuple[Fingerprint, ...] = field(default=(), compare=False)
+    manifest_store: bytes | None = field(default=None, compare=False)
+    manifest_label: str | None = field(default=None, compare=False)
+    thumbnail: bytes | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -125,7 +125,8 @@ async def test_a_job_is_staged_in_a_hidden_folder_then_published_and_recorded(
         "the staged copy's hash, then its final name, are journalled before the name is taken"
     assert (record.staging, record.staged, record.staged_sha256, record.intended) == (None,) * 4, "then cleared"
     assert record.seconds is not None and record.seconds > 0 and record.media_type == "image/jpeg"
-    assert result_of(record) == result
+    assert result.fingerprints and result.manifest_store, "the live result hands the repository its record"
+    assert result_of(record) == result, "the recorded result is the live one (the repository's record aside)"
     assert (await engine.inspect(result.output)).verdict is Verdict.TRUSTED
     assert src.read_bytes() == (CORPUS / "media" / "trustnxt-icon.jpg").read_bytes(), "the original untouched"
 
