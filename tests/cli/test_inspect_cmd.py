@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 from tests.c2pa_signing import manifest, sign
 from tests.certs import TestCA
@@ -113,19 +114,23 @@ def test_check_revocation_overrides_the_setting_for_one_command(trustnxt: Trustn
         root = tmp_path / "root.pem"
         root.write_text(pki.root_pem)
 
-        def revocation(*flags: str) -> dict[str, str]:
+        def revocation(*flags: str) -> dict[str, Any]:
             ran = trustnxt("inspect", photo, "--trust-anchor", root, "--single-validator", "--json", *flags)
             assert ran.code == 0, ran.err
-            found: dict[str, str] = json.loads(ran.out)[0]["revocation"]
+            found: dict[str, Any] = json.loads(ran.out)[0]["revocation"]
             return found
 
         assert revocation()["why_not"] == "privacy" and pki.requests == []  # the setting: off by default
         asked = revocation("--check-revocation")
-        assert (asked["status"], asked["method"]) == ("good", "OCSP") and pki.requests == ["POST /ocsp"]
+        # The signer is asked of its CA's responder, then the CA of the root's (docs/timestamps.md "Revocation").
+        assert (asked["status"], asked["method"]) == ("good", "OCSP")
+        assert [(c["role"], c["status"]) for c in asked["certificates"]] == [("signer", "good"),
+                                                                             ("intermediate CA", "good")]
+        assert pki.requests == ["POST /ocsp", "POST /root/ocsp"]
         assert revocation()["why_not"] == "privacy"  # one command only: the setting is unchanged
         store = SettingsStore(home)
         settings = store.load()
         settings.revocation_check = True
         store.save(settings)
         assert revocation("--no-check-revocation")["why_not"] == "privacy"
-        assert pki.requests == ["POST /ocsp"]
+        assert pki.requests == ["POST /ocsp", "POST /root/ocsp"]
