@@ -89,4 +89,4 @@ async def test_without_exiftool_the_panel_says_it_is_needed_and_how_to_get_it(
     assert panel.summary.text().endswith("1 file checked; 1 could not be read.")
     row = present(panel.tree.topLevelItem(0), "the file's row")
     assert row.text(2).startswith("could not be read: ExifTool is not installed")
-    panel.close_tasks()
+    await panel.aclose()

@@ -164,8 +164,9 @@ class PrivacyPanel(QGroupBox):
             item.addChild(child)
         return item
 
-    def close_tasks(self) -> None:
-        self._tasks.cancel_all()
+    async def aclose(self) -> None:
+        """Stop a check under way and let it unwind while the panel's widgets still exist (the window closing)."""
+        await self._tasks.aclose()
 
 
 __all__ = ["COLUMNS", "Check", "PrivacyPanel"]

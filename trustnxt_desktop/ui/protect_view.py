@@ -500,6 +500,8 @@ class ProtectView(ForwardsDrops, QWidget):
     async def aclose(self) -> None:
         """Stop this view's own work and stop listening; the queue is the composition root's to close."""
         await self._tasks.aclose()
+        if self.privacy is not None:
+            await self.privacy.aclose()
         if self.copy_actions is not None:
             await self.copy_actions.aclose()
         if self.timestamps is not None:
