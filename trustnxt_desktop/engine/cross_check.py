@@ -37,6 +37,7 @@ from typing import Any
 
 from cryptography import x509
 
+from ..domain.checks import tolerated
 from ..domain.cross_check import compare, consensus, findings, primary_findings, rule_sentence, tampering, words_of
 from ..domain.explain import explain_code, summarise
 from ..domain.report import CheckStatus, CrossCheck, InspectionReport, SignerInfo, Verdict
@@ -103,7 +104,7 @@ def _library(options: SecondValidator) -> Any:
 
     if options.config_dir not in _prepared:
         os.makedirs(options.config_dir, mode=0o700, exist_ok=True)
-        encypher_c2pa.set_telemetry_preference(False)
+        encypher_c2pa.configure_telemetry(False)
         _prepared.add(options.config_dir)
     return encypher_c2pa
 
@@ -341,7 +342,7 @@ def verdict_of(result: dict[str, Any]) -> Verdict:
     """encypher-c2pa's report in this app's verdict vocabulary (its REPORT_SCHEMA.md: `present`,
     `validation_state`, `trust.status`; a manifest it was told about but did not fetch is
     manifest.inaccessible)."""
-    failures = [c for c in _codes(result, "failure") if not interpret.tolerated(c)]
+    failures = [c for c in _codes(result, "failure") if not tolerated(c)]
     if not result.get("present") and not failures:
         return Verdict.NONE
     if failures and all(c == "manifest.inaccessible" for c in failures):
@@ -359,7 +360,7 @@ def reader_store(result: dict[str, Any]) -> dict[str, Any]:
     ingredients listed from its ingredient assertions (C2PA 2.x ingredient assertion: dc:title,
     relationship, activeManifest / c2pa_manifest hashed URI, validationResults or validationStatus)."""
     report = result.get("manifest_report") or {}
-    given = report.get("manifests") if isinstance(report.get("manifests"), dict) else {}
+    given = raw if isinstance(raw := report.get("manifests"), dict) else {}
     manifests: dict[str, Any] = {}
     for label, manifest in given.items():
         if not isinstance(manifest, dict):
@@ -384,7 +385,7 @@ def reader_store(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ingredient(assertion: dict[str, Any], manifests: dict[str, Any]) -> dict[str, Any]:
-    data = assertion.get("data") if isinstance(assertion.get("data"), dict) else {}
+    data = raw if isinstance(raw := assertion.get("data"), dict) else {}
     ref = data.get("activeManifest") or data.get("c2pa_manifest") or {}
     found = _MANIFEST_URL.search(str(ref.get("url", "")) if isinstance(ref, dict) else "")
     results = data.get("validationResults")
@@ -564,5 +565,6 @@ def _tampered(report: InspectionReport, check: CrossCheck) -> None:
                         "The main validator (c2pa-rs) found this intact.")
 
 
-__all__ = ["ENGINE", "PATH_LIMIT", "SecondOpinion", "SecondValidator", "apply", "not_run", "start", "reader_store", "second_opinion",
+__all__ = ["ENGINE", "PATH_LIMIT", "SecondOpinion", "SecondValidator", "apply", "not_run", "start", "reader_store",
+           "second_opinion",
            "trust_options", "verdict_of", "version"]
