@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -129,8 +128,9 @@ def test_cli_inspect_reports_the_crashing_file_and_finishes_the_rest(tmp_path: P
     assert all(reports[n]["verdict"] == shipped_verdict(EXPECTED["c2pa"][n]) for n in NAMES)
 
 
-def test_pool_overhead_against_threads(tmp_path: Path) -> None:
-    """200 small files, two at a time, in warm workers vs. in threads: the isolation costs little."""
+def test_the_isolated_pool_gives_the_same_reports_as_threads(tmp_path: Path) -> None:
+    """200 small files, two at a time, in warm workers and in threads: the same verdicts, file for file. What the
+    isolated batch costs against a plain Reader loop is measured in bench/batch_inspect_bench.py, not asserted here."""
     sources = [p for p in (CORPUS / "c2pa").glob("*.jpg") if p.stat().st_size < 200_000]
     files = []
     for i in range(200):
@@ -139,23 +139,13 @@ def test_pool_overhead_against_threads(tmp_path: Path) -> None:
         shutil.copy(src, files[-1])
     trust = TrustConfig()
     with IsolatedPool(TASKS, size=2) as pool:
-        started = time.perf_counter()
         pool.warm_up()
-        cold = time.perf_counter() - started
-        ratios = []
-        for _ in range(2):
-            with ThreadPoolExecutor(2) as threads:
-                started = time.perf_counter()
-                in_thread = list(threads.map(lambda p: inspect_file(p, trust), files))
-                thread_s = time.perf_counter() - started
-                started = time.perf_counter()
-                isolated = list(threads.map(lambda p: inspect_isolated(pool, p, trust), files))
-                pool_s = time.perf_counter() - started
-            assert [r.verdict for r in isolated] == [r.verdict for r in in_thread]
-            ratios.append(pool_s / thread_s)
-            print(f"\n200 files: threads {thread_s:.3f} s, isolated pool {pool_s:.3f} s, "
-                  f"ratio {pool_s / thread_s:.2f}; starting 2 workers took {cold:.2f} s")
-    assert min(ratios) <= 1.5, ratios
+        with ThreadPoolExecutor(2) as threads:
+            in_thread = list(threads.map(lambda p: inspect_file(p, trust), files))
+            isolated = list(threads.map(lambda p: inspect_isolated(pool, p, trust), files))
+        assert pool.stats.failures == {}
+    assert [r.verdict for r in isolated] == [r.verdict for r in in_thread]
+    assert [r.file.sha256 for r in isolated] == [r.file.sha256 for r in in_thread]
 
 
 def test_worker_failure_carries_its_kind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
