@@ -82,14 +82,19 @@ async def test_a_worker_that_dies_checking_the_new_copy_costs_only_a_warning(hom
                                                                             tmp_path: Path, monkeypatch) -> None:
     """The second validator reads the just-signed copy in an isolated worker (it may embed someone else's manifest
     as its parent): a crash there leaves the copy published and says the check could not run."""
-    from trustnxt_desktop.runtime.isolation import FAULT_ENV
+    from trustnxt_desktop.engine.untrusted import TASKS_MODULE
+    from trustnxt_desktop.runtime.isolation import FAULT_ENV, IsolatedPool
 
     monkeypatch.setenv(FAULT_ENV, "abort:copy-check-crashes")  # only the copy's path carries this text
-    backend = LocalBackend(home, memory_secrets, Settings(display_name="Grace Hopper", cross_check=True))
-    try:
-        result = await backend.protect(CORPUS / "media" / "sample1.png",
-                                       ProtectOptions(out_dir=tmp_path / "copy-check-crashes"))
-    finally:
-        await backend.aclose()
+    # A pool of its own, started after the fault is set: workers read it when they start (runtime/isolation.py).
+    with IsolatedPool(TASKS_MODULE, size=1) as pool:
+        backend = LocalBackend(home, memory_secrets, Settings(display_name="Grace Hopper", cross_check=True),
+                               pool=pool)
+        try:
+            result = await backend.protect(CORPUS / "media" / "sample1.png",
+                                           ProtectOptions(out_dir=tmp_path / "copy-check-crashes"))
+        finally:
+            await backend.aclose()
+        assert pool.stats.failures.get("crash") == 1
     assert result.status is ProtectStatus.DONE and protected_copy(result).exists()
     assert any("could not check the protected copy" in w for w in result.warnings), result.warnings
