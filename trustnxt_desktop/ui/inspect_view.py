@@ -151,12 +151,15 @@ class InspectView(ForwardsDrops, QWidget):
             bar.addWidget(w)
         self._bar = bar  # offer_copies adds Export for web and Edit caption here
         self.copy_actions: CopyActions | None = None
-        bar.addSpacing(16)
-        bar.addWidget(QLabel("Show:"))
-        bar.addWidget(self.filter_choice)
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.count_label)
-        bar.addWidget(self.progress)
+        bar.addStretch(1)
+        # Filter and search on a row of their own: beside seven buttons they made the window wider than a
+        # 1280-pixel screen.
+        find_bar = QHBoxLayout()
+        find_bar.addWidget(QLabel("Show:"))
+        find_bar.addWidget(self.filter_choice)
+        find_bar.addWidget(self.search, 1)
+        find_bar.addWidget(self.count_label)
+        find_bar.addWidget(self.progress)
         details = QWidget()
         details_layout = QVBoxLayout(details)
         details_layout.setContentsMargins(0, 0, 0, 0)
@@ -170,6 +173,7 @@ class InspectView(ForwardsDrops, QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.drop)
         layout.addLayout(bar)
+        layout.addLayout(find_bar)
         layout.addWidget(self.trust_hint)
         layout.addWidget(self.splitter, 1)
         self.setAcceptDrops(True)

@@ -257,10 +257,12 @@ class ProtectView(ForwardsDrops, QWidget):
         self.privacy: PrivacyPanel | None = None  # offer_privacy_check adds it
         self.copy_actions: CopyActions | None = None
         self.timestamps: TimestampActions | None = None  # offer_timestamps adds it
-        bottom.addWidget(self.summary, 1)
+        # The summary has a line of its own: beside nine buttons it made the window wider than a 1280-pixel screen.
+        self.summary.setWordWrap(True)
         for b in (self.open_button, self.reveal_button, self.cancel_button, self.cancel_all_button,
                   self.retry_button, self.clear_button):
             bottom.addWidget(b)
+        bottom.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -268,6 +270,7 @@ class ProtectView(ForwardsDrops, QWidget):
         layout.addWidget(self.drop)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
+        layout.addWidget(self.summary)
         layout.addLayout(bottom)
 
         self.add_files_button.clicked.connect(self.pick_files)
@@ -396,7 +399,7 @@ class ProtectView(ForwardsDrops, QWidget):
         self.export_web_button.setToolTip("Save a smaller signed copy for publishing; its history leads back here")
         self.caption_button.setToolTip("Save a signed copy with a new caption, credit line or keywords")
         for i, button in enumerate(self._copy_buttons()):
-            self._bottom.insertWidget(3 + i, button)  # after Open and Show in folder
+            self._bottom.insertWidget(2 + i, button)  # after Open and Show in folder
         self.export_web_button.clicked.connect(lambda: self._copy(self.copy_actions.export_for_web
                                                                   if self.copy_actions else None))
         self.caption_button.clicked.connect(lambda: self._copy(self.copy_actions.edit_caption
