@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TRUSTNXT_TRUST_BASE_URL", "http://127.0.0.1:9/trust")  # no internet while rendering
+os.environ.setdefault("TRUSTNXT_TSA_URL", "")  # nor a public timestamp authority (the --timestamps views run one)
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 CORPUS = PROJECT.parent / "shared" / "corpus"
@@ -481,6 +482,10 @@ async def shoot() -> None:
         QApplication.quit()
         return
     await shoot_welcome(window)
+    # The welcome chose the default timestamp authority, which cannot be reached here: without this every row
+    # would say "no timestamp yet" (the --timestamps views show that state on purpose).
+    context.settings.timestamps = False
+    context.apply_settings(context.settings)
 
     from trustnxt_desktop.domain.protect import ContentSource
 
