@@ -80,10 +80,12 @@ def test_transparency_is_put_on_white_in_jpeg_and_kept_in_webp(tmp_path: Path) -
     Image.new("RGBA", (80, 40), (255, 0, 0, 0)).save(source)
     jpeg = web_rendition(source, WebExport(format=WebFormat.JPEG), 0)
     with Image.open(io.BytesIO(jpeg.data)) as im:
-        assert im.mode == "RGB" and all(c > 245 for c in im.convert("RGB").getpixel((40, 20)))  # type: ignore[union-attr]
+        pixel = im.convert("RGB").getpixel((40, 20))
+        assert im.mode == "RGB" and isinstance(pixel, tuple) and all(c > 245 for c in pixel)
     webp = web_rendition(source, WebExport(format=WebFormat.WEBP), 0)
     with Image.open(io.BytesIO(webp.data)) as im:
-        assert im.mode == "RGBA" and im.getpixel((40, 20))[3] == 0  # type: ignore[index]
+        pixel = im.getpixel((40, 20))
+        assert im.mode == "RGBA" and isinstance(pixel, tuple) and pixel[3] == 0
 
 
 def test_a_file_that_is_no_picture_is_refused(tmp_path: Path) -> None:
