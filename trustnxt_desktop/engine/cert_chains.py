@@ -20,11 +20,13 @@ all of them.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
@@ -361,4 +363,26 @@ def _second_element(der: bytes) -> bytes | None:
     return der[start:second[1] + second[0]] if second and second[1] + second[0] <= len(der) else None
 
 
-__all__ = ["Chains", "Described", "describe", "find", "may_validate", "name_key", "store_span"]
+_LABEL_IN_URL = re.compile(r"/c2pa/([^/]+)")
+
+
+def time_stamped_labels(*sections: Any) -> set[str]:
+    """The manifests (labels; "" when the address names none) that have a time-stamp result — any timeStamp.*
+    code — anywhere in these parts of a validator's JSON answer (c2pa-rs nests validation results deeply)."""
+    labels: set[str] = set()
+    nodes = list(sections)
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, dict):
+            code = node.get("code")
+            if isinstance(code, str) and code.startswith("timeStamp."):
+                found = _LABEL_IN_URL.search(str(node.get("url") or ""))
+                labels.add(found.group(1) if found else "")
+            else:
+                nodes.extend(node.values())
+        elif isinstance(node, list):
+            nodes.extend(node)
+    return labels
+
+
+__all__ = ["Chains", "Described", "describe", "find", "may_validate", "name_key", "store_span", "time_stamped_labels"]

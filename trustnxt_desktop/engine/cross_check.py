@@ -52,7 +52,6 @@ PATH_LIMIT = 128 * 1024 ** 2
 _INGREDIENT_LABELS = ("c2pa.ingredient", "c2pa.ingredient.v2", "c2pa.ingredient.v3")
 _MANIFEST_URL = re.compile(r"/c2pa/([^/]+)$")
 _ISSUER_ORG = "issuer_organisation"  # where reader_store keeps encypher-c2pa's `issuer`
-_LABEL_IN_URL = re.compile(r"/c2pa/([^/]+)")
 _PEM_BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----\s.*?-----END CERTIFICATE-----", re.DOTALL)
 _IDENTITY_LABEL = b"cawg.identity"
 
@@ -237,21 +236,8 @@ def _narrowed_options(trust: TrustConfig, chains: cert_chains.Chains) -> str | N
 
 def _time_stamped(result: dict[str, Any]) -> int:
     """How many manifests have a time-stamp result (any timeStamp.* code) in the library's answer."""
-    labels = set()
     report = result.get("manifest_report") or {}
-    sections: list[Any] = [result.get("validation_results"), report.get("validation_results")]
-    while sections:
-        node = sections.pop()
-        if isinstance(node, dict):
-            code = node.get("code")
-            if isinstance(code, str) and code.startswith("timeStamp."):
-                found = _LABEL_IN_URL.search(str(node.get("url") or ""))
-                labels.add(found.group(1) if found else "")
-            else:
-                sections.extend(node.values())
-        elif isinstance(node, list):
-            sections.extend(node)
-    return len(labels)
+    return len(cert_chains.time_stamped_labels(result.get("validation_results"), report.get("validation_results")))
 
 
 def _may_embed(data: bytes) -> bool:

@@ -27,7 +27,6 @@ from .c2pa_loader import c2pa
 from .trust import TrustConfig
 
 _PEM_BLOCK = re.compile(r"-----BEGIN CERTIFICATE-----\s.*?-----END CERTIFICATE-----", re.DOTALL)
-_LABEL_IN_URL = re.compile(r"/c2pa/([^/]+)")
 _CONTEXTS_PER_THREAD = 64
 
 _Anchors = tuple[tuple[cert_chains.Described, str, str], ...]  # (described, name_key of its subject, PEM)
@@ -64,18 +63,7 @@ def covers(store: dict[str, Any], chains: cert_chains.Chains) -> bool:
         serials.append(int(serial))
         if info.get("time"):
             stamped.add(str(label))
-    sections: list[Any] = [store.get("validation_results")]
-    while sections:  # every timeStamp.* code, wherever c2pa put it, by the manifest its address names
-        node = sections.pop()
-        if isinstance(node, dict):
-            code = node.get("code")
-            if isinstance(code, str) and code.startswith("timeStamp."):
-                found = _LABEL_IN_URL.search(str(node.get("url") or ""))
-                stamped.add(found.group(1) if found else "")
-            else:
-                sections.extend(node.values())
-        elif isinstance(node, list):
-            sections.extend(node)
+    stamped |= cert_chains.time_stamped_labels(store.get("validation_results"))  # every timeStamp.* code
     return chains.covers(serials, len(stamped))
 
 
